@@ -1,0 +1,37 @@
+import type { AnyNodeDefinition } from '../node-definition.js';
+import { sa3Prompt } from './sa3-prompt.js';
+import { sa3Generate } from './sa3-generate.js';
+import { sa3Edit } from './sa3-edit.js';
+import { sa3Inpaint } from './sa3-inpaint.js';
+import { sa3Extend } from './sa3-extend.js';
+import { audioLoad } from './audio-load.js';
+import { audioConvert } from './audio-convert.js';
+import { audioSave } from './audio-save.js';
+import { audioTrim } from './audio-trim.js';
+import { audioConcat } from './audio-concat.js';
+import { audioGain } from './audio-gain.js';
+import { audioNormalize } from './audio-normalize.js';
+import { audioFade } from './audio-fade.js';
+
+/** Every node type, in the order the editor's palette shows them. */
+export const nodeCatalogue: readonly AnyNodeDefinition[] = [
+  sa3Prompt,
+  sa3Generate,
+  sa3Edit,
+  sa3Inpaint,
+  sa3Extend,
+  audioLoad,
+  audioConvert,
+  audioSave,
+  audioTrim,
+  audioConcat,
+  audioGain,
+  audioNormalize,
+  audioFade,
+] as unknown as readonly AnyNodeDefinition[];
+
+const byType = new Map(nodeCatalogue.map((definition) => [definition.type, definition]));
+
+export function getNodeDefinition(type: string): AnyNodeDefinition | undefined {
+  return byType.get(type);
+}

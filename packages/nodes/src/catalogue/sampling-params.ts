@@ -1,0 +1,58 @@
+import { RANDOM_SEED } from '../params.js';
+
+/**
+ * Params shared by the sampling nodes, with the names, ranges and defaults of the hosted
+ * stable-audio-3-medium input schema (reference/replicate-stable-audio-3-medium.schema.json).
+ */
+export const modelParam = {
+  kind: 'model',
+  label: 'Model',
+  default: 'auto',
+  description: 'Model pack id, for example "medium" or "small-music"; "auto" uses the best installed pack.',
+} as const;
+
+export const stepsParam = {
+  kind: 'number',
+  label: 'Steps',
+  integer: true,
+  min: 4,
+  max: 50,
+  default: 8,
+  step: 1,
+  description: 'Number of diffusion sampling steps. 8 is the post-trained default; lower is faster, higher rarely helps.',
+} as const;
+
+export const cfgScaleParam = {
+  kind: 'number',
+  label: 'CFG scale',
+  min: 0.5,
+  max: 15,
+  default: 1,
+  step: 0.5,
+  description: 'Classifier-free guidance scale. Only affects -base models; 1 skips the unconditional pass.',
+} as const;
+
+export const seedParam = {
+  kind: 'seed',
+  label: 'Seed',
+  default: RANDOM_SEED,
+  description: 'Random seed. -1 selects a new random seed for each run; the seed used is written to the run report.',
+} as const;
+
+export const MAX_DURATION_SECONDS = 380;
+
+export const crossfadeMsParam = {
+  kind: 'number',
+  label: 'Crossfade',
+  unit: 'ms',
+  min: 0,
+  max: 2000,
+  default: 25,
+  step: 5,
+  description: 'Equal-power crossfade between the kept audio and the new audio, inside the edges of the regenerated region.',
+} as const;
+
+export const samplingInputs = {
+  prompt: { type: 'conditioning', label: 'Prompt' },
+  negative: { type: 'conditioning', label: 'Negative prompt', optional: true },
+} as const;

@@ -1,0 +1,16 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+/** ../shared beside the repository: the reference files every test that needs them reads. */
+export const sharedDir = fileURLToPath(new URL('../../../../shared/', import.meta.url));
+
+export function readSharedJson(relativePath: string): unknown | null {
+  const path = join(sharedDir, relativePath);
+  if (!existsSync(path)) {
+    if (process.env.SA3_REQUIRE_SHARED === '1') throw new Error(`${path} is missing; CI runs with ../shared beside the repository`);
+    console.warn(`skipping: ${path} is absent (clone the project with ../shared beside it to run this check)`);
+    return null;
+  }
+  return JSON.parse(readFileSync(path, 'utf8'));
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything the project needs and is quick when nothing changed: Debian packages
+# (ffmpeg), npm packages (skipped while the lock files are unchanged) and the example audio.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${missing[*]}"
+  if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "sa3: please install ${missing[*]} (apt-get install ${missing[*]}); this script needs root to do it" >&2
+    exit 1
+  fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+stamp=node_modules/.sa3-install-stamp
+wanted=$(cat package-lock.json package.json packages/*/package.json test/package.json | sha256sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+  echo "installing npm packages"
+  # onnxruntime-node's own install step downloads CUDA libraries; its CPU build ships in the package.
+  ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}" npm ci --no-audit --no-fund --loglevel=error
+  echo "$wanted" > "$stamp"
+fi
+
+bash scripts/make-example-audio.sh
