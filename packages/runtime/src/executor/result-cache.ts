@@ -1,0 +1,54 @@
+import type { AudioClip, EncodedFile } from '@sa3/nodes';
+
+export type NodeOutputs = Readonly<Record<string, unknown>>;
+
+function approximateBytes(outputs: NodeOutputs): number {
+  let bytes = 256;
+  for (const value of Object.values(outputs)) {
+    const v = value as Partial<AudioClip & EncodedFile>;
+    if (v?.channels) bytes += v.channels.reduce((sum, c) => sum + c.byteLength, 0);
+    else if (v?.bytes) bytes += v.bytes.byteLength;
+    else bytes += 4096;
+  }
+  return bytes;
+}
+
+/** Node results by cache key, least recently used evicted first once over the byte budget. */
+export class ResultCache {
+  private readonly entries = new Map<string, { outputs: NodeOutputs; bytes: number }>();
+  private totalBytes = 0;
+
+  constructor(readonly maxBytes = 2 * 1024 ** 3) {}
+
+  get(key: string): NodeOutputs | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.outputs;
+  }
+
+  set(key: string, outputs: NodeOutputs): void {
+    const bytes = approximateBytes(outputs);
+    if (bytes > this.maxBytes) return;
+    this.delete(key);
+    this.entries.set(key, { outputs, bytes });
+    this.totalBytes += bytes;
+    for (const [oldest, entry] of this.entries) {
+      if (this.totalBytes <= this.maxBytes) break;
+      this.entries.delete(oldest);
+      this.totalBytes -= entry.bytes;
+    }
+  }
+
+  delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.totalBytes -= entry.bytes;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The problem vocabulary: ComfyUI's where it has a word for it
+ * (required_input_missing, return_type_mismatch, value_smaller_than_min, ...), ours beyond.
+ */
+export type ProblemCode =
+  | 'invalid_json'
+  | 'invalid_format'
+  | 'unsupported_version'
+  | 'invalid_structure'
+  | 'unknown_field'
+  | 'duplicate_node_id'
+  | 'unknown_node_type'
+  | 'type_version_too_new'
+  | 'migration_failed'
+  | 'unknown_param'
+  | 'invalid_param_type'
+  | 'value_not_integer'
+  | 'value_smaller_than_min'
+  | 'value_bigger_than_max'
+  | 'value_not_in_list'
+  | 'value_empty'
+  | 'required_param_missing'
+  | 'invalid_range'
+  | 'missing_node'
+  | 'unknown_output'
+  | 'unknown_input'
+  | 'return_type_mismatch'
+  | 'input_already_connected'
+  | 'required_input_missing'
+  | 'cycle'
+  | 'output_path_escapes'
+  | 'no_outputs';
+
+export interface Problem {
+  readonly code: ProblemCode;
+  /** One sentence that names what is wrong and where. */
+  readonly message: string;
+  readonly node?: string;
+  readonly param?: string;
+  readonly input?: string;
+  /** JSON pointer into the file, for structural problems. */
+  readonly path?: string;
+}
+
+export class WorkflowInvalidError extends Error {
+  readonly problems: readonly Problem[];
+
+  constructor(problems: readonly Problem[]) {
+    super(`the workflow has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.map((p) => p.message).join(' ')}`);
+    this.name = 'WorkflowInvalidError';
+    this.problems = problems;
+  }
+}

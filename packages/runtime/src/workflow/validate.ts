@@ -1,0 +1,131 @@
+import { checkParamValue, paramDefault, type AnyNodeDefinition, type ParamSpecs } from '@sa3/nodes';
+import type { Problem } from './problems.js';
+import type { Workflow, WorkflowNode } from './types.js';
+import type { NodeLookup } from './catalogue.js';
+import { filenamePatternProblem } from './filename-pattern.js';
+import { findCycle } from './graph.js';
+
+export interface ValidateOptions {
+  /** Previews from the editor may run without a save node; files run headlessly may not. */
+  readonly requireOutputs?: boolean;
+}
+
+/** Params with defaults filled in, as a run function sees them. */
+export function resolveParams(definition: AnyNodeDefinition, params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const resolved: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(definition.params as ParamSpecs)) {
+    const value = params[name] ?? paramDefault(spec);
+    if (value !== undefined) resolved[name] = value;
+  }
+  return resolved;
+}
+
+function checkParams(node: WorkflowNode, definition: AnyNodeDefinition, problems: Problem[]): void {
+  const specs = definition.params as ParamSpecs;
+  for (const name of Object.keys(node.params)) {
+    if (!Object.hasOwn(specs, name)) {
+      problems.push({ code: 'unknown_param', message: `node "${node.id}" (${node.type}) has no param "${name}"; its params are ${Object.keys(specs).join(', ') || 'none'}`, node: node.id, param: name });
+    }
+  }
+  let allValid = true;
+  for (const [name, spec] of Object.entries(specs)) {
+    const problem = checkParamValue(spec, node.params[name]);
+    if (problem) {
+      allValid = false;
+      problems.push({ code: problem.code, message: `node "${node.id}" param "${name}" ${problem.message}`, node: node.id, param: name });
+      continue;
+    }
+    if (spec.kind === 'filename' && typeof node.params[name] === 'string') {
+      const why = filenamePatternProblem(node.params[name] as string);
+      if (why) problems.push({ code: 'output_path_escapes', message: `node "${node.id}" param "${name}" ${why}`, node: node.id, param: name });
+    }
+  }
+  if (!allValid) return;
+  const resolved = resolveParams(definition, node.params);
+  for (const check of definition.checks ?? []) {
+    if (check.fails(resolved as never)) {
+      problems.push({ code: check.code as Problem['code'], message: `node "${node.id}" param "${check.param}" ${check.message}`, node: node.id, param: check.param });
+    }
+  }
+}
+
+/**
+ * Checks a parsed (and migrated) workflow against the node catalogue and returns every problem
+ * found, never stopping at the first.
+ */
+export function validateWorkflow(workflow: Workflow, nodes: NodeLookup, options: ValidateOptions = {}): Problem[] {
+  const problems: Problem[] = [];
+  const byId = new Map<string, WorkflowNode>();
+  for (const node of workflow.nodes) {
+    if (byId.has(node.id)) {
+      problems.push({ code: 'duplicate_node_id', message: `two nodes have the id "${node.id}"; ids must be unique`, node: node.id });
+      continue;
+    }
+    byId.set(node.id, node);
+  }
+
+  const definitions = new Map<string, AnyNodeDefinition>();
+  for (const node of byId.values()) {
+    const definition = nodes.get(node.type);
+    if (!definition) {
+      problems.push({ code: 'unknown_node_type', message: `node "${node.id}" has the unknown type "${node.type}"`, node: node.id });
+      continue;
+    }
+    if (node.typeVersion > definition.typeVersion) {
+      problems.push({ code: 'type_version_too_new', message: `node "${node.id}" is ${node.type} version ${node.typeVersion}, newer than this runtime knows (${definition.typeVersion}); update sa3-workflows`, node: node.id });
+      continue;
+    }
+    definitions.set(node.id, definition);
+    checkParams(node, definition, problems);
+  }
+
+  const connected = new Map<string, Set<string>>();
+  workflow.connections.forEach((wire, index) => {
+    const [fromId, output] = wire.from;
+    const [toId, input] = wire.to;
+    const label = `wire #${index + 1} (${fromId}.${output} -> ${toId}.${input})`;
+    const fromNode = byId.get(fromId);
+    const toNode = byId.get(toId);
+    if (!fromNode) problems.push({ code: 'missing_node', message: `${label} starts at node "${fromId}", which does not exist`, node: fromId });
+    if (!toNode) problems.push({ code: 'missing_node', message: `${label} ends at node "${toId}", which does not exist`, node: toId });
+    if (!fromNode || !toNode) return;
+    const fromDef = definitions.get(fromId);
+    const toDef = definitions.get(toId);
+    const outSpec = fromDef?.outputs[output];
+    const inSpec = toDef?.inputs[input];
+    if (fromDef && !outSpec) {
+      problems.push({ code: 'unknown_output', message: `${label}: ${fromNode.type} has no output "${output}"; its outputs are ${Object.keys(fromDef.outputs).join(', ') || 'none'}`, node: fromId });
+    }
+    if (toDef && !inSpec) {
+      problems.push({ code: 'unknown_input', message: `${label}: ${toNode.type} has no input "${input}"; its inputs are ${Object.keys(toDef.inputs).join(', ') || 'none'}`, node: toId, input });
+    }
+    if (outSpec && inSpec && outSpec.type !== inSpec.type) {
+      problems.push({ code: 'return_type_mismatch', message: `${label} carries ${outSpec.type}, but input "${input}" of node "${toId}" takes ${inSpec.type}`, node: toId, input });
+    }
+    const inputs = connected.get(toId) ?? new Set<string>();
+    if (inputs.has(input)) problems.push({ code: 'input_already_connected', message: `${label}: input "${input}" of node "${toId}" already has a wire; an input takes one`, node: toId, input });
+    inputs.add(input);
+    connected.set(toId, inputs);
+  });
+
+  for (const [id, definition] of definitions) {
+    const inputs = connected.get(id) ?? new Set<string>();
+    for (const [name, spec] of Object.entries(definition.inputs)) {
+      if (!spec.optional && !inputs.has(name)) {
+        problems.push({ code: 'required_input_missing', message: `node "${id}" (${definition.type}) needs a wire into its "${name}" input (${spec.type})`, node: id, input: name });
+      }
+    }
+    const oneOf = definition.requireOneInputOf;
+    if (oneOf && !oneOf.some((name) => inputs.has(name))) {
+      problems.push({ code: 'required_input_missing', message: `node "${id}" (${definition.type}) needs a wire into one of its inputs ${oneOf.map((n) => `"${n}"`).join(' or ')}`, node: id, input: oneOf[0]! });
+    }
+  }
+
+  const cycle = findCycle([...byId.keys()], workflow.connections);
+  if (cycle) problems.push({ code: 'cycle', message: `the wires form a loop: ${[...cycle, cycle[0]].join(' -> ')}; a workflow must flow one way`, node: cycle[0]! });
+
+  if (options.requireOutputs && ![...definitions.values()].some((d) => d.isOutput)) {
+    problems.push({ code: 'no_outputs', message: 'the workflow has no audio.save node, so a run would produce no file' });
+  }
+  return problems;
+}
