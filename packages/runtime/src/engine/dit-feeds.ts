@@ -1,0 +1,56 @@
+import * as ort from 'onnxruntime-node';
+import type { PackManifest } from '../packs/manifest.js';
+import type { EncodedPrompt } from './prompt-encoding.js';
+import { secondsEmbedding } from './seconds-embedding.js';
+
+export interface ConditionerWeights {
+  readonly paddingEmbedding: Float32Array;
+  readonly secondsWeight: Float32Array;
+  readonly secondsBias: Float32Array;
+}
+
+/** Which branch of classifier-free guidance a DiT call is for. */
+export type Branch = { readonly kind: 'cond'; readonly prompt: EncodedPrompt } | { readonly kind: 'negative'; readonly prompt: EncodedPrompt } | { readonly kind: 'uncond' };
+
+/**
+ * The conditioning inputs of one DiT call (everything but x and t), built once per branch and
+ * reused for every step.
+ */
+export function conditioningFeeds(pack: PackManifest, branch: Branch, seconds: number, localAddCond: Float32Array, latents: number, validLatents: number, weights: ConditionerWeights | null, keyMask: boolean): Record<string, ort.Tensor> {
+  const tokens = pack.text.maxTokens;
+  const hiddenSize = pack.text.hiddenSize;
+  const feeds: Record<string, ort.Tensor> = {
+    local_add_cond: new ort.Tensor('float32', localAddCond, [1, 257, latents]),
+  };
+  if (pack.ditLayout === 'baked') {
+    // The baked graph applies the learned padding itself; the unconditional branch is an
+    // all-padding prompt (zero rows, zero mask), as the official optimized runtimes feed it.
+    const prompt = branch.kind === 'uncond' ? null : branch.prompt;
+    feeds.t5_hidden = new ort.Tensor('float32', prompt ? prompt.hidden : new Float32Array(tokens * hiddenSize), [1, tokens, hiddenSize]);
+    feeds.t5_mask = new ort.Tensor('float32', prompt ? prompt.mask : new Float32Array(tokens), [1, tokens]);
+    feeds.seconds_total = new ort.Tensor('float32', Float32Array.of(seconds), [1]);
+    return feeds;
+  }
+  if (!weights) throw new Error(`the pack ${pack.id} has no conditioner weights`);
+  const secondsRow = secondsEmbedding(seconds, weights.secondsWeight, weights.secondsBias);
+  const cross = new Float32Array(257 * hiddenSize);
+  if (branch.kind !== 'uncond') {
+    // Official: padded prompt rows take the learned padding embedding; for a negative prompt
+    // they are zeros. The unconditional branch is all zeros, the seconds row included.
+    const { hidden, mask } = branch.prompt;
+    for (let row = 0; row < tokens; row++) {
+      const target = cross.subarray(row * hiddenSize, (row + 1) * hiddenSize);
+      if (mask[row]) target.set(hidden.subarray(row * hiddenSize, (row + 1) * hiddenSize));
+      else if (branch.kind === 'cond') target.set(weights.paddingEmbedding);
+    }
+    cross.set(secondsRow, tokens * hiddenSize);
+  }
+  feeds.cross_attn_cond = new ort.Tensor('float32', cross, [1, 257, hiddenSize]);
+  feeds.global_embed = new ort.Tensor('float32', secondsRow, [1, hiddenSize]);
+  if (keyMask) {
+    const mask = new Uint8Array(latents);
+    mask.fill(1, 0, validLatents);
+    feeds.padding_mask = new ort.Tensor('bool', mask, [1, latents]);
+  }
+  return feeds;
+}

@@ -1,0 +1,171 @@
+import { dtypeOfArray, onnxDataType, type OnnxDtype, type TensorData } from './dtype.js';
+import { encodeModel, saveModel, type SaveOptions, type SavedModel } from './model-file.js';
+import type { OnnxProto } from './proto.js';
+import { makeTensorValue, tensorProto, type TensorValue } from './tensor-proto.js';
+
+export const IR_VERSION = 8;
+export const OPSET_VERSION = 17;
+
+/** A named value in the graph: a graph input, an initializer, a constant or a node output. */
+export interface Value {
+  readonly name: string;
+  readonly dtype: OnnxDtype;
+}
+
+/** A dimension: a fixed size or a symbolic name ("L", "N", "batch"). */
+export type Dim = number | string;
+
+export type AttributeValue =
+  | { readonly int: number }
+  | { readonly float: number }
+  | { readonly string: string }
+  | { readonly ints: readonly number[] }
+  | { readonly floats: readonly number[] }
+  | { readonly tensor: TensorValue };
+
+/** A declared graph input or output. */
+export interface TensorDeclaration {
+  readonly name: string;
+  readonly dtype: OnnxDtype;
+  readonly shape: readonly Dim[];
+}
+
+export type Attributes = Readonly<Record<string, AttributeValue | undefined>>;
+
+const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
+
+function attributeProto(name: string, value: AttributeValue): OnnxProto.IAttributeProto {
+  if ('int' in value) return { name, type: AttributeType.INT, i: value.int };
+  if ('float' in value) return { name, type: AttributeType.FLOAT, f: value.float };
+  if ('string' in value) return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value.string) };
+  if ('ints' in value) return { name, type: AttributeType.INTS, ints: [...value.ints] };
+  if ('floats' in value) return { name, type: AttributeType.FLOATS, floats: [...value.floats] };
+  return { name, type: AttributeType.TENSOR, t: tensorProto('', value.tensor) };
+}
+
+function valueInfo({ name, dtype, shape }: TensorDeclaration): OnnxProto.IValueInfoProto {
+  return {
+    name,
+    type: { tensorType: { elemType: onnxDataType[dtype], shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+  };
+}
+
+export interface ModelInfo {
+  readonly graphName?: string;
+  readonly producerName?: string;
+  readonly docString?: string;
+}
+
+/**
+ * The bookkeeping half of the graph builder: names, inputs, outputs, initializers, nodes and
+ * writing the model. The op helpers live in GraphBuilder.
+ */
+export class GraphCore {
+  private readonly names = new Set<string>();
+  private readonly counters = new Map<string, number>();
+  private readonly nodes: OnnxProto.INodeProto[] = [];
+  private readonly inputs: TensorDeclaration[] = [];
+  private readonly outputs: TensorDeclaration[] = [];
+  private readonly initializers: [string, TensorValue][] = [];
+
+  constructor(private readonly info: ModelInfo = {}) {}
+
+  /** A name not used yet, from `base` ("MatMul" -> "matmul_3"). */
+  protected freshName(base: string): string {
+    const stem = base.toLowerCase();
+    for (;;) {
+      const n = (this.counters.get(stem) ?? 0) + 1;
+      this.counters.set(stem, n);
+      const name = `${stem}_${n}`;
+      if (!this.names.has(name)) return name;
+    }
+  }
+
+  private claim(name: string): string {
+    if (name === '') throw new RangeError('value names must not be empty');
+    if (this.names.has(name)) throw new RangeError(`the graph already has a value named "${name}"`);
+    this.names.add(name);
+    return name;
+  }
+
+  input(name: string, dtype: OnnxDtype, shape: readonly Dim[]): Value {
+    this.inputs.push({ name: this.claim(name), dtype, shape: [...shape] });
+    return { name, dtype };
+  }
+
+  /** Makes `value` a graph output called `name` (through an Identity when it has another name). */
+  output(value: Value, name: string, shape: readonly Dim[]): void {
+    const source = value.name === name ? value : this.op('Identity', [value], value.dtype, {}, name);
+    this.outputs.push({ name: source.name, dtype: value.dtype, shape: [...shape] });
+  }
+
+  get declaredInputs(): readonly TensorDeclaration[] {
+    return this.inputs;
+  }
+
+  get declaredOutputs(): readonly TensorDeclaration[] {
+    return this.outputs;
+  }
+
+  /** A weight stored in graph.initializer; big ones may go to external data when saved. */
+  initializer(name: string, data: TensorData, dims: readonly number[], dtype: OnnxDtype = dtypeOfArray(data)): Value {
+    const tensor = makeTensorValue(data, dims, dtype, `initializer "${name}"`);
+    this.initializers.push([this.claim(name), tensor]);
+    return { name, dtype };
+  }
+
+  /** A small tensor held inline in a Constant node (never external). */
+  constant(data: TensorData, dims: readonly number[], dtype: OnnxDtype = dtypeOfArray(data), name?: string): Value {
+    const tensor = makeTensorValue(data, dims, dtype, `constant ${name ?? ''}`.trim());
+    return this.op('Constant', [], dtype, { value: { tensor } }, name);
+  }
+
+  /** One node with one output. `undefined` inputs are omitted optional inputs. */
+  op(opType: string, inputs: readonly (Value | undefined)[], outDtype: OnnxDtype, attributes: Attributes = {}, name?: string): Value {
+    const [out] = this.opMulti(opType, inputs, [outDtype], attributes, name === undefined ? undefined : [name]);
+    return out!;
+  }
+
+  opMulti(opType: string, inputs: readonly (Value | undefined)[], outDtypes: readonly OnnxDtype[], attributes: Attributes = {}, names?: readonly string[]): Value[] {
+    const outputs = outDtypes.map((dtype, i) => ({ name: this.claim(names?.[i] ?? this.freshName(opType)), dtype }));
+    // Trailing omitted inputs are dropped; inner ones are written as "" as ONNX wants.
+    const inputNames = inputs.map((v) => v?.name ?? '');
+    while (inputNames.length > 0 && inputNames[inputNames.length - 1] === '') inputNames.pop();
+    this.nodes.push({
+      opType,
+      name: this.freshName(`node_${opType}`),
+      input: inputNames,
+      output: outputs.map((o) => o.name),
+      attribute: Object.entries(attributes).flatMap(([key, value]) => (value === undefined ? [] : [attributeProto(key, value)])),
+    });
+    return outputs;
+  }
+
+  /** The ModelProto with the given initializer protos (inline or external). */
+  modelProto(initializers: OnnxProto.ITensorProto[] = this.initializers.map(([name, t]) => tensorProto(name, t))): OnnxProto.IModelProto {
+    if (this.outputs.length === 0) throw new RangeError('the graph has no outputs');
+    return {
+      irVersion: IR_VERSION,
+      opsetImport: [{ domain: '', version: OPSET_VERSION }],
+      producerName: this.info.producerName ?? 'sa3-runtime',
+      docString: this.info.docString ?? '',
+      graph: {
+        name: this.info.graphName ?? 'graph',
+        node: this.nodes,
+        input: this.inputs.map((d) => valueInfo(d)),
+        output: this.outputs.map((d) => valueInfo(d)),
+        initializer: initializers,
+      },
+    };
+  }
+
+  /** The whole model, weights inline, as protobuf bytes (fails over 2 GiB: use save()). */
+  toBytes(): Uint8Array {
+    return encodeModel(this.modelProto());
+  }
+
+  /** Writes `<dir>/<fileName>` and, for initializers over the threshold, `<dir>/<fileName>.data`. */
+  save(dir: string, fileName: string, options: SaveOptions = {}): Promise<SavedModel> {
+    return saveModel(dir, fileName, this.initializers, (initializers) => this.modelProto(initializers), options);
+  }
+}

@@ -1,0 +1,11 @@
+/** One clear sentence about what is wrong with a model pack, naming the file or field. */
+export class PackError extends Error {
+  constructor(
+    readonly code: 'pack_not_found' | 'manifest_invalid' | 'file_missing' | 'file_size_mismatch' | 'file_corrupt' | 'graph_missing' | 'graph_mismatch' | 'graph_unloadable' | 'tokenizer_invalid' | 'model_not_installed',
+    message: string,
+    readonly file?: string,
+  ) {
+    super(message);
+    this.name = 'PackError';
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The test codec: a latent frame holds Fourier coefficients of the notes' bins over one
+ * 4096-sample frame. Decode is synthesis, encode is analysis; each frame stands alone, so
+ * chunked decode equals whole decode.
+ */
+import { GraphBuilder } from '../../onnx/index.js';
+import { FRAME_SAMPLES, HALF_CHANNELS, LATENT_CHANNELS, TESTPACK_NOTES } from './notes.js';
+
+function angle(bin: number, n: number): number {
+  return (2 * Math.PI * bin * n) / FRAME_SAMPLES;
+}
+
+/** [128, 4096]: row 2k is cos of note k's bin, row 2k+1 its sin; other rows zero. */
+export function synthesisBasis(): Float32Array {
+  const basis = new Float32Array(HALF_CHANNELS * FRAME_SAMPLES);
+  for (const { index, bin } of TESTPACK_NOTES) {
+    for (let n = 0; n < FRAME_SAMPLES; n++) {
+      basis[2 * index * FRAME_SAMPLES + n] = Math.cos(angle(bin, n));
+      basis[(2 * index + 1) * FRAME_SAMPLES + n] = Math.sin(angle(bin, n));
+    }
+  }
+  return basis;
+}
+
+/** [4096, 128]: the projection back, (2/4096) cos and (2/4096) sin per note. */
+export function analysisBasis(): Float32Array {
+  const basis = new Float32Array(FRAME_SAMPLES * HALF_CHANNELS);
+  const scale = 2 / FRAME_SAMPLES;
+  for (const { index, bin } of TESTPACK_NOTES) {
+    for (let n = 0; n < FRAME_SAMPLES; n++) {
+      basis[n * HALF_CHANNELS + 2 * index] = scale * Math.cos(angle(bin, n));
+      basis[n * HALF_CHANNELS + 2 * index + 1] = scale * Math.sin(angle(bin, n));
+    }
+  }
+  return basis;
+}
+
+/** latents [1,256,L] -> audio [1,2,L*4096]. */
+export function buildDecoder(): GraphBuilder {
+  const g = new GraphBuilder({ graphName: 'decoder', docString: 'sa3 test pack decoder: per-frame Fourier synthesis' });
+  const latents = g.input('latents', 'float32', [1, LATENT_CHANNELS, 'L']);
+  const basis = g.initializer('synthesis_basis', synthesisBasis(), [HALF_CHANNELS, FRAME_SAMPLES]);
+  const halves = g.reshape(latents, [1, 2, HALF_CHANNELS, -1]); // [1,2,128,L]
+  const frames = g.transpose(halves, [0, 1, 3, 2]); // [1,2,L,128]
+  const samples = g.matMul(frames, basis); // [1,2,L,4096]
+  g.output(g.reshape(samples, [1, 2, -1], 'audio'), 'audio', [1, 2, 'N']);
+  return g;
+}
+
+/** audio [1,2,N] (N a multiple of 4096) -> latents [1,256,N/4096]. */
+export function buildEncoder(): GraphBuilder {
+  const g = new GraphBuilder({ graphName: 'encoder', docString: 'sa3 test pack encoder: per-frame Fourier analysis' });
+  const audio = g.input('audio', 'float32', [1, 2, 'N']);
+  const basis = g.initializer('analysis_basis', analysisBasis(), [FRAME_SAMPLES, HALF_CHANNELS]);
+  const frames = g.reshape(audio, [1, 2, -1, FRAME_SAMPLES]); // [1,2,L,4096]
+  const coefficients = g.matMul(frames, basis); // [1,2,L,128]
+  const halves = g.transpose(coefficients, [0, 1, 3, 2]); // [1,2,128,L]
+  g.output(g.reshape(halves, [1, LATENT_CHANNELS, -1], 'latents'), 'latents', [1, LATENT_CHANNELS, 'L']);
+  return g;
+}
