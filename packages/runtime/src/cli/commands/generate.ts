@@ -1,0 +1,50 @@
+import { basename, dirname, extname, resolve } from 'node:path';
+import { predictionWorkflow } from '../../predictions/prediction-workflow.js';
+import type { PredictionInput } from '../../predictions/prediction-input.js';
+import { loadWorkflow, serializeWorkflow, builtinNodes } from '../../workflow/index.js';
+import { EXIT_INVALID_INPUT } from '../exit-codes.js';
+import { executeWorkflow } from '../execute-workflow.js';
+
+export interface GenerateOptions {
+  readonly out: string;
+  readonly json: boolean;
+  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+}
+
+const numberFlags = { duration: 'duration', steps: 'steps', cfg: 'cfg_scale', seed: 'seed', 'init-noise-level': 'init_noise_level', start: 'inpaint_start_seconds', end: 'inpaint_end_seconds' } as const;
+
+/** `sa3 generate "prompt" --duration 30 --out a.wav`: the hosted model's options as one command. */
+export async function generateCommand(prompt: string, options: GenerateOptions): Promise<number> {
+  const values = options.values;
+  const input: Record<string, unknown> = { prompt };
+  for (const [flag, field] of Object.entries(numberFlags)) {
+    const text = values[flag];
+    if (typeof text !== 'string') continue;
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value)) {
+      process.stderr.write(`sa3 generate: --${flag} must be a number, got "${text}"\n`);
+      return EXIT_INVALID_INPUT;
+    }
+    input[field] = value;
+  }
+  const format = (values.format as string | undefined) ?? (extname(options.out).slice(1).toLowerCase() || 'wav');
+  if (!['wav', 'mp3', 'flac', 'ogg'].includes(format)) {
+    process.stderr.write(`sa3 generate: the output format "${format}" is not one of wav, mp3, flac, ogg (set it with --format or the --out extension)\n`);
+    return EXIT_INVALID_INPUT;
+  }
+  input.output_format = format;
+  if (typeof values.negative === 'string') input.negative_prompt = values.negative;
+  if (typeof values.model === 'string') input.model = values.model;
+  const cwd = process.cwd();
+  if (typeof values['init-audio'] === 'string') input.init_audio = values['init-audio'];
+  if (typeof values['inpaint-audio'] === 'string') {
+    input.inpaint_audio = values['inpaint-audio'];
+    // Extending is inpainting from the end of the file to the requested duration.
+    if (input.inpaint_end_seconds === undefined && input.duration !== undefined) input.inpaint_end_seconds = input.duration;
+  }
+  const outPath = resolve(options.out);
+  const stem = basename(outPath, extname(outPath));
+  const workflow = predictionWorkflow(input as unknown as PredictionInput, { filename: `${stem}.{ext}`, name: stem });
+  const loaded = loadWorkflow(serializeWorkflow(workflow, builtinNodes), { requireOutputs: true });
+  return executeWorkflow({ loaded, label: `generate "${prompt.slice(0, 40)}"`, baseDir: cwd, outDir: dirname(outPath), json: options.json, workflowName: stem });
+}

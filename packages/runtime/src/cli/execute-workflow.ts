@@ -1,0 +1,94 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createRuntime } from '../runtime.js';
+import { WorkflowInvalidError, type LoadResult } from '../workflow/index.js';
+import type { RunEvent, RunReport } from '../executor/index.js';
+import { writeFileAtomic } from '../files/write-file-atomic.js';
+import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.js';
+import { formatProblems } from './format-problems.js';
+import { ProgressView } from './progress-view.js';
+import { styleFor } from './terminal.js';
+
+export interface ExecuteOptions {
+  readonly loaded: LoadResult;
+  /** Names the workflow in messages (its file, or the command that built it). */
+  readonly label: string;
+  readonly baseDir: string;
+  readonly outDir: string;
+  readonly json: boolean;
+  readonly report?: string;
+  readonly workflowName?: string;
+}
+
+function exitCodeFor(report: RunReport): number {
+  if (report.status === 'succeeded') return EXIT_OK;
+  return report.error?.kind === 'input' ? EXIT_INVALID_INPUT : EXIT_RUN_FAILED;
+}
+
+/** Validates, runs with progress (or JSON-lines events), writes the report, returns the exit code. */
+export async function executeWorkflow(options: ExecuteOptions): Promise<number> {
+  const style = styleFor(process.stderr);
+  const { loaded } = options;
+  if (loaded.problems.length > 0) {
+    if (options.json) process.stdout.write(JSON.stringify({ type: 'invalid', problems: loaded.problems }) + '\n');
+    else process.stderr.write(formatProblems(options.label, loaded.problems, style) + '\n');
+    return EXIT_INVALID_INPUT;
+  }
+  const outDir = resolve(options.outDir);
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (error) {
+    const message = `cannot create the output directory ${outDir}: ${(error as Error).message}`;
+    if (options.json) process.stdout.write(JSON.stringify({ type: 'invalid', problems: [{ code: 'invalid_argument', message }] }) + '\n');
+    else process.stderr.write(style.red(message) + '\n');
+    return EXIT_INVALID_INPUT;
+  }
+
+  const { executor, close } = createRuntime({ baseDir: options.baseDir });
+  const view = options.json ? null : new ProgressView(process.stderr, style);
+  const onEvent = (event: RunEvent): void => {
+    if (options.json) process.stdout.write(JSON.stringify(event) + '\n');
+    else view!.handle(event);
+  };
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts > 1) process.exit(EXIT_RUN_FAILED);
+    if (!options.json) process.stderr.write(style.yellow('cancelling (Ctrl+C again to quit at once)...\n'));
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let report: RunReport;
+  try {
+    report = await executor.run(loaded.workflow!, { outDir, signal: controller.signal, onEvent, ...(options.workflowName ? { workflowName: options.workflowName } : {}) });
+  } catch (error) {
+    if (error instanceof WorkflowInvalidError) {
+      process.stderr.write(formatProblems(options.label, error.problems, style) + '\n');
+      return EXIT_INVALID_INPUT;
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await close();
+  }
+
+  const reportPath = options.report ? resolve(options.report) : report.status === 'succeeded' ? join(outDir, `${report.runId}.report.json`) : undefined;
+  if (reportPath) await writeFileAtomic(reportPath, JSON.stringify(report, null, 2) + '\n');
+  if (!options.json) {
+    if (report.status === 'succeeded') {
+      process.stderr.write(style.green(`finished in ${((report.durationMs ?? 0) / 1000).toFixed(2)} s`) + style.dim(` (${report.cacheHits} cached)`) + '\n');
+      const seeds = Object.entries(report.seeds).flatMap(([node, params]) => Object.entries(params).map(([p, v]) => `${node}.${p}=${v}`));
+      if (seeds.length > 0) process.stderr.write(style.dim(`seeds: ${seeds.join(' ')}`) + '\n');
+      for (const output of report.outputs) process.stdout.write(`${output.absolutePath}\n`);
+    } else if (report.status === 'cancelled') {
+      process.stderr.write(style.yellow('cancelled: no output was written') + '\n');
+    } else {
+      const e = report.error!;
+      const where = [e.node && `node ${e.node}`, e.param && `param ${e.param}`, e.input && `input ${e.input}`].filter(Boolean).join(', ');
+      process.stderr.write(style.red(`failed${where ? ` [${where}]` : ''} ${e.code}: ${e.message}`) + '\n' + style.dim('no output was written') + '\n');
+    }
+    if (reportPath) process.stderr.write(style.dim(`report: ${reportPath}`) + '\n');
+  }
+  return exitCodeFor(report);
+}

@@ -1,0 +1,53 @@
+export const helpText = `sa3: run Stable Audio 3 workflows from the command line
+
+A workflow is a JSON file of nodes (load audio, generate, trim, convert, save...)
+joined by wires. Build one in the editor or write it by hand; examples/ has some.
+
+Usage:
+  sa3 run FILE [--set node.param=value]... [--out DIR] [--json] [--report PATH]
+      Run a workflow. FILE is a .json workflow or an audio file that sa3 saved
+      (it carries its workflow). Shows a progress line per node; writes the
+      files of every audio.save node into DIR (default ./out) and a run report
+      (seeds used, timings, cache hits, sha256 of each output).
+        --set node.param=value   change a param for this run, e.g.
+                                 --set convert.mp3_bitrate=320 --set gen.seed=42
+        --json                   print events as JSON lines instead of progress bars
+        --report PATH            where to write the run report (default:
+                                 DIR/<run id>.report.json after a successful run)
+
+  sa3 generate PROMPT [--duration S] [--out FILE] [options]
+      Make audio from a prompt in one command (the hosted stable-audio-3-medium
+      model's options). Shows a progress bar per sampling step.
+        --duration S             length in seconds, 1-380 (default 30)
+        --out FILE               output file (default sa3-output.wav); its
+                                 extension picks the format unless --format
+        --format wav|mp3|flac|ogg
+        --negative TEXT          qualities to avoid (base models, with --cfg)
+        --steps N                sampling steps, 4-50 (default 8)
+        --cfg X                  guidance scale, 0.5-15 (default 1: off)
+        --seed N                 -1 for random (default); the seed used is printed
+        --model ID               installed pack to use (default: the best one)
+        --init-audio FILE        edit this audio along the prompt, with
+        --init-noise-level X     0.01-1: how far it may move (default 0.9)
+        --inpaint-audio FILE     regenerate the region --start S to --end S of
+                                 this audio; --start at its length extends it
+
+  sa3 validate FILE [--json]
+      Check a workflow without running it and list every problem at once,
+      each with its code, node and param.
+
+  sa3 nodes [TYPE] [--json]
+      List the node types, or show one type's inputs, outputs and params.
+
+  sa3 extract AUDIO [--out FILE]
+      Print the workflow embedded in a WAV, MP3 or FLAC file saved by sa3.
+
+  sa3 help | --help       this text
+  sa3 version | --version
+
+Exit codes: 0 ok, 1 the run failed or was cancelled, 2 invalid input
+(a bad workflow file, a bad --set, or an input file that cannot be read).
+
+Relative paths inside a workflow (audio.load sources) resolve against the
+workflow file's folder. Ctrl+C cancels a run; nothing half-written is left.
+`;

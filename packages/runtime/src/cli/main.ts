@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.js';
+import { helpText } from './help.js';
+import { runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
+import { nodesCommand } from './commands/nodes.js';
+import { extractCommand } from './commands/extract.js';
+import { generateCommand } from './commands/generate.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`sa3: ${message}\nRun "sa3 --help" for usage.\n`);
+  return EXIT_INVALID_INPUT;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(helpText);
+    return EXIT_OK;
+  }
+  if (command === 'version' || command === '--version' || command === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return EXIT_OK;
+  }
+  const spec = {
+    run: { set: { type: 'string', multiple: true }, out: { type: 'string' }, json: { type: 'boolean' }, report: { type: 'string' } },
+    validate: { json: { type: 'boolean' } },
+    nodes: { json: { type: 'boolean' } },
+    extract: { out: { type: 'string' } },
+    generate: {
+      out: { type: 'string', short: 'o' },
+      duration: { type: 'string', short: 'd' },
+      negative: { type: 'string' },
+      steps: { type: 'string' },
+      cfg: { type: 'string' },
+      seed: { type: 'string' },
+      model: { type: 'string' },
+      format: { type: 'string' },
+      'init-audio': { type: 'string' },
+      'init-noise-level': { type: 'string' },
+      'inpaint-audio': { type: 'string' },
+      start: { type: 'string' },
+      end: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  } as const;
+  if (!Object.hasOwn(spec, command)) return usageError(`unknown command "${command}"`);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...rest], options: { ...spec[command as keyof typeof spec], help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+  const values = parsed.values as Record<string, unknown>;
+  if (values.help) {
+    process.stdout.write(helpText);
+    return EXIT_OK;
+  }
+  const [file, ...extra] = parsed.positionals;
+  if (extra.length > 0) return usageError(`unexpected argument "${extra[0]}"`);
+  switch (command) {
+    case 'run':
+      if (!file) return usageError('run needs a workflow FILE');
+      return runCommand(file, {
+        set: (values.set as string[] | undefined) ?? [],
+        out: (values.out as string | undefined) ?? 'out',
+        json: values.json === true,
+        ...(typeof values.report === 'string' ? { report: values.report } : {}),
+      });
+    case 'validate':
+      if (!file) return usageError('validate needs a workflow FILE');
+      return validateCommand(file, { json: values.json === true });
+    case 'generate':
+      if (!file) return usageError('generate needs a PROMPT, e.g. sa3 generate "warm analog pad" --duration 30 --out pad.wav');
+      return generateCommand(file, { out: (values.out as string | undefined) ?? 'sa3-output.wav', json: values.json === true, values: values as Record<string, string | boolean | undefined> });
+    case 'nodes':
+      return nodesCommand(file, { json: values.json === true });
+    default:
+      if (!file) return usageError('extract needs an AUDIO file');
+      return extractCommand(file, typeof values.out === 'string' ? { out: values.out } : {});
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`sa3: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = EXIT_RUN_FAILED;
+  },
+);

@@ -1,0 +1,31 @@
+import type { Engine, NodeServices } from '@sa3/nodes';
+import { createAudioIO, embedWorkflow } from './audio/index.js';
+import { Sa3Engine } from './engine/sa3-engine.js';
+import { Executor } from './executor/index.js';
+import { ResultCache } from './executor/result-cache.js';
+
+export interface RuntimeOptions {
+  /** Relative audio paths in workflows resolve against this folder (the workflow file's). */
+  readonly baseDir: string;
+  /** The model engine; by default a Stable Audio 3 engine over the installed packs. Null: none. */
+  readonly engine?: Engine | null;
+  readonly uploadDir?: string;
+  readonly cache?: ResultCache;
+}
+
+/** The services and executor a host (CLI, server, tests) runs workflows with. */
+export function createRuntime(options: RuntimeOptions): { services: NodeServices; executor: Executor; close(): Promise<void> } {
+  const engine = options.engine === undefined ? new Sa3Engine() : options.engine;
+  const services: NodeServices = {
+    engine,
+    audio: createAudioIO({ baseDir: options.baseDir, ...(options.uploadDir ? { uploadDir: options.uploadDir } : {}) }),
+  };
+  const executor = new Executor({ services, embedWorkflow, ...(options.cache ? { cache: options.cache } : {}) });
+  return {
+    services,
+    executor,
+    close: async () => {
+      if (engine instanceof Sa3Engine) await engine.close();
+    },
+  };
+}

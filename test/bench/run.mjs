@@ -1,0 +1,92 @@
+// npm run bench: figures measured in one run, each against a baseline measured beside it.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineNode } from '@sa3/nodes';
+import { Executor, createRuntime, loadWorkflow, lookupFrom, topologicalOrder } from '@sa3/runtime';
+
+const scratch = mkdtempSync(join(tmpdir(), 'sa3-bench-'));
+const results = [];
+const report = (name, value, unit, note) => {
+  results.push({ name, value, unit, note });
+  console.log(`${name.padEnd(52)} ${String(value).padStart(12)} ${unit.padEnd(8)} ${note ?? ''}`);
+};
+
+function best(runs, fn) {
+  let min = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    min = Math.min(min, performance.now() - t);
+  }
+  return min;
+}
+
+async function bestAsync(runs, fn) {
+  let min = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    min = Math.min(min, performance.now() - t);
+  }
+  return min;
+}
+
+// 1. validate + plan a 500-node graph: a gain chain fed by one load, ending in convert + save.
+{
+  const nodes = [{ id: 'load', type: 'audio.load', typeVersion: 1, params: { source: 'x.wav' } }];
+  const connections = [];
+  for (let i = 0; i < 496; i++) {
+    nodes.push({ id: `g${i}`, type: 'audio.gain', typeVersion: 1, params: { gain_db: -0.1 }, position: [i * 10, 0] });
+    connections.push({ from: [i === 0 ? 'load' : `g${i - 1}`, 'audio'], to: [`g${i}`, 'audio'] });
+  }
+  nodes.push({ id: 'fade', type: 'audio.fade', typeVersion: 1, params: {} }, { id: 'convert', type: 'audio.convert', typeVersion: 2, params: { format: 'mp3' } }, { id: 'save', type: 'audio.save', typeVersion: 1, params: {} });
+  connections.push({ from: ['g495', 'audio'], to: ['fade', 'audio'] }, { from: ['fade', 'audio'], to: ['convert', 'audio'] }, { from: ['convert', 'file'], to: ['save', 'file'] });
+  const text = JSON.stringify({ format: 'sa3-workflow', version: 1, nodes, connections });
+  const loadAndPlan = () => {
+    const { workflow, problems } = loadWorkflow(text, { requireOutputs: true });
+    if (problems.length) throw new Error(problems[0].message);
+    topologicalOrder(workflow.nodes.map((n) => n.id), workflow.connections);
+  };
+  const ms = best(20, loadAndPlan);
+  const parseMs = best(20, () => JSON.parse(text));
+  report('validate + plan, 500 nodes', ms.toFixed(2), 'ms', `(${((ms / 500) * 1000).toFixed(1)} µs/node; ${(ms / parseMs).toFixed(1)}x JSON.parse of the same file)`);
+}
+
+// 2. Executor overhead per node: 500 no-op nodes in a chain against calling the same run functions in a loop.
+{
+  const noop = defineNode({
+    type: 'bench.noop', typeVersion: 1, title: 'No-op', category: 'Audio utilities', description: 'Passes its input on.',
+    inputs: { in: { type: 'conditioning', label: 'In', optional: true } }, outputs: { out: { type: 'conditioning', label: 'Out' } }, params: { i: { kind: 'number', label: 'i', default: 0, description: 'index' } },
+    async run({ inputs }) { return { out: inputs.in ?? { text: '', model: '' } }; },
+  });
+  const nodes = Array.from({ length: 500 }, (_, i) => ({ id: `n${i}`, type: 'bench.noop', typeVersion: 1, params: { i } }));
+  const connections = nodes.slice(1).map((_, i) => ({ from: [`n${i}`, 'out'], to: [`n${i + 1}`, 'in'] }));
+  const workflow = { format: 'sa3-workflow', version: 1, nodes, connections };
+  const services = createRuntime({ baseDir: scratch }).services;
+  const lookup = lookupFrom([noop]);
+  const runMs = await bestAsync(5, () => new Executor({ services, nodes: lookup }).run(workflow, { outDir: scratch }));
+  const directMs = await bestAsync(5, async () => {
+    let value;
+    for (let i = 0; i < 500; i++) value = (await noop.run({ inputs: { in: value }, params: { i } })).out;
+  });
+  const perNode = (runMs / 500) * 1000;
+  report('executor overhead per node (500 no-op nodes)', perNode.toFixed(1), 'µs', `(run ${runMs.toFixed(1)} ms vs direct calls ${directMs.toFixed(2)} ms: ${(runMs / directMs).toFixed(0)}x; includes hashing, events, report)`);
+}
+
+// 3. audio.convert to MP3 of 5 minutes against the plain ffmpeg command doing the same encode.
+{
+  const wav = join(scratch, 'five-minutes.wav');
+  execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=300', '-f', 'lavfi', '-i', 'sine=frequency=660:duration=300', '-filter_complex', 'amerge=inputs=2', '-c:a', 'pcm_f32le', wav]);
+  const { services } = createRuntime({ baseDir: scratch });
+  const clip = await services.audio.load(wav, new AbortController().signal);
+  const ours = await bestAsync(3, () => services.audio.encode(clip, { format: 'mp3', bitrateKbps: 192 }, new AbortController().signal));
+  const plain = best(3, () => spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-i', wav, '-c:a', 'libmp3lame', '-b:a', '192k', join(scratch, 'plain.mp3')]));
+  report('audio.convert mp3 192k, 5 min stereo', ours.toFixed(0), 'ms', `(plain ffmpeg from the WAV file: ${plain.toFixed(0)} ms; ratio ${(ours / plain).toFixed(2)}; ${(300_000 / ours).toFixed(0)}x real time)`);
+  report('  wav input size', (statSync(wav).size / 1e6).toFixed(1), 'MB');
+}
+
+mkdirSync('test-artifacts', { recursive: true });
+writeFileSync(join('test-artifacts', 'bench.json'), JSON.stringify(results, null, 2) + '\n');
+rmSync(scratch, { recursive: true, force: true });
