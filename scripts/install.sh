@@ -20,9 +20,10 @@ stamp=node_modules/.sa3-install-stamp
 wanted=$(cat package-lock.json package.json packages/*/package.json test/package.json | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "installing npm packages"
-  # onnxruntime-node's own install step downloads CUDA libraries; its CPU build ships in the package.
-  ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}" npm ci --no-audit --no-fund --loglevel=error
-  echo "$wanted" > "$stamp"
+  # npm install (not ci): npm 11 leaves other platforms' optional packages out of the lock file and
+  # then refuses npm ci. onnxruntime-node's own install step downloads CUDA libraries; its CPU build ships in the package.
+  ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}" npm install --no-audit --no-fund --loglevel=error
+  cat package-lock.json package.json packages/*/package.json test/package.json | sha256sum | cut -d' ' -f1 > "$stamp"
 fi
 
 bash scripts/make-example-audio.sh
