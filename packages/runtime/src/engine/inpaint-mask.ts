@@ -1,19 +1,26 @@
 import { SAMPLE_RATE } from '@sa3/nodes';
 
 /**
- * The official inpainting mask at latent resolution: 1 = keep (given), 0 = generate. Built at
- * audio resolution (the region [start, end) and everything past the requested duration are 0),
- * then sampled at the first sample of each latent.
+ * The inpainting mask at latent resolution: 1 = keep (given), 0 = generate.
+ *
+ * A latent frame is generated when any of its samples lies in the region [start, end), and so is
+ * every frame from the requested duration on. The official code instead samples the audio-rate
+ * mask at the first sample of each frame, which keeps a frame that the region starts inside of;
+ * when extending from a length that is not a whole number of frames, that kept frame is the
+ * encoding of the source's last samples followed by zero padding, and decodes to a gap after the
+ * seam. Generating the straddling frame lets the model continue from the last whole frame; the
+ * source's own samples before the seam are pasted back afterwards anyway.
  */
 export function latentKeepMask(latents: number, samplesPerLatent: number, startSeconds: number, endSeconds: number, durationSeconds: number): Float32Array {
-  const samples = latents * samplesPerLatent;
-  const start = Math.min(Math.trunc(startSeconds * SAMPLE_RATE), samples);
-  const end = Math.min(Math.trunc(endSeconds * SAMPLE_RATE), samples);
+  const start = Math.trunc(startSeconds * SAMPLE_RATE);
+  const end = Math.trunc(endSeconds * SAMPLE_RATE);
   const duration = Math.trunc(durationSeconds * SAMPLE_RATE);
   const mask = new Float32Array(latents);
   for (let j = 0; j < latents; j++) {
-    const at = j * samplesPerLatent;
-    mask[j] = (at >= start && at < end) || at >= duration ? 0 : 1;
+    const first = j * samplesPerLatent;
+    const last = first + samplesPerLatent; // exclusive
+    const touchesRegion = first < end && last > start;
+    mask[j] = touchesRegion || first >= duration ? 0 : 1;
   }
   return mask;
 }

@@ -79,20 +79,20 @@ function buildBaked(g: GraphBuilder, x: Value, t: Value): Value {
   return velocityFromCross(g, x, t, cross, localAddCond);
 }
 
-function buildExplicit(g: GraphBuilder, x: Value, t: Value): Value {
+function buildExplicit(g: GraphBuilder, x: Value, t: Value, keyMask: boolean): Value {
   const cross = g.input('cross_attn_cond', 'float32', [1, CROSS_TOKENS, HIDDEN_SIZE]);
   // global_embed and padding_mask are part of the signature; a per-frame model has no use for them.
   g.input('global_embed', 'float32', [1, HIDDEN_SIZE]);
   const localAddCond = g.input('local_add_cond', 'float32', [1, LOCAL_CHANNELS, 'L']);
-  g.input('padding_mask', 'bool', [1, 'L']);
+  if (keyMask) g.input('padding_mask', 'bool', [1, 'L']);
   return velocityFromCross(g, x, t, cross, localAddCond);
 }
 
-export function buildDit(layout: DitLayout): GraphBuilder {
+export function buildDit(layout: DitLayout, keyMask = true): GraphBuilder {
   const g = new GraphBuilder({ graphName: 'dit', docString: `sa3 test pack DiT (${layout} layout): velocity towards the prompt's tones` });
   const x = g.input('x', 'float32', [1, LATENT_CHANNELS, 'L']);
   const t = g.input('t', 'float32', [1]);
-  const velocity = layout === 'baked' ? buildBaked(g, x, t) : buildExplicit(g, x, t);
+  const velocity = layout === 'baked' ? buildBaked(g, x, t) : buildExplicit(g, x, t, keyMask);
   g.output(velocity, 'velocity', [1, LATENT_CHANNELS, 'L']);
   return g;
 }

@@ -17,6 +17,8 @@ export interface TestPackOptions {
   readonly title?: string;
   readonly objective: PackManifest['objective'];
   readonly layout: DitLayout;
+  /** Explicit layout only: whether the DiT takes a padding (key) mask, which selects the official length rule. Default true. */
+  readonly keyMask?: boolean;
   readonly family?: PackManifest['family'];
   /** Default: the family's official sample_size (small 5,292,032, medium 16,777,216). */
   readonly maxSamples?: number;
@@ -81,7 +83,7 @@ export async function writeTestPack(dir: string, options: TestPackOptions): Prom
     return graphSpec(graph, saved);
   };
   const textEncoder = await save(buildTextEncoder(), TESTPACK_FILES.textEncoder);
-  const dit = await save(buildDit(layout), TESTPACK_FILES.dit, options.ditExternalData ? 1024 : undefined);
+  const dit = await save(buildDit(layout, options.keyMask ?? true), TESTPACK_FILES.dit, options.ditExternalData ? 1024 : undefined);
   const encoder = await save(buildEncoder(), TESTPACK_FILES.encoder);
   const decoder = await save(buildDecoder(), TESTPACK_FILES.decoder);
 
