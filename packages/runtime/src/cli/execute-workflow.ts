@@ -17,6 +17,8 @@ export interface ExecuteOptions {
   readonly outDir: string;
   readonly json: boolean;
   readonly report?: string;
+  /** Write the report beside the outputs when no --report path is given (sa3 run does, sa3 generate does not). */
+  readonly reportBesideOutputs?: boolean;
   readonly workflowName?: string;
 }
 
@@ -73,7 +75,7 @@ export async function executeWorkflow(options: ExecuteOptions): Promise<number> 
     await close();
   }
 
-  const reportPath = options.report ? resolve(options.report) : report.status === 'succeeded' ? join(outDir, `${report.runId}.report.json`) : undefined;
+  const reportPath = options.report ? resolve(options.report) : report.status === 'succeeded' && options.reportBesideOutputs ? join(outDir, `${report.runId}.report.json`) : undefined;
   if (reportPath) await writeFileAtomic(reportPath, JSON.stringify(report, null, 2) + '\n');
   if (!options.json) {
     if (report.status === 'succeeded') {

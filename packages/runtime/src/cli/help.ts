@@ -36,6 +36,14 @@ Usage:
       Check a workflow without running it and list every problem at once,
       each with its code, node and param.
 
+  sa3 models [list] [--json]       the installed model packs
+  sa3 models path                  where packs live ($SA3_HOME/packs)
+  sa3 models verify ID             check every file of a pack against its sha256
+  sa3 models testpack [--id ID] [--base] [--layout baked|explicit]
+      Install a tiny synthetic pack to try everything offline: its prompts
+      pick sine tones by the words low, hum, mid, bright, high, bell,
+      whistle and chirp. It is not a real model.
+
   sa3 nodes [TYPE] [--json]
       List the node types, or show one type's inputs, outputs and params.
 
@@ -47,6 +55,10 @@ Usage:
 
 Exit codes: 0 ok, 1 the run failed or was cancelled, 2 invalid input
 (a bad workflow file, a bad --set, or an input file that cannot be read).
+
+Environment: SA3_HOME (default ~/.cache/sa3) holds the packs; SA3_PACKS adds
+folders to look in; SA3_EXECUTION_PROVIDER picks cuda, tensorrt, coreml, dml,
+webgpu or cpu (a provider that cannot load falls back to cpu, said once).
 
 Relative paths inside a workflow (audio.load sources) resolve against the
 workflow file's folder. Ctrl+C cancels a run; nothing half-written is left.

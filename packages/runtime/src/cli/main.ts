@@ -8,6 +8,7 @@ import { validateCommand } from './commands/validate.js';
 import { nodesCommand } from './commands/nodes.js';
 import { extractCommand } from './commands/extract.js';
 import { generateCommand } from './commands/generate.js';
+import { modelsCommand } from './commands/models.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -50,6 +51,7 @@ async function main(argv: readonly string[]): Promise<number> {
       end: { type: 'string' },
       json: { type: 'boolean' },
     },
+    models: { json: { type: 'boolean' }, id: { type: 'string' }, base: { type: 'boolean' }, layout: { type: 'string' } },
   } as const;
   if (!Object.hasOwn(spec, command)) return usageError(`unknown command "${command}"`);
   let parsed;
@@ -63,6 +65,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(helpText);
     return EXIT_OK;
   }
+  if (command === 'models') return modelsCommand(parsed.positionals, { json: values.json === true, values: values as Record<string, string | boolean | undefined> });
   const [file, ...extra] = parsed.positionals;
   if (extra.length > 0) return usageError(`unexpected argument "${extra[0]}"`);
   switch (command) {

@@ -33,6 +33,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     baseDir: dirname(path),
     outDir: options.out,
     json: options.json,
+    reportBesideOutputs: true,
     workflowName: basename(path, extname(path)),
     ...(options.report ? { report: options.report } : {}),
   });
