@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineNode } from '@sa3/nodes';
-import { Executor, createRuntime, loadWorkflow, lookupFrom, topologicalOrder } from '@sa3/runtime';
+import { Executor, PackLocator, Sa3Engine, createRuntime, loadWorkflow, lookupFrom, samplePingPong, topologicalOrder, writeTestPack } from '@sa3/runtime';
+import { NoiseStream } from '@sa3/runtime';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sa3-bench-'));
 const results = [];
@@ -85,6 +86,49 @@ async function bestAsync(runs, fn) {
   const plain = best(3, () => spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-i', wav, '-c:a', 'libmp3lame', '-b:a', '192k', join(scratch, 'plain.mp3')]));
   report('audio.convert mp3 192k, 5 min stereo', ours.toFixed(0), 'ms', `(plain ffmpeg from the WAV file: ${plain.toFixed(0)} ms; ratio ${(ours / plain).toFixed(2)}; ${(300_000 / ours).toFixed(0)}x real time)`);
   report('  wav input size', (statSync(wav).size / 1e6).toFixed(1), 'MB');
+}
+
+// 4. Host-side work per sampling step at L = 4096 latents (380 s), without the model: the
+//    ping-pong update and the step's noise draw, against just writing that many floats.
+{
+  const size = 256 * 4096;
+  const v = new Float32Array(size).fill(0.1);
+  const noise = new NoiseStream(1);
+  const steps = 8;
+  const hostMs = await bestAsync(3, () =>
+    samplePingPong({ start: new Float32Array(size), sigmas: Array.from({ length: steps + 1 }, (_, i) => 1 - i / steps), model: async () => v, stepNoise: () => noise.fill(new Float32Array(size)) }),
+  );
+  const writeMs = best(5, () => {
+    const out = new Float32Array(size);
+    for (let i = 0; i < size; i++) out[i] = i;
+  });
+  report('host time per sampling step, L = 4096', (hostMs / steps).toFixed(1), 'ms', `(writing ${size} floats: ${writeMs.toFixed(2)} ms; ratio ${(hostMs / steps / writeMs).toFixed(1)}; most of it is the Gaussian draw)`);
+}
+
+// 5. A 30 s job on the test pack: total engine time against the time inside session.run.
+{
+  const root = mkdtempSync(join(tmpdir(), 'sa3-bench-pack-'));
+  await writeTestPack(join(root, 'small-music'), { id: 'small-music', objective: 'rf_denoiser', layout: 'baked' });
+  const engine = new Sa3Engine({ locator: new PackLocator([root]), log: () => undefined });
+  const job = () => engine.generate({ model: 'small-music', prompt: { text: 'mid', model: 'small-music' }, steps: 8, cfgScale: 1, seed: 1, durationSeconds: 30 }, { signal: new AbortController().signal, onProgress: () => undefined });
+  await job(); // sessions opened, files verified
+  const before = await engine.stats('small-music');
+  const started = performance.now();
+  await job();
+  const total = performance.now() - started;
+  const after = await engine.stats('small-music');
+  const inRun = Object.keys(after).reduce((sum, role) => sum + after[role].ms - (before[role]?.ms ?? 0), 0);
+  report('30 s job on the test pack: engine / session.run', (total / inRun).toFixed(2), 'x', `(total ${total.toFixed(0)} ms, inside session.run ${inRun.toFixed(0)} ms; the test graphs are nearly free, so this is the host overhead bound)`);
+  await engine.close();
+  rmSync(root, { recursive: true, force: true });
+}
+
+// 6. Peak RSS of a 380 s job (own process) against the size of the audio it returns.
+{
+  const child = spawnSync(process.execPath, [new URL('./engine-380s-rss.mjs', import.meta.url).pathname], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(child.stderr);
+  const { peak, baseline, outputBytes, ms } = JSON.parse(child.stdout);
+  report('380 s job: peak RSS / output audio size', (peak / outputBytes).toFixed(2), 'x', `(peak ${(peak / 1e6).toFixed(0)} MB, process before the job ${(baseline / 1e6).toFixed(0)} MB, output ${(outputBytes / 1e6).toFixed(0)} MB, ${(ms / 1000).toFixed(1)} s)`);
 }
 
 mkdirSync('test-artifacts', { recursive: true });

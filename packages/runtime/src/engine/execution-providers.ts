@@ -27,12 +27,17 @@ export interface OpenedSession {
  * one line, what was asked and what runs when that is not the same.
  */
 export async function openSession(path: string, providers: readonly ProviderName[], log: (line: string) => void, threads?: number): Promise<OpenedSession> {
+  // ONNX Runtime's own log would print a multi-line native error for every provider that does
+  // not load; failures reach the caller as exceptions anyway. SA3_ORT_LOG_LEVEL brings it back.
+  ort.env.logLevel = (process.env.SA3_ORT_LOG_LEVEL as typeof ort.env.logLevel) ?? 'fatal';
   const failures: string[] = [];
   for (const provider of providers) {
     try {
       const session = await ort.InferenceSession.create(path, {
         executionProviders: [provider],
         graphOptimizationLevel: 'all',
+        // A provider that cannot load is reported in our one line; keep ONNX Runtime's own log quiet for it.
+        ...(provider === 'cpu' ? {} : { logSeverityLevel: 4 as const }),
         ...(threads ? { intraOpNumThreads: threads } : {}),
       });
       if (failures.length > 0) log(`execution provider ${providers[0]} was asked for but could not load (${failures[0]}); running ${path.split('/').pop()} on ${provider}`);

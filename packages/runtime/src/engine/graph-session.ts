@@ -3,6 +3,7 @@ import * as ort from 'onnxruntime-node';
 import type { GraphSpec, TensorSpec } from '../packs/manifest.js';
 import { PackError } from '../packs/pack-error.js';
 import { openSession, type ProviderName } from './execution-providers.js';
+import { fromHalfBits, toHalfBits } from '../tensors/half.js';
 
 const ortTypes: Record<TensorSpec['dtype'], string> = { float32: 'float32', float16: 'float16', int64: 'int64', int32: 'int32', bool: 'bool' };
 
@@ -65,18 +66,26 @@ export class GraphSession {
     return Object.hasOwn(this.spec.inputs, role);
   }
 
+  /**
+   * Runs the graph. The host always works in float32: inputs a pack declares as float16 are
+   * converted on the way in, float16 outputs on the way out.
+   */
   async run(feeds: Readonly<Record<string, ort.Tensor>>): Promise<Record<string, ort.Tensor>> {
     const named: Record<string, ort.Tensor> = {};
     for (const [role, tensor] of Object.entries(feeds)) {
       const spec = this.spec.inputs[role];
-      if (spec) named[spec.name] = tensor;
+      if (!spec) continue;
+      named[spec.name] = spec.dtype === 'float16' && tensor.type === 'float32' ? new ort.Tensor('float16', toHalfBits(tensor.data as Float32Array), tensor.dims) : tensor;
     }
     const started = performance.now();
     const results = await this.session.run(named);
     this.runMs += performance.now() - started;
     this.runs++;
     const out: Record<string, ort.Tensor> = {};
-    for (const [role, spec] of Object.entries(this.spec.outputs)) out[role] = results[spec.name]!;
+    for (const [role, spec] of Object.entries(this.spec.outputs)) {
+      const result = results[spec.name]!;
+      out[role] = result.type === 'float16' ? new ort.Tensor('float32', fromHalfBits(result.data as Uint16Array), result.dims) : result;
+    }
     return out;
   }
 

@@ -11,6 +11,7 @@
  */
 const LN2 = 0.6931471805599453;
 const SQRT2 = 1.4142135623730951;
+const SQRT1_2 = 0.7071067811865476;
 
 function splitmix32(state: number): () => number {
   let s = state >>> 0;
@@ -23,59 +24,52 @@ function splitmix32(state: number): () => number {
   };
 }
 
-const exponentView = new DataView(new ArrayBuffer(8));
-
 /** Natural logarithm of a positive finite number, from basic operations only. */
 export function portableLog(x: number): number {
-  exponentView.setFloat64(0, x);
-  const high = exponentView.getUint32(0);
-  let exponent = ((high >>> 20) & 0x7ff) - 1023;
-  // Put the mantissa back with a zero exponent: m in [1, 2).
-  exponentView.setUint32(0, (high & 0x800fffff) | 0x3ff00000);
-  let m = exponentView.getFloat64(0);
-  if (m > SQRT2) {
+  // m = x / 2^exponent in [sqrt(1/2), sqrt(2)): scaling by 2 is exact, and the polar method's
+  // arguments lie in (0, 1) and mostly above 1/4, so this takes one or two steps.
+  let m = x;
+  let exponent = 0;
+  while (m < SQRT1_2) {
+    m *= 2;
+    exponent -= 1;
+  }
+  while (m > SQRT2) {
     m /= 2;
     exponent += 1;
   }
-  // ln(m) = 2 atanh(z), z = (m - 1) / (m + 1), |z| < 0.172: the series converges fast.
+  // ln(m) = 2 atanh(z), z = (m - 1) / (m + 1), |z| < 0.172: ten terms reach double precision.
   const z = (m - 1) / (m + 1);
   const z2 = z * z;
-  let term = z;
-  let sum = 0;
-  for (let k = 1; k <= 27; k += 2) {
-    sum += term / k;
-    term *= z2;
-  }
-  return exponent * LN2 + 2 * sum;
+  const series = 1 + z2 * (1 / 3 + z2 * (1 / 5 + z2 * (1 / 7 + z2 * (1 / 9 + z2 * (1 / 11 + z2 * (1 / 13 + z2 * (1 / 15 + z2 * (1 / 17 + z2 * (1 / 19 + z2 / 21)))))))));
+  return exponent * LN2 + 2 * z * series;
 }
 
 export class NoiseStream {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
-  private spare: number | null = null;
+  // xoshiro128** state in a typed array keeps every value a uint32 (no number boxing).
+  private readonly state = new Uint32Array(4);
+  private spare = 0;
+  private hasSpare = false;
 
   constructor(seed: number) {
     const next = splitmix32(seed >>> 0);
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
+    for (let i = 0; i < 4; i++) this.state[i] = next();
   }
 
   private nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = (this.s1 << 9) >>> 0;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    this.s0 >>>= 0;
-    this.s1 >>>= 0;
-    this.s2 >>>= 0;
+    const s = this.state;
+    const s0 = s[0]!;
+    const s1 = s[1]!;
+    const s2 = s[2]!;
+    const s3 = s[3]!;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    const n2 = s2 ^ s0;
+    const n3 = s3 ^ s1;
+    s[0] = s0 ^ n3;
+    s[1] = s1 ^ n2;
+    s[2] = n2 ^ t;
+    s[3] = rotl(n3, 11);
     return result;
   }
 
@@ -87,10 +81,9 @@ export class NoiseStream {
   }
 
   gaussian(): number {
-    if (this.spare !== null) {
-      const value = this.spare;
-      this.spare = null;
-      return value;
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
     }
     for (;;) {
       const u = 2 * this.uniform() - 1;
@@ -99,6 +92,7 @@ export class NoiseStream {
       if (s >= 1 || s === 0) continue;
       const factor = Math.sqrt((-2 * portableLog(s)) / s);
       this.spare = v * factor;
+      this.hasSpare = true;
       return u * factor;
     }
   }
@@ -111,5 +105,5 @@ export class NoiseStream {
 }
 
 function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+  return (x << k) | (x >>> (32 - k));
 }

@@ -77,6 +77,13 @@ describe('generate', () => {
     expect(sameSamples(plain, guided)).toBe(false);
   });
 
+  it('an empty prompt gives finite audio, not NaN', async () => {
+    for (const model of ['small-music', 'small-music-base']) {
+      const clip = await generate('', { model, duration: 2 });
+      expect(clip.channels.every((c) => c.every(Number.isFinite))).toBe(true);
+    }
+  });
+
   it('refuses a duration beyond what the pack can make, naming the pack', async () => {
     await expect(generate('mid', { duration: 121 })).rejects.toMatchObject({ code: 'value_bigger_than_max', param: 'duration', message: expect.stringMatching(/120\.0 s the model pack "small-music"/) });
   });

@@ -1,0 +1,7 @@
+export { Sa3Engine, MIN_INIT_NOISE_LEVEL, type Sa3EngineOptions, type AttachedLatents } from './sa3-engine.js';
+export { samplingSchedule } from './schedule.js';
+export { samplePingPong, sampleEuler, type VelocityModel, type SamplerRun } from './sampler.js';
+export { guidedVelocity } from './guidance.js';
+export { NoiseStream, portableLog } from './prng.js';
+export { officialLayout, compactLayout, maxDurationSeconds, SAMPLES_PER_LATENT, type LatentLayout } from './latent-layout.js';
+export { requestedProviders, knownProviders, type ProviderName } from './execution-providers.js';
