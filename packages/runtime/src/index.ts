@@ -6,3 +6,4 @@ export * from './engine/index.js';
 export * from './packs/index.js';
 export { predictionWorkflow } from './predictions/prediction-workflow.js';
 export type { PredictionInput } from './predictions/prediction-input.js';
+export * from './server/index.js';

@@ -11,6 +11,10 @@ export interface RuntimeOptions {
   readonly engine?: Engine | null;
   readonly uploadDir?: string;
   readonly cache?: ResultCache;
+  /** Refuse audio paths outside baseDir, and limit downloads (servers). */
+  readonly confinePaths?: boolean;
+  readonly fetchTimeoutMs?: number;
+  readonly maxDownloadBytes?: number;
 }
 
 /** The services and executor a host (CLI, server, tests) runs workflows with. */
@@ -18,7 +22,13 @@ export function createRuntime(options: RuntimeOptions): { services: NodeServices
   const engine = options.engine === undefined ? new Sa3Engine() : options.engine;
   const services: NodeServices = {
     engine,
-    audio: createAudioIO({ baseDir: options.baseDir, ...(options.uploadDir ? { uploadDir: options.uploadDir } : {}) }),
+    audio: createAudioIO({
+      baseDir: options.baseDir,
+      ...(options.uploadDir ? { uploadDir: options.uploadDir } : {}),
+      ...(options.confinePaths ? { confinePaths: true } : {}),
+      ...(options.fetchTimeoutMs ? { fetchTimeoutMs: options.fetchTimeoutMs } : {}),
+      ...(options.maxDownloadBytes ? { maxDownloadBytes: options.maxDownloadBytes } : {}),
+    }),
   };
   const executor = new Executor({ services, embedWorkflow, ...(options.cache ? { cache: options.cache } : {}) });
   return {

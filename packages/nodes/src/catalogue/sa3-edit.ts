@@ -20,6 +20,8 @@ export const sa3Edit = defineNode({
     cfg_scale: cfgScaleParam,
     seed: seedParam,
   },
+  // The schema allows 0 (as the hosted model's does); below 0.01 the model is undefined (NaN).
+  checks: [{ param: 'init_noise_level', code: 'value_smaller_than_min', message: 'must be at least 0.01: below that the model is undefined', fails: (p) => p.init_noise_level < 0.01 }],
   async run({ params, inputs, services, signal, progress }) {
     if (!services.engine) throw noEngineError();
     const audio = await services.engine.edit(

@@ -17,6 +17,8 @@ export interface AudioIOOptions {
   readonly maxDownloadBytes?: number;
   /** Parent of the short-lived temp directories; default the OS temp dir. */
   readonly tempDir?: string;
+  /** Refuse plain paths outside baseDir (servers). */
+  readonly confinePaths?: boolean;
 }
 
 export const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
@@ -28,6 +30,7 @@ export function createAudioIO(options: AudioIOOptions): AudioIO {
   const sources: SourceOptions = {
     baseDir: options.baseDir,
     uploadDir: options.uploadDir,
+    confinePaths: options.confinePaths,
     tempDir,
     download: {
       timeoutMs: options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS,

@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { access, stat, writeFile } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 import { parseDataUri } from './data-uri.js';
 import { type DownloadLimits, downloadToFile } from './download.js';
 import { showSource, sourceError } from './source-errors.js';
@@ -11,6 +11,8 @@ export interface SourceOptions {
   readonly baseDir: string;
   /** Where `upload:<id>` sources live; without it uploads are not available. */
   readonly uploadDir?: string | undefined;
+  /** When set, plain paths must lie inside baseDir (a server never reads files its clients name elsewhere). */
+  readonly confinePaths?: boolean | undefined;
   /** Parent of the private temp directories for downloads and data: URIs. */
   readonly tempDir: string;
   readonly download: DownloadLimits;
@@ -63,6 +65,9 @@ export async function withLocalAudioFile<T>(
   switch (classified.kind) {
     case 'path': {
       const path = resolve(options.baseDir, classified.path);
+      if (options.confinePaths && !path.startsWith(resolve(options.baseDir) + sep)) {
+        throw sourceError('path_not_allowed', `the audio path ${shown} is outside the folder this server reads files from (${options.baseDir}); upload the file or give an http(s) URL or data: URI`);
+      }
       await checkAudioFile(path, `the audio file ${shown}`, 'file_not_found', path === source ? '' : ` (looked for ${path})`);
       return use(path);
     }

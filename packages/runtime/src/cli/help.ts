@@ -32,6 +32,17 @@ Usage:
         --inpaint-audio FILE     regenerate the region --start S to --end S of
                                  this audio; --start at its length extends it
 
+  sa3 serve [--host H] [--port P] [--token T] [--queue N] [--files DIR]
+            [--outputs DIR] [--output-urls]
+      One server for the editor and for HTTP clients, on 127.0.0.1:7860:
+      the Cog predictions API with the hosted stable-audio-3-medium input
+      schema (POST /predictions, PUT /predictions/{id}, GET /health-check,
+      GET /openapi.json) and the workflow API (POST /api/runs, events over
+      SSE). --token (or SA3_TOKEN) requires "Authorization: Bearer <token>";
+      --queue caps queued + running requests (default 8, more get 409);
+      --files is the folder workflow audio paths may read from (examples/);
+      --output-urls returns prediction outputs as URLs, not data: URIs.
+
   sa3 validate FILE [--json]
       Check a workflow without running it and list every problem at once,
       each with its code, node and param.

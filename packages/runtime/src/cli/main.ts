@@ -9,6 +9,7 @@ import { nodesCommand } from './commands/nodes.js';
 import { extractCommand } from './commands/extract.js';
 import { generateCommand } from './commands/generate.js';
 import { modelsCommand } from './commands/models.js';
+import { serveCommand } from './commands/serve.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -52,6 +53,7 @@ async function main(argv: readonly string[]): Promise<number> {
       json: { type: 'boolean' },
     },
     models: { json: { type: 'boolean' }, id: { type: 'string' }, base: { type: 'boolean' }, layout: { type: 'string' } },
+    serve: { host: { type: 'string' }, port: { type: 'string' }, token: { type: 'string' }, queue: { type: 'string' }, files: { type: 'string' }, outputs: { type: 'string' }, 'output-urls': { type: 'boolean' } },
   } as const;
   if (!Object.hasOwn(spec, command)) return usageError(`unknown command "${command}"`);
   let parsed;
@@ -65,6 +67,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(helpText);
     return EXIT_OK;
   }
+  if (command === 'serve') return serveCommand(values as Record<string, string | boolean | undefined>);
   if (command === 'models') return modelsCommand(parsed.positionals, { json: values.json === true, values: values as Record<string, string | boolean | undefined> });
   const [file, ...extra] = parsed.positionals;
   if (extra.length > 0) return usageError(`unexpected argument "${extra[0]}"`);

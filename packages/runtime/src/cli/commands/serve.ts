@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import { startServer } from '../../server/app.js';
+import { defaultServerOptions, type ServerOptions } from '../../server/server-options.js';
+import { EXIT_INVALID_INPUT } from '../exit-codes.js';
+
+function positiveInteger(text: string | undefined, flag: string): number | string | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  return Number.isInteger(value) && value > 0 ? value : `--${flag} must be a whole number above 0, got "${text}"`;
+}
+
+/** `sa3 serve`: the Cog predictions API, the workflow API and the editor, until Ctrl+C. */
+export async function serveCommand(values: Readonly<Record<string, string | boolean | undefined>>): Promise<number> {
+  const defaults = defaultServerOptions();
+  const port = values.port === '0' ? 0 : positiveInteger(values.port as string | undefined, 'port');
+  const queue = positiveInteger(values.queue as string | undefined, 'queue');
+  for (const value of [port, queue]) {
+    if (typeof value === 'string') {
+      process.stderr.write(`sa3 serve: ${value}\n`);
+      return EXIT_INVALID_INPUT;
+    }
+  }
+  const options: ServerOptions = {
+    ...defaults,
+    ...(typeof values.host === 'string' ? { host: values.host } : {}),
+    ...(typeof port === 'number' ? { port } : {}),
+    ...(typeof queue === 'number' ? { queueDepth: queue } : {}),
+    ...(typeof values.token === 'string' ? { token: values.token } : {}),
+    ...(typeof values.files === 'string' ? { filesDir: resolve(values.files) } : {}),
+    ...(typeof values.outputs === 'string' ? { outputDir: resolve(values.outputs) } : {}),
+    outputsAsUrls: values['output-urls'] === true,
+  };
+  let server;
+  try {
+    server = await startServer(options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    process.stderr.write(`sa3 serve: ${code === 'EADDRINUSE' ? `port ${options.port} on ${options.host} is already in use; pick another with --port` : (error as Error).message}\n`);
+    return EXIT_INVALID_INPUT;
+  }
+  process.stdout.write(`sa3 serve: listening on ${server.url}${options.token ? ' (bearer token required)' : ''}\n`);
+  if (options.host !== '127.0.0.1' && options.host !== 'localhost' && !options.token) {
+    process.stderr.write('sa3 serve: warning: reachable beyond this machine without a token; set SA3_TOKEN or --token\n');
+  }
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void server.close().then(done);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return 0;
+}

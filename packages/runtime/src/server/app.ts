@@ -1,0 +1,93 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { createRuntime } from '../runtime.js';
+import { PackLocator } from '../packs/pack-locator.js';
+import { registerCogRoutes } from './cog/routes.js';
+import { indexPage } from './index-page.js';
+import { RunManager } from './run-manager.js';
+import type { ServerOptions } from './server-options.js';
+import { formatBytes } from './format-bytes.js';
+import { registerWorkflowRoutes } from './workflows/routes.js';
+
+export interface Sa3Server {
+  readonly app: FastifyInstance;
+  readonly runs: RunManager;
+  /** The address it listens on, e.g. http://127.0.0.1:7860. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const OPEN_PATHS = new Set(['/', '/health-check']);
+
+/** One process: the Cog predictions API, the workflow API and (later) the editor app. */
+export async function startServer(options: ServerOptions): Promise<Sa3Server> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`sa3 serve: ${line}\n`));
+  const locator = new PackLocator();
+  const runtime = createRuntime({
+    baseDir: options.filesDir,
+    uploadDir: options.uploadDir,
+    confinePaths: true,
+    fetchTimeoutMs: options.fetchTimeoutMs,
+    maxDownloadBytes: options.maxDownloadBytes,
+    ...(options.engine !== undefined ? { engine: options.engine } : {}),
+  });
+  const runs = new RunManager(runtime.executor, options.outputDir, options.queueDepth);
+
+  // Setup is having a model pack to run predictions with; checked again while it is missing,
+  // so a pack installed while the server runs is picked up.
+  let setup: { status: 'STARTING' | 'READY' | 'SETUP_FAILED'; logs: string } = { status: 'STARTING', logs: '' };
+  let checking: Promise<unknown> | null = null;
+  const checkSetup = (): void => {
+    if (setup.status === 'READY' || checking) return;
+    checking = locator.resolve('auto').then(
+      ({ manifest }) => (setup = { status: 'READY', logs: `model pack "${manifest.id}" is installed` }),
+      (error: Error) => (setup = { status: 'SETUP_FAILED', logs: error.message }),
+    ).finally(() => (checking = null));
+  };
+  checkSetup();
+  await checking;
+
+  const app = Fastify({ bodyLimit: options.bodyLimitBytes, logger: false });
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (!options.token || OPEN_PATHS.has(req.url.split('?')[0]!)) return;
+    if (req.headers.authorization !== `Bearer ${options.token}`) {
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ detail: 'this server needs "Authorization: Bearer <token>" with the token it was started with (SA3_TOKEN)' });
+    }
+  });
+
+  const limit = formatBytes(options.bodyLimitBytes);
+  app.setErrorHandler((error: FastifyError, _req, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ detail: `the request body is larger than the ${limit} this server accepts` });
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) return reply.code(400).send({ detail: `the request body is not valid JSON: ${error.message}` });
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send({ detail: error.message });
+    if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return reply.code(400).send({ detail: 'the request body is empty; send a JSON object' });
+    if (error.statusCode && error.statusCode < 500) return reply.code(error.statusCode).send({ detail: error.message });
+    log(`internal error on ${_req.method} ${_req.url}: ${error.stack ?? error.message}`);
+    return reply.code(500).send({ detail: `internal error: ${error.message}` });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ detail: `there is nothing at ${req.method} ${req.url}` }));
+
+  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(indexPage));
+  registerCogRoutes(app, {
+    runs,
+    outputsAsUrls: options.outputsAsUrls,
+    log,
+    health: () => {
+      checkSetup();
+      return setup.status === 'READY' && runs.pending >= runs.queueDepth ? { status: 'BUSY', logs: setup.logs } : setup;
+    },
+  });
+  registerWorkflowRoutes(app, { runs, uploadDir: options.uploadDir, uploadLimitBytes: options.uploadLimitBytes, locator });
+
+  const url = await app.listen({ host: options.host, port: options.port });
+  return {
+    app,
+    runs,
+    url,
+    close: async () => {
+      runs.cancelAll();
+      await app.close();
+      await runtime.close();
+    },
+  };
+}

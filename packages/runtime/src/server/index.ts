@@ -1,0 +1,4 @@
+export { startServer, type Sa3Server } from './app.js';
+export { defaultServerOptions, type ServerOptions } from './server-options.js';
+export { RunManager, AtCapacityError, type RunRecord } from './run-manager.js';
+export { predictionInputSchema } from './cog/input-schema.js';

@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Engine } from '@sa3/nodes';
+import { sa3Home } from '../packs/pack-locator.js';
+
+export interface ServerOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Bearer token every request must carry (but the health check and the page); none by default. */
+  readonly token?: string;
+  /** Runs write their outputs into <outputDir>/<run id>/. */
+  readonly outputDir: string;
+  readonly uploadDir: string;
+  /** Audio paths in submitted workflows resolve here and may not leave it. */
+  readonly filesDir: string;
+  /** Runs queued or running at once; more are refused with 409. */
+  readonly queueDepth: number;
+  readonly bodyLimitBytes: number;
+  readonly uploadLimitBytes: number;
+  readonly fetchTimeoutMs: number;
+  readonly maxDownloadBytes: number;
+  /** Prediction outputs as URLs on this server instead of data: URIs. */
+  readonly outputsAsUrls: boolean;
+  readonly engine?: Engine | null;
+  readonly log?: (line: string) => void;
+}
+
+export const examplesDir = fileURLToPath(new URL('../../../../examples/', import.meta.url));
+
+export function defaultServerOptions(): ServerOptions {
+  return {
+    host: '127.0.0.1',
+    port: 7860,
+    ...(process.env.SA3_TOKEN ? { token: process.env.SA3_TOKEN } : {}),
+    outputDir: join(sa3Home(), 'outputs'),
+    uploadDir: join(sa3Home(), 'uploads'),
+    filesDir: examplesDir,
+    queueDepth: 8,
+    bodyLimitBytes: 64 * 1024 * 1024,
+    uploadLimitBytes: 512 * 1024 * 1024,
+    fetchTimeoutMs: 30_000,
+    maxDownloadBytes: 512 * 1024 * 1024,
+    outputsAsUrls: false,
+  };
+}

@@ -1,0 +1,179 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeWithFfmpeg, dominantFrequency, probe } from '../helpers/audio-probe.js';
+import { tempDir } from '../helpers/cli.js';
+import { readSharedJson } from '../helpers/shared.js';
+import { decodeDataUri, startTestServer, type TestServer } from './server-fixture.js';
+
+const MID = (41 * 44_100) / 4096;
+const LOW = (20 * 44_100) / 4096;
+let t: TestServer;
+let scratch: string;
+
+beforeAll(async () => {
+  t = await startTestServer();
+  scratch = await tempDir('sa3-cog-');
+});
+afterAll(() => t.server.close());
+
+async function audioOf(output: string): Promise<{ path: string; left: Float32Array }> {
+  const bytes = output.startsWith('data:') ? decodeDataUri(output) : Buffer.from(await (await fetch(t.url + output)).arrayBuffer());
+  const path = join(scratch, `${Math.random().toString(36).slice(2)}.${bytes.subarray(0, 4).toString() === 'RIFF' ? 'wav' : 'mp3'}`);
+  await writeFile(path, bytes);
+  return { path, left: decodeWithFfmpeg(path)[0]! };
+}
+
+describe('Cog predictions with the hosted model\'s schema', () => {
+  it('/openapi.json carries exactly the reference input schema', async () => {
+    const reference = readSharedJson('reference/replicate-stable-audio-3-medium.schema.json') as { input: unknown; output: unknown } | null;
+    const { body } = await t.request('/openapi.json');
+    if (reference) {
+      expect(body.components.schemas.Input).toEqual(reference.input);
+      expect(body.components.schemas.Output).toEqual(reference.output);
+    }
+    expect(body.components.schemas.Input.required).toEqual(['prompt']);
+  });
+
+  it('/health-check is READY with a pack installed', async () => {
+    expect((await t.request('/health-check')).body).toMatchObject({ status: 'READY' });
+  });
+
+  it('text to audio: the requested duration, the prompt\'s tone, as a WAV data URI', async () => {
+    const { status, body } = await t.request('/predictions', { method: 'POST', json: { input: { prompt: 'a soft mid tone', duration: 12, seed: 7 } } });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: 'succeeded', error: null, input: { prompt: 'a soft mid tone', duration: 12, seed: 7 } });
+    expect(body.output).toMatch(/^data:audio\/wav;base64,/);
+    expect(body.metrics.predict_time).toBeGreaterThan(0);
+    const { left } = await audioOf(body.output);
+    expect(left.length).toBe(12 * 44_100);
+    expect(dominantFrequency(left, 44_100, 0)).toBeCloseTo(MID, -0.5);
+  });
+
+  it('init audio as a data: URI, mp3 output', async () => {
+    const wav = await readFile(new URL('../../examples/audio/chord.wav', import.meta.url));
+    const { status, body } = await t.request('/predictions', {
+      method: 'POST',
+      json: { input: { prompt: 'deep low hum', init_audio: `data:audio/wav;base64,${wav.toString('base64')}`, init_noise_level: 0.8, duration: 4, output_format: 'mp3' } },
+    });
+    expect(status).toBe(200);
+    expect(body.output).toMatch(/^data:audio\/mpeg;base64,/);
+    const { path, left } = await audioOf(body.output);
+    expect(probe(path).codec).toBe('mp3');
+    expect(left.length).toBe(4 * 44_100);
+  });
+
+  it('inpaint with start = the file length extends it to the requested duration, keeping it', async () => {
+    const first = await t.request('/predictions', { method: 'POST', json: { input: { prompt: 'low', duration: 5, seed: 2 } } });
+    const firstAudio = await audioOf(first.body.output);
+    const { status, body } = await t.request('/predictions', {
+      method: 'POST',
+      json: { input: { prompt: 'low', inpaint_audio: first.body.output, inpaint_start_seconds: 5, duration: 11, seed: 3 } },
+    });
+    expect(status, JSON.stringify(body)).toBe(200);
+    const { left } = await audioOf(body.output);
+    expect(left.length).toBe(11 * 44_100);
+    for (let i = 0; i < 5 * 44_100; i += 101) expect(left[i]).toBe(firstAudio.left[i]);
+    expect(dominantFrequency(left.slice(5 * 44_100), 44_100, 0)).toBeCloseTo(LOW, -0.5);
+  });
+
+  it('returns a URL on this server instead of a data URI when asked', async () => {
+    const { body } = await t.request('/predictions?output=url', { method: 'POST', json: { input: { prompt: 'mid', duration: 2 } } });
+    expect(body.output).toMatch(/^\/api\/runs\/[^/]+\/outputs\/.+\.wav$/);
+    expect((await audioOf(body.output)).left.length).toBe(2 * 44_100);
+  });
+
+  it('async with a webhook: start and completed reach a local receiver', async () => {
+    const received: { event: string; body: any }[] = [];
+    let completed!: () => void;
+    const done = new Promise<void>((resolve) => (completed = resolve));
+    const receiver = createServer((req: IncomingMessage, res) => {
+      let text = '';
+      req.on('data', (c) => (text += c));
+      req.on('end', () => {
+        const body = JSON.parse(text);
+        received.push({ event: body.status, body });
+        res.end('ok');
+        if (body.status === 'succeeded') completed();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const port = (receiver.address() as { port: number }).port;
+    const { status, body } = await t.request('/predictions', {
+      method: 'POST',
+      headers: { prefer: 'respond-async' },
+      json: { input: { prompt: 'mid', duration: 3 }, webhook: `http://127.0.0.1:${port}/hook`, webhook_events_filter: ['start', 'completed'] },
+    });
+    expect(status).toBe(202);
+    expect(['starting', 'processing']).toContain(body.status);
+    await done;
+    receiver.close();
+    expect(received[0]!.event).toMatch(/starting|processing/);
+    expect(received.at(-1)!.body).toMatchObject({ id: body.id, status: 'succeeded', output: expect.stringMatching(/^data:audio\/wav/) });
+  });
+
+  it('PUT twice with the same id runs once', async () => {
+    const before = t.engine.calls;
+    const first = await t.request('/predictions/my-take-1', { method: 'PUT', headers: { prefer: 'respond-async' }, json: { input: { prompt: 'mid', duration: 2 } } });
+    const second = await t.request('/predictions/my-take-1', { method: 'PUT', headers: { prefer: 'respond-async' }, json: { input: { prompt: 'mid', duration: 2 } } });
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(202);
+    expect(second.body.id).toBe('my-take-1');
+    expect(second.body.created_at).toBe(first.body.created_at);
+    await t.server.runs.get('my-take-1')!.done;
+    const final = await t.request('/predictions/my-take-1');
+    expect(final.body.status).toBe('succeeded');
+    expect(t.engine.calls - before).toBe(1);
+  });
+
+  it('cancel mid-run: status canceled and no output file', async () => {
+    t.engine.close();
+    const arrived = t.engine.arrival();
+    const pending = t.request('/predictions/to-cancel', { method: 'PUT', json: { input: { prompt: 'mid', duration: 3 } } });
+    await arrived; // the prompt is encoded and sampling has started
+    expect((await t.request('/predictions/to-cancel/cancel', { method: 'POST' })).status).toBe(200);
+    const { status, body } = await pending;
+    t.engine.open();
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ id: 'to-cancel', status: 'canceled', output: null });
+    expect(await readdir(join(t.home, 'outputs', 'to-cancel'))).toEqual([]);
+  });
+
+  it('30 concurrent requests with queue depth 4: the accepted ones complete with their own audio, the rest get 409', async () => {
+    const small = await startTestServer({ queueDepth: 4 });
+    try {
+      small.engine.close();
+      const notes = ['low', 'hum', 'mid', 'bright', 'high', 'bell'];
+      const hz = [20, 28, 41, 56, 82, 110].map((m) => (m * 44_100) / 4096);
+      const arrived = small.engine.arrival();
+      const requests = Array.from({ length: 30 }, (_, i) => small.request('/predictions', { method: 'POST', json: { input: { prompt: `a ${notes[i % 6]} tone`, duration: 2, seed: i } } }).then((r) => ({ i, ...r })));
+      await arrived;
+      // Every request has been answered or accepted once 26 refusals are in; then let the 4 run.
+      const refusals: number[] = [];
+      await new Promise<void>((resolve) => {
+        for (const r of requests) void r.then((result) => {
+          if (result.status === 409) refusals.push(result.i);
+          if (refusals.length === 26) resolve();
+        });
+      });
+      small.engine.open();
+      const results = await Promise.all(requests);
+      const accepted = results.filter((r) => r.status === 200);
+      expect(accepted).toHaveLength(4);
+      expect(results.filter((r) => r.status === 409).every((r) => /at capacity/.test(r.body.detail))).toBe(true);
+      for (const r of accepted) {
+        expect(r.body.status).toBe('succeeded');
+        const bytes = decodeDataUri(r.body.output);
+        const path = join(scratch, `q-${r.i}.wav`);
+        await writeFile(path, bytes);
+        const [left] = decodeWithFfmpeg(path);
+        expect(left!.length).toBe(2 * 44_100);
+        expect(dominantFrequency(left!, 44_100, 0)).toBeCloseTo(hz[r.i % 6]!, -0.5);
+        expect(r.body.input.seed).toBe(r.i);
+      }
+    } finally {
+      await small.server.close();
+    }
+  });
+});
