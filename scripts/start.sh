@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# The main job. Until the editor and server land, it builds the runtime and runs every example
-# workflow headlessly into ./out, which is what the project can do today.
+# The main job: install, build, and start the server on http://127.0.0.1:7860 (the Cog
+# predictions API, the workflow API and, as it lands, the editor). Ctrl+C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t build --outputStyle=static >/dev/null
-for workflow in examples/*.json; do
-  echo "== sa3 run $workflow"
-  node packages/runtime/dist/cli/main.js run "$workflow" --out out
-done
-echo
-echo "Outputs are in ./out. Try: node packages/runtime/dist/cli/main.js --help"
+sa3="node packages/runtime/dist/cli/main.js"
+if ! $sa3 models list --json | grep -q '"id"'; then
+  echo "No model pack is installed yet: predictions need one."
+  echo "  pull one:          $sa3 models pull small-music   (needs internet and, for gated repos, HF_TOKEN)"
+  echo "  or try offline:    $sa3 models testpack --id small-music   (synthetic tones, not a real model)"
+fi
+exec $sa3 serve "$@"

@@ -131,6 +131,9 @@ async function bestAsync(runs, fn) {
   report('380 s job: peak RSS / output audio size', (peak / outputBytes).toFixed(2), 'x', `(peak ${(peak / 1e6).toFixed(0)} MB, process before the job ${(baseline / 1e6).toFixed(0)} MB, output ${(outputBytes / 1e6).toFixed(0)} MB, ${(ms / 1000).toFixed(1)} s)`);
 }
 
+// 7. The HTTP server.
+await (await import('./server.mjs')).serverBench(report);
+
 mkdirSync('test-artifacts', { recursive: true });
 writeFileSync(join('test-artifacts', 'bench.json'), JSON.stringify(results, null, 2) + '\n');
 rmSync(scratch, { recursive: true, force: true });
