@@ -140,6 +140,21 @@ describe('Cog predictions with the hosted model\'s schema', () => {
     expect(await readdir(join(t.home, 'outputs', 'to-cancel'))).toEqual([]);
   });
 
+  it('a client that hangs up on a synchronous prediction cancels it', async () => {
+    t.engine.close();
+    const arrived = t.engine.arrival();
+    const controller = new AbortController();
+    const pending = fetch(`${t.url}/predictions/hang-up`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: { prompt: 'mid', duration: 3 } }), signal: controller.signal }).catch((error: Error) => error.name);
+    await arrived;
+    controller.abort();
+    expect(await pending).toBe('AbortError');
+    const run = t.server.runs.get('hang-up')!;
+    await run.done;
+    t.engine.open();
+    expect(run.status).toBe('cancelled');
+    expect(await readdir(join(t.home, 'outputs', 'hang-up'))).toEqual([]);
+  });
+
   it('30 concurrent requests with queue depth 4: the accepted ones complete with their own audio, the rest get 409', async () => {
     const small = await startTestServer({ queueDepth: 4 });
     try {
