@@ -1,8 +1,11 @@
+import type { ParamProblemCode } from '@sa3/nodes';
+
 /**
  * The problem vocabulary: ComfyUI's where it has a word for it
  * (required_input_missing, return_type_mismatch, value_smaller_than_min, ...), ours beyond.
  */
 export type ProblemCode =
+  | ParamProblemCode
   | 'invalid_json'
   | 'invalid_format'
   | 'unsupported_version'
@@ -13,13 +16,6 @@ export type ProblemCode =
   | 'type_version_too_new'
   | 'migration_failed'
   | 'unknown_param'
-  | 'invalid_param_type'
-  | 'value_not_integer'
-  | 'value_smaller_than_min'
-  | 'value_bigger_than_max'
-  | 'value_not_in_list'
-  | 'value_empty'
-  | 'required_param_missing'
   | 'invalid_range'
   | 'missing_node'
   | 'unknown_output'
