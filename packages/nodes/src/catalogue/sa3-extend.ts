@@ -1,6 +1,7 @@
 import { defineNode } from '../node-definition.js';
 import { NodeError, noEngineError } from '../errors.js';
 import { durationSeconds } from '../audio-clip.js';
+import { inpaintRequest } from './inpaint-request.js';
 import { MAX_DURATION_SECONDS, cfgScaleParam, crossfadeMsParam, modelParam, samplingInputs, seedParam, stepsParam } from './sampling-params.js';
 
 export const sa3Extend = defineNode({
@@ -31,22 +32,9 @@ export const sa3Extend = defineNode({
     if (total > MAX_DURATION_SECONDS) {
       throw new NodeError('value_bigger_than_max', `the extended audio would be ${total.toFixed(3)} s, above the ${MAX_DURATION_SECONDS} s maximum`, { param: params.duration === undefined ? 'add_seconds' : 'duration', kind: 'input' });
     }
-    const audio = await services.engine.inpaint(
-      {
-        model: params.model,
-        prompt: inputs.prompt,
-        negative: inputs.negative,
-        source: inputs.audio,
-        startSeconds: sourceSeconds,
-        endSeconds: total,
-        durationSeconds: total,
-        crossfadeMs: params.crossfade_ms,
-        steps: params.steps,
-        cfgScale: params.cfg_scale,
-        seed: params.seed,
-      },
-      { signal, onProgress: progress },
-    );
+    // Extending is inpainting from the end of the source to the new length.
+    const region = { startSeconds: sourceSeconds, endSeconds: total, durationSeconds: total };
+    const audio = await services.engine.inpaint(inpaintRequest(params, inputs, region), { signal, onProgress: progress });
     return { audio };
   },
 });

@@ -1,6 +1,7 @@
 import { defineNode } from '../node-definition.js';
 import { NodeError, noEngineError } from '../errors.js';
 import { durationSeconds } from '../audio-clip.js';
+import { inpaintRequest } from './inpaint-request.js';
 import { MAX_DURATION_SECONDS, cfgScaleParam, crossfadeMsParam, modelParam, samplingInputs, seedParam, stepsParam } from './sampling-params.js';
 
 export const sa3Inpaint = defineNode({
@@ -32,22 +33,8 @@ export const sa3Inpaint = defineNode({
     if (params.start_seconds > sourceSeconds) {
       throw new NodeError('value_bigger_than_max', `start_seconds is ${params.start_seconds} s but the source audio is only ${sourceSeconds.toFixed(3)} s long`, { param: 'start_seconds', kind: 'input' });
     }
-    const audio = await services.engine.inpaint(
-      {
-        model: params.model,
-        prompt: inputs.prompt,
-        negative: inputs.negative,
-        source: inputs.audio,
-        startSeconds: params.start_seconds,
-        endSeconds: params.end_seconds,
-        durationSeconds: params.duration ?? Math.max(params.end_seconds, sourceSeconds),
-        crossfadeMs: params.crossfade_ms,
-        steps: params.steps,
-        cfgScale: params.cfg_scale,
-        seed: params.seed,
-      },
-      { signal, onProgress: progress },
-    );
+    const region = { startSeconds: params.start_seconds, endSeconds: params.end_seconds, durationSeconds: params.duration ?? Math.max(params.end_seconds, sourceSeconds) };
+    const audio = await services.engine.inpaint(inpaintRequest(params, inputs, region), { signal, onProgress: progress });
     return { audio };
   },
 });
