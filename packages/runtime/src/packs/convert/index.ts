@@ -1,0 +1,10 @@
+export { Checkpoint } from './checkpoint.js';
+export { conditionerTensors, conditioningWidth, convertConditionerWeights, type ConvertedConditioner } from './conditioner-weights.js';
+export { CHECKPOINT_FILE, CONFIG_FILE, convertCheckpoint, readModelConfig, type CheckpointPart, type ConvertCheckpointOptions, type ConvertedCheckpoint } from './convert-checkpoint.js';
+export { ConvertError, type ConvertErrorCode } from './convert-error.js';
+export type { ConvertedGraph } from './converted-graph.js';
+export { readDitConfig, type DitConfig } from './dit-config.js';
+export { convertDit, DIT_PREFIX, type ConvertDitOptions, type ConvertedDit } from './dit-graph.js';
+export { readSameConfig, type CodecSide, type SameConfig } from './same-config.js';
+export { CODEC_PREFIX, convertSameCodec, type ConvertCodecOptions, type ConvertedCodecGraph } from './same-graphs.js';
+export { WeightStore, type WeightStoreOptions } from './weight-store.js';
