@@ -134,6 +134,9 @@ async function bestAsync(runs, fn) {
 // 7. The HTTP server.
 await (await import('./server.mjs')).serverBench(report);
 
+// 8. The editor in Chromium.
+await (await import('./editor.mjs')).editorBench(report);
+
 mkdirSync('test-artifacts', { recursive: true });
 writeFileSync(join('test-artifacts', 'bench.json'), JSON.stringify(results, null, 2) + '\n');
 rmSync(scratch, { recursive: true, force: true });

@@ -2,11 +2,11 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { createRuntime } from '../runtime.js';
 import { PackLocator } from '../packs/pack-locator.js';
 import { registerCogRoutes } from './cog/routes.js';
-import { indexPage } from './index-page.js';
 import { RunManager } from './run-manager.js';
-import type { ServerOptions } from './server-options.js';
+import { examplesDir, type ServerOptions } from './server-options.js';
 import { formatBytes } from './format-bytes.js';
 import { registerWorkflowRoutes } from './workflows/routes.js';
+import { isEditorAssetPath, registerEditorRoutes } from './workflows/editor-routes.js';
 
 export interface Sa3Server {
   readonly app: FastifyInstance;
@@ -18,7 +18,7 @@ export interface Sa3Server {
 
 const OPEN_PATHS = new Set(['/', '/health-check']);
 
-/** One process: the Cog predictions API, the workflow API and (later) the editor app. */
+/** One process: the Cog predictions API, the workflow API and the editor app. */
 export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   const log = options.log ?? ((line: string) => process.stderr.write(`sa3 serve: ${line}\n`));
   const locator = new PackLocator();
@@ -49,7 +49,8 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   const app = Fastify({ bodyLimit: options.bodyLimitBytes, logger: false });
 
   app.addHook('onRequest', async (req, reply) => {
-    if (!options.token || OPEN_PATHS.has(req.url.split('?')[0]!)) return;
+    const path = req.url.split('?')[0]!;
+    if (!options.token || OPEN_PATHS.has(path) || isEditorAssetPath(path)) return;
     if (req.headers.authorization !== `Bearer ${options.token}`) {
       return reply.code(401).header('www-authenticate', 'Bearer').send({ detail: 'this server needs "Authorization: Bearer <token>" with the token it was started with (SA3_TOKEN)' });
     }
@@ -67,7 +68,6 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ detail: `there is nothing at ${req.method} ${req.url}` }));
 
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(indexPage));
   registerCogRoutes(app, {
     runs,
     outputsAsUrls: options.outputsAsUrls,
@@ -78,6 +78,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     },
   });
   registerWorkflowRoutes(app, { runs, uploadDir: options.uploadDir, uploadLimitBytes: options.uploadLimitBytes, locator });
+  registerEditorRoutes(app, { runs, cache: runtime.executor.cache, examplesDir });
 
   const url = await app.listen({ host: options.host, port: options.port });
   return {

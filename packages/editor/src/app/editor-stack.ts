@@ -1,0 +1,111 @@
+import { createRoot } from 'react-dom/client';
+import { NodeEditor } from 'rete';
+import { AreaExtensions, AreaPlugin } from 'rete-area-plugin';
+import { ConnectionPlugin } from 'rete-connection-plugin';
+import { ReactPlugin, Presets } from 'rete-react-plugin';
+import { ContextMenuPlugin, Presets as ContextMenuPresets } from 'rete-context-menu-plugin';
+import { HistoryPlugin, Presets as HistoryPresets } from 'rete-history-plugin';
+import { MinimapPlugin } from 'rete-minimap-plugin';
+import { AutoArrangePlugin, Presets as ArrangePresets } from 'rete-auto-arrange-plugin';
+import { nodeCatalogue } from '@sa3/nodes';
+import { createSa3Plugin, type Sa3AreaExtra, type Sa3Plugin, type Sa3PluginOptions, type Sa3Schemes } from '../plugin/index.js';
+import { asOneStep } from './history-groups.js';
+
+export interface EditorStack {
+  readonly editor: NodeEditor<Sa3Schemes>;
+  readonly area: AreaPlugin<Sa3Schemes, Sa3AreaExtra>;
+  readonly sa3: Sa3Plugin;
+  readonly history: HistoryPlugin<Sa3Schemes>;
+  selectedIds(): string[];
+  select(ids: readonly string[]): void;
+  deleteNodes(ids: readonly string[]): Promise<void>;
+  zoomToFit(): Promise<void>;
+  arrange(): Promise<void>;
+  /** The graph's centre of view, in graph coordinates: where palette nodes land. */
+  viewCentre(): { x: number; y: number };
+  destroy(): void;
+}
+
+/** The app's Rete editor: our plugin plus menu, history, minimap, auto-arrange and selection. */
+export function createEditorStack(container: HTMLElement, options: Sa3PluginOptions & { onGraphChange: () => void }): EditorStack {
+  const editor = new NodeEditor<Sa3Schemes>();
+  const area = new AreaPlugin<Sa3Schemes, Sa3AreaExtra>(container);
+  const connection = new ConnectionPlugin<Sa3Schemes, Sa3AreaExtra>();
+  const render = new ReactPlugin<Sa3Schemes, Sa3AreaExtra>({ createRoot });
+  const history = new HistoryPlugin<Sa3Schemes>();
+  const minimap = new MinimapPlugin<Sa3Schemes>({ boundViewport: true });
+  const arrangePlugin = new AutoArrangePlugin<Sa3Schemes>();
+  const sa3 = createSa3Plugin(editor, area, options);
+
+  const contextMenu = new ContextMenuPlugin<Sa3Schemes>({
+    items: ContextMenuPresets.classic.setup(nodeCatalogue.map((definition) => [definition.title, () => sa3.createNode(definition.type)] as [string, () => ReturnType<Sa3Plugin['createNode']>])),
+  });
+
+  render.addPreset(sa3.renderPreset);
+  render.addPreset(Presets.contextMenu.setup({ delay: 100 }));
+  render.addPreset(Presets.minimap.setup({ size: 180 }));
+  connection.addPreset(sa3.connectionPreset(connection));
+  history.addPreset(HistoryPresets.classic.setup());
+  arrangePlugin.addPreset(ArrangePresets.classic.setup());
+
+  editor.use(area);
+  area.use(connection);
+  area.use(render);
+  area.use(contextMenu);
+  area.use(history);
+  area.use(minimap);
+  area.use(arrangePlugin);
+
+  const selector = AreaExtensions.selector();
+  const selectable = AreaExtensions.selectableNodes(area, selector, { accumulating: AreaExtensions.accumulateOnCtrl() });
+  AreaExtensions.simpleNodesOrder(area);
+  AreaExtensions.showInputControl(area);
+
+  const changeTypes = new Set(['nodecreated', 'noderemoved', 'connectioncreated', 'connectionremoved', 'nodetranslated']);
+  editor.addPipe((context) => {
+    if (changeTypes.has(context.type)) options.onGraphChange();
+    return context;
+  });
+  area.addPipe((context) => {
+    if (context.type === 'nodetranslated') options.onGraphChange();
+    return context;
+  });
+
+  const selectedIds = (): string[] => editor.getNodes().filter((n) => n.selected).map((n) => n.id);
+
+  return {
+    editor,
+    area,
+    sa3,
+    history,
+    selectedIds,
+    select(ids) {
+      for (const node of editor.getNodes()) if (node.selected && !ids.includes(node.id)) selectable.unselect(node.id);
+      ids.forEach((id, i) => selectable.select(id, i > 0));
+    },
+    async deleteNodes(ids) {
+      await asOneStep(history, async () => {
+        for (const id of ids) {
+          for (const c of editor.getConnections()) if (c.source === id || c.target === id) await editor.removeConnection(c.id);
+          if (editor.getNode(id)) await editor.removeNode(id);
+        }
+      });
+    },
+    async zoomToFit() {
+      const nodes = editor.getNodes();
+      if (nodes.length > 0) await AreaExtensions.zoomAt(area, nodes, { scale: 0.9 });
+    },
+    async arrange() {
+      await asOneStep(history, async () => {
+        await arrangePlugin.layout({ options: { 'elk.spacing.nodeNode': '60', 'elk.layered.spacing.nodeNodeBetweenLayers': '90' } });
+      });
+      await this.zoomToFit();
+    },
+    viewCentre() {
+      const { x, y, k } = area.area.transform;
+      const rect = container.getBoundingClientRect();
+      return { x: (rect.width / 2 - x) / k, y: (rect.height / 2 - y) / k };
+    },
+    destroy: () => area.destroy(),
+  };
+}

@@ -1,0 +1,25 @@
+import type { HistoryPlugin } from 'rete-history-plugin';
+import type { Sa3Schemes } from '../plugin/index.js';
+
+interface Record {
+  time: number;
+  separated?: boolean;
+}
+
+function records(history: HistoryPlugin<Sa3Schemes>): Record[] {
+  return (history as unknown as { history: { produced: Record[] } }).history.produced;
+}
+
+/**
+ * Runs a compound edit (paste, delete of a selection) so that one undo takes all of it back:
+ * the history plugin merges actions whose times are close, so they get one time stamp.
+ */
+export async function asOneStep(history: HistoryPlugin<Sa3Schemes>, edit: () => Promise<void>): Promise<void> {
+  history.separate();
+  const start = records(history).length;
+  await edit();
+  const added = records(history).slice(start);
+  const time = added[0]?.time;
+  if (time !== undefined) for (const record of added) record.time = time;
+  history.separate();
+}

@@ -1,0 +1,192 @@
+import type { NodeEditor } from 'rete';
+import type { AreaPlugin } from 'rete-area-plugin';
+import { ClassicFlow, type ConnectionPlugin, type SocketData } from 'rete-connection-plugin';
+import { Presets } from 'rete-react-plugin';
+import { getNodeDefinition, nodeCatalogue } from '@sa3/nodes';
+import { parseWorkflow } from '../workflow-json/parse.js';
+import { serializeWorkflow } from '../workflow-json/serialize.js';
+import type { Workflow } from '../workflow-json/types.js';
+import { wireBetween, wireRefusal } from './connection-rules.js';
+import { addWorkflowToEditor, editorToWorkflow, headerOf, type WorkflowHeader } from './graph-io.js';
+import { inputProblems, paramProblems, type NodeProblem } from './param-problems.js';
+import { idleState, type NodeRunState } from './run-state.js';
+import { Sa3Node } from './sa3-node.js';
+import type { Sa3AreaExtra, Sa3Connection, Sa3Schemes } from './schemes.js';
+import { ConnectionView } from './react/connection-view.js';
+import { NodeViewEnvContext, type NodeViewEnv } from './react/env.js';
+import { NodeView } from './react/node-view.js';
+import { SocketView } from './react/socket-view.js';
+
+export interface Sa3PluginOptions {
+  /** Where the audio-source control uploads files (the sa3 server's POST /api/uploads). */
+  readonly uploadUrl?: string;
+  readonly fetch?: typeof fetch;
+  /** Model pack ids the model selects offer besides "auto". */
+  readonly models?: () => readonly string[];
+  /** Called with one sentence when a wire is refused (wrong socket type, loop). */
+  readonly onRefused?: (reason: string) => void;
+  /** Called after the user edits a param on a node. */
+  readonly onParamChange?: (node: Sa3Node, key: string) => void;
+}
+
+export interface Sa3Plugin {
+  /** For `render.addPreset(...)` on a rete-react-plugin ReactPlugin. */
+  readonly renderPreset: ReturnType<typeof Presets.classic.setup<Sa3Schemes, any>>;
+  /**
+   * For `connection.addPreset(sa3.connectionPreset(connection))`: the classic drag-a-wire flow,
+   * refusing wrong wires (and letting go of the refused one).
+   */
+  connectionPreset(connection: ConnectionPlugin<Sa3Schemes, any>): () => ClassicFlow<Sa3Schemes, any[]>;
+  /** Name, description, models and meta of the open workflow, written back on export. */
+  header: WorkflowHeader;
+  /** A new catalogue node (not yet added); ids are readable and unique in the editor. */
+  createNode(type: string, id?: string): Sa3Node;
+  addNode(type: string, position?: { x: number; y: number }): Promise<Sa3Node>;
+  /** Replaces the graph with a workflow (text or object). Unknown node types become placeholders. */
+  importWorkflow(source: string | Workflow): Promise<Sa3Node[]>;
+  /** Adds nodes and wires beside the existing graph (paste); ids are renamed where taken. */
+  addFragment(fragment: Pick<Workflow, 'nodes' | 'connections'>, offset: readonly [number, number]): Promise<Sa3Node[]>;
+  exportWorkflow(): Workflow;
+  /** The workflow file text, byte-identical to what the sa3 runtime writes. */
+  serialize(): string;
+  setRunState(nodeId: string, state: NodeRunState): void;
+  resetRunStates(): void;
+  /** Problems visible before running: params out of range, required inputs not wired, unknown types. */
+  problems(): Map<string, NodeProblem[]>;
+  /** Redraws a node after its data changed outside its view. */
+  refresh(nodeId: string): void;
+}
+
+function baseIdFor(type: string): string {
+  return (type.split('.').pop() ?? type).replace(/[^A-Za-z0-9_-]/g, '-').toLowerCase() || 'node';
+}
+
+export function createSa3Plugin(editor: NodeEditor<Sa3Schemes>, area: AreaPlugin<Sa3Schemes, Sa3AreaExtra>, options: Sa3PluginOptions = {}): Sa3Plugin {
+  const refuse = options.onRefused ?? (() => undefined);
+  const env: NodeViewEnv = {
+    editor,
+    uploadUrl: options.uploadUrl ?? '/api/uploads',
+    fetch: options.fetch ?? ((...args) => fetch(...args)),
+    models: options.models ?? (() => []),
+    paramChanged: (node, key) => options.onParamChange?.(node, key),
+  };
+
+  const Node = (props: Parameters<typeof NodeView>[0]) => (
+    <NodeViewEnvContext.Provider value={env}>
+      <NodeView {...props} />
+    </NodeViewEnvContext.Provider>
+  );
+  const Connection = (props: { data: Sa3Connection }) => (
+    <NodeViewEnvContext.Provider value={env}>
+      <ConnectionView {...props} />
+    </NodeViewEnvContext.Provider>
+  );
+  const renderPreset = Presets.classic.setup<Sa3Schemes, any>({
+    customize: {
+      node: () => Node as never,
+      socket: () => SocketView as never,
+      connection: () => Connection as never,
+    },
+  });
+
+  // Wires made in code (paste, undo) pass the same rules as wires drawn by hand.
+  editor.addPipe((context) => {
+    if (context.type === 'connectioncreate') {
+      const reason = wireRefusal(editor, context.data);
+      if (reason) {
+        refuse(reason);
+        return;
+      }
+    }
+    return context;
+  });
+
+  const connectionPreset = (connection: ConnectionPlugin<Sa3Schemes, any>) => () =>
+    new ClassicFlow<Sa3Schemes, any[]>({
+      canMakeConnection(from: SocketData, to: SocketData) {
+        const wire = wireBetween(from, to);
+        if (!wire) return false;
+        const reason = wireRefusal(editor, wire);
+        if (reason) {
+          refuse(reason);
+          queueMicrotask(() => connection.drop());
+        }
+        return reason === null;
+      },
+    });
+
+  const uniqueId = (base: string, taken: (id: string) => boolean): string => {
+    if (!taken(base)) return base;
+    for (let i = 2; ; i++) if (!taken(`${base}-${i}`)) return `${base}-${i}`;
+  };
+
+  const plugin: Sa3Plugin = {
+    renderPreset,
+    connectionPreset,
+    header: {},
+    createNode(type, id) {
+      const definition = getNodeDefinition(type);
+      if (!definition) throw new Error(`"${type}" is not a node type; known types: ${nodeCatalogue.map((d) => d.type).join(', ')}`);
+      return new Sa3Node(id ?? uniqueId(baseIdFor(type), (x) => editor.getNode(x) !== undefined), type, definition.typeVersion, {}, definition);
+    },
+    async addNode(type, position) {
+      const node = plugin.createNode(type);
+      await editor.addNode(node);
+      if (position) await area.translate(node.id, position);
+      return node;
+    },
+    async importWorkflow(source) {
+      const workflow = typeof source === 'string' ? parseWorkflow(source) : source;
+      await editor.clear();
+      plugin.header = headerOf(workflow);
+      return addWorkflowToEditor(editor, area, workflow);
+    },
+    async addFragment(fragment, offset) {
+      const renamed = new Map<string, string>();
+      const reserved = new Set<string>();
+      for (const node of fragment.nodes) {
+        const id = uniqueId(node.id, (x) => editor.getNode(x) !== undefined || reserved.has(x));
+        reserved.add(id);
+        renamed.set(node.id, id);
+      }
+      const nodes = fragment.nodes.map((n) => ({ ...n, id: renamed.get(n.id)! }));
+      const connections = fragment.connections
+        .filter((c) => renamed.has(c.from[0]) && renamed.has(c.to[0]))
+        .map((c) => ({ from: [renamed.get(c.from[0])!, c.from[1]] as const, to: [renamed.get(c.to[0])!, c.to[1]] as const }));
+      return addWorkflowToEditor(editor, area, { nodes, connections }, offset);
+    },
+    exportWorkflow: () => editorToWorkflow(editor, area, plugin.header),
+    serialize: () => serializeWorkflow(plugin.exportWorkflow()),
+    setRunState(nodeId, state) {
+      const node = editor.getNode(nodeId);
+      if (!node) return;
+      node.setRunState(state);
+      void area.update('node', nodeId);
+    },
+    resetRunStates() {
+      for (const node of editor.getNodes()) {
+        if (node.runState === idleState && node.serverProblems.length === 0) continue;
+        node.serverProblems = [];
+        plugin.setRunState(node.id, idleState);
+      }
+    },
+    problems() {
+      const wired = new Map<string, Set<string>>();
+      for (const c of editor.getConnections()) {
+        const set = wired.get(c.target) ?? new Set<string>();
+        set.add(c.targetInput);
+        wired.set(c.target, set);
+      }
+      const out = new Map<string, NodeProblem[]>();
+      for (const node of editor.getNodes()) {
+        const found = [...paramProblems(node), ...inputProblems(node, wired.get(node.id) ?? new Set())];
+        if (found.length > 0) out.set(node.id, found);
+      }
+      return out;
+    },
+    refresh(nodeId) {
+      void area.update('node', nodeId);
+    },
+  };
+  return plugin;
+}

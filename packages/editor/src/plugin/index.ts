@@ -1,0 +1,11 @@
+export { createSa3Plugin, type Sa3Plugin, type Sa3PluginOptions } from './create-sa3-plugin.js';
+export { Sa3Node, NODE_WIDTH } from './sa3-node.js';
+export { Sa3Connection, type Sa3Schemes, type Sa3AreaExtra } from './schemes.js';
+export { Sa3Socket, socketColor, socketMismatch, socketOf, type SocketKind } from './sockets.js';
+export { wireRefusal, type WireEnds } from './connection-rules.js';
+export { paramProblems, inputProblems, type NodeProblem } from './param-problems.js';
+export { editorToWorkflow, headerOf, type WorkflowHeader } from './graph-io.js';
+export type { NodeRunState, NodeRunStatus, NodeRunError, NodeMedia } from './run-state.js';
+export { idleState } from './run-state.js';
+export * from '../workflow-json/index.js';
+export { readEmbeddedWorkflow } from '../embedded/index.js';

@@ -1,0 +1,66 @@
+import { useEffect, useRef, useState } from 'react';
+import styled from 'styled-components';
+import type { NodeMedia } from '../run-state.js';
+import { useNodeViewEnv } from './env.js';
+import { drawPeaks, loadPeaks } from './waveform.js';
+import { theme } from './theme.js';
+
+const Player = styled.div`
+  padding: 6px 12px 8px;
+  .caption {
+    display: flex;
+    justify-content: space-between;
+    font-size: 11px;
+    color: ${theme.textDim};
+    margin-bottom: 3px;
+  }
+  canvas {
+    display: block;
+    width: 100%;
+    height: 44px;
+    background: ${theme.field};
+    border-radius: 5px;
+    border: 1px solid ${theme.border};
+  }
+  audio {
+    width: 100%;
+    height: 30px;
+    margin-top: 4px;
+  }
+  .problem {
+    color: ${theme.error};
+    font-size: 11px;
+  }
+`;
+
+export function AudioPlayer({ media }: { media: NodeMedia }) {
+  const env = useNodeViewEnv();
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [duration, setDuration] = useState<number | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    loadPeaks(media.url, env.fetch, 256).then(
+      (peaks) => {
+        if (!live || !canvas.current) return;
+        drawPeaks(canvas.current, peaks, '#38bdf8');
+        setDuration(peaks.duration);
+      },
+      (error: Error) => live && setProblem(error.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [media.url, env.fetch]);
+  return (
+    <Player data-testid="node-media" onPointerDown={(e) => e.stopPropagation()}>
+      <div className="caption">
+        <span>{media.label}</span>
+        <span data-testid="media-duration">{duration !== null ? `${duration.toFixed(2)} s` : ''}</span>
+      </div>
+      <canvas ref={canvas} data-testid="waveform" data-drawn={duration !== null} />
+      <audio controls preload="none" src={media.url} data-testid="node-audio" />
+      {problem && <div className="problem">{problem}</div>}
+    </Player>
+  );
+}

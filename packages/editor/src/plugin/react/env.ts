@@ -1,0 +1,24 @@
+import { createContext, useContext } from 'react';
+import type { NodeEditor } from 'rete';
+import type { Sa3Node } from '../sa3-node.js';
+import type { Sa3Schemes } from '../schemes.js';
+
+/** What node views need from their host, shared across the separate React roots Rete renders. */
+export interface NodeViewEnv {
+  readonly editor: NodeEditor<Sa3Schemes>;
+  /** POST target for audio uploads; answers { id }. */
+  readonly uploadUrl: string;
+  readonly fetch: typeof fetch;
+  /** Model pack ids to offer besides "auto". */
+  models(): readonly string[];
+  /** A param was edited in a node view. */
+  paramChanged(node: Sa3Node, key: string): void;
+}
+
+export const NodeViewEnvContext = createContext<NodeViewEnv | null>(null);
+
+export function useNodeViewEnv(): NodeViewEnv {
+  const env = useContext(NodeViewEnvContext);
+  if (!env) throw new Error('node views must be rendered through createSa3Plugin');
+  return env;
+}

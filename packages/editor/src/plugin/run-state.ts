@@ -1,0 +1,29 @@
+/** What the editor shows of a node's part in the last run. */
+export type NodeRunStatus = 'idle' | 'queued' | 'running' | 'done' | 'cached' | 'failed' | 'cancelled' | 'skipped';
+
+export interface NodeRunError {
+  readonly code: string;
+  readonly message: string;
+  readonly param?: string;
+  readonly input?: string;
+}
+
+/** Something a node produced that can be listened to (an audio output, a saved file). */
+export interface NodeMedia {
+  readonly label: string;
+  readonly url: string;
+  /** Seconds, when the run said. */
+  readonly duration?: number;
+}
+
+export interface NodeRunState {
+  readonly status: NodeRunStatus;
+  readonly step?: number;
+  readonly total?: number;
+  readonly phase?: string;
+  readonly ms?: number;
+  readonly error?: NodeRunError;
+  readonly media?: readonly NodeMedia[];
+}
+
+export const idleState: NodeRunState = { status: 'idle' };

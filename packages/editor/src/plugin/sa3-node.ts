@@ -1,0 +1,74 @@
+import { ClassicPreset } from 'rete';
+import type { AnyNodeDefinition } from '@sa3/nodes';
+import { socketOf, type Sa3Socket, type SocketKind } from './sockets.js';
+import { idleState, type NodeRunState } from './run-state.js';
+
+export const NODE_WIDTH = 280;
+
+/**
+ * A workflow node in the editor. `params` holds exactly the params the file sets (absent ones
+ * show their default), so export writes back what was read.
+ */
+export class Sa3Node extends ClassicPreset.Node<Record<string, Sa3Socket>, Record<string, Sa3Socket>, Record<string, never>> {
+  width = NODE_WIDTH;
+  height = 120;
+  params: Record<string, unknown>;
+  runState: NodeRunState = idleState;
+  /** Problems the server found on submit, shown until the node is edited. */
+  serverProblems: { code: string; message: string; param?: string; input?: string }[] = [];
+  /** Bumped on every change so views know to redraw. */
+  revision = 0;
+
+  constructor(
+    id: string,
+    readonly type: string,
+    public typeVersion: number,
+    params: Record<string, unknown>,
+    readonly definition: AnyNodeDefinition | undefined,
+    public title?: string,
+  ) {
+    super(title ?? definition?.title ?? type);
+    this.id = id;
+    this.params = { ...params };
+    if (definition) {
+      for (const [key, spec] of Object.entries(definition.inputs)) this.addInput(key, new ClassicPreset.Input(socketOf(spec.type), spec.label + (spec.optional ? ' (optional)' : '')));
+      for (const [key, spec] of Object.entries(definition.outputs)) this.addOutput(key, new ClassicPreset.Output(socketOf(spec.type), spec.label));
+    }
+    this.height = this.estimateHeight();
+  }
+
+  get isPlaceholder(): boolean {
+    return this.definition === undefined;
+  }
+
+  /** A port the file wires to but the catalogue does not declare: kept so the wire survives. */
+  ensurePort(side: 'input' | 'output', key: string, kind: SocketKind = 'unknown'): void {
+    if (side === 'input' && !this.inputs[key]) this.addInput(key, new ClassicPreset.Input(socketOf(kind), key));
+    if (side === 'output' && !this.outputs[key]) this.addOutput(key, new ClassicPreset.Output(socketOf(kind), key));
+    this.height = this.estimateHeight();
+  }
+
+  socketKind(side: 'input' | 'output', key: string): SocketKind | undefined {
+    return (side === 'input' ? this.inputs[key] : this.outputs[key])?.socket?.kind;
+  }
+
+  setParam(key: string, value: unknown): void {
+    if (value === undefined) delete this.params[key];
+    else this.params[key] = value;
+    this.serverProblems = this.serverProblems.filter((p) => p.param !== key);
+    this.revision++;
+  }
+
+  setRunState(state: NodeRunState): void {
+    this.runState = state;
+    this.revision++;
+  }
+
+  /** Layout height for auto-arrange and the minimap, close to what the view renders. */
+  private estimateHeight(): number {
+    const ports = Object.keys(this.inputs).length + Object.keys(this.outputs).length;
+    const params = this.definition ? Object.values(this.definition.params) : [];
+    const fields = params.reduce((sum, spec) => sum + (spec.kind === 'string' && spec.multiline ? 84 : 50), 0);
+    return 56 + ports * 26 + (this.definition ? fields : 60);
+  }
+}

@@ -1,0 +1,121 @@
+import { createReadStream } from 'node:fs';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AudioClip, EncodedFile } from '@sa3/nodes';
+import type { ResultCache } from '../../executor/result-cache.js';
+import type { RunReport } from '../../executor/index.js';
+import { encodeWav } from '../../audio/wav.js';
+import type { RunManager, RunRecord } from '../run-manager.js';
+import { indexPage } from '../index-page.js';
+
+export const editorDistDir = fileURLToPath(new URL('../../../../editor/dist/', import.meta.url));
+
+export interface EditorRoutesOptions {
+  readonly runs: RunManager;
+  readonly cache: ResultCache;
+  readonly examplesDir: string;
+  /** The built editor app; the placeholder page is served while it is not built. */
+  readonly editorDir?: string;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Paths the editor app is served at, open even when the server asks for a token. */
+export function isEditorAssetPath(path: string): boolean {
+  return path === '/' || path.startsWith('/assets/') || /^\/[\w.-]+\.(html|svg|ico|png)$/.test(path);
+}
+
+function problem(reply: FastifyReply, status: number, message: string): FastifyReply {
+  return reply.code(status).send({ detail: message });
+}
+
+function finalReport(run: RunRecord): RunReport | undefined {
+  if (run.report) return run.report;
+  for (let i = run.events.length - 1; i >= 0; i--) {
+    const event = run.events[i]!;
+    if ((event.type === 'run-done' || event.type === 'run-error' || event.type === 'run-cancelled') && event.report) return event.report;
+  }
+  return undefined;
+}
+
+async function sendStatic(reply: FastifyReply, root: string, relative: string): Promise<FastifyReply | null> {
+  const target = resolve(root, relative);
+  if (!target.startsWith(resolve(root) + sep)) return null;
+  const info = await stat(target).catch(() => null);
+  if (!info?.isFile()) return null;
+  const type = CONTENT_TYPES[extname(target).toLowerCase()] ?? 'application/octet-stream';
+  // Vite names assets by content hash, so they never change under the same name.
+  const cache = relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+  return reply.header('content-type', type).header('content-length', info.size).header('cache-control', cache).send(createReadStream(target));
+}
+
+/**
+ * What the editor app needs beyond the workflow API: the app itself, the example gallery, and
+ * the audio every node of a finished run produced (not only the saved files).
+ */
+export function registerEditorRoutes(app: FastifyInstance, options: EditorRoutesOptions): void {
+  const editorDir = options.editorDir ?? editorDistDir;
+
+  app.get('/', async (_req, reply) => {
+    const sent = await sendStatic(reply, editorDir, 'index.html');
+    return sent ?? reply.type('text/html; charset=utf-8').send(indexPage);
+  });
+  app.get<{ Params: { '*': string } }>('/assets/*', async (req, reply) => {
+    return (await sendStatic(reply, join(editorDir, 'assets'), req.params['*'])) ?? problem(reply, 404, `there is no editor asset "${req.params['*']}"`);
+  });
+  app.get<{ Params: { file: string } }>('/:file', async (req, reply) => {
+    const file = req.params.file;
+    const sent = /^[\w.-]+\.(html|svg|ico|png)$/.test(file) ? await sendStatic(reply, editorDir, file) : null;
+    return sent ?? problem(reply, 404, `there is nothing at GET /${file}`);
+  });
+
+  app.get('/api/examples', async () => {
+    const names = (await readdir(options.examplesDir).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
+    return Promise.all(
+      names.map(async (file) => {
+        const text = await readFile(join(options.examplesDir, file), 'utf8');
+        let parsed: { name?: unknown; description?: unknown } = {};
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          /* listed anyway: the editor reports the parse error when it is opened */
+        }
+        return { file, name: typeof parsed.name === 'string' ? parsed.name : file.replace(/\.json$/, ''), description: typeof parsed.description === 'string' ? parsed.description : '', text };
+      }),
+    );
+  });
+
+  app.get<{ Params: { id: string; node: string; output: string } }>('/api/runs/:id/nodes/:node/outputs/:output', async (req, reply) => {
+    const { id, node, output } = req.params;
+    const run = options.runs.get(id);
+    if (!run) return problem(reply, 404, `there is no run "${id}"`);
+    const report = finalReport(run);
+    if (!report) return problem(reply, 409, `run ${id} has not finished yet; node outputs are available once it has`);
+    const entry = report.nodes.find((n) => n.id === node);
+    if (!entry) return problem(reply, 404, `run ${id} has no node "${node}"`);
+    const outputs = options.cache.get(entry.cacheKey);
+    const value = outputs?.[output] as Partial<AudioClip & EncodedFile> | undefined;
+    if (!value) return problem(reply, 404, `the output "${output}" of node "${node}" is not held any more (it was never produced or has left the cache); run the workflow again`);
+    if (value.channels) {
+      const wav = encodeWav(value as AudioClip, '16');
+      return reply.header('content-type', 'audio/wav').header('content-length', wav.byteLength).header('cache-control', 'no-cache').send(Buffer.from(wav.buffer, wav.byteOffset, wav.byteLength));
+    }
+    if (value.bytes) return reply.header('content-type', value.mime ?? 'application/octet-stream').header('content-length', value.bytes.byteLength).send(Buffer.from(value.bytes.buffer, value.bytes.byteOffset, value.bytes.byteLength));
+    return problem(reply, 415, `the output "${output}" of node "${node}" is not audio or a file`);
+  });
+}
