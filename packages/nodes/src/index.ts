@@ -7,3 +7,4 @@ export * from './node-definition.js';
 export * from './dsp/curves.js';
 export * from './dsp/pcm.js';
 export { nodeCatalogue, getNodeDefinition } from './catalogue/index.js';
+export * from './workflow/index.js';

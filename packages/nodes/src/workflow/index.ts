@@ -1,0 +1,2 @@
+export * from './types.js';
+export { serializeWorkflow, canonicalWorkflow, type ParamOrder } from './serialize.js';
