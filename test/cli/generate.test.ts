@@ -26,8 +26,8 @@ describe('sa3 generate', () => {
     await generate(['a soft mid tone', '--duration', '5', '--seed', '3', '--out', 'again/a.wav']);
     await generate(['a soft mid tone', '--duration', '5', '--seed', '4', '--out', 'other/a.wav']);
     const [bytesA, bytesB, bytesC] = await Promise.all(['a.wav', 'again/a.wav', 'other/a.wav'].map((f) => readFile(join(dir, f))));
-    expect(bytesA.equals(bytesB!)).toBe(true);
-    expect(bytesA.equals(bytesC!)).toBe(false);
+    expect(bytesA!.equals(bytesB!)).toBe(true);
+    expect(bytesA!.equals(bytesC!)).toBe(false);
     const [left] = decodeWithFfmpeg(join(dir, 'a.wav'));
     expect(left!.length).toBe(5 * 44_100);
     expect(dominantFrequency(left!, 44_100, 0)).toBeCloseTo(MID, -0.5);

@@ -47,9 +47,18 @@ Usage:
       Check a workflow without running it and list every problem at once,
       each with its code, node and param.
 
-  sa3 models [list] [--json]       the installed model packs
-  sa3 models path                  where packs live ($SA3_HOME/packs)
+  sa3 models [list] [--json]       installed packs, and the known packs with
+                                   what can be pulled
+  sa3 models pull ID [--json]      download a pack from Hugging Face with
+      progress, resuming partial files and checking every sha256; the pack
+      appears only when complete, and a second pull does nothing. Gated
+      repos need their licence accepted on huggingface.co and HF_TOKEN.
+  sa3 models import DIR [--id ID] [--move]
+      install a folder downloaded by hand: an sa3 pack, or the files of a
+      published repo (matched to a known pack; --id picks one if several fit)
   sa3 models verify ID             check every file of a pack against its sha256
+  sa3 models remove ID             delete a pack (and any unfinished pull of it)
+  sa3 models path                  where packs live ($SA3_HOME/packs)
   sa3 models testpack [--id ID] [--base] [--layout baked|explicit]
       Install a tiny synthetic pack to try everything offline: its prompts
       pick sine tones by the words low, hum, mid, bright, high, bell,
@@ -67,8 +76,10 @@ Usage:
 Exit codes: 0 ok, 1 the run failed or was cancelled, 2 invalid input
 (a bad workflow file, a bad --set, or an input file that cannot be read).
 
-Environment: SA3_HOME (default ~/.cache/sa3) holds the packs; SA3_PACKS adds
-folders to look in; SA3_EXECUTION_PROVIDER picks cuda, tensorrt, coreml, dml,
+Environment: SA3_HOME (default ~/.cache/sa3) holds the packs (packs/) and
+unfinished pulls (staging/); SA3_PACKS adds folders to look in; HF_TOKEN
+is sent to Hugging Face for gated repos; HF_ENDPOINT points pulls at a
+mirror; SA3_EXECUTION_PROVIDER picks cuda, tensorrt, coreml, dml,
 webgpu or cpu (a provider that cannot load falls back to cpu, said once).
 
 Relative paths inside a workflow (audio.load sources) resolve against the

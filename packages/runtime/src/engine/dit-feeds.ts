@@ -1,12 +1,13 @@
 import * as ort from 'onnxruntime-node';
 import type { PackManifest } from '../packs/manifest.js';
 import type { EncodedPrompt } from './prompt-encoding.js';
-import { secondsEmbedding } from './seconds-embedding.js';
 
-export interface ConditionerWeights {
-  readonly paddingEmbedding: Float32Array;
-  readonly secondsWeight: Float32Array;
-  readonly secondsBias: Float32Array;
+/** What the explicit layout builds cross_attn_cond and global_embed from. */
+export interface ExplicitConditioning {
+  /** The seconds embedding [hidden]: the last cross-attention token and the global embedding. */
+  readonly secondsRow: Float32Array;
+  /** The learned padding for the prompt's padded rows; null when the text encoder's rows already carry it. */
+  readonly paddingEmbedding: Float32Array | null;
 }
 
 /** Which branch of classifier-free guidance a DiT call is for. */
@@ -16,7 +17,7 @@ export type Branch = { readonly kind: 'cond'; readonly prompt: EncodedPrompt } |
  * The conditioning inputs of one DiT call (everything but x and t), built once per branch and
  * reused for every step.
  */
-export function conditioningFeeds(pack: PackManifest, branch: Branch, seconds: number, localAddCond: Float32Array, latents: number, validLatents: number, weights: ConditionerWeights | null, keyMask: boolean): Record<string, ort.Tensor> {
+export function conditioningFeeds(pack: PackManifest, branch: Branch, seconds: number, localAddCond: Float32Array, latents: number, validLatents: number, explicit: ExplicitConditioning | null, keyMask: boolean): Record<string, ort.Tensor> {
   const tokens = pack.text.maxTokens;
   const hiddenSize = pack.text.hiddenSize;
   const feeds: Record<string, ort.Tensor> = {
@@ -31,17 +32,19 @@ export function conditioningFeeds(pack: PackManifest, branch: Branch, seconds: n
     feeds.seconds_total = new ort.Tensor('float32', Float32Array.of(seconds), [1]);
     return feeds;
   }
-  if (!weights) throw new Error(`the pack ${pack.id} has no conditioner weights`);
-  const secondsRow = secondsEmbedding(seconds, weights.secondsWeight, weights.secondsBias);
+  if (!explicit) throw new Error(`the pack ${pack.id} has no seconds conditioner`);
+  const { secondsRow, paddingEmbedding } = explicit;
   const cross = new Float32Array(257 * hiddenSize);
   if (branch.kind !== 'uncond') {
-    // Official: padded prompt rows take the learned padding embedding; for a negative prompt
-    // they are zeros. The unconditional branch is all zeros, the seconds row included.
+    // Official: padded prompt rows take the learned padding embedding (a pack without one has a
+    // text encoder that applies it, so its rows stay); for a negative prompt they are zeros.
+    // The unconditional branch is all zeros, the seconds row included.
     const { hidden, mask } = branch.prompt;
     for (let row = 0; row < tokens; row++) {
       const target = cross.subarray(row * hiddenSize, (row + 1) * hiddenSize);
-      if (mask[row]) target.set(hidden.subarray(row * hiddenSize, (row + 1) * hiddenSize));
-      else if (branch.kind === 'cond') target.set(weights.paddingEmbedding);
+      const own = hidden.subarray(row * hiddenSize, (row + 1) * hiddenSize);
+      if (mask[row]) target.set(own);
+      else if (branch.kind === 'cond') target.set(paddingEmbedding ?? own);
     }
     cross.set(secondsRow, tokens * hiddenSize);
   }

@@ -1,13 +1,21 @@
 import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import type { PackManifest } from '../packs/manifest.js';
 import { SafetensorsFile } from '../tensors/safetensors.js';
 import { PackError } from '../packs/pack-error.js';
-import type { ConditionerWeights } from './dit-feeds.js';
+import type { ExplicitConditioning } from './dit-feeds.js';
 import type { ProviderName } from './execution-providers.js';
 import { GraphSession } from './graph-session.js';
+import { secondsEmbedding } from './seconds-embedding.js';
 import { PromptTokenizer } from './tokenizer.js';
 
-type Role = 'textEncoder' | 'dit' | 'encoder' | 'decoder';
+type Role = keyof PackManifest['graphs'];
+
+/** conditioner.safetensors: the learned padding, and the seconds Linear unless a conditioner graph does that part. */
+export interface ConditionerWeights {
+  readonly paddingEmbedding: Float32Array;
+  readonly seconds: { readonly weight: Float32Array; readonly bias: Float32Array } | null;
+}
 
 /** A pack with its sessions, each opened on first use and then kept for every later run. */
 export class LoadedPack {
@@ -26,7 +34,9 @@ export class LoadedPack {
   graph(role: Role): Promise<GraphSession> {
     let session = this.sessions.get(role);
     if (!session) {
-      session = GraphSession.open(this.dir, this.manifest.graphs[role], this.providers, this.log);
+      const spec = this.manifest.graphs[role];
+      if (!spec) return Promise.reject(new PackError('graph_missing', `the pack ${this.manifest.id} has no ${role} graph`));
+      session = GraphSession.open(this.dir, spec, this.providers, this.log);
       session.catch(() => this.sessions.delete(role));
       this.sessions.set(role, session);
     }
@@ -52,12 +62,37 @@ export class LoadedPack {
           return data;
         };
         const hidden = this.manifest.text.hiddenSize;
-        return { paddingEmbedding: await read('padding_embedding', hidden), secondsWeight: await read('seconds_weight', hidden * 256), secondsBias: await read('seconds_bias', hidden) };
+        const paddingEmbedding = await read('padding_embedding', hidden);
+        if (this.manifest.graphs.conditioner) return { paddingEmbedding, seconds: null };
+        return { paddingEmbedding, seconds: { weight: await read('seconds_weight', hidden * 256), bias: await read('seconds_bias', hidden) } };
       } finally {
         await file.close();
       }
     })();
     return this.weights;
+  }
+
+  /**
+   * The explicit layout's conditioning for a duration: the seconds embedding from the pack's
+   * conditioner graph when it has one, else from conditioner.safetensors; null for the baked layout.
+   */
+  async explicitConditioning(seconds: number): Promise<ExplicitConditioning | null> {
+    if (this.manifest.ditLayout !== 'explicit') return null;
+    const weights = await this.conditionerWeights();
+    const hidden = this.manifest.text.hiddenSize;
+    let secondsRow: Float32Array;
+    if (this.manifest.graphs.conditioner) {
+      const conditioner = await this.graph('conditioner');
+      const { embedding } = await conditioner.run({ seconds: new ort.Tensor('float32', Float32Array.of(seconds), [1]) });
+      const data = embedding!.data as Float32Array;
+      if (data.length !== hidden) throw new PackError('graph_mismatch', `${conditioner.file} returned ${data.length} values for the seconds embedding, expected ${hidden}`, conditioner.file);
+      secondsRow = Float32Array.from(data);
+    } else if (weights?.seconds) {
+      secondsRow = secondsEmbedding(seconds, weights.seconds.weight, weights.seconds.bias);
+    } else {
+      throw new PackError('manifest_invalid', `the pack ${this.manifest.id} has an explicit-layout DiT but neither a conditioner graph nor conditioner weights`);
+    }
+    return { secondsRow, paddingEmbedding: weights?.paddingEmbedding ?? null };
   }
 
   /** session.run counts and time per graph, for tests and benchmarks. */

@@ -184,7 +184,7 @@ export class Sa3Engine implements Engine {
     const size = channels * layout.latents;
     const dit = await pack.graph('dit');
     const keyMask = manifest.ditLayout === 'explicit' && dit.hasInput('padding_mask');
-    const weights = await pack.conditionerWeights();
+    const explicit = await pack.explicitConditioning(input.durationSeconds);
     const prompt = await this.encoded(pack, input.prompt);
     const negative = input.negative ? await this.encoded(pack, input.negative) : null;
 
@@ -197,7 +197,7 @@ export class Sa3Engine implements Engine {
       start = new Float32Array(size);
       for (let i = 0; i < size; i++) start[i] = init.latents[i]! * (1 - sigmaMax) + epsilon[i]! * sigmaMax;
     }
-    const feedsFor = (branch: Parameters<typeof conditioningFeeds>[1]) => conditioningFeeds(manifest, branch, input.durationSeconds, localAddCond, layout.latents, layout.validLatents, weights, keyMask);
+    const feedsFor = (branch: Parameters<typeof conditioningFeeds>[1]) => conditioningFeeds(manifest, branch, input.durationSeconds, localAddCond, layout.latents, layout.validLatents, explicit, keyMask);
     const condFeeds = feedsFor({ kind: 'cond', prompt });
     const uncondFeeds = input.cfgScale !== 1 ? feedsFor(negative ? { kind: 'negative', prompt: negative } : { kind: 'uncond' }) : null;
     const shape = [1, channels, layout.latents];

@@ -82,7 +82,7 @@ export interface PackManifest {
   };
   readonly files: readonly PackFile[];
   /** Where the pack came from and under which licence, for `sa3 models list`. */
-  readonly source?: { readonly repo?: string; readonly licence?: string; readonly note?: string };
+  readonly source?: { readonly repo?: string; readonly revision?: string; readonly licence?: string; readonly note?: string };
 }
 
 /**

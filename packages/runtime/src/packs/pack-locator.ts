@@ -17,7 +17,7 @@ export function defaultPackRoots(): string[] {
 }
 
 /** "auto" picks the first installed of these, then any other pack. */
-export const autoPreference = ['medium', 'small-music', 'small-sfx', 'medium-base', 'small-music-base', 'small-sfx-base'];
+export const autoPreference = ['medium', 'small-music', 'small-sfx', 'medium-base', 'small-music-base', 'small-sfx-base', 'small-music-int4'];
 
 export interface LocatedPack {
   readonly dir: string;
@@ -56,7 +56,7 @@ export class PackLocator {
     const dir = pick === undefined ? undefined : ids.get(pick);
     if (!dir) {
       const installed = [...ids.keys()];
-      const hint = 'pull one with "sa3 models pull small-music", or make an offline test pack with "sa3 models testpack"';
+      const hint = 'pull one with "sa3 models pull small-music" (accept its licence on huggingface.co/stabilityai/stable-audio-3-small-music and set HF_TOKEN first), or make an offline test pack with "sa3 models testpack"';
       throw new PackError(
         'model_not_installed',
         model === 'auto' || installed.length === 0

@@ -40,3 +40,16 @@ export async function verifyPackFiles(dir: string, manifest: PackManifest, optio
   }
   await writeFileAtomic(join(dir, STAMP), JSON.stringify(next, null, 2) + '\n').catch(() => undefined);
 }
+
+/**
+ * Records every file of a pack as verified without hashing it again, for a caller that has just
+ * checked each sha256 itself (a pull or an import), so the first generate does not re-hash gigabytes.
+ */
+export async function stampVerified(dir: string, manifest: PackManifest): Promise<void> {
+  const stamp: Stamp = {};
+  for (const file of manifest.files) {
+    const info = await stat(join(dir, file.path));
+    stamp[file.path] = { bytes: info.size, mtimeMs: info.mtimeMs, sha256: file.sha256 };
+  }
+  await writeFileAtomic(join(dir, STAMP), JSON.stringify(stamp, null, 2) + '\n');
+}

@@ -372,4 +372,17 @@ describe('writeTestPack', () => {
     // No prompt note: the target is only the texture, so v = x - texture at t = 1.
     expect(maxAbsDiff(floats(out.velocity), Float32Array.from(x, (v, c) => (c % 2 === 1 ? v * (1 - TEXTURE) : v)))).toBeLessThan(1e-6);
   });
+
+  it('can ship the seconds conditioner as a graph of its own (seconds -> embedding) instead of conditioner weights', async () => {
+    const dir = join(root, 'conditioner-graph');
+    const manifest = await writeTestPack(dir, { objective: 'rf_denoiser', layout: 'explicit', conditioner: 'graph' });
+    expect(manifest.conditionerWeights).toBeUndefined();
+    expect(manifest.files.map((f) => f.path)).not.toContain('conditioner.safetensors');
+    expect(manifest.graphs.conditioner).toMatchObject({ file: 'conditioner.onnx', inputs: { seconds: { dtype: 'float32', shape: [1] } }, outputs: { embedding: { shape: [1, 1, 768] } } });
+    const s = await ort.InferenceSession.create(join(dir, 'conditioner.onnx'));
+    const out = await s.run({ seconds: f32(Float32Array.of(30), [1]) });
+    await s.release();
+    expect(out.embedding!.dims).toEqual([1, 1, 768]);
+    expect(maxAbsDiff(floats(out.embedding), secondsEmbedding(30))).toBeLessThan(1e-3);
+  });
 });

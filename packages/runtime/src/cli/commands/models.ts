@@ -1,12 +1,20 @@
 import { join } from 'node:path';
-import { rm, rename, mkdir } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { PackLocator, sa3Home } from '../../packs/pack-locator.js';
-import { PackError } from '../../packs/pack-error.js';
+import { CATALOGUE } from '../../packs/catalogue.js';
+import { checkPackGraphs } from '../../packs/check-graphs.js';
+import { importPack } from '../../packs/import-pack.js';
+import { installPackDir } from '../../packs/install-pack-dir.js';
+import { PackLocator } from '../../packs/pack-locator.js';
+import { PackError, type PackErrorCode } from '../../packs/pack-error.js';
+import { packHome } from '../../packs/pack-home.js';
+import { removePack } from '../../packs/remove-pack.js';
 import { verifyPackFiles } from '../../packs/verify-files.js';
 import { writeTestPack } from '../../packs/testpack/index.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { styleFor } from '../terminal.js';
+import { listModels } from './models-list.js';
+import { pullCommand } from './models-pull.js';
 
 export interface ModelsOptions {
   readonly json: boolean;
@@ -15,66 +23,90 @@ export interface ModelsOptions {
 
 const ID = /^[a-z0-9][a-z0-9._-]*$/;
 
-/** `sa3 models list | path | verify ID | testpack`: the installed model packs. */
+/** Failures that come from what the user asked for rather than from the network, the disk or the files. */
+const invalidInput: readonly PackErrorCode[] = ['model_not_installed', 'unknown_pack', 'not_pullable', 'import_unmatched', 'pack_exists', 'pack_not_found', 'not_removable'];
+
+function usage(message: string): number {
+  process.stderr.write(`sa3 models: ${message}\n`);
+  return EXIT_INVALID_INPUT;
+}
+
+const pullable = () => CATALOGUE.filter((e) => e.availability.kind === 'pullable').map((e) => e.id).join(', ');
+
+/** `sa3 models list | pull ID | import DIR | verify ID | remove ID | path | testpack`. */
 export async function modelsCommand(args: readonly string[], options: ModelsOptions): Promise<number> {
-  const [action, id] = args;
+  const [action, target, ...extra] = args;
+  if (extra.length > 0) return usage(`unexpected argument "${extra[0]}"`);
   const style = styleFor(process.stdout);
   const locator = new PackLocator();
   try {
     switch (action) {
       case undefined:
-      case 'list': {
-        const packs = await locator.list();
-        if (options.json) {
-          process.stdout.write(JSON.stringify(packs.map((p) => ({ id: p.manifest.id, title: p.manifest.title, dir: p.dir, objective: p.manifest.objective, ditLayout: p.manifest.ditLayout, maxSeconds: p.manifest.maxSamples / 44_100 })), null, 2) + '\n');
-        } else if (packs.length === 0) {
-          process.stdout.write(`no model packs installed in ${locator.roots.join(', ')}\npull one with "sa3 models pull small-music", or try offline with "sa3 models testpack"\n`);
-        } else {
-          for (const p of packs) process.stdout.write(`${style.bold(p.manifest.id.padEnd(20))} ${p.manifest.title} ${style.dim(`(${p.manifest.objective}, up to ${(p.manifest.maxSamples / 44_100).toFixed(1)} s) ${p.dir}`)}\n`);
-        }
+      case 'list':
+        await listModels(locator, options.json, style);
+        return EXIT_OK;
+      case 'path':
+        process.stdout.write(`${packHome().packs}\n`);
+        return EXIT_OK;
+      case 'pull':
+        if (!target) return usage(`pull needs a pack id, e.g. sa3 models pull small-music; the pullable packs are ${pullable()}`);
+        return await pullCommand(target, options.json);
+      case 'import': {
+        if (!target) return usage('import needs a folder, e.g. sa3 models import ~/Downloads/stable-audio-3-optimized');
+        const id = options.values.id as string | undefined;
+        const result = await importPack(target, { move: options.values.move === true, ...(id ? { id } : {}) });
+        if (options.json) process.stdout.write(`${JSON.stringify({ type: 'imported', ...result })}\n`);
+        else process.stdout.write(`imported ${result.id} into ${result.dir}${result.kind === 'published' ? ' (published files matched to the catalogue)' : ''}\n`);
         return EXIT_OK;
       }
-      case 'path':
-        process.stdout.write(`${join(sa3Home(), 'packs')}\n`);
-        return EXIT_OK;
       case 'verify': {
-        if (!id) throw new PackError('model_not_installed', 'verify needs a pack id, e.g. sa3 models verify small-music');
-        const { dir, manifest } = await locator.resolve(id);
+        if (!target) return usage('verify needs a pack id, e.g. sa3 models verify small-music');
+        const { dir, manifest } = await locator.resolve(target);
         await verifyPackFiles(dir, manifest, { force: true });
-        process.stdout.write(`${manifest.id}: all ${manifest.files.length} files match their sha256\n`);
+        await checkPackGraphs(dir, manifest);
+        if (options.json) process.stdout.write(`${JSON.stringify({ type: 'verified', id: manifest.id, dir, files: manifest.files.length })}\n`);
+        else process.stdout.write(`${manifest.id}: all ${manifest.files.length} files match their sha256, and the graphs have the inputs and outputs the pack names\n`);
+        return EXIT_OK;
+      }
+      case 'remove': {
+        if (!target) return usage('remove needs a pack id, e.g. sa3 models remove small-music');
+        const result = await removePack(target);
+        if (options.json) process.stdout.write(`${JSON.stringify({ type: 'removed', id: target, ...result })}\n`);
+        else process.stdout.write(result.dir ? `removed ${target} (${result.dir})\n` : `removed the unfinished download of ${target}\n`);
         return EXIT_OK;
       }
       case 'testpack': {
         const packId = (options.values.id as string | undefined) ?? 'sa3-test';
-        if (!ID.test(packId)) {
-          process.stderr.write(`sa3 models testpack: --id "${packId}" must be lower-case letters, digits, ".", "_" or "-"\n`);
-          return EXIT_INVALID_INPUT;
-        }
+        if (!ID.test(packId)) return usage(`testpack: --id "${packId}" must be lower-case letters, digits, ".", "_" or "-"`);
         const objective = options.values.base ? 'rectified_flow' : 'rf_denoiser';
         const layout = options.values.layout === 'explicit' ? 'explicit' : 'baked';
-        const target = join(sa3Home(), 'packs', packId);
-        // Written beside its final place and renamed, so a half-written pack is never visible.
-        const temp = join(sa3Home(), 'packs', `.${packId}.${randomBytes(4).toString('hex')}.partial`);
-        await mkdir(temp, { recursive: true });
+        const home = packHome();
+        // Written in staging and renamed into place, so a half-written pack is never visible.
+        const temp = join(home.staging, `.testpack-${packId}-${randomBytes(4).toString('hex')}`);
         try {
           await writeTestPack(temp, { id: packId, objective, layout, title: `Test pack "${packId}": synthetic tones for trying sa3 offline, not a real model` });
-          await rm(target, { recursive: true, force: true });
-          await rename(temp, target);
-        } catch (error) {
+          const dir = await installPackDir(home, temp, packId);
+          process.stdout.write(`installed the test pack "${packId}" in ${dir}\nits prompts pick tones by the words low, hum, mid, bright, high, bell, whistle and chirp\n`);
+        } finally {
           await rm(temp, { recursive: true, force: true });
-          throw error;
         }
-        process.stdout.write(`installed the test pack "${packId}" in ${target}\nits prompts pick tones by the words low, hum, mid, bright, high, bell, whistle and chirp\n`);
         return EXIT_OK;
       }
       default:
-        process.stderr.write(`sa3 models: unknown action "${action}"; use list, path, verify ID or testpack\n`);
-        return EXIT_INVALID_INPUT;
+        return usage(`unknown action "${action}"; use list, pull ID, import DIR, verify ID, remove ID, path or testpack`);
     }
   } catch (error) {
     if (error instanceof PackError) {
+      if (options.json) process.stdout.write(`${JSON.stringify({ type: 'error', code: error.code, message: error.message, ...(error.file ? { file: error.file } : {}) })}\n`);
       process.stderr.write(`sa3 models: ${error.message}\n`);
-      return error.code === 'model_not_installed' ? EXIT_INVALID_INPUT : EXIT_RUN_FAILED;
+      return invalidInput.includes(error.code) ? EXIT_INVALID_INPUT : EXIT_RUN_FAILED;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      const message = code === 'ENOSPC' || code === 'EDQUOT' ? `not enough disk space in SA3_HOME (${packHome().root})` : `cannot write in SA3_HOME (${packHome().root}): ${(error as Error).message}`;
+      if (options.json) process.stdout.write(`${JSON.stringify({ type: 'error', code, message })}\n`);
+      process.stderr.write(`sa3 models: ${message}\n`);
+      return EXIT_RUN_FAILED;
     }
     throw error;
   }

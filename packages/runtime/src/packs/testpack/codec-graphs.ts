@@ -4,6 +4,7 @@
  * chunked decode equals whole decode.
  */
 import { GraphBuilder } from '../../onnx/index.js';
+import type { IoNames } from './dit-graph.js';
 import { FRAME_SAMPLES, HALF_CHANNELS, LATENT_CHANNELS, TESTPACK_NOTES } from './notes.js';
 
 function angle(bin: number, n: number): number {
@@ -36,25 +37,25 @@ export function analysisBasis(): Float32Array {
 }
 
 /** latents [1,256,L] -> audio [1,2,L*4096]. */
-export function buildDecoder(): GraphBuilder {
+export function buildDecoder(names: IoNames = {}): GraphBuilder {
   const g = new GraphBuilder({ graphName: 'decoder', docString: 'sa3 test pack decoder: per-frame Fourier synthesis' });
-  const latents = g.input('latents', 'float32', [1, LATENT_CHANNELS, 'L']);
+  const latents = g.input(names.latents ?? 'latents', 'float32', [1, LATENT_CHANNELS, 'L']);
   const basis = g.initializer('synthesis_basis', synthesisBasis(), [HALF_CHANNELS, FRAME_SAMPLES]);
   const halves = g.reshape(latents, [1, 2, HALF_CHANNELS, -1]); // [1,2,128,L]
   const frames = g.transpose(halves, [0, 1, 3, 2]); // [1,2,L,128]
   const samples = g.matMul(frames, basis); // [1,2,L,4096]
-  g.output(g.reshape(samples, [1, 2, -1], 'audio'), 'audio', [1, 2, 'N']);
+  g.output(g.reshape(samples, [1, 2, -1], names.audio ?? 'audio'), names.audio ?? 'audio', [1, 2, 'N']);
   return g;
 }
 
 /** audio [1,2,N] (N a multiple of 4096) -> latents [1,256,N/4096]. */
-export function buildEncoder(): GraphBuilder {
+export function buildEncoder(names: IoNames = {}): GraphBuilder {
   const g = new GraphBuilder({ graphName: 'encoder', docString: 'sa3 test pack encoder: per-frame Fourier analysis' });
-  const audio = g.input('audio', 'float32', [1, 2, 'N']);
+  const audio = g.input(names.audio ?? 'audio', 'float32', [1, 2, 'N']);
   const basis = g.initializer('analysis_basis', analysisBasis(), [FRAME_SAMPLES, HALF_CHANNELS]);
   const frames = g.reshape(audio, [1, 2, -1, FRAME_SAMPLES]); // [1,2,L,4096]
   const coefficients = g.matMul(frames, basis); // [1,2,L,128]
   const halves = g.transpose(coefficients, [0, 1, 3, 2]); // [1,2,128,L]
-  g.output(g.reshape(halves, [1, LATENT_CHANNELS, -1], 'latents'), 'latents', [1, LATENT_CHANNELS, 'L']);
+  g.output(g.reshape(halves, [1, LATENT_CHANNELS, -1], names.latents ?? 'latents'), names.latents ?? 'latents', [1, LATENT_CHANNELS, 'L']);
   return g;
 }

@@ -65,11 +65,14 @@ function secondsEmbedder(g: GraphBuilder, seconds: Value): Value {
   return g.gemm(features, weight, bias, { transB: true }); // [1,768]
 }
 
-function buildBaked(g: GraphBuilder, x: Value, t: Value): Value {
-  const hidden = g.input('t5_hidden', 'float32', [1, TEXT_TOKENS, HIDDEN_SIZE]);
-  const mask = g.input('t5_mask', 'float32', [1, TEXT_TOKENS]);
-  const seconds = g.input('seconds_total', 'float32', [1]);
-  const localAddCond = g.input('local_add_cond', 'float32', [1, LOCAL_CHANNELS, 'L']);
+/** Tensor names by role; a role not named keeps the role as its name. */
+export type IoNames = Readonly<Record<string, string>>;
+
+function buildBaked(g: GraphBuilder, x: Value, t: Value, n: (role: string) => string): Value {
+  const hidden = g.input(n('t5_hidden'), 'float32', [1, TEXT_TOKENS, HIDDEN_SIZE]);
+  const mask = g.input(n('t5_mask'), 'float32', [1, TEXT_TOKENS]);
+  const seconds = g.input(n('seconds_total'), 'float32', [1]);
+  const localAddCond = g.input(n('local_add_cond'), 'float32', [1, LOCAL_CHANNELS, 'L']);
   // Learned padding with Where, as the export does, so a NaN in a padded row cannot leak.
   const padding = g.initializer('padding_embedding', paddingEmbedding(), [HIDDEN_SIZE]);
   const valid = g.unsqueeze(g.cast(mask, 'bool'), [2]); // [1,256,1]
@@ -79,20 +82,30 @@ function buildBaked(g: GraphBuilder, x: Value, t: Value): Value {
   return velocityFromCross(g, x, t, cross, localAddCond);
 }
 
-function buildExplicit(g: GraphBuilder, x: Value, t: Value, keyMask: boolean): Value {
-  const cross = g.input('cross_attn_cond', 'float32', [1, CROSS_TOKENS, HIDDEN_SIZE]);
+function buildExplicit(g: GraphBuilder, x: Value, t: Value, keyMask: boolean, n: (role: string) => string): Value {
+  const cross = g.input(n('cross_attn_cond'), 'float32', [1, CROSS_TOKENS, HIDDEN_SIZE]);
   // global_embed and padding_mask are part of the signature; a per-frame model has no use for them.
-  g.input('global_embed', 'float32', [1, HIDDEN_SIZE]);
-  const localAddCond = g.input('local_add_cond', 'float32', [1, LOCAL_CHANNELS, 'L']);
-  if (keyMask) g.input('padding_mask', 'bool', [1, 'L']);
+  g.input(n('global_embed'), 'float32', [1, HIDDEN_SIZE]);
+  const localAddCond = g.input(n('local_add_cond'), 'float32', [1, LOCAL_CHANNELS, 'L']);
+  if (keyMask) g.input(n('padding_mask'), 'bool', [1, 'L']);
   return velocityFromCross(g, x, t, cross, localAddCond);
 }
 
-export function buildDit(layout: DitLayout, keyMask = true): GraphBuilder {
+export function buildDit(layout: DitLayout, keyMask = true, names: IoNames = {}): GraphBuilder {
+  const n = (role: string) => names[role] ?? role;
   const g = new GraphBuilder({ graphName: 'dit', docString: `sa3 test pack DiT (${layout} layout): velocity towards the prompt's tones` });
-  const x = g.input('x', 'float32', [1, LATENT_CHANNELS, 'L']);
-  const t = g.input('t', 'float32', [1]);
-  const velocity = layout === 'baked' ? buildBaked(g, x, t) : buildExplicit(g, x, t, keyMask);
-  g.output(velocity, 'velocity', [1, LATENT_CHANNELS, 'L']);
+  const x = g.input(n('x'), 'float32', [1, LATENT_CHANNELS, 'L']);
+  const t = g.input(n('t'), 'float32', [1]);
+  const velocity = layout === 'baked' ? buildBaked(g, x, t, n) : buildExplicit(g, x, t, keyMask, n);
+  g.output(velocity, n('velocity'), [1, LATENT_CHANNELS, 'L']);
+  return g;
+}
+
+/** The seconds conditioner as a graph of its own, as community exports ship it: seconds [1] -> embedding [1,1,768]. */
+export function buildConditioner(names: IoNames = {}): GraphBuilder {
+  const n = (role: string) => names[role] ?? role;
+  const g = new GraphBuilder({ graphName: 'number_conditioner', docString: 'sa3 test pack seconds conditioner' });
+  const seconds = g.input(n('seconds'), 'float32', [1]);
+  g.output(g.unsqueeze(secondsEmbedder(g, seconds), [1]), n('embedding'), [1, 1, HIDDEN_SIZE]);
   return g;
 }

@@ -18,5 +18,6 @@ export { EOS_ID, FILLER_WORDS, PAD_ID, TESTPACK_VOCABULARY, UNK_ID, VOCABULARY_S
 export { SECONDS_FEATURES, SECONDS_MAX, expoFourierFrequencies, paddingEmbedding, secondsBias, secondsEmbedding, secondsWeight } from './conditioner-weights.js';
 export { safetensorsBytes, writeSafetensors, type Float32Tensor } from './safetensors-writer.js';
 export { analysisBasis, buildDecoder, buildEncoder, synthesisBasis } from './codec-graphs.js';
-export { buildDit, tonePlacement, TEXTURE } from './dit-graph.js';
+export { buildConditioner, buildDit, tonePlacement, TEXTURE, type IoNames } from './dit-graph.js';
 export { buildTextEncoder, embeddingTable } from './text-encoder-graph.js';
+export { writePublishedTestLayout, type PublishedLayoutOptions } from './write-published-layout.js';

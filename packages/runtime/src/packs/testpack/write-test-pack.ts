@@ -6,7 +6,7 @@ import type { GraphBuilder, OnnxDtype, SavedModel } from '../../onnx/index.js';
 import { PACK_FORMAT, PACK_MANIFEST, PACK_VERSION, type DitLayout, type GraphSpec, type PackFile, type PackManifest, type TensorDtype, type TensorSpec } from '../manifest.js';
 import { buildDecoder, buildEncoder } from './codec-graphs.js';
 import { paddingEmbedding, SECONDS_FEATURES, secondsBias, secondsWeight } from './conditioner-weights.js';
-import { buildDit } from './dit-graph.js';
+import { buildConditioner, buildDit } from './dit-graph.js';
 import { FRAME_SAMPLES, HIDDEN_SIZE, LATENT_CHANNELS, SAMPLE_RATE, TEXT_TOKENS } from './notes.js';
 import { writeSafetensors } from './safetensors-writer.js';
 import { buildTextEncoder } from './text-encoder-graph.js';
@@ -24,6 +24,13 @@ export interface TestPackOptions {
   readonly maxSamples?: number;
   /** Default: chunks of 128 latents overlapping by 32, encoder multiple 2, no decoder parity rule. */
   readonly codec?: Partial<PackManifest['codec']>;
+  /**
+   * Explicit layout only: where the seconds conditioner lives. "weights" (default):
+   * conditioner.safetensors, computed in TypeScript; "graph": conditioner.onnx (seconds ->
+   * embedding), as community exports ship it, with no padding embedding anywhere (the text
+   * encoder's padded rows are used as they come).
+   */
+  readonly conditioner?: 'weights' | 'graph';
   /** Save dit.onnx with its weights in dit.onnx.data, to exercise external data. */
   readonly ditExternalData?: boolean;
 }
@@ -36,6 +43,7 @@ export const TESTPACK_FILES = {
   encoder: 'encoder.onnx',
   decoder: 'decoder.onnx',
   conditionerWeights: 'conditioner.safetensors',
+  conditioner: 'conditioner.onnx',
 } as const;
 
 const officialMaxSamples = { small: 5_292_032, medium: 16_777_216 } as const;
@@ -70,7 +78,7 @@ async function describeFile(dir: string, path: string): Promise<PackFile> {
 export async function writeTestPack(dir: string, options: TestPackOptions): Promise<PackManifest> {
   const family = options.family ?? 'small';
   const { objective, layout } = options;
-  const id = options.id ?? `test-${family}-${objective === 'rf_denoiser' ? 'rf' : 'base'}-${layout}`;
+  const id = options.id ?? `test-${family}-${objective === 'rf_denoiser' ? 'rf' : 'base'}-${layout}${options.conditioner === 'graph' ? '-conditioner' : ''}`;
   await mkdir(dir, { recursive: true });
 
   await writeFile(join(dir, TESTPACK_FILES.tokenizer), `${JSON.stringify(tokenizerJson(), null, 2)}\n`);
@@ -87,7 +95,8 @@ export async function writeTestPack(dir: string, options: TestPackOptions): Prom
   const encoder = await save(buildEncoder(), TESTPACK_FILES.encoder);
   const decoder = await save(buildDecoder(), TESTPACK_FILES.decoder);
 
-  if (layout === 'explicit') {
+  const conditionerGraph = layout === 'explicit' && options.conditioner === 'graph' ? await save(buildConditioner(), TESTPACK_FILES.conditioner) : undefined;
+  if (layout === 'explicit' && !conditionerGraph) {
     await writeSafetensors(join(dir, TESTPACK_FILES.conditionerWeights), {
       padding_embedding: { shape: [HIDDEN_SIZE], data: paddingEmbedding() },
       seconds_weight: { shape: [HIDDEN_SIZE, SECONDS_FEATURES], data: secondsWeight() },
@@ -109,9 +118,9 @@ export async function writeTestPack(dir: string, options: TestPackOptions): Prom
     maxSamples: options.maxSamples ?? officialMaxSamples[family],
     text: { tokenizer: TESTPACK_FILES.tokenizer, maxTokens: TEXT_TOKENS, hiddenSize: HIDDEN_SIZE },
     ditLayout: layout,
-    ...(layout === 'explicit' ? { conditionerWeights: TESTPACK_FILES.conditionerWeights } : {}),
+    ...(layout === 'explicit' && !conditionerGraph ? { conditionerWeights: TESTPACK_FILES.conditionerWeights } : {}),
     codec: { chunkLatents: 128, overlapLatents: 32, encoderMultipleLatents: 2, decoderEvenLatents: false, ...options.codec },
-    graphs: { textEncoder, dit, encoder, decoder },
+    graphs: { textEncoder, dit, encoder, decoder, ...(conditionerGraph ? { conditioner: conditionerGraph } : {}) },
     files: await Promise.all([...written].sort().map((path) => describeFile(dir, path))),
     source: { licence: 'MIT', note: 'Generated test pack: note words in the prompt pick 0.5-amplitude sines; not a real model.' },
   };

@@ -1,0 +1,67 @@
+import { CATALOGUE, entryBytes, type CatalogueEntry } from '../../packs/catalogue.js';
+import { formatBytes } from '../../packs/format-bytes.js';
+import type { LocatedPack, PackLocator } from '../../packs/pack-locator.js';
+import type { Style } from '../terminal.js';
+
+function status(entry: CatalogueEntry, installed: ReadonlySet<string>): 'installed' | 'pullable' | 'needs-conversion' | 'blocked' {
+  return installed.has(entry.id) ? 'installed' : entry.availability.kind;
+}
+
+function gatedRepos(entry: CatalogueEntry): string[] {
+  return entry.repos.filter((r) => r.gated === 'yes').map((r) => r.repo);
+}
+
+function listJson(root: string, packs: readonly LocatedPack[], installed: ReadonlySet<string>): string {
+  return JSON.stringify(
+    {
+      packsDir: root,
+      installed: packs.map((p) => ({ id: p.manifest.id, title: p.manifest.title, dir: p.dir, objective: p.manifest.objective, ditLayout: p.manifest.ditLayout, maxSeconds: p.manifest.maxSamples / 44_100, source: p.manifest.source ?? null })),
+      catalogue: CATALOGUE.map((e) => ({
+        id: e.id,
+        title: e.title,
+        status: status(e, installed),
+        ...(e.availability.kind === 'pullable' ? {} : { reason: e.availability.reason }),
+        approxBytes: entryBytes(e),
+        gatedRepos: gatedRepos(e),
+        licence: e.licence,
+        ditLayout: e.ditLayout,
+        files: e.files.map((f) => ({ repo: f.repo, path: f.path, verified: f.verified, approxBytes: f.approxBytes, ...(f.optional ? { optional: true } : {}) })),
+        unverified: e.unverified,
+      })),
+    },
+    null,
+    2,
+  );
+}
+
+/** `sa3 models list`: the installed packs, then every catalogue pack and whether it can be pulled. */
+export async function listModels(locator: PackLocator, json: boolean, style: Style): Promise<void> {
+  const packs = await locator.list();
+  const installed = new Set(packs.map((p) => p.manifest.id));
+  if (json) {
+    process.stdout.write(`${listJson(locator.roots[0] ?? '', packs, installed)}\n`);
+    return;
+  }
+  const out: string[] = [];
+  if (packs.length === 0) {
+    out.push(`no model packs installed in ${locator.roots.join(', ')}`, 'pull one with "sa3 models pull small-music", or try offline with "sa3 models testpack"');
+  } else {
+    out.push(`installed (${locator.roots.join(', ')}):`);
+    for (const p of packs) out.push(`  ${style.bold(p.manifest.id.padEnd(18))} ${p.manifest.title} ${style.dim(`(${p.manifest.objective}, up to ${(p.manifest.maxSamples / 44_100).toFixed(1)} s) ${p.dir}`)}`);
+  }
+  out.push('', 'known packs:');
+  for (const entry of CATALOGUE) {
+    const state = status(entry, installed);
+    const label = state === 'installed' ? style.green('installed') : state === 'pullable' ? style.cyan('pullable ') : style.yellow('not yet  ');
+    const size = entry.files.length > 0 ? `~${formatBytes(entryBytes(entry))}` : '';
+    const details: string[] = [entry.title];
+    if (entry.availability.kind !== 'pullable') details.push(entry.availability.reason);
+    else {
+      const gated = gatedRepos(entry);
+      if (gated.length > 0) details.push(`gated: accept the licence on ${gated.map((r) => `huggingface.co/${r}`).join(', ')} and set HF_TOKEN`);
+      if (entry.files.some((f) => !f.verified)) details.push('file names unverified');
+    }
+    out.push(`  ${style.bold(entry.id.padEnd(18))} ${label} ${size.padEnd(9)} ${details.join('; ')}`);
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}

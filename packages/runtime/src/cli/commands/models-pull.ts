@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+import { PackError } from '../../packs/pack-error.js';
+import { packHome } from '../../packs/pack-home.js';
+import { pullPack } from '../../packs/pull/pull-pack.js';
+import type { PullEvent } from '../../packs/pull/pull-events.js';
+import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
+import { PullProgressView } from '../pull-progress-view.js';
+import { styleFor } from '../terminal.js';
+
+/** `sa3 models pull ID`: progress on stderr (a bar on a terminal), or every event as a JSON line on stdout. */
+export async function pullCommand(id: string, json: boolean): Promise<number> {
+  const style = styleFor(process.stderr);
+  const view = json ? null : new PullProgressView(process.stderr, style, id);
+  const onEvent = (event: PullEvent): void => {
+    if (json) process.stdout.write(`${JSON.stringify(event)}\n`);
+    else view!.handle(event);
+  };
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.on('SIGINT', onSigint);
+  try {
+    const result = await pullPack(id, { onEvent, signal: controller.signal });
+    if (!json) process.stdout.write(result.status === 'installed' ? `installed ${id} in ${result.dir}\n` : `${id} is already installed in ${result.dir}\n`);
+    return EXIT_OK;
+  } catch (error) {
+    if (!controller.signal.aborted || error instanceof PackError) throw error;
+    const message = `cancelled; what was downloaded is kept in ${join(packHome().staging, id)}, and pulling again resumes from there`;
+    if (json) process.stdout.write(`${JSON.stringify({ type: 'cancelled', id, message })}\n`);
+    process.stderr.write(`sa3 models pull: ${message}\n`);
+    return EXIT_RUN_FAILED;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

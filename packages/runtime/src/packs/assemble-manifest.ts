@@ -1,0 +1,89 @@
+import { join, posix } from 'node:path';
+import type { CatalogueEntry, FileRole, GraphIo, GraphRole } from './catalogue.js';
+import { describeRole } from './file-roles.js';
+import { graphRoles, PACK_FORMAT, PACK_VERSION, type Dim, type GraphSpec, type PackFile, type PackManifest, type TensorDtype, type TensorSpec } from './manifest.js';
+import { readOnnxSummary, type GraphTensor, type OnnxSummary } from './onnx-summary.js';
+import { PackError } from './pack-error.js';
+
+/** A file placed in a pack folder under construction. */
+export interface PlacedFile extends PackFile {
+  readonly role: FileRole;
+}
+
+const floatTypes: readonly string[] = ['float32', 'float16'];
+
+function optionalInputs(role: GraphRole, entry: CatalogueEntry): readonly string[] {
+  return role === 'dit' && entry.ditLayout === 'explicit' ? graphRoles.dit.explicit.optionalInputs : [];
+}
+
+/** The catalogue's expected tensor checked against the graph's own, taking its real dtype and shape. */
+function fitTensor(file: string, kind: 'input' | 'output', role: string, expected: TensorSpec, actual: readonly GraphTensor[]): TensorSpec | null {
+  const found = actual.find((t) => t.name === expected.name);
+  if (!found) return null;
+  // The engine converts between float32 and float16 itself; any other difference it cannot feed.
+  const compatible = found.dtype === expected.dtype || (floatTypes.includes(found.dtype) && floatTypes.includes(expected.dtype));
+  if (!compatible) throw new PackError('graph_mismatch', `${file} ${kind} "${found.name}" (the ${role} ${kind}) is ${found.dtype}, but sa3 ${kind === 'input' ? 'feeds' : 'reads'} ${expected.dtype}`, file);
+  const shape: Dim[] = found.shape && found.shape.length === expected.shape.length ? found.shape.map((d, i) => (d === '?' || d === '' ? expected.shape[i]! : d)) : [...expected.shape];
+  return { name: found.name, dtype: found.dtype as TensorDtype, shape };
+}
+
+function fitGraph(file: string, role: GraphRole, entry: CatalogueEntry, io: GraphIo, summary: OnnxSummary): Pick<GraphSpec, 'inputs' | 'outputs'> {
+  const optional = optionalInputs(role, entry);
+  const side = (kind: 'input' | 'output', expected: Readonly<Record<string, TensorSpec>>, actual: readonly GraphTensor[]) => {
+    const fitted: Record<string, TensorSpec> = {};
+    for (const [tensorRole, spec] of Object.entries(expected)) {
+      const tensor = fitTensor(file, kind, tensorRole, spec, actual);
+      if (tensor) fitted[tensorRole] = tensor;
+      else if (!(kind === 'input' && optional.includes(tensorRole))) {
+        throw new PackError('graph_mismatch', `${file} has no ${kind} "${spec.name}" (its ${tensorRole} ${kind}); its ${kind}s are ${actual.map((t) => t.name).join(', ') || 'none'}: it is not the ${describeRole(role)} this pack expects`, file);
+      }
+    }
+    return fitted;
+  };
+  return { inputs: side('input', io.inputs, summary.inputs), outputs: side('output', io.outputs, summary.outputs) };
+}
+
+/**
+ * The sa3-pack.json of a catalogue pack whose files are in `dir`: each graph's I/O read from
+ * the graph itself and checked against the catalogue, its external data files attached.
+ */
+export async function assembleManifest(entry: CatalogueEntry, dir: string, files: readonly PlacedFile[], source: PackManifest['source']): Promise<PackManifest> {
+  const byRole = (role: FileRole) => files.find((f) => f.role === role);
+  const present = new Set(files.map((f) => f.path));
+  const graphs: Partial<Record<GraphRole, GraphSpec>> = {};
+  for (const [role, io] of Object.entries(entry.io) as [GraphRole, GraphIo][]) {
+    const file = byRole(role);
+    if (!file) throw new PackError('graph_missing', `the pack ${entry.id} is missing its ${describeRole(role)}`, undefined);
+    const summary = await readOnnxSummary(join(dir, file.path));
+    if (!summary) throw new PackError('graph_unloadable', `${file.path} is not an ONNX model, but it should be the ${describeRole(role)} of ${entry.id}`, file.path);
+    const externalData = summary.externalFiles.map((location) => posix.normalize(posix.join(posix.dirname(file.path), location)));
+    for (const data of externalData) {
+      if (!present.has(data)) throw new PackError('file_missing', `${file.path} loads its weights from ${data}, which the pack does not have`, data);
+    }
+    graphs[role] = { file: file.path, ...(externalData.length > 0 ? { externalData } : {}), ...fitGraph(file.path, role, entry, io, summary) };
+  }
+  const tokenizer = byRole('tokenizer');
+  if (!tokenizer) throw new PackError('file_missing', `the pack ${entry.id} is missing its tokenizer`);
+  for (const required of ['textEncoder', 'dit', 'encoder', 'decoder'] as const) {
+    if (!graphs[required]) throw new PackError('graph_missing', `the pack ${entry.id} has no ${describeRole(required)}`);
+  }
+  return {
+    format: PACK_FORMAT,
+    version: PACK_VERSION,
+    id: entry.id,
+    title: entry.title,
+    family: entry.family,
+    objective: entry.objective,
+    sampleRate: 44100,
+    latentChannels: 256,
+    samplesPerLatent: 4096,
+    maxSamples: entry.maxSamples,
+    text: { tokenizer: tokenizer.path, ...entry.text },
+    ditLayout: entry.ditLayout,
+    codec: entry.codec,
+    graphs: graphs as PackManifest['graphs'],
+    files: files.map(({ path, bytes, sha256 }) => ({ path, bytes, sha256 })).sort((a, b) => a.path.localeCompare(b.path)),
+    source: { ...source, licence: entry.licence, ...(entry.note ? { note: entry.note } : {}) },
+  };
+}
+

@@ -1,0 +1,54 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { catalogueEntry } from '../../src/packs/catalogue.js';
+import { writePublishedTestLayout } from '../../src/packs/testpack/index.js';
+
+export const OPTIMIZED = 'stabilityai/stable-audio-3-optimized';
+export const SMALL_MUSIC_REPO = 'stabilityai/stable-audio-3-small-music';
+export const HF_TOKEN = 'hf_test_token';
+
+/** Hub repos holding test graphs in the published layouts of small-music (DiT with external data) and the community int4 pack. */
+export async function publishedRepos(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'sa3-hub-'));
+  await writePublishedTestLayout(root, catalogueEntry('small-music'), { ditExternalData: true });
+  await writePublishedTestLayout(root, catalogueEntry('small-music-int4'), { unverifiedUnder: 'onnx' });
+  return root;
+}
+
+/** A copy of the repos to break (remove or change a file) without touching the shared ones. */
+export async function copyOfRepos(root: string): Promise<string> {
+  const copy = await mkdtemp(join(tmpdir(), 'sa3-hub-copy-'));
+  await cp(root, copy, { recursive: true });
+  return copy;
+}
+
+export async function emptyHome(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'sa3-home-'));
+}
+
+export async function removeAll(...dirs: string[]): Promise<void> {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+}
+
+/** Every file under a folder, relative to it. */
+export function filesUnder(dir: string, prefix = ''): string[] {
+  if (!existsSync(join(dir, prefix))) return [];
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) => {
+    const relative = prefix ? `${prefix}/${e.name}` : e.name;
+    return e.isDirectory() ? filesUnder(dir, relative) : [relative];
+  });
+}
+
+/** The size of the .partial file a pull keeps for this pack path, or null when there is none. */
+export function partialSize(home: string, id: string, packPath: string): number | null {
+  const dir = join(home, 'staging', id, 'partial');
+  const match = filesUnder(dir).find((f) => f.startsWith(`${packPath}.`) && f.endsWith('.partial'));
+  return match ? statSync(join(dir, match)).size : null;
+}
+
+/** What SA3_HOME holds outside staging/: installed pack folders. */
+export function installedDirs(home: string): string[] {
+  return existsSync(join(home, 'packs')) ? readdirSync(join(home, 'packs')) : [];
+}
