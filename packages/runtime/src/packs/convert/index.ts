@@ -8,3 +8,8 @@ export { convertDit, DIT_PREFIX, type ConvertDitOptions, type ConvertedDit } fro
 export { readSameConfig, type CodecSide, type SameConfig } from './same-config.js';
 export { CODEC_PREFIX, convertSameCodec, type ConvertCodecOptions, type ConvertedCodecGraph } from './same-graphs.js';
 export { WeightStore, type WeightStoreOptions } from './weight-store.js';
+export { readT5GemmaConfig, type GeluKind, type T5GemmaConfig } from './t5gemma-config.js';
+export { convertT5GemmaEncoder, readT5GemmaConfigFile, T5GEMMA_CONFIG_FILE, T5GEMMA_WEIGHTS_FILE, type ConvertedTextEncoder, type ConvertTextEncoderOptions, type TextProjection } from './t5gemma-encoder-graph.js';
+export { readPackConfig, DEFAULT_TEXT_SUBFOLDER, type PackConfig } from './pack-config.js';
+export { checkConvertedPack } from './pack-check.js';
+export { convertCheckpointToPack, type ConvertToPackOptions, type PackPart } from './convert-to-pack.js';
