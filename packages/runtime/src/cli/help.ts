@@ -59,6 +59,10 @@ Usage:
   sa3 models verify ID             check every file of a pack against its sha256
   sa3 models remove ID             delete a pack (and any unfinished pull of it)
   sa3 models path                  where packs live ($SA3_HOME/packs)
+  sa3 models convert DIR [--id ID]
+      Convert a Stable Audio 3 checkpoint folder (model.safetensors,
+      model_config.json and t5gemma-b-b-ul2/, as the model repos ship them,
+      or your own fine-tune) into an installed pack, without Python.
   sa3 models testpack [--id ID] [--base] [--layout baked|explicit]
       Install a tiny synthetic pack to try everything offline: its prompts
       pick sine tones by the words low, hum, mid, bright, high, bell,

@@ -15,6 +15,7 @@ import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { styleFor } from '../terminal.js';
 import { listModels } from './models-list.js';
 import { pullCommand } from './models-pull.js';
+import { convertCommand } from './models-convert.js';
 
 export interface ModelsOptions {
   readonly json: boolean;
@@ -75,6 +76,9 @@ export async function modelsCommand(args: readonly string[], options: ModelsOpti
         else process.stdout.write(result.dir ? `removed ${target} (${result.dir})\n` : `removed the unfinished download of ${target}\n`);
         return EXIT_OK;
       }
+      case 'convert':
+        if (!target) return usage('convert needs a checkpoint folder (model.safetensors, model_config.json, t5gemma-b-b-ul2/), e.g. sa3 models convert ./my-finetune --id my-finetune');
+        return await convertCommand(target, { json: options.json, ...(typeof options.values.id === 'string' ? { id: options.values.id } : {}) });
       case 'testpack': {
         const packId = (options.values.id as string | undefined) ?? 'sa3-test';
         if (!ID.test(packId)) return usage(`testpack: --id "${packId}" must be lower-case letters, digits, ".", "_" or "-"`);
@@ -93,7 +97,7 @@ export async function modelsCommand(args: readonly string[], options: ModelsOpti
         return EXIT_OK;
       }
       default:
-        return usage(`unknown action "${action}"; use list, pull ID, import DIR, verify ID, remove ID, path or testpack`);
+        return usage(`unknown action "${action}"; use list, pull ID, import DIR, convert DIR, verify ID, remove ID, path or testpack`);
     }
   } catch (error) {
     if (error instanceof PackError) {
