@@ -137,6 +137,9 @@ await (await import('./server.mjs')).serverBench(report);
 // 8. The editor in Chromium.
 await (await import('./editor.mjs')).editorBench(report);
 
+// 9. Converting a checkpoint with medium's real DiT shapes (several minutes, ~6 GB of disk).
+if (process.env.SA3_BENCH_SKIP_CONVERT !== '1') await (await import('./convert.mjs')).convertBench(report);
+
 mkdirSync('test-artifacts', { recursive: true });
 writeFileSync(join('test-artifacts', 'bench.json'), JSON.stringify(results, null, 2) + '\n');
 rmSync(scratch, { recursive: true, force: true });
