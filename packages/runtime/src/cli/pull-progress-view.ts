@@ -1,4 +1,4 @@
-import { formatBytes } from '../packs/format-bytes.js';
+import { formatBytes } from '../files/format-bytes.js';
 import type { PullEvent } from '../packs/pull/pull-events.js';
 import type { Style } from './terminal.js';
 

@@ -1,6 +1,6 @@
 import { statfs } from 'node:fs/promises';
 import { PackError } from './pack-error.js';
-import { formatGigabytes } from './format-bytes.js';
+import { formatGigabytes } from '../files/format-bytes.js';
 
 /** Bytes free for this user on the disk holding `path`, or null when the system cannot say. */
 export async function freeBytes(path: string): Promise<number | null> {

@@ -12,5 +12,5 @@ export type { PullEvent } from './pull/pull-events.js';
 export { HubClient, DEFAULT_HF_ENDPOINT, type HubSettings } from './pull/hub-client.js';
 export { importPack, type ImportOptions, type ImportResult } from './import-pack.js';
 export { removePack, type RemoveResult } from './remove-pack.js';
-export { formatBytes } from './format-bytes.js';
+export { formatBytes } from '../files/format-bytes.js';
 export { writeTestPack, writePublishedTestLayout, TESTPACK_NOTES, noteByWord, type TestPackOptions, type PublishedLayoutOptions } from './testpack/index.js';

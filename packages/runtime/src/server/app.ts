@@ -4,7 +4,7 @@ import { PackLocator } from '../packs/pack-locator.js';
 import { registerCogRoutes } from './cog/routes.js';
 import { RunManager } from './run-manager.js';
 import { examplesDir, type ServerOptions } from './server-options.js';
-import { formatBytes } from './format-bytes.js';
+import { formatBytes } from '../files/format-bytes.js';
 import { registerWorkflowRoutes } from './workflows/routes.js';
 import { isEditorAssetPath, registerEditorRoutes } from './workflows/editor-routes.js';
 

@@ -1,5 +1,5 @@
 import { CATALOGUE, entryBytes, type CatalogueEntry } from '../../packs/catalogue.js';
-import { formatBytes } from '../../packs/format-bytes.js';
+import { formatBytes } from '../../files/format-bytes.js';
 import type { LocatedPack, PackLocator } from '../../packs/pack-locator.js';
 import type { Style } from '../terminal.js';
 

@@ -4,7 +4,7 @@
  * whose weight layout differs from the shipped SA3 DiTs, stops the conversion with a sentence
  * naming the key.
  */
-import { ConvertError } from './convert-error.js';
+import { type Json, isObject, failConfig, childObject } from './config-json.js';
 
 export interface DitConfig {
   readonly ioChannels: number;
@@ -25,7 +25,6 @@ export interface DitConfig {
   readonly crossTokens: number;
 }
 
-type Json = Record<string, unknown>;
 
 /** Keys of the DiT config and the values whose weight layout this converter reproduces. */
 const ditKeys: Readonly<Record<string, (value: unknown) => boolean>> = {
@@ -56,56 +55,45 @@ const attnKeys: Readonly<Record<string, (value: unknown) => boolean>> = { qk_nor
 const ffKeys: Readonly<Record<string, (value: unknown) => boolean>> = { mult: (v) => typeof v === 'number' && v > 0 };
 const required = ['io_channels', 'embed_dim', 'depth', 'num_heads', 'cond_token_dim', 'global_cond_dim', 'local_add_cond_dim', 'num_memory_tokens', 'global_cond_type', 'timestep_features_type', 'norm_type'];
 
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function isPositiveInteger(v: unknown): v is number {
   return Number.isInteger(v) && (v as number) > 0;
 }
 
-function fail(message: string): never {
-  throw new ConvertError('config_invalid', message);
-}
 
-function child(parent: Json, key: string, path: string): Json {
-  const value = parent[key];
-  if (!isObject(value)) fail(`model_config.json has no object at ${path}.${key}`);
-  return value;
-}
 
 function checkKeys(block: Json, known: Readonly<Record<string, (value: unknown) => boolean>>, path: string): void {
   for (const [key, value] of Object.entries(block)) {
     const accepts = known[key];
-    if (!accepts) fail(`model_config.json has the key ${path}.${key}, which no SA3 DiT uses, so its weight layout is unknown to this converter`);
-    if (!accepts(value)) fail(`model_config.json sets ${path}.${key} to ${JSON.stringify(value)}, a DiT variant whose weight layout this converter does not know`);
+    if (!accepts) failConfig(`model_config.json has the key ${path}.${key}, which no SA3 DiT uses, so its weight layout is unknown to this converter`);
+    if (!accepts(value)) failConfig(`model_config.json sets ${path}.${key} to ${JSON.stringify(value)}, a DiT variant whose weight layout this converter does not know`);
   }
 }
 
 /** Tokens each conditioner contributes to cross-attention, by conditioner type. */
 function conditionerTokens(conditioning: Json, id: string): number {
   const configs = conditioning.configs;
-  if (!Array.isArray(configs)) fail('model_config.json has no list at model.conditioning.configs');
+  if (!Array.isArray(configs)) failConfig('model_config.json has no list at model.conditioning.configs');
   const entry = configs.find((c): c is Json => isObject(c) && c.id === id);
-  if (!entry) fail(`model_config.json lists "${id}" in model.diffusion.cross_attention_cond_ids but model.conditioning.configs has no conditioner with that id`);
+  if (!entry) failConfig(`model_config.json lists "${id}" in model.diffusion.cross_attention_cond_ids but model.conditioning.configs has no conditioner with that id`);
   const config = isObject(entry.config) ? entry.config : {};
   if (entry.type === 'number') return 1;
   if (entry.type === 't5gemma' || entry.type === 't5') {
-    if (!isPositiveInteger(config.max_length)) fail(`model_config.json: the "${id}" conditioner has no positive max_length`);
+    if (!isPositiveInteger(config.max_length)) failConfig(`model_config.json: the "${id}" conditioner has no positive max_length`);
     return config.max_length;
   }
-  return fail(`model_config.json: the "${id}" conditioner has the type ${JSON.stringify(entry.type)}, which this converter does not know`);
+  return failConfig(`model_config.json: the "${id}" conditioner has the type ${JSON.stringify(entry.type)}, which this converter does not know`);
 }
 
 /** The DiT config from a parsed model_config.json. */
 export function readDitConfig(modelConfig: unknown): DitConfig {
-  if (!isObject(modelConfig)) fail('model_config.json is not a JSON object');
-  const model = child(modelConfig, 'model', '');
-  const diffusion = child(model, 'diffusion', 'model');
-  if (diffusion.type !== 'dit') fail(`model_config.json sets model.diffusion.type to ${JSON.stringify(diffusion.type)}; only "dit" can be converted`);
-  const config = child(diffusion, 'config', 'model.diffusion');
+  if (!isObject(modelConfig)) failConfig('model_config.json is not a JSON object');
+  const model = childObject(modelConfig, 'model', '');
+  const diffusion = childObject(model, 'diffusion', 'model');
+  if (diffusion.type !== 'dit') failConfig(`model_config.json sets model.diffusion.type to ${JSON.stringify(diffusion.type)}; only "dit" can be converted`);
+  const config = childObject(diffusion, 'config', 'model.diffusion');
   const path = 'model.diffusion.config';
-  for (const key of required) if (!(key in config)) fail(`model_config.json has no ${path}.${key}`);
+  for (const key of required) if (!(key in config)) failConfig(`model_config.json has no ${path}.${key}`);
   checkKeys(config, ditKeys, path);
   const norm = isObject(config.norm_kwargs) ? config.norm_kwargs : {};
   const attn = isObject(config.attn_kwargs) ? config.attn_kwargs : {};
@@ -113,21 +101,21 @@ export function readDitConfig(modelConfig: unknown): DitConfig {
   checkKeys(norm, normKeys, `${path}.norm_kwargs`);
   checkKeys(attn, attnKeys, `${path}.attn_kwargs`);
   checkKeys(ff, ffKeys, `${path}.ff_kwargs`);
-  if (attn.qk_norm !== 'rms') fail(`model_config.json has no ${path}.attn_kwargs.qk_norm "rms"; DiTs without qk-norm have another weight layout`);
+  if (attn.qk_norm !== 'rms') failConfig(`model_config.json has no ${path}.attn_kwargs.qk_norm "rms"; DiTs without qk-norm have another weight layout`);
 
   const embedDim = config.embed_dim as number;
   const numHeads = config.num_heads as number;
-  if (embedDim % numHeads !== 0) fail(`model_config.json: ${path}.embed_dim ${embedDim} is not a multiple of num_heads ${numHeads}`);
+  if (embedDim % numHeads !== 0) failConfig(`model_config.json: ${path}.embed_dim ${embedDim} is not a multiple of num_heads ${numHeads}`);
   const headDim = embedDim / numHeads;
   const mult = typeof ff.mult === 'number' ? ff.mult : 4;
 
-  const conditioning = child(model, 'conditioning', 'model');
+  const conditioning = childObject(model, 'conditioning', 'model');
   const crossIds = diffusion.cross_attention_cond_ids;
-  if (!Array.isArray(crossIds) || crossIds.length === 0) fail('model_config.json has no list at model.diffusion.cross_attention_cond_ids');
+  if (!Array.isArray(crossIds) || crossIds.length === 0) failConfig('model_config.json has no list at model.diffusion.cross_attention_cond_ids');
   const crossTokens = crossIds.reduce((sum: number, id: unknown) => sum + conditionerTokens(conditioning, String(id)), 0);
   for (const key of ['input_concat_ids', 'prepend_cond_ids'] as const) {
     const ids = diffusion[key];
-    if (Array.isArray(ids) && ids.length > 0) fail(`model_config.json sets model.diffusion.${key}, which the explicit DiT layout does not take`);
+    if (Array.isArray(ids) && ids.length > 0) failConfig(`model_config.json sets model.diffusion.${key}, which the explicit DiT layout does not take`);
   }
 
   return {

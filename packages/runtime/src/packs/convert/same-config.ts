@@ -2,7 +2,7 @@
  * The SAME codec sizes and switches, read from model_config.json (`model.pretransform`): one
  * TransformerResamplingBlock per side, its chunked attention, the patching and the bottleneck.
  */
-import { ConvertError } from './convert-error.js';
+import { type Json, isObject, failConfig, childObject } from './config-json.js';
 
 export type CodecSide = 'encoder' | 'decoder';
 
@@ -32,74 +32,62 @@ export interface SameConfig {
   readonly patchSize: number;
 }
 
-type Json = Record<string, unknown>;
 
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
-function fail(message: string): never {
-  throw new ConvertError('config_invalid', message);
-}
 
-function child(parent: Json, key: string, path: string): Json {
-  const value = parent[key];
-  if (!isObject(value)) fail(`model_config.json has no object at ${path}.${key}`);
-  return value;
-}
 
 function singleInteger(block: Json, key: string, path: string): number {
   const value = block[key];
   if (!Array.isArray(value) || value.length !== 1 || !Number.isInteger(value[0]) || value[0] <= 0) {
-    fail(`model_config.json: ${path}.${key} must list exactly one positive whole number; multi-stage SAME codecs have another weight layout`);
+    failConfig(`model_config.json: ${path}.${key} must list exactly one positive whole number; multi-stage SAME codecs have another weight layout`);
   }
   return value[0] as number;
 }
 
 function positiveInteger(block: Json, key: string, path: string, fallback?: number): number {
   const value = block[key] ?? fallback;
-  if (!Number.isInteger(value) || (value as number) <= 0) fail(`model_config.json has no positive whole number at ${path}.${key}`);
+  if (!Number.isInteger(value) || (value as number) <= 0) failConfig(`model_config.json has no positive whole number at ${path}.${key}`);
   return value as number;
 }
 
 /** The config of one side of the SAME codec from a parsed model_config.json. */
 export function readSameConfig(modelConfig: unknown, side: CodecSide): SameConfig {
-  if (!isObject(modelConfig)) fail('model_config.json is not a JSON object');
-  const pretransform = child(child(modelConfig, 'model', ''), 'pretransform', 'model');
-  if (pretransform.type !== 'autoencoder') fail(`model_config.json sets model.pretransform.type to ${JSON.stringify(pretransform.type)}; only "autoencoder" can be converted`);
-  const outer = child(pretransform, 'config', 'model.pretransform');
-  const sideBlock = child(outer, side, 'model.pretransform.config');
+  if (!isObject(modelConfig)) failConfig('model_config.json is not a JSON object');
+  const pretransform = childObject(childObject(modelConfig, 'model', ''), 'pretransform', 'model');
+  if (pretransform.type !== 'autoencoder') failConfig(`model_config.json sets model.pretransform.type to ${JSON.stringify(pretransform.type)}; only "autoencoder" can be converted`);
+  const outer = childObject(pretransform, 'config', 'model.pretransform');
+  const sideBlock = childObject(outer, side, 'model.pretransform.config');
   const path = `model.pretransform.config.${side}.config`;
-  if (sideBlock.type !== 'taae_v2') fail(`model_config.json sets model.pretransform.config.${side}.type to ${JSON.stringify(sideBlock.type)}; only the SAME codec ("taae_v2") can be converted`);
-  const c = child(sideBlock, 'config', `model.pretransform.config.${side}`);
+  if (sideBlock.type !== 'taae_v2') failConfig(`model_config.json sets model.pretransform.config.${side}.type to ${JSON.stringify(sideBlock.type)}; only the SAME codec ("taae_v2") can be converted`);
+  const c = childObject(sideBlock, 'config', `model.pretransform.config.${side}`);
 
   for (const key of ['conformer', 'layer_scale', 'cross_attn', 'feat_scale', 'use_snake', 'use_dilated_conv']) {
-    if (c[key] === true) fail(`model_config.json sets ${path}.${key}, a SAME variant whose weight layout this converter does not know`);
+    if (c[key] === true) failConfig(`model_config.json sets ${path}.${key}, a SAME variant whose weight layout this converter does not know`);
   }
-  if (c.dyt === false) fail(`model_config.json sets ${path}.dyt to false; only the DyT-normed SAME codec can be converted`);
-  if (c.variable_stride !== true) fail(`model_config.json: ${path}.variable_stride must be true (one learned token per latent)`);
+  if (c.dyt === false) failConfig(`model_config.json sets ${path}.dyt to false; only the DyT-normed SAME codec can be converted`);
+  if (c.variable_stride !== true) failConfig(`model_config.json: ${path}.variable_stride must be true (one learned token per latent)`);
   let slidingWindow: [number, number] | null = null;
   if (c.sliding_window != null) {
     const w = c.sliding_window;
-    if (!Array.isArray(w) || w.length !== 2 || !w.every((n) => Number.isInteger(n) && n >= 0)) fail(`model_config.json: ${path}.sliding_window must be two whole numbers of latents, before and after`);
+    if (!Array.isArray(w) || w.length !== 2 || !w.every((n) => Number.isInteger(n) && n >= 0)) failConfig(`model_config.json: ${path}.sliding_window must be two whole numbers of latents, before and after`);
     slidingWindow = [w[0] as number, w[1] as number];
   }
 
   const width = positiveInteger(c, 'channels', path) * singleInteger(c, 'c_mults', path);
   const headDim = positiveInteger(c, 'dim_heads', path);
-  if (width % headDim !== 0) fail(`model_config.json: the ${side} width ${width} is not a multiple of ${path}.dim_heads ${headDim}`);
+  if (width % headDim !== 0) failConfig(`model_config.json: the ${side} width ${width} is not a multiple of ${path}.dim_heads ${headDim}`);
   const stride = singleInteger(c, 'strides', path);
   const chunkFrames = positiveInteger(c, 'chunk_size', path, 128);
-  if (chunkFrames % stride !== 0) fail(`model_config.json: ${path}.chunk_size ${chunkFrames} is not a multiple of the stride ${stride}`);
+  if (chunkFrames % stride !== 0) failConfig(`model_config.json: ${path}.chunk_size ${chunkFrames} is not a multiple of the stride ${stride}`);
   const depth = singleInteger(c, 'transformer_depths', path);
   const sinusoidal = side === 'decoder' && Array.isArray(c.sinusoidal_blocks) ? Number(c.sinusoidal_blocks[0] ?? 0) : 0;
   const ffMult = typeof c.ff_mult === 'number' ? c.ff_mult : 3;
 
-  const patched = child(child(outer, 'pretransform', 'model.pretransform.config'), 'config', 'model.pretransform.config.pretransform');
+  const patched = childObject(childObject(outer, 'pretransform', 'model.pretransform.config'), 'config', 'model.pretransform.config.pretransform');
   const audioChannels = positiveInteger(patched, 'channels', 'model.pretransform.config.pretransform.config');
   const patchSize = positiveInteger(patched, 'patch_size', 'model.pretransform.config.pretransform.config');
   const outerWidth = positiveInteger(c, side === 'encoder' ? 'in_channels' : 'out_channels', path, audioChannels * patchSize);
-  if (outerWidth !== audioChannels * patchSize) fail(`model_config.json: ${path}.${side === 'encoder' ? 'in_channels' : 'out_channels'} ${outerWidth} is not channels × patch_size = ${audioChannels * patchSize}`);
+  if (outerWidth !== audioChannels * patchSize) failConfig(`model_config.json: ${path}.${side === 'encoder' ? 'in_channels' : 'out_channels'} ${outerWidth} is not channels × patch_size = ${audioChannels * patchSize}`);
 
   return {
     side,

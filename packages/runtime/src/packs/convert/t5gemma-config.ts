@@ -3,7 +3,7 @@
  * `encoder` block of a T5GemmaConfig). Both the transformers-5 spelling (`rope_parameters`)
  * and the older one (`rope_theta`) are read.
  */
-import { ConvertError } from './convert-error.js';
+import { type Json, isObject, failConfig } from './config-json.js';
 
 export type GeluKind = 'tanh' | 'erf';
 
@@ -28,73 +28,66 @@ export interface T5GemmaConfig {
   readonly layerWindows: readonly (number | null)[];
 }
 
-type Json = Record<string, unknown>;
 
 const GELU: Readonly<Record<string, GeluKind>> = { gelu_pytorch_tanh: 'tanh', gelu_new: 'tanh', gelu: 'erf' };
 
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
-function fail(message: string): never {
-  throw new ConvertError('config_invalid', message);
-}
 
 function positiveInteger(block: Json, key: string, where: string): number {
   const value = block[key];
-  if (!Number.isInteger(value) || (value as number) <= 0) fail(`${where} has no positive whole number at ${key}`);
+  if (!Number.isInteger(value) || (value as number) <= 0) failConfig(`${where} has no positive whole number at ${key}`);
   return value as number;
 }
 
 function positiveNumber(block: Json, key: string, where: string): number {
   const value = block[key];
-  if (typeof value !== 'number' || !(value > 0)) fail(`${where} has no positive number at ${key}`);
+  if (typeof value !== 'number' || !(value > 0)) failConfig(`${where} has no positive number at ${key}`);
   return value;
 }
 
 function ropeTheta(block: Json, where: string): number {
   const parameters = block.rope_parameters;
   if (isObject(parameters)) {
-    if (parameters.rope_type !== undefined && parameters.rope_type !== 'default') fail(`${where} sets rope_parameters.rope_type to ${JSON.stringify(parameters.rope_type)}; only "default" RoPE can be converted`);
+    if (parameters.rope_type !== undefined && parameters.rope_type !== 'default') failConfig(`${where} sets rope_parameters.rope_type to ${JSON.stringify(parameters.rope_type)}; only "default" RoPE can be converted`);
     return positiveNumber(parameters, 'rope_theta', `${where} rope_parameters`);
   }
-  if (block.rope_scaling != null) fail(`${where} sets rope_scaling; only default RoPE can be converted`);
+  if (block.rope_scaling != null) failConfig(`${where} sets rope_scaling; only default RoPE can be converted`);
   return positiveNumber(block, 'rope_theta', where);
 }
 
 /** The encoder config from a parsed T5Gemma config.json; `path` names the file in messages. */
 export function readT5GemmaConfig(json: unknown, path = 'config.json'): T5GemmaConfig {
-  if (!isObject(json)) fail(`${path} is not a JSON object`);
-  if (json.model_type !== undefined && json.model_type !== 't5gemma') fail(`${path} has model_type ${JSON.stringify(json.model_type)}; only a "t5gemma" text encoder can be converted`);
-  const block = isObject(json.encoder) ? json.encoder : fail(`${path} has no "encoder" object, so it is not a T5Gemma config`);
+  if (!isObject(json)) failConfig(`${path} is not a JSON object`);
+  if (json.model_type !== undefined && json.model_type !== 't5gemma') failConfig(`${path} has model_type ${JSON.stringify(json.model_type)}; only a "t5gemma" text encoder can be converted`);
+  const block = isObject(json.encoder) ? json.encoder : failConfig(`${path} has no "encoder" object, so it is not a T5Gemma config`);
   const where = `${path} encoder`;
   const hiddenSize = positiveInteger(block, 'hidden_size', where);
   const layers = positiveInteger(block, 'num_hidden_layers', where);
   const heads = positiveInteger(block, 'num_attention_heads', where);
   const kvHeads = block.num_key_value_heads === undefined ? heads : positiveInteger(block, 'num_key_value_heads', where);
-  if (heads % kvHeads !== 0) fail(`${where}: num_attention_heads ${heads} is not a multiple of num_key_value_heads ${kvHeads}`);
+  if (heads % kvHeads !== 0) failConfig(`${where}: num_attention_heads ${heads} is not a multiple of num_key_value_heads ${kvHeads}`);
   const headDim = block.head_dim === undefined ? hiddenSize / heads : positiveInteger(block, 'head_dim', where);
-  if (!Number.isInteger(headDim)) fail(`${where} has no head_dim and hidden_size ${hiddenSize} is not a multiple of num_attention_heads ${heads}`);
+  if (!Number.isInteger(headDim)) failConfig(`${where} has no head_dim and hidden_size ${hiddenSize} is not a multiple of num_attention_heads ${heads}`);
   const partial = block.partial_rotary_factor === undefined ? 1 : positiveNumber(block, 'partial_rotary_factor', where);
   const rotaryDim = Math.trunc(headDim * partial);
-  if (rotaryDim % 2 !== 0 || rotaryDim > headDim) fail(`${where}: partial_rotary_factor ${partial} gives ${rotaryDim} rotary dims of ${headDim}, which RoPE cannot split in halves`);
+  if (rotaryDim % 2 !== 0 || rotaryDim > headDim) failConfig(`${where}: partial_rotary_factor ${partial} gives ${rotaryDim} rotary dims of ${headDim}, which RoPE cannot split in halves`);
 
   const activation = block.hidden_activation ?? block.hidden_act;
   const gelu = typeof activation === 'string' ? GELU[activation] : undefined;
-  if (!gelu) fail(`${where} sets hidden_activation to ${JSON.stringify(activation)}; only ${Object.keys(GELU).join(', ')} can be converted`);
+  if (!gelu) failConfig(`${where} sets hidden_activation to ${JSON.stringify(activation)}; only ${Object.keys(GELU).join(', ')} can be converted`);
   const softcap = block.attn_logit_softcapping;
-  if (softcap != null && (typeof softcap !== 'number' || !(softcap > 0))) fail(`${where}: attn_logit_softcapping must be a positive number or null`);
+  if (softcap != null && (typeof softcap !== 'number' || !(softcap > 0))) failConfig(`${where}: attn_logit_softcapping must be a positive number or null`);
   const scalar = block.query_pre_attn_scalar === undefined ? headDim : positiveNumber(block, 'query_pre_attn_scalar', where);
-  if (block.attention_bias !== undefined && typeof block.attention_bias !== 'boolean') fail(`${where}: attention_bias must be true or false`);
+  if (block.attention_bias !== undefined && typeof block.attention_bias !== 'boolean') failConfig(`${where}: attention_bias must be true or false`);
 
   let layerWindows: (number | null)[] = Array<number | null>(layers).fill(null);
   if (block.layer_types !== undefined) {
     const types = block.layer_types;
-    if (!Array.isArray(types) || types.length !== layers) fail(`${where}: layer_types must list one type per layer (${layers})`);
+    if (!Array.isArray(types) || types.length !== layers) failConfig(`${where}: layer_types must list one type per layer (${layers})`);
     layerWindows = types.map((type, i) => {
       if (type === 'full_attention') return null;
       if (type === 'sliding_attention') return positiveInteger(block, 'sliding_window', where);
-      return fail(`${where}: layer_types[${i}] is ${JSON.stringify(type)}; only "full_attention" and "sliding_attention" can be converted`);
+      return failConfig(`${where}: layer_types[${i}] is ${JSON.stringify(type)}; only "full_attention" and "sliding_attention" can be converted`);
     });
   }
 

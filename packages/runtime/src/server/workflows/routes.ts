@@ -11,7 +11,7 @@ import { loadWorkflow, type ParamOverride } from '../../workflow/index.js';
 import { PackLocator } from '../../packs/pack-locator.js';
 import { AtCapacityError, type RunManager, type RunRecord } from '../run-manager.js';
 import { streamRunEvents } from './sse.js';
-import { formatBytes } from '../format-bytes.js';
+import { formatBytes } from '../../files/format-bytes.js';
 
 export interface WorkflowRoutesOptions {
   readonly runs: RunManager;
