@@ -3,7 +3,9 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogueEntry, writePublishedTestLayout, writeTestPack } from '@sa3/runtime';
+import { haveReference } from '../../packages/runtime/test/engine/fixtures.js';
 import { closedPort, startFakeHub, type FakeHub } from '../../packages/runtime/test/helpers/fake-hub.js';
+import { checkpointRepos, MEDIUM_REPO } from '../../packages/runtime/test/packs/hub-fixtures.js';
 import { decodeWithFfmpeg, dominantFrequency } from '../helpers/audio-probe.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
@@ -37,16 +39,18 @@ const models = (args: string[], env: Record<string, string>, cwd?: string) => ru
 const installed = (home: string) => (existsSync(join(home, 'packs')) ? readdirSync(join(home, 'packs')) : []);
 
 describe('sa3 models', () => {
-  it('list shows nothing installed, the catalogue, what can be pulled and what cannot yet', async () => {
+  it('list shows nothing installed, the catalogue, what can be pulled and what is converted from a checkpoint', async () => {
     const result = await models(['list'], { SA3_HOME: await temp('sa3-home-') });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/no model packs installed in .*\npull one with "sa3 models pull small-music", or try offline with "sa3 models testpack"/);
     expect(result.stdout).toMatch(/small-music +pullable .*gated: accept the licence on huggingface\.co\/stabilityai\/stable-audio-3-small-music and set HF_TOKEN/);
-    expect(result.stdout).toMatch(/medium +not yet .*needs a converted SAME-L/);
-    expect(result.stdout).toMatch(/small-music-base +not yet .*needs conversion from safetensors/);
+    expect(result.stdout).toMatch(/medium +convert +~10\.4 GB .*downloads the 10\.4 GB checkpoint from huggingface\.co\/stabilityai\/stable-audio-3-medium and converts it into ONNX on this machine .*deleted afterwards unless --keep-checkpoint; gated: accept the licence on huggingface\.co\/stabilityai\/stable-audio-3-medium and set HF_TOKEN/);
+    expect(result.stdout).toMatch(/small-music-base +convert .*checkpoint from huggingface\.co\/stabilityai\/stable-audio-3-small-music-base/);
+    expect(result.stdout).not.toMatch(/small-music-base .*gated/);
     const json = JSON.parse((await models(['list', '--json'], { SA3_HOME: await temp('sa3-home-') })).stdout);
     expect(json.installed).toEqual([]);
     expect(json.catalogue.find((e: { id: string }) => e.id === 'small-music-int4')).toMatchObject({ status: 'pullable', files: expect.arrayContaining([expect.objectContaining({ verified: false })]) });
+    expect(json.catalogue.find((e: { id: string }) => e.id === 'medium')).toMatchObject({ status: 'convertible', checkpointRepo: 'stabilityai/stable-audio-3-medium', deletedAfterConversion: true, gatedRepos: ['stabilityai/stable-audio-3-medium'] });
   });
 
   it('pull installs a pack that generates audio; a second pull downloads nothing; verify, list and remove', async () => {
@@ -126,7 +130,7 @@ describe('sa3 models', () => {
       await brokenHub.close();
     }
     expect(installed(home)).toEqual([]);
-    expect((await models(['pull', 'medium'], { SA3_HOME: home })).stderr).toMatch(/^sa3 models: medium cannot be pulled yet: it needs a converted SAME-L/);
+    expect((await models(['pull', 'medium'], { SA3_HOME: home })).stderr).toMatch(/^sa3 models: there is no repository stabilityai\/stable-audio-3-medium \(or no revision main\) on 127\.0\.0\.1:\d+ \(HF_ENDPOINT\)\n$/);
   });
 
   it('two pulls of the same pack at once end with one installed pack and no error', async () => {
@@ -152,5 +156,36 @@ describe('sa3 models', () => {
     const twice = await models(['import', pack], { SA3_HOME: home });
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/a pack "hand-made" is already installed .*sa3 models remove hand-made/);
+  });
+
+  it.runIf(haveReference())('pull medium downloads the checkpoint, converts it with a line per part, deletes it and generates; a second pull is a no-op', async () => {
+    const checkpoints = await checkpointRepos();
+    dirs.push(checkpoints);
+    const medium = await startFakeHub({ root: checkpoints, gated: { [MEDIUM_REPO]: TOKEN } });
+    try {
+      const home = await temp('sa3-home-');
+      const env = { SA3_HOME: home, HF_ENDPOINT: medium.endpoint, HF_TOKEN: TOKEN };
+      const pulled = await runCli(['models', 'pull', 'medium'], { env });
+      expect(pulled.code, pulled.stderr).toBe(0);
+      expect(pulled.stdout).toBe(`installed medium in ${join(home, 'packs', 'medium')}\n`);
+      expect(pulled.stderr).toMatch(/pulling medium: 6 files, .*\n {2}this is the safetensors checkpoint from stabilityai\/stable-audio-3-medium; sa3 converts it into ONNX here .* deletes it afterwards \(--keep-checkpoint keeps it\)\n/);
+      expect(pulled.stderr).toMatch(/verified model\.safetensors: .*sha256 ok\n(.|\n)*converting the checkpoint of medium into ONNX \(no Python needed\)\n {2}converting the T5Gemma text encoder\n(.|\n)* {2}converting the DiT\n(.|\n)* {2}done checking each graph once in .* s\ndeleted the downloaded checkpoint \(.*\)\n$/);
+      expect(installed(home)).toEqual(['medium']);
+      expect(existsSync(join(home, 'checkpoints'))).toBe(false);
+
+      const cwd = await temp('sa3-out-');
+      const generated = await runCli(['generate', 'a soft tone', '--model', 'medium', '--duration', '2', '--steps', '4', '--seed', '1', '--out', 'medium.wav'], { env: { SA3_HOME: home }, cwd });
+      expect(generated.code, generated.stderr).toBe(0);
+      const [left] = decodeWithFfmpeg(join(cwd, 'medium.wav'));
+      expect(left!.length).toBe(2 * 44_100);
+
+      const again = await runCli(['models', 'pull', 'medium', '--json'], { env });
+      expect(again.events).toEqual([{ type: 'already-installed', id: 'medium', dir: join(home, 'packs', 'medium') }]);
+      const gated = await runCli(['models', 'pull', 'medium'], { env: { ...env, SA3_HOME: await temp('sa3-home-'), HF_TOKEN: '' } });
+      expect(gated.code).toBe(1);
+      expect(gated.stderr).toBe(`sa3 models: the repository ${MEDIUM_REPO} is gated: accept its licence on huggingface.co/${MEDIUM_REPO} and set HF_TOKEN\n`);
+    } finally {
+      await medium.close();
+    }
   });
 });

@@ -49,10 +49,14 @@ Usage:
 
   sa3 models [list] [--json]       installed packs, and the known packs with
                                    what can be pulled
-  sa3 models pull ID [--json]      download a pack from Hugging Face with
-      progress, resuming partial files and checking every sha256; the pack
-      appears only when complete, and a second pull does nothing. Gated
-      repos need their licence accepted on huggingface.co and HF_TOKEN.
+  sa3 models pull ID [--json] [--keep-checkpoint]
+      download a pack from Hugging Face with progress, resuming partial
+      files and checking every sha256; the pack appears only when complete,
+      and a second pull does nothing. Gated repos need their licence
+      accepted on huggingface.co and HF_TOKEN. medium and the -base packs
+      download the safetensors checkpoint (10.4 GB for medium) and convert
+      it on this machine; the checkpoint is deleted afterwards unless
+      --keep-checkpoint (kept in $SA3_HOME/checkpoints/ID).
   sa3 models import DIR [--id ID] [--move]
       install a folder downloaded by hand: an sa3 pack, or the files of a
       published repo (matched to a known pack; --id picks one if several fit)

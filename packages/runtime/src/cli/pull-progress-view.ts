@@ -6,9 +6,20 @@ const BAR_WIDTH = 24;
 /** The download rate is taken over roughly this window. */
 const RATE_WINDOW_MS = 5000;
 
+/** How each conversion part is named in the plain lines. */
+const partNames: Readonly<Record<string, string>> = {
+  textEncoder: 'the T5Gemma text encoder',
+  dit: 'the DiT',
+  conditioner: 'the conditioner weights',
+  encoder: 'the audio encoder',
+  decoder: 'the audio decoder',
+  check: 'checking each graph once',
+};
+
 /**
  * Shows a pull as one redrawn line on a terminal (bar, bytes, rate, current file) or as plain
- * lines otherwise: one when a file starts and one when it is verified, with its rate.
+ * lines otherwise: one when a file starts and one when it is verified, with its rate. A pack
+ * converted from a checkpoint then gets one plain line per conversion part.
  */
 export class PullProgressView {
   private readonly live: boolean;
@@ -20,6 +31,9 @@ export class PullProgressView {
   private samples: { at: number; done: number }[] = [];
   private lastDraw = 0;
   private drawn = false;
+  private part = '';
+  private partFinished = '';
+  private partStarted = 0;
 
   constructor(
     private readonly out: NodeJS.WriteStream,
@@ -37,6 +51,11 @@ export class PullProgressView {
       case 'plan':
         this.total = event.bytes;
         this.line(`pulling ${event.id}: ${event.files} files, ${formatBytes(event.bytes)}${event.bytesOnDisk > 0 ? ` (${formatBytes(event.bytesOnDisk)} already downloaded)` : ''}`);
+        if (event.checkpoint) {
+          this.line(
+            `  this is the safetensors checkpoint from ${event.checkpoint.repo}; sa3 converts it into ONNX here (about as much again on disk while converting)${event.checkpoint.keep ? ' and keeps it afterwards' : ' and deletes it afterwards (--keep-checkpoint keeps it)'}`,
+          );
+        }
         break;
       case 'file':
         this.current = event.path;
@@ -60,6 +79,26 @@ export class PullProgressView {
         if (!this.live) this.line(`${this.style.green('verified')} ${event.path}: ${formatBytes(bytes)} in ${seconds.toFixed(1)} s (${formatBytes(bytes / seconds)}/s), sha256 ok`);
         break;
       }
+      case 'converting':
+        this.line(`converting the checkpoint of ${event.id} into ONNX (no Python needed)`);
+        break;
+      case 'convert-progress':
+        if (event.part !== this.part) {
+          this.part = event.part;
+          this.partStarted = Date.now();
+          this.line(`  converting ${partNames[event.part] ?? event.part}`);
+        }
+        if (event.done === event.total && event.part !== this.partFinished) {
+          this.partFinished = event.part;
+          this.line(`  ${this.style.green('done')} ${partNames[event.part] ?? event.part} in ${((Date.now() - this.partStarted) / 1000).toFixed(1)} s`);
+        }
+        break;
+      case 'checkpoint-removed':
+        this.line(`deleted the downloaded checkpoint (${formatBytes(event.bytes)})`);
+        break;
+      case 'checkpoint-kept':
+        this.line(`kept the downloaded checkpoint (${formatBytes(event.bytes)}) in ${event.dir}`);
+        break;
       case 'installed':
         this.clear();
         break;

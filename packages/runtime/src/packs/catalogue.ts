@@ -3,8 +3,8 @@ import { communityPacks } from './catalogue/community-packs.js';
 import { officialPacks } from './catalogue/official-packs.js';
 import { PackError } from './pack-error.js';
 
-export type { Availability, CatalogueEntry, CatalogueFile, FileRole, GraphIo, GraphRole, SourceRepo } from './catalogue/catalogue-entry.js';
-export { entryBytes } from './catalogue/catalogue-entry.js';
+export type { Availability, CatalogueEntry, CatalogueFile, CheckpointRole, FileRole, GraphIo, GraphRole, SourceRepo } from './catalogue/catalogue-entry.js';
+export { entryBytes, entrySourceRepo } from './catalogue/catalogue-entry.js';
 
 /** The packs sa3 knows how to get, official first. */
 export const CATALOGUE: readonly CatalogueEntry[] = [...officialPacks, ...communityPacks];

@@ -10,14 +10,20 @@ const roleNames: Readonly<Record<FileRole, string>> = {
   tokenizer: 'tokenizer',
   tokenizerConfig: 'tokenizer config',
   externalData: 'graph weights (external data)',
+  checkpointWeights: 'checkpoint weights',
+  checkpointConfig: 'checkpoint config',
+  textEncoderWeights: 'T5Gemma weights',
+  textEncoderConfig: 'T5Gemma config',
 };
+
+const graphRoleSet: ReadonlySet<FileRole> = new Set<FileRole>(['textEncoder', 'dit', 'encoder', 'decoder', 'conditioner']);
 
 export function describeRole(role: FileRole): string {
   return roleNames[role];
 }
 
 export function isGraphRole(role: FileRole): role is 'textEncoder' | 'dit' | 'encoder' | 'decoder' | 'conditioner' {
-  return role !== 'tokenizer' && role !== 'tokenizerConfig' && role !== 'externalData';
+  return graphRoleSet.has(role);
 }
 
 /**

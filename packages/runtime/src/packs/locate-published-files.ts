@@ -73,6 +73,9 @@ export async function matchPublishedLayout(dir: string, catalogue: readonly Cata
   const candidates = catalogue.filter((e) => e.availability.kind === 'pullable' && (id === undefined || e.id === id));
   if (id !== undefined && candidates.length === 0) {
     const known = catalogue.find((e) => e.id === id);
+    if (known?.availability.kind === 'convertible') {
+      throw new PackError('import_unmatched', `${id} is made from its safetensors checkpoint, not imported from published files: run "sa3 models pull ${id}", or download ${known.availability.repo} (model.safetensors, model_config.json, t5gemma-b-b-ul2/) and run "sa3 models convert DIR --id ${id}"`);
+    }
     throw new PackError('import_unmatched', known && known.availability.kind !== 'pullable' ? `${id} cannot be imported from published files: it ${known.availability.reason}` : `"${id}" is not a pack sa3 knows; the known packs are ${catalogue.map((e) => e.id).join(', ')}`);
   }
   const results = candidates.map((entry) => matchEntry(entry, files));

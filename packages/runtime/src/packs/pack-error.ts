@@ -16,6 +16,7 @@ export type PackErrorCode =
   | 'remote_missing'
   | 'http_error'
   | 'download_failed'
+  | 'convert_failed'
   | 'disk_full'
   | 'pack_exists'
   | 'import_unmatched'

@@ -12,13 +12,26 @@ describe('the pack catalogue', () => {
     expect(() => catalogueEntry('large')).toThrow(/"large" is not a pack sa3 knows/);
   });
 
-  it('says honestly what cannot be pulled yet', () => {
-    expect(catalogueEntry('medium').availability).toMatchObject({ kind: 'blocked', reason: expect.stringMatching(/^needs a converted SAME-L: .*TensorRT-only op/) });
-    for (const id of ['small-music-base', 'small-sfx-base', 'medium-base']) {
-      expect(catalogueEntry(id).availability).toMatchObject({ kind: 'needs-conversion', reason: expect.stringMatching(/^needs conversion from safetensors/) });
-      expect(catalogueEntry(id).files).toEqual([]);
+  it('medium and the -base packs are converted from their official checkpoints; post-trained repos are gated, -base repos are not', () => {
+    for (const [id, repo, gated] of [
+      ['medium', 'stabilityai/stable-audio-3-medium', 'yes'],
+      ['medium-base', 'stabilityai/stable-audio-3-medium-base', 'no'],
+      ['small-music-base', 'stabilityai/stable-audio-3-small-music-base', 'no'],
+      ['small-sfx-base', 'stabilityai/stable-audio-3-small-sfx-base', 'no'],
+    ] as const) {
+      const entry = catalogueEntry(id);
+      expect(entry.availability).toMatchObject({ kind: 'convertible', repo, reason: expect.stringMatching(/so sa3 converts the official checkpoint into ONNX on this machine$/) });
+      expect(entry.repos).toEqual([{ repo, gated }]);
+      expect(entry.files.map((f) => `${f.repo}:${f.path}:${f.packPath === f.path}`)).toEqual(
+        ['model.safetensors', 'model_config.json', 't5gemma-b-b-ul2/config.json', 't5gemma-b-b-ul2/model.safetensors', 't5gemma-b-b-ul2/tokenizer.json', 't5gemma-b-b-ul2/tokenizer_config.json'].map((p) => `${repo}:${p}:true`),
+      );
+      expect(entry.ditLayout).toBe('explicit');
     }
+    expect(catalogueEntry('medium').availability).toMatchObject({ reason: expect.stringMatching(/^the published onnx\/same-l graphs use the TensorRT-only op/) });
+    // The medium checkpoint (9.2 GB) plus T5Gemma: what `sa3 models list` says a pull downloads.
+    expect(entryBytes(catalogueEntry('medium'))).toBeGreaterThan(10.4e9);
     expect(CATALOGUE.filter((e) => e.availability.kind === 'pullable').map((e) => e.id)).toEqual(['small-music', 'small-sfx', 'small-music-int4']);
+    expect(CATALOGUE.filter((e) => e.availability.kind !== 'pullable' && e.availability.kind !== 'convertible')).toEqual([]);
   });
 
   it('the official small packs use the paths the reference confirms', () => {

@@ -52,3 +52,19 @@ export function partialSize(home: string, id: string, packPath: string): number 
 export function installedDirs(home: string): string[] {
   return existsSync(join(home, 'packs')) ? readdirSync(join(home, 'packs')) : [];
 }
+
+export const MEDIUM_REPO = 'stabilityai/stable-audio-3-medium';
+export const MEDIUM_BASE_REPO = 'stabilityai/stable-audio-3-medium-base';
+
+/**
+ * Hub repos laid out like the safetensors releases of stabilityai/stable-audio-3-medium (gated)
+ * and -medium-base: the tiny release-shaped checkpoint of test/convert (medium-tiny + t5gemma-tiny,
+ * needs ../shared) at the repo root, t5gemma-b-b-ul2/ beside it.
+ */
+export async function checkpointRepos(): Promise<string> {
+  const { writeCheckpointFolder } = await import('../convert/checkpoint-folder.js');
+  const root = await mkdtemp(join(tmpdir(), 'sa3-hub-checkpoints-'));
+  await writeCheckpointFolder(join(root, MEDIUM_REPO));
+  await cp(join(root, MEDIUM_REPO), join(root, MEDIUM_BASE_REPO), { recursive: true });
+  return root;
+}

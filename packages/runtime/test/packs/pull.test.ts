@@ -238,8 +238,8 @@ describe('sa3 models pull', () => {
   });
 
   it('packs that cannot be pulled say why', async () => {
-    await expect(pullPack('medium', { home: await home() })).rejects.toMatchObject({ code: 'not_pullable', message: expect.stringMatching(/^medium cannot be pulled yet: it needs a converted SAME-L/) });
-    await expect(pullPack('small-music-base', { home: await home() })).rejects.toMatchObject({ code: 'not_pullable', message: expect.stringMatching(/needs conversion from safetensors/) });
+    const blocked = { ...catalogueEntry('small-music'), id: 'blocked-pack', availability: { kind: 'blocked', reason: 'needs a graph ONNX Runtime can run' } } as const;
+    await expect(pullPack('blocked-pack', { home: await home(), catalogue: [blocked] })).rejects.toMatchObject({ code: 'not_pullable', message: 'blocked-pack cannot be pulled yet: it needs a graph ONNX Runtime can run' });
     await expect(pullPack('nope', { home: await home() })).rejects.toMatchObject({ code: 'unknown_pack' });
     expect(catalogueEntry('small-music').availability.kind).toBe('pullable');
   });

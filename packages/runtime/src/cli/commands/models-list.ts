@@ -3,12 +3,18 @@ import { formatBytes } from '../../files/format-bytes.js';
 import type { LocatedPack, PackLocator } from '../../packs/pack-locator.js';
 import type { Style } from '../terminal.js';
 
-function status(entry: CatalogueEntry, installed: ReadonlySet<string>): 'installed' | 'pullable' | 'needs-conversion' | 'blocked' {
+function status(entry: CatalogueEntry, installed: ReadonlySet<string>): 'installed' | CatalogueEntry['availability']['kind'] {
   return installed.has(entry.id) ? 'installed' : entry.availability.kind;
 }
 
 function gatedRepos(entry: CatalogueEntry): string[] {
   return entry.repos.filter((r) => r.gated === 'yes').map((r) => r.repo);
+}
+
+/** What pulling a convertible pack involves: the checkpoint download, the conversion, and that the checkpoint goes afterwards. */
+export function conversionSummary(entry: CatalogueEntry): string {
+  if (entry.availability.kind !== 'convertible') return '';
+  return `pull downloads the ${formatBytes(entryBytes(entry))} checkpoint from huggingface.co/${entry.availability.repo} and converts it into ONNX on this machine (about as much again on disk while converting); the checkpoint is deleted afterwards unless --keep-checkpoint`;
 }
 
 function listJson(root: string, packs: readonly LocatedPack[], installed: ReadonlySet<string>): string {
@@ -21,6 +27,7 @@ function listJson(root: string, packs: readonly LocatedPack[], installed: Readon
         title: e.title,
         status: status(e, installed),
         ...(e.availability.kind === 'pullable' ? {} : { reason: e.availability.reason }),
+        ...(e.availability.kind === 'convertible' ? { checkpointRepo: e.availability.repo, deletedAfterConversion: true } : {}),
         approxBytes: entryBytes(e),
         gatedRepos: gatedRepos(e),
         licence: e.licence,
@@ -52,11 +59,12 @@ export async function listModels(locator: PackLocator, json: boolean, style: Sty
   out.push('', 'known packs:');
   for (const entry of CATALOGUE) {
     const state = status(entry, installed);
-    const label = state === 'installed' ? style.green('installed') : state === 'pullable' ? style.cyan('pullable ') : style.yellow('not yet  ');
+    const label = state === 'installed' ? style.green('installed') : state === 'pullable' ? style.cyan('pullable ') : state === 'convertible' ? style.cyan('convert  ') : style.yellow('not yet  ');
     const size = entry.files.length > 0 ? `~${formatBytes(entryBytes(entry))}` : '';
     const details: string[] = [entry.title];
-    if (entry.availability.kind !== 'pullable') details.push(entry.availability.reason);
+    if (entry.availability.kind === 'needs-conversion' || entry.availability.kind === 'blocked') details.push(entry.availability.reason);
     else {
+      if (entry.availability.kind === 'convertible' && state !== 'installed') details.push(conversionSummary(entry));
       const gated = gatedRepos(entry);
       if (gated.length > 0) details.push(`gated: accept the licence on ${gated.map((r) => `huggingface.co/${r}`).join(', ')} and set HF_TOKEN`);
       if (entry.files.some((f) => !f.verified)) details.push('file names unverified');

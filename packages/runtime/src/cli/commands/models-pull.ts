@@ -7,8 +7,11 @@ import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { PullProgressView } from '../pull-progress-view.js';
 import { styleFor } from '../terminal.js';
 
-/** `sa3 models pull ID`: progress on stderr (a bar on a terminal), or every event as a JSON line on stdout. */
-export async function pullCommand(id: string, json: boolean): Promise<number> {
+/**
+ * `sa3 models pull ID [--keep-checkpoint]`: progress on stderr (a bar on a terminal, then a line
+ * per conversion part for packs converted from a checkpoint), or every event as a JSON line on stdout.
+ */
+export async function pullCommand(id: string, json: boolean, options: { keepCheckpoint?: boolean } = {}): Promise<number> {
   const style = styleFor(process.stderr);
   const view = json ? null : new PullProgressView(process.stderr, style, id);
   const onEvent = (event: PullEvent): void => {
@@ -19,8 +22,9 @@ export async function pullCommand(id: string, json: boolean): Promise<number> {
   const onSigint = (): void => controller.abort();
   process.on('SIGINT', onSigint);
   try {
-    const result = await pullPack(id, { onEvent, signal: controller.signal });
+    const result = await pullPack(id, { onEvent, signal: controller.signal, keepCheckpoint: options.keepCheckpoint === true });
     if (!json) process.stdout.write(result.status === 'installed' ? `installed ${id} in ${result.dir}\n` : `${id} is already installed in ${result.dir}\n`);
+    if (!json && result.checkpointDir) process.stdout.write(`the checkpoint is kept in ${result.checkpointDir} (delete it when you no longer need it)\n`);
     return EXIT_OK;
   } catch (error) {
     if (!controller.signal.aborted || error instanceof PackError) throw error;

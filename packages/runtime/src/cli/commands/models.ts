@@ -32,7 +32,7 @@ function usage(message: string): number {
   return EXIT_INVALID_INPUT;
 }
 
-const pullable = () => CATALOGUE.filter((e) => e.availability.kind === 'pullable').map((e) => e.id).join(', ');
+const pullable = () => CATALOGUE.filter((e) => e.availability.kind === 'pullable' || e.availability.kind === 'convertible').map((e) => e.id).join(', ');
 
 /** `sa3 models list | pull ID | import DIR | verify ID | remove ID | path | testpack`. */
 export async function modelsCommand(args: readonly string[], options: ModelsOptions): Promise<number> {
@@ -51,7 +51,7 @@ export async function modelsCommand(args: readonly string[], options: ModelsOpti
         return EXIT_OK;
       case 'pull':
         if (!target) return usage(`pull needs a pack id, e.g. sa3 models pull small-music; the pullable packs are ${pullable()}`);
-        return await pullCommand(target, options.json);
+        return await pullCommand(target, options.json, { keepCheckpoint: options.values['keep-checkpoint'] === true });
       case 'import': {
         if (!target) return usage('import needs a folder, e.g. sa3 models import ~/Downloads/stable-audio-3-optimized');
         const id = options.values.id as string | undefined;

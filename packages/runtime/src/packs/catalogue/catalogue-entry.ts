@@ -1,8 +1,12 @@
 import type { DitLayout, PackManifest, TensorSpec } from '../manifest.js';
 
 export type GraphRole = 'textEncoder' | 'dit' | 'encoder' | 'decoder' | 'conditioner';
-/** externalData: weights a graph loads from beside it; which graph is read from the graphs themselves. */
-export type FileRole = GraphRole | 'tokenizer' | 'tokenizerConfig' | 'externalData';
+/**
+ * externalData: weights a graph loads from beside it; which graph is read from the graphs themselves.
+ * The checkpoint roles are the files of a safetensors release that a pull converts into a pack.
+ */
+export type FileRole = GraphRole | 'tokenizer' | 'tokenizerConfig' | 'externalData' | CheckpointRole;
+export type CheckpointRole = 'checkpointWeights' | 'checkpointConfig' | 'textEncoderWeights' | 'textEncoderConfig';
 
 /** One file a pull fetches. */
 export interface CatalogueFile {
@@ -38,6 +42,11 @@ export interface SourceRepo {
 
 export type Availability =
   | { readonly kind: 'pullable' }
+  /**
+   * No ONNX export runs in ONNX Runtime, but the safetensors release in `repo` does: a pull
+   * downloads it (`files` are the checkpoint's) and converts it into a pack on this machine.
+   */
+  | { readonly kind: 'convertible'; readonly repo: string; readonly reason: string }
   /** No ONNX export is published; the safetensors checkpoint has to be converted first. */
   | { readonly kind: 'needs-conversion'; readonly reason: string }
   /** Published, but one graph cannot run in ONNX Runtime. */
@@ -71,4 +80,9 @@ export interface CatalogueEntry {
 
 export function entryBytes(entry: CatalogueEntry): number {
   return entry.files.reduce((sum, file) => sum + file.approxBytes, 0);
+}
+
+/** The repo whose files a pulled pack is recorded as coming from: the DiT's, or a converted checkpoint's. */
+export function entrySourceRepo(entry: CatalogueEntry): string | undefined {
+  return entry.availability.kind === 'convertible' ? entry.availability.repo : entry.files.find((f) => f.role === 'dit')?.repo;
 }

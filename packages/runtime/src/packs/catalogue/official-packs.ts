@@ -83,58 +83,72 @@ function postTrainedSmall(id: 'small-music' | 'small-sfx', ditFolder: string, mo
   };
 }
 
-function base(id: 'small-music-base' | 'small-sfx-base' | 'medium-base', family: 'small' | 'medium', repo: string, title: string): CatalogueEntry {
+/** Root model.safetensors sizes (F32) from the reference (1.2); the -base repos are assumed to match. */
+const MEDIUM_CHECKPOINT_BYTES = 9_222_116_660;
+const SMALL_CHECKPOINT_BYTES = 2_270_384_940;
+/** t5gemma-b-b-ul2/model.safetensors (BF16), byte-identical in every release. */
+const T5GEMMA_WEIGHTS_BYTES = 1_183_022_944;
+
+/** The files of a safetensors release (reference 1.6) that the converter needs, laid out as in the repo. */
+function checkpointFiles(repo: string, rootBytes: number): CatalogueFile[] {
+  const file = (role: CatalogueFile['role'], path: string, approxBytes: number, optional = false): CatalogueFile => ({ role, repo, path, packPath: path, verified: true, approxBytes, ...(optional ? { optional } : {}) });
+  return [
+    file('checkpointWeights', 'model.safetensors', rootBytes),
+    file('checkpointConfig', 'model_config.json', 10_000),
+    file('textEncoderConfig', 't5gemma-b-b-ul2/config.json', 3_000),
+    file('textEncoderWeights', 't5gemma-b-b-ul2/model.safetensors', T5GEMMA_WEIGHTS_BYTES),
+    file('tokenizer', 't5gemma-b-b-ul2/tokenizer.json', 34_362_429),
+    file('tokenizerConfig', 't5gemma-b-b-ul2/tokenizer_config.json', 40_000, true),
+  ];
+}
+
+const checkpointUnverified = ['the sizes of model_config.json and t5gemma-b-b-ul2/config.json (a pull takes every size and sha256 from the repo)'];
+
+/**
+ * A pack converted on this machine from a safetensors release: a pull downloads the checkpoint
+ * into staging, converts it (sa3 models convert) and deletes it.
+ */
+function convertible(
+  id: 'medium' | 'medium-base' | 'small-music-base' | 'small-sfx-base',
+  repo: string,
+  title: string,
+  why: string,
+): CatalogueEntry {
+  const family = id.startsWith('medium') ? 'medium' : 'small';
+  const postTrained = !id.endsWith('-base');
   return {
     id,
     title,
     family,
-    objective: 'rectified_flow',
+    objective: postTrained ? 'rf_denoiser' : 'rectified_flow',
     maxSamples: family === 'small' ? BASE_SMALL_SAMPLE_SIZE : MEDIUM_SAMPLE_SIZE,
-    availability: { kind: 'needs-conversion', reason: `needs conversion from safetensors: Stability AI publishes no ONNX export of ${repo} (only model.safetensors)` },
+    availability: { kind: 'convertible', repo, reason: `${why}, so sa3 converts the official checkpoint into ONNX on this machine` },
     revision: 'main',
-    repos: [{ repo, gated: 'no' }],
+    // The reference (1.1): the post-trained repos are gated, the -base repos are not.
+    repos: [{ repo, gated: postTrained ? 'yes' : 'no' }],
     licence: licence(repo),
     ditLayout: 'explicit',
-    files: [],
+    files: checkpointFiles(repo, family === 'medium' ? MEDIUM_CHECKPOINT_BYTES : SMALL_CHECKPOINT_BYTES),
     io: {},
     text: { maxTokens: TEXT_TOKENS, hiddenSize: HIDDEN_SIZE },
-    codec: family === 'small' ? sameSCodec : { chunkLatents: 128, overlapLatents: 32, encoderMultipleLatents: 2, decoderEvenLatents: false },
-    unverified: [],
+    codec: family === 'small' ? sameSCodec : { chunkLatents: 128, overlapLatents: 32, encoderMultipleLatents: 1, decoderEvenLatents: false },
+    unverified: family === 'medium' && postTrained ? checkpointUnverified : [...checkpointUnverified, `that model.safetensors of ${repo} is as large as its post-trained sibling's`],
+    note: 'The graphs, codec settings and I/O come from the converted checkpoint (its model_config.json), not from this entry.',
   };
 }
 
+const noExport = (repo: string) => `Stability AI publishes no ONNX export of ${repo} (only model.safetensors)`;
+
 export const officialPacks: readonly CatalogueEntry[] = [
-  {
-    id: 'medium',
-    title: 'Stable Audio 3 medium (official ONNX DiT)',
-    family: 'medium',
-    objective: 'rf_denoiser',
-    maxSamples: MEDIUM_SAMPLE_SIZE,
-    availability: {
-      kind: 'blocked',
-      reason: 'needs a converted SAME-L: the published onnx/same-l graphs use the TensorRT-only op samel::diff_attn_swa, which ONNX Runtime cannot run',
-    },
-    revision: 'main',
-    repos: [
-      { repo: OPTIMIZED_REPO, gated: 'unknown' },
-      { repo: 'stabilityai/stable-audio-3-medium', gated: 'yes' },
-    ],
-    licence: licence('stabilityai/stable-audio-3-medium'),
-    ditLayout: 'baked',
-    files: [
-      ...t5gemmaFiles('stabilityai/stable-audio-3-medium'),
-      { role: 'dit', repo: OPTIMIZED_REPO, path: 'onnx/sa3-m/dit.onnx', packPath: 'sa3-m/dit.onnx', verified: true, approxBytes: 30_000_000 },
-      { role: 'externalData', repo: OPTIMIZED_REPO, path: 'onnx/sa3-m/dit.onnx.data', packPath: 'sa3-m/dit.onnx.data', verified: true, approxBytes: 5_812_680_768 },
-    ],
-    io: { textEncoder: t5gemmaEncoderIo, dit: bakedDitIo },
-    text: { maxTokens: TEXT_TOKENS, hiddenSize: HIDDEN_SIZE },
-    codec: { chunkLatents: 128, overlapLatents: 32, encoderMultipleLatents: 2, decoderEvenLatents: false },
-    unverified: officialUnverified.slice(0, 2),
-    note: 'The DiT and text encoder are published and run in ONNX Runtime; the SAME-L codec is the missing piece.',
-  },
+  convertible(
+    'medium',
+    'stabilityai/stable-audio-3-medium',
+    'Stable Audio 3 medium (converted from the official checkpoint)',
+    'the published onnx/same-l graphs use the TensorRT-only op samel::diff_attn_swa, which ONNX Runtime cannot run',
+  ),
   postTrainedSmall('small-music', 'sa3-sm-music', 'stabilityai/stable-audio-3-small-music', 'Stable Audio 3 small music (official ONNX)'),
   postTrainedSmall('small-sfx', 'sa3-sm-sfx', 'stabilityai/stable-audio-3-small-sfx', 'Stable Audio 3 small sound effects (official ONNX)'),
-  base('medium-base', 'medium', 'stabilityai/stable-audio-3-medium-base', 'Stable Audio 3 medium base'),
-  base('small-music-base', 'small', 'stabilityai/stable-audio-3-small-music-base', 'Stable Audio 3 small music base'),
-  base('small-sfx-base', 'small', 'stabilityai/stable-audio-3-small-sfx-base', 'Stable Audio 3 small sound effects base'),
+  convertible('medium-base', 'stabilityai/stable-audio-3-medium-base', 'Stable Audio 3 medium base', noExport('stabilityai/stable-audio-3-medium-base')),
+  convertible('small-music-base', 'stabilityai/stable-audio-3-small-music-base', 'Stable Audio 3 small music base', noExport('stabilityai/stable-audio-3-small-music-base')),
+  convertible('small-sfx-base', 'stabilityai/stable-audio-3-small-sfx-base', 'Stable Audio 3 small sound effects base', noExport('stabilityai/stable-audio-3-small-sfx-base')),
 ];

@@ -27,6 +27,8 @@ export interface ConvertToPackOptions {
   readonly id: string;
   readonly title?: string;
   readonly precision?: 'fp32';
+  /** Where the checkpoint came from, recorded in the manifest (a pull names the repo it downloaded). */
+  readonly source?: PackManifest['source'];
   /** Progress within each part, in the order the parts are converted. */
   readonly onProgress?: (part: PackPart, done: number, total: number) => void;
 }
@@ -125,7 +127,7 @@ async function convertInto(checkpointDir: string, staging: string, options: Conv
     codec: config.codec,
     graphs: { textEncoder: graphSpec(text), dit: graphSpec(converted.dit), encoder: graphSpec(converted.encoder), decoder: graphSpec(converted.decoder) },
     files,
-    source: { note: `Converted to float32 ONNX from the SA3 checkpoint folder ${basename(checkpointDir)}.` },
+    source: { note: `Converted to float32 ONNX from the SA3 checkpoint folder ${basename(checkpointDir)}.`, ...options.source },
   };
   await writeFileAtomic(join(staging, PACK_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   report('check', 0, 4);

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../files/write-file-atomic.js';
 import { assembleManifest, type PlacedFile } from '../assemble-manifest.js';
-import { catalogueEntry, type CatalogueEntry } from '../catalogue.js';
+import { catalogueEntry, entrySourceRepo, type CatalogueEntry } from '../catalogue.js';
 import { diskFullError, freeBytes } from '../disk-space.js';
 import { installPackDir } from '../install-pack-dir.js';
 import { loadManifest } from '../load-manifest.js';
@@ -12,6 +12,7 @@ import { packHome, type PackHome } from '../pack-home.js';
 import { acquirePackLock } from '../pack-lock.js';
 import { sa3Home } from '../pack-locator.js';
 import { stampVerified } from '../verify-files.js';
+import { convertPulledCheckpoint } from './convert-pulled-checkpoint.js';
 import { downloadFile } from './download-file.js';
 import { HubClient, type HubSettings } from './hub-client.js';
 import { planDownload, type PlannedFile } from './plan-download.js';
@@ -28,8 +29,13 @@ export interface PullOptions extends HubSettings {
   readonly freeBytes?: (path: string) => Promise<number | null>;
   /** Connections per file that may break off before the pull gives up. */
   readonly maxAttempts?: number;
-  /** Least time between two progress events of one file. */
+  /** Least time between two progress events of one file (or one conversion part). */
   readonly progressIntervalMs?: number;
+  /**
+   * Packs converted from a checkpoint: keep the downloaded checkpoint in SA3_HOME/checkpoints/ID
+   * instead of deleting it once the pack is installed.
+   */
+  readonly keepCheckpoint?: boolean;
 }
 
 export interface PullResult {
@@ -37,10 +43,8 @@ export interface PullResult {
   readonly dir: string;
   readonly status: 'installed' | 'already-installed';
   readonly downloadedBytes: number;
-}
-
-function ditRepo(entry: CatalogueEntry): string | undefined {
-  return entry.files.find((f) => f.role === 'dit')?.repo;
+  /** Where the checkpoint was kept (keepCheckpoint), for packs converted from one. */
+  readonly checkpointDir?: string;
 }
 
 /**
@@ -50,8 +54,9 @@ function ditRepo(entry: CatalogueEntry): string | undefined {
 async function isInstalled(dir: string, entry: CatalogueEntry): Promise<boolean> {
   const manifest = await loadManifest(dir).catch(() => null);
   if (!manifest) return false;
-  if (manifest.id === entry.id && manifest.source?.repo === ditRepo(entry)) return true;
-  throw new PackError('pack_exists', `another pack called "${entry.id}" (not the one from ${ditRepo(entry)}) is installed in ${dir}; remove it first with "sa3 models remove ${entry.id}"`);
+  const repo = entrySourceRepo(entry);
+  if (manifest.id === entry.id && manifest.source?.repo === repo) return true;
+  throw new PackError('pack_exists', `another pack called "${entry.id}" (not the one from ${repo}) is installed in ${dir}; remove it first with "sa3 models remove ${entry.id}"`);
 }
 
 interface Download {
@@ -96,6 +101,11 @@ async function downloadOne(file: PlannedFile, { client, entry, home, staging, op
   return { sha256, fetched };
 }
 
+/** The bytes of the files an installed pack's manifest lists. */
+async function packBytes(dir: string): Promise<number> {
+  return (await loadManifest(dir)).files.reduce((sum, f) => sum + f.bytes, 0);
+}
+
 async function bytesStillNeeded(plan: readonly PlannedFile[], staging: StagingArea): Promise<number> {
   let needed = 0;
   for (const file of plan) needed += file.bytes - (await staging.bytesOnDisk(file));
@@ -107,10 +117,12 @@ async function bytesStillNeeded(plan: readonly PlannedFile[], staging: StagingAr
  * earlier pull left there), verifies every file, writes sa3-pack.json last and renames the
  * folder into SA3_HOME/packs/ID. Holds SA3_HOME/staging/ID.lock throughout, so a second pull of
  * the same pack waits and then finds it installed. An installed pack makes it a no-op.
+ * A convertible pack downloads the safetensors checkpoint the same way (into staging/ID/checkpoint),
+ * converts it into the pack and deletes the checkpoint (or keeps it, with keepCheckpoint).
  */
 export async function pullPack(id: string, options: PullOptions = {}): Promise<PullResult> {
   const entry = catalogueEntry(id, options.catalogue);
-  if (entry.availability.kind !== 'pullable') throw new PackError('not_pullable', `${id} cannot be pulled yet: it ${entry.availability.reason}`);
+  if (entry.availability.kind !== 'pullable' && entry.availability.kind !== 'convertible') throw new PackError('not_pullable', `${id} cannot be pulled yet: it ${entry.availability.reason}`);
   const home = packHome(options.home ?? sa3Home());
   const target = join(home.packs, id);
   const emit = options.onEvent ?? (() => undefined);
@@ -125,12 +137,15 @@ export async function pullPack(id: string, options: PullOptions = {}): Promise<P
     if (await isInstalled(target, entry)) return already();
     const client = new HubClient(options);
     const plan = await planDownload(client, entry, options.signal);
-    const staging = await StagingArea.open(join(home.staging, id));
+    const convert = entry.availability.kind === 'convertible' ? entry.availability : null;
+    const staging = await StagingArea.open(join(home.staging, id), convert ? 'checkpoint' : 'pack');
     const total = plan.reduce((sum, f) => sum + f.bytes, 0);
     const needed = await bytesStillNeeded(plan, staging);
+    // A converted pack is about as large as its checkpoint, and both are on disk until it is installed.
+    const diskNeeded = needed + (convert ? total : 0);
     const free = await (options.freeBytes ?? freeBytes)(home.staging);
-    if (free !== null && free < needed) throw diskFullError(home.root, needed);
-    emit({ type: 'plan', id, files: plan.length, bytes: total, bytesOnDisk: total - needed });
+    if (free !== null && free < diskNeeded) throw diskFullError(home.root, diskNeeded);
+    emit({ type: 'plan', id, files: plan.length, bytes: total, bytesOnDisk: total - needed, ...(convert ? { checkpoint: { repo: convert.repo, keep: options.keepCheckpoint === true } } : {}) });
 
     const download: Download = { client, entry, home, staging, options, emit };
     let downloaded = 0;
@@ -153,7 +168,25 @@ export async function pullPack(id: string, options: PullOptions = {}): Promise<P
       placed.push({ path: file.packPath, bytes: file.bytes, role: file.role, sha256 });
     }
 
-    const repo = ditRepo(entry);
+    if (convert) {
+      const converted = await convertPulledCheckpoint({
+        entry,
+        repo: convert.repo,
+        home,
+        staging,
+        checkpointBytes: total,
+        keepCheckpoint: options.keepCheckpoint === true,
+        emit,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
+      });
+      await rm(staging.dir, { recursive: true, force: true });
+      const bytes = await packBytes(converted.dir);
+      emit({ type: 'installed', id, dir: converted.dir, bytes });
+      return { id, dir: converted.dir, status: 'installed', downloadedBytes: downloaded, ...(converted.checkpointDir ? { checkpointDir: converted.checkpointDir } : {}) };
+    }
+
+    const repo = entrySourceRepo(entry);
     const manifest = await assembleManifest(entry, staging.packDir, placed, { ...(repo ? { repo } : {}), revision: entry.revision });
     await writeFileAtomic(join(staging.packDir, PACK_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     await stampVerified(staging.packDir, await loadManifest(staging.packDir));

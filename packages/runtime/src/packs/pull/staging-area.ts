@@ -15,23 +15,26 @@ async function sizeOf(path: string): Promise<number | null> {
 }
 
 /**
- * SA3_HOME/staging/<id>/ of a pull: pack/ is the pack being assembled, partial/ the downloads
+ * SA3_HOME/staging/<id>/ of a pull: pack/ is the pack being assembled (checkpoint/ the
+ * checkpoint being downloaded, for a pack converted on this machine), partial/ the downloads
  * in progress (named by the hash they must reach, so a file changed upstream starts afresh),
  * done.json the files finished and verified. What an interrupted pull leaves here, the next
  * one resumes.
  */
 export class StagingArea {
+  /** Where the verified files are placed: pack/ or checkpoint/. */
   readonly packDir: string;
   private constructor(
     readonly dir: string,
     private readonly done: DoneRecord,
+    folder: 'pack' | 'checkpoint',
   ) {
-    this.packDir = join(dir, 'pack');
+    this.packDir = join(dir, folder);
   }
 
-  static async open(dir: string): Promise<StagingArea> {
+  static async open(dir: string, folder: 'pack' | 'checkpoint' = 'pack'): Promise<StagingArea> {
     const done = await readFile(join(dir, 'done.json'), 'utf8').then((t) => JSON.parse(t) as DoneRecord, () => ({}));
-    return new StagingArea(dir, done);
+    return new StagingArea(dir, done, folder);
   }
 
   finalPath(file: PlannedFile): string {

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import type { GraphBuilder } from '../../onnx/index.js';
 import type { CatalogueEntry, CatalogueFile, GraphIo } from '../catalogue.js';
+import { isGraphRole } from '../file-roles.js';
 import { buildDecoder, buildEncoder } from './codec-graphs.js';
 import { buildConditioner, buildDit, type IoNames } from './dit-graph.js';
 import { buildTextEncoder } from './text-encoder-graph.js';
@@ -19,7 +20,7 @@ function namesOf(io: GraphIo | undefined): IoNames {
 }
 
 function graphFor(entry: CatalogueEntry, file: CatalogueFile): GraphBuilder | null {
-  const io = file.role === 'tokenizer' || file.role === 'tokenizerConfig' || file.role === 'externalData' ? undefined : entry.io[file.role];
+  const io = isGraphRole(file.role) ? entry.io[file.role] : undefined;
   const names = namesOf(io);
   switch (file.role) {
     case 'textEncoder':
