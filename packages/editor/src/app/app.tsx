@@ -61,11 +61,8 @@ export function App() {
       const stack = stackRef.current;
       if (!stack) return;
       try {
-        const nodes = await stack.sa3.importWorkflow(text);
-        stack.history.clear();
+        const nodes = await stack.openWorkflow(text);
         setName(stack.sa3.header.name ?? '');
-        await stack.zoomToFit();
-        save();
         const placeholders = nodes.filter((n) => n.isPlaceholder).length;
         toast('info', `Opened ${source}: ${nodes.length} nodes${placeholders ? `, ${placeholders} of an unknown type (shown in red, kept as they are)` : ''}`);
       } catch (error) {
@@ -176,9 +173,8 @@ export function App() {
     void (async () => {
       if (saved) {
         try {
-          await stack.sa3.importWorkflow(saved);
+          await stack.openWorkflow(saved);
           setName(stack.sa3.header.name ?? '');
-          await stack.zoomToFit();
         } catch (error) {
           toast('error', `The autosaved graph could not be restored: ${(error as Error).message}`);
         }

@@ -16,6 +16,11 @@ export interface EditorStack {
   readonly area: AreaPlugin<Sa3Schemes, Sa3AreaExtra>;
   readonly sa3: Sa3Plugin;
   readonly history: HistoryPlugin<Sa3Schemes>;
+  /**
+   * Replaces the graph with a workflow as one change: the minimap and onGraphChange are held
+   * back until it is all in, undo history starts afresh, and the view fits the new graph.
+   */
+  openWorkflow(source: string): ReturnType<Sa3Plugin['importWorkflow']>;
   selectedIds(): string[];
   select(ids: readonly string[]): void;
   deleteNodes(ids: readonly string[]): Promise<void>;
@@ -36,6 +41,7 @@ export function createEditorStack(container: HTMLElement, options: Sa3PluginOpti
   const minimap = new MinimapPlugin<Sa3Schemes>({ boundViewport: true });
   const arrangePlugin = new AutoArrangePlugin<Sa3Schemes>();
   const sa3 = createSa3Plugin(editor, area, options);
+  let opening = false;
 
   const contextMenu = new ContextMenuPlugin<Sa3Schemes>({
     items: ContextMenuPresets.classic.setup(nodeCatalogue.map((definition) => [definition.title, () => sa3.createNode(definition.type)] as [string, () => ReturnType<Sa3Plugin['createNode']>])),
@@ -53,7 +59,10 @@ export function createEditorStack(container: HTMLElement, options: Sa3PluginOpti
   area.use(render);
   area.use(contextMenu);
   area.use(history);
-  area.use(minimap);
+  // area.use(minimap), except that the minimap hears nothing while a workflow is opened: it
+  // redraws every node and reads layout on each change, which is quadratic over an import.
+  minimap.setParent(area as never);
+  area.addPipe((context) => (opening ? context : minimap.signal.emit(context)));
   area.use(arrangePlugin);
 
   const selector = AreaExtensions.selector();
@@ -63,11 +72,11 @@ export function createEditorStack(container: HTMLElement, options: Sa3PluginOpti
 
   const changeTypes = new Set(['nodecreated', 'noderemoved', 'connectioncreated', 'connectionremoved', 'nodetranslated']);
   editor.addPipe((context) => {
-    if (changeTypes.has(context.type)) options.onGraphChange();
+    if (changeTypes.has(context.type) && !opening) options.onGraphChange();
     return context;
   });
   area.addPipe((context) => {
-    if (context.type === 'nodetranslated') options.onGraphChange();
+    if (context.type === 'nodetranslated' && !opening) options.onGraphChange();
     return context;
   });
 
@@ -79,6 +88,20 @@ export function createEditorStack(container: HTMLElement, options: Sa3PluginOpti
     sa3,
     history,
     selectedIds,
+    async openWorkflow(source) {
+      opening = true;
+      let nodes;
+      try {
+        nodes = await sa3.importWorkflow(source);
+      } finally {
+        opening = false;
+      }
+      history.clear();
+      await minimap.signal.emit({ type: 'zoomed', data: { zoom: area.area.transform.k } }); // redraws it
+      await this.zoomToFit();
+      options.onGraphChange();
+      return nodes;
+    },
     select(ids) {
       for (const node of editor.getNodes()) if (node.selected && !ids.includes(node.id)) selectable.unselect(node.id);
       ids.forEach((id, i) => selectable.select(id, i > 0));

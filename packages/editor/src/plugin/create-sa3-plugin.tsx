@@ -16,6 +16,7 @@ import { ConnectionView } from './react/connection-view.js';
 import { NodeViewEnvContext, type NodeViewEnv } from './react/env.js';
 import { NodeView } from './react/node-view.js';
 import { SocketView } from './react/socket-view.js';
+import { BatchedSocketPosition } from './socket-positions.js';
 
 export interface Sa3PluginOptions {
   /** Where the audio-source control uploads files (the sa3 server's POST /api/uploads). */
@@ -82,6 +83,7 @@ export function createSa3Plugin(editor: NodeEditor<Sa3Schemes>, area: AreaPlugin
     </NodeViewEnvContext.Provider>
   );
   const renderPreset = Presets.classic.setup<Sa3Schemes, any>({
+    socketPositionWatcher: new BatchedSocketPosition<Sa3Schemes, any>(),
     customize: {
       node: () => Node as never,
       socket: () => SocketView as never,
