@@ -75,12 +75,11 @@ export class Sa3Engine implements Engine {
   }
 
   async pack(model: string): Promise<LoadedPack> {
-    const { dir } = await this.locator.resolve(model);
+    const { dir, manifest } = await this.locator.resolve(model);
     let loaded = this.loaded.get(dir);
     if (!loaded) {
       loaded = (async () => {
         const manifestText = await readFile(join(dir, PACK_MANIFEST), 'utf8');
-        const { manifest } = await this.locator.resolve(model);
         await verifyPackFiles(dir, manifest);
         return new LoadedPack(dir, manifest, sha256Hex(manifestText), this.providers, this.log);
       })();
