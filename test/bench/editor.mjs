@@ -1,29 +1,10 @@
 // Editor figures for npm run bench: a 200-node workflow imported and rendered in headless
 // Chromium against a real server, and the frame time while dragging a node in it, each beside
 // a baseline measured in the same page (an empty graph).
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { writeTestPack } from '@sa3/runtime';
+import { startBenchServer } from './start-server.mjs';
 
-const cli = new URL('../../packages/runtime/dist/cli/main.js', import.meta.url).pathname;
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-async function startServer() {
-  const home = mkdtempSync(join(tmpdir(), 'sa3-bench-editor-'));
-  await writeTestPack(join(home, 'packs', 'small-music'), { id: 'small-music', objective: 'rf_denoiser', layout: 'baked' });
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0'], { env: { ...process.env, SA3_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      const match = /listening on (http:\/\/[^\s]+)/.exec(String(chunk));
-      if (match) resolve(match[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`sa3 serve exited with ${code}`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
-}
 
 /** 40 chains of Prompt -> Generate -> Gain -> Convert -> Save: 200 nodes, 160 wires. */
 function bigWorkflow() {
@@ -45,9 +26,9 @@ function bigWorkflow() {
   return JSON.stringify({ format: 'sa3-workflow', version: 1, name: 'bench-200', nodes, connections });
 }
 
-/** Mean and worst frame interval while the mouse drags the first node across the canvas. */
-async function dragFrames(page) {
-  await page.evaluate(() => {
+/** Records every animation frame's interval in the page until stopFrameRecording. */
+function startFrameRecording(page) {
+  return page.evaluate(() => {
     window.__frames = [];
     let last = performance.now();
     const tick = (t) => {
@@ -58,22 +39,31 @@ async function dragFrames(page) {
     window.__recording = true;
     requestAnimationFrame(tick);
   });
+}
+
+function stopFrameRecording(page) {
+  return page.evaluate(() => {
+    window.__recording = false;
+    return window.__frames.slice(1);
+  });
+}
+
+/** Mean and worst frame interval while the mouse drags the first node across the canvas. */
+async function dragFrames(page) {
+  await startFrameRecording(page);
   const title = page.locator('[data-testid="sa3-node"] .title').first();
   const box = await title.boundingBox();
   await page.mouse.move(box.x + 20, box.y + box.height / 2);
   await page.mouse.down();
   for (let i = 1; i <= 60; i++) await page.mouse.move(box.x + 20 + i * 4, box.y + box.height / 2 + (i % 10) * 3);
   await page.mouse.up();
-  const frames = await page.evaluate(() => {
-    window.__recording = false;
-    return window.__frames.slice(1);
-  });
+  const frames = await stopFrameRecording(page);
   frames.sort((a, b) => a - b);
   return { mean: frames.reduce((s, f) => s + f, 0) / frames.length, p95: frames[Math.floor(frames.length * 0.95)] };
 }
 
 export async function editorBench(report) {
-  const { url, stop } = await startServer();
+  const { url, stop } = await startBenchServer();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
@@ -106,26 +96,13 @@ export async function editorBench(report) {
 
 /** The same mouse drag over an empty canvas (it pans the view): the page's baseline frame time. */
 async function dragFramesEmpty(page) {
-  await page.evaluate(() => {
-    window.__frames = [];
-    let last = performance.now();
-    const tick = (t) => {
-      window.__frames.push(t - last);
-      last = t;
-      if (window.__recording) requestAnimationFrame(tick);
-    };
-    window.__recording = true;
-    requestAnimationFrame(tick);
-  });
+  await startFrameRecording(page);
   const box = await page.locator('[data-testid="canvas"]').boundingBox();
   await page.mouse.move(box.x + 300, box.y + 300);
   await page.mouse.down();
   for (let i = 1; i <= 60; i++) await page.mouse.move(box.x + 300 + i * 4, box.y + 300 + (i % 10) * 3);
   await page.mouse.up();
-  const frames = await page.evaluate(() => {
-    window.__recording = false;
-    return window.__frames.slice(1);
-  });
+  const frames = await stopFrameRecording(page);
   return { mean: frames.reduce((s, f) => s + f, 0) / frames.length };
 }
 

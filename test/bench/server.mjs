@@ -1,27 +1,10 @@
 // Server figures for npm run bench: the server runs in its own process (as users run it),
 // the clients here, all on 127.0.0.1.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeTestPack } from '@sa3/runtime';
+import { startBenchServer } from './start-server.mjs';
 
-const cli = new URL('../../packages/runtime/dist/cli/main.js', import.meta.url).pathname;
 const examples = new URL('../../examples/', import.meta.url).pathname;
-
-async function startServer() {
-  const home = mkdtempSync(join(tmpdir(), 'sa3-bench-server-'));
-  await writeTestPack(join(home, 'packs', 'small-music'), { id: 'small-music', objective: 'rf_denoiser', layout: 'baked' });
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--queue', '64'], { env: { ...process.env, SA3_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      const match = /listening on (http:\/\/[^\s]+)/.exec(String(chunk));
-      if (match) resolve(match[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`sa3 serve exited with ${code}`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
-}
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -44,7 +27,7 @@ async function load(clients, perClient, send) {
 }
 
 export async function serverBench(report) {
-  const { url, stop } = await startServer();
+  const { url, stop } = await startBenchServer(['--queue', '64']);
   try {
     const health = () => fetch(`${url}/health-check`).then((r) => r.arrayBuffer());
     await load(4, 50, health); // warm-up
