@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { fft } from '../../packages/runtime/test/helpers/spectrum.js';
 
 export interface Probe {
   readonly codec: string;
@@ -53,38 +54,13 @@ export function peak(samples: Float32Array): number {
   return p;
 }
 
-/** The frequency with the most energy in a 2^16-sample window starting at `start` (Hann window, radix-2 FFT). */
+/** The frequency with the most energy in a 2^16-sample window starting at `start` (Hann window, the runtime tests' radix-2 FFT). */
 export function dominantFrequency(samples: Float32Array, sampleRate = 44_100, start = 0): number {
   const n = 1 << 16;
   const re = new Float64Array(n);
   const im = new Float64Array(n);
   for (let i = 0; i < n && start + i < samples.length; i++) re[i] = samples[start + i]! * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1)));
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
-    }
-  }
-  for (let size = 2; size <= n; size <<= 1) {
-    const angle = (-2 * Math.PI) / size;
-    for (let i = 0; i < n; i += size) {
-      for (let k = 0; k < size / 2; k++) {
-        const wr = Math.cos(angle * k);
-        const wi = Math.sin(angle * k);
-        const a = i + k;
-        const b = a + size / 2;
-        const tr = re[b]! * wr - im[b]! * wi;
-        const ti = re[b]! * wi + im[b]! * wr;
-        re[b] = re[a]! - tr;
-        im[b] = im[a]! - ti;
-        re[a] = re[a]! + tr;
-        im[a] = im[a]! + ti;
-      }
-    }
-  }
+  fft(re, im);
   let best = 1;
   let bestPower = 0;
   for (let k = 1; k < n / 2; k++) {

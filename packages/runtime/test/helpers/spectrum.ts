@@ -16,7 +16,7 @@ export function dominantFrequency(samples: Float32Array, sampleRate: number): nu
 }
 
 /** In-place iterative radix-2 FFT. */
-function fft(re: Float64Array, im: Float64Array): void {
+export function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;
   for (let i = 1, j = 0; i < n; i++) {
     let bit = n >> 1;
