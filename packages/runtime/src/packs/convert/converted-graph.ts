@@ -1,4 +1,7 @@
-import type { TensorDeclaration } from '../../onnx/index.js';
+import { GraphBuilder, type TensorDeclaration } from '../../onnx/index.js';
+import type { Checkpoint } from './checkpoint.js';
+import { ConvertError } from './convert-error.js';
+import { WeightStore, type WeightStoreOptions } from './weight-store.js';
 import type { SavedModel } from '../../onnx/model-file.js';
 
 /** A graph written by the converter: its files (relative to the output folder) and signature. */
@@ -6,4 +9,33 @@ export interface ConvertedGraph {
   readonly saved: SavedModel;
   readonly inputs: readonly TensorDeclaration[];
   readonly outputs: readonly TensorDeclaration[];
+}
+
+/**
+ * Builds one graph whose weights stream into `<outDir>/<fileName>.data`, then writes the model;
+ * a build that fails leaves no file behind.
+ */
+export async function writeConvertedGraph<T>(
+  outDir: string,
+  fileName: string,
+  options: WeightStoreOptions,
+  info: { readonly graphName: string; readonly docString: string },
+  build: (g: GraphBuilder, store: WeightStore) => Promise<T>,
+): Promise<ConvertedGraph & { readonly built: T }> {
+  const store = new WeightStore(outDir, fileName, options);
+  try {
+    const g = new GraphBuilder(info);
+    const built = await build(g, store);
+    const saved = await store.finish(g);
+    return { saved, inputs: g.declaredInputs, outputs: g.declaredOutputs, built };
+  } catch (error) {
+    await store.discard();
+    throw error;
+  }
+}
+
+/** Refuses a checkpoint with tensors under `prefix` the graph did not use: a layout its config does not describe. */
+export function refuseUnusedTensors(checkpoint: Checkpoint, prefix: string, part: string, config: string): void {
+  const unused = [...checkpoint.keys()].filter((key) => key.startsWith(prefix) && !checkpoint.usedKeys.has(key));
+  if (unused.length > 0) throw new ConvertError('tensor_unexpected', `the ${part} tensor "${unused[0]}" is not part of the ${part} ${config} describes (${unused.length} such tensors), so its layout is unknown`);
 }

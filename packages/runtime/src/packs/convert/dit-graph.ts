@@ -5,17 +5,15 @@
  * Sizes come from model_config.json and the weights from `model.model.*` of model.safetensors,
  * streamed one tensor at a time into the model's external data.
  */
-import { GraphBuilder, type Value } from '../../onnx/index.js';
+import type { Value } from '../../onnx/index.js';
 import { keyMaskBias } from './attention.js';
 import { Checkpoint } from './checkpoint.js';
-import type { ConvertedGraph } from './converted-graph.js';
-import { ConvertError } from './convert-error.js';
+import { refuseUnusedTensors, writeConvertedGraph, type ConvertedGraph } from './converted-graph.js';
 import { readDitConfig, type DitConfig } from './dit-config.js';
 import { linear, mlp, pointwiseConv, weight, type LayerContext } from './layers.js';
 import { ropeTables } from './rope.js';
 import { expoTimeFeatures } from './time-features.js';
 import { transformerBlock } from './transformer-blocks.js';
-import { WeightStore } from './weight-store.js';
 
 export const DIT_PREFIX = 'model.model.';
 const TIME_FEATURES = 256;
@@ -85,11 +83,6 @@ async function buildDit(ctx: LayerContext, cfg: DitConfig, options: ConvertDitOp
   g.output(velocity, 'velocity', ['batch', cfg.ioChannels, 'L']);
 }
 
-/** Checkpoint DiT tensors the graph did not use: a sign of a layout the config does not describe. */
-function unusedDitTensors(checkpoint: Checkpoint, used: ReadonlySet<string>): string[] {
-  return [...checkpoint.keys()].filter((key) => key.startsWith(DIT_PREFIX) && !used.has(key));
-}
-
 /**
  * Converts the DiT of `checkpointPath` (model.safetensors) described by `modelConfig` (the
  * parsed model_config.json) into `<outDir>/<fileName>` plus its external data.
@@ -97,17 +90,13 @@ function unusedDitTensors(checkpoint: Checkpoint, used: ReadonlySet<string>): st
 export async function convertDit(checkpointPath: string, modelConfig: unknown, outDir: string, options: ConvertDitOptions = {}): Promise<ConvertedDit> {
   const config = readDitConfig(modelConfig);
   const checkpoint = await Checkpoint.open(checkpointPath);
-  const store = new WeightStore(outDir, options.fileName ?? 'dit.onnx', options);
   try {
-    const g = new GraphBuilder({ graphName: 'dit', docString: `SA3 DiT, explicit conditioning layout, converted from ${checkpointPath}` });
-    await buildDit({ g, checkpoint, store }, config, options);
-    const unused = unusedDitTensors(checkpoint, checkpoint.usedKeys);
-    if (unused.length > 0) throw new ConvertError('tensor_unexpected', `the checkpoint tensor "${unused[0]}" is not part of the DiT the model config describes (${unused.length} such tensors), so its layout is unknown`);
-    const saved = await store.finish(g);
-    return { saved, inputs: g.declaredInputs, outputs: g.declaredOutputs, config };
-  } catch (error) {
-    await store.discard();
-    throw error;
+    const info = { graphName: 'dit', docString: `SA3 DiT, explicit conditioning layout, converted from ${checkpointPath}` };
+    const { built: _, ...graph } = await writeConvertedGraph(outDir, options.fileName ?? 'dit.onnx', options, info, async (g, store) => {
+      await buildDit({ g, checkpoint, store }, config, options);
+      refuseUnusedTensors(checkpoint, DIT_PREFIX, 'DiT', 'the model config');
+    });
+    return { ...graph, config };
   } finally {
     await checkpoint.close();
   }

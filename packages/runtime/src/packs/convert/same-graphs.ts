@@ -6,13 +6,13 @@
  *            whole chunks (SAME-S returns one extra latent of audio for odd L; SAME-L L' = L)
  * Weights from `pretransform.model.*`, streamed into the model's external data.
  */
-import { GraphBuilder, type Value } from '../../onnx/index.js';
+import type { Value } from '../../onnx/index.js';
 import { Checkpoint } from './checkpoint.js';
-import type { ConvertedGraph } from './converted-graph.js';
+import { writeConvertedGraph, type ConvertedGraph } from './converted-graph.js';
 import { linear, weight, weightNormConv, type LayerContext } from './layers.js';
 import { readSameConfig, type CodecSide, type SameConfig } from './same-config.js';
 import { frameMultiple, lastOfEachGroup, padEndToMultiple, runTransformerBlocks, withLearnedTokens } from './same-resampling.js';
-import { WeightStore, type WeightStoreOptions } from './weight-store.js';
+import type { WeightStoreOptions } from './weight-store.js';
 
 export const CODEC_PREFIX = 'pretransform.model.';
 const BOTTLENECK = `${CODEC_PREFIX}bottleneck`;
@@ -81,16 +81,13 @@ async function buildDecoder(ctx: LayerContext, cfg: SameConfig): Promise<void> {
 export async function convertSameCodec(side: CodecSide, checkpointPath: string, modelConfig: unknown, outDir: string, options: ConvertCodecOptions = {}): Promise<ConvertedCodecGraph> {
   const config = readSameConfig(modelConfig, side);
   const checkpoint = await Checkpoint.open(checkpointPath);
-  const store = new WeightStore(outDir, options.fileName ?? `${side}.onnx`, options);
   try {
-    const g = new GraphBuilder({ graphName: `same_${side}`, docString: `SA3 SAME ${side}, converted from ${checkpointPath}` });
-    const ctx = { g, checkpoint, store };
-    await (side === 'encoder' ? buildEncoder(ctx, config) : buildDecoder(ctx, config));
-    const saved = await store.finish(g);
-    return { saved, inputs: g.declaredInputs, outputs: g.declaredOutputs, config };
-  } catch (error) {
-    await store.discard();
-    throw error;
+    const info = { graphName: `same_${side}`, docString: `SA3 SAME ${side}, converted from ${checkpointPath}` };
+    const { built: _, ...graph } = await writeConvertedGraph(outDir, options.fileName ?? `${side}.onnx`, options, info, async (g, store) => {
+      const ctx = { g, checkpoint, store };
+      await (side === 'encoder' ? buildEncoder(ctx, config) : buildDecoder(ctx, config));
+    });
+    return { ...graph, config };
   } finally {
     await checkpoint.close();
   }

@@ -8,15 +8,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GraphBuilder, type Value } from '../../onnx/index.js';
+import type { GraphBuilder, Value } from '../../onnx/index.js';
 import { Checkpoint } from './checkpoint.js';
-import type { ConvertedGraph } from './converted-graph.js';
+import { refuseUnusedTensors, writeConvertedGraph, type ConvertedGraph } from './converted-graph.js';
 import { ConvertError } from './convert-error.js';
 import { linear, weight, type LayerContext } from './layers.js';
 import { ropeTables } from './rope.js';
 import { readT5GemmaConfig, type T5GemmaConfig } from './t5gemma-config.js';
 import { gemmaRmsNorm, t5GemmaEncoderLayer } from './t5gemma-layer.js';
-import { WeightStore, type WeightStoreOptions } from './weight-store.js';
+import type { WeightStoreOptions } from './weight-store.js';
 
 export const T5GEMMA_CONFIG_FILE = 'config.json';
 export const T5GEMMA_WEIGHTS_FILE = 'model.safetensors';
@@ -124,18 +124,15 @@ export async function convertT5GemmaEncoder(t5Dir: string, outDir: string, optio
     await checkpoint.close();
     throw error;
   }) : undefined;
-  const store = new WeightStore(outDir, options.fileName ?? 'text_encoder.onnx', options);
   try {
-    const g = new GraphBuilder({ graphName: 'text_encoder', docString: `T5Gemma encoder, converted from ${t5Dir}` });
+    const info = { graphName: 'text_encoder', docString: `T5Gemma encoder, converted from ${t5Dir}` };
     const prefix = encoderPrefix(checkpoint);
-    const hiddenSize = await buildEncoder({ g, checkpoint, store }, config, prefix, options, projectionCheckpoint && { g, checkpoint: projectionCheckpoint, store });
-    const unused = [...checkpoint.keys()].filter((key) => key.startsWith(prefix) && !checkpoint.usedKeys.has(key));
-    if (unused.length > 0) throw new ConvertError('tensor_unexpected', `the text encoder tensor "${unused[0]}" is not part of the encoder its config.json describes (${unused.length} such tensors), so its layout is unknown`);
-    const saved = await store.finish(g);
-    return { saved, inputs: g.declaredInputs, outputs: g.declaredOutputs, config, hiddenSize };
-  } catch (error) {
-    await store.discard();
-    throw error;
+    const { built: hiddenSize, ...graph } = await writeConvertedGraph(outDir, options.fileName ?? 'text_encoder.onnx', options, info, async (g, store) => {
+      const width = await buildEncoder({ g, checkpoint, store }, config, prefix, options, projectionCheckpoint && { g, checkpoint: projectionCheckpoint, store });
+      refuseUnusedTensors(checkpoint, prefix, 'text encoder', 'its config.json');
+      return width;
+    });
+    return { ...graph, config, hiddenSize };
   } finally {
     await checkpoint.close();
     await projectionCheckpoint?.close();
