@@ -1,6 +1,7 @@
+import { toHalfBits } from '../tensors/half.js';
 import { onnx } from './proto.js';
 
-/** Element types the builder writes. float16 and bfloat16 are not typed-array types: pass their bits in a Uint16Array. */
+/** Element types the builder writes. float16 is not a typed-array type: its bits travel in a Uint16Array. */
 export type OnnxDtype = 'float32' | 'float16' | 'float64' | 'int64' | 'int32' | 'int8' | 'uint8' | 'bool';
 
 export type TensorData = Float32Array | Float64Array | BigInt64Array | Int32Array | Int8Array | Uint8Array | Uint16Array;
@@ -62,6 +63,6 @@ export function arrayOf(dtype: OnnxDtype, values: readonly number[]): TensorData
     case 'bool':
       return Uint8Array.from(values, (v) => (dtype === 'bool' ? (v ? 1 : 0) : v));
     case 'float16':
-      throw new TypeError('float16 constants from numbers are not supported: pass the bits as a Uint16Array');
+      return toHalfBits(Float32Array.from(values));
   }
 }

@@ -6,6 +6,7 @@
  */
 import { arrayOf, onnxDataType, type OnnxDtype } from './dtype.js';
 import { GraphCore, type Value } from './graph-core.js';
+import { isFloat } from './mixed-precision.js';
 import { makeTensorValue } from './tensor-proto.js';
 
 /** An int64 1-D operand: a graph value or literal numbers (made into a Constant). */
@@ -50,7 +51,8 @@ export class GraphBuilder extends GraphCore {
     if (typeof a === 'number' && typeof b === 'number') throw new TypeError(`${op}: at least one operand must be a graph value`);
     const left = typeof a === 'number' ? this.operand(a, b as Value) : a;
     const right = this.operand(b, left);
-    if (op !== 'Pow' && left.dtype !== right.dtype) throw new TypeError(`${op}: operands ${left.name} (${left.dtype}) and ${right.name} (${right.dtype}) differ in dtype`);
+    const mixedFloats = this.mixedPrecision && isFloat(left.dtype) && isFloat(right.dtype);
+    if (op !== 'Pow' && left.dtype !== right.dtype && !mixedFloats) throw new TypeError(`${op}: operands ${left.name} (${left.dtype}) and ${right.name} (${right.dtype}) differ in dtype`);
     return this.op(op, [left, right], outDtype ?? left.dtype, {}, name);
   }
 

@@ -1,6 +1,7 @@
 import { dtypeOfArray, onnxDataType, type OnnxDtype, type TensorData } from './dtype.js';
 import { encodeModel, saveModel, type SaveOptions, type SavedModel } from './model-file.js';
 import type { OnnxProto } from './proto.js';
+import { castTarget, convertTensor, followsPrecision, isFloat, type FloatPrecision } from './mixed-precision.js';
 import { makeTensorValue, tensorProto, type TensorValue } from './tensor-proto.js';
 
 export const IR_VERSION = 8;
@@ -54,6 +55,11 @@ export interface ModelInfo {
   readonly graphName?: string;
   readonly producerName?: string;
   readonly docString?: string;
+  /**
+   * float16: float ops run in float16 except inside island(), which runs in float32; graph
+   * inputs and outputs stay as declared (float outputs float32). Default float32: no rewriting.
+   */
+  readonly floatPrecision?: FloatPrecision;
 }
 
 /**
@@ -67,8 +73,37 @@ export class GraphCore {
   private readonly inputs: TensorDeclaration[] = [];
   private readonly outputs: TensorDeclaration[] = [];
   private readonly initializers: [string, TensorValue][] = [];
+  private readonly casts = new Map<string, Value>();
+  private islandDepth = 0;
 
   constructor(private readonly info: ModelInfo = {}) {}
+
+  protected get mixedPrecision(): boolean {
+    return this.info.floatPrecision === 'float16';
+  }
+
+  /** The float width new ops get here: float32 inside an island or in a float32 graph. */
+  get floatRegion(): FloatPrecision {
+    return this.islandDepth > 0 ? 'float32' : (this.info.floatPrecision ?? 'float32');
+  }
+
+  /**
+   * Builds the ops of `build` in float32 (norms, softmax, RoPE, residual sums). Synchronous or
+   * async; an async build must not interleave with other building.
+   */
+  island<T>(build: () => T): T {
+    this.islandDepth++;
+    let result: T;
+    try {
+      result = build();
+    } catch (error) {
+      this.islandDepth--;
+      throw error;
+    }
+    if (result instanceof Promise) return result.finally(() => this.islandDepth--) as T;
+    this.islandDepth--;
+    return result;
+  }
 
   /** A name not used yet, from `base` ("MatMul" -> "matmul_3"). */
   protected freshName(base: string): string {
@@ -95,8 +130,10 @@ export class GraphCore {
 
   /** Makes `value` a graph output called `name` (through an Identity when it has another name). */
   output(value: Value, name: string, shape: readonly Dim[]): void {
-    const source = value.name === name ? value : this.op('Identity', [value], value.dtype, {}, name);
-    this.outputs.push({ name: source.name, dtype: value.dtype, shape: [...shape] });
+    // A mixed-precision graph hands float results over as float32.
+    const boundaryCast = this.mixedPrecision && value.dtype === 'float16';
+    const source = value.name === name && !boundaryCast ? value : this.island(() => this.op('Identity', [value], value.dtype, {}, name));
+    this.outputs.push({ name: source.name, dtype: source.dtype, shape: [...shape] });
   }
 
   get declaredInputs(): readonly TensorDeclaration[] {
@@ -127,6 +164,7 @@ export class GraphCore {
   }
 
   opMulti(opType: string, inputs: readonly (Value | undefined)[], outDtypes: readonly OnnxDtype[], attributes: Attributes = {}, names?: readonly string[]): Value[] {
+    if (this.mixedPrecision) ({ inputs, outDtypes, attributes } = this.inRegion(opType, inputs, outDtypes, attributes));
     const outputs = outDtypes.map((dtype, i) => ({ name: this.claim(names?.[i] ?? this.freshName(opType)), dtype }));
     // Trailing omitted inputs are dropped; inner ones are written as "" as ONNX wants.
     const inputNames = inputs.map((v) => v?.name ?? '');
@@ -139,6 +177,33 @@ export class GraphCore {
       attribute: Object.entries(attributes).flatMap(([key, value]) => (value === undefined ? [] : [attributeProto(key, value)])),
     });
     return outputs;
+  }
+
+  /** A node's inputs, output types and float attributes moved to the current region's width. */
+  private inRegion(opType: string, inputs: readonly (Value | undefined)[], outDtypes: readonly OnnxDtype[], attributes: Attributes) {
+    const region = this.floatRegion;
+    const moved: Record<string, AttributeValue | undefined> = { ...attributes };
+    for (const [key, value] of Object.entries(attributes)) {
+      if (value && 'tensor' in value) moved[key] = { tensor: convertTensor(value.tensor, region) };
+    }
+    const to = attributes['to'];
+    if (opType === 'Cast' && to && 'int' in to) moved['to'] = { int: castTarget(to.int, region) };
+    return {
+      inputs: inputs.map((v, i) => (v && isFloat(v.dtype) && v.dtype !== region && followsPrecision(opType, i) ? this.castTo(v, region) : v)),
+      outDtypes: outDtypes.map((d) => (isFloat(d) ? region : d)),
+      attributes: moved,
+    };
+  }
+
+  /** `value` in the other float width, one Cast per value and width. */
+  private castTo(value: Value, to: FloatPrecision): Value {
+    const key = `${value.name}\u0000${to}`;
+    let cast = this.casts.get(key);
+    if (!cast) {
+      [cast] = this.opMulti('Cast', [value], [to], { to: { int: onnxDataType[to] } });
+      this.casts.set(key, cast!);
+    }
+    return cast!;
   }
 
   /** The ModelProto with the given initializer protos (inline or external). */
