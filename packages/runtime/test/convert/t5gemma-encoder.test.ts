@@ -12,13 +12,16 @@ function rows(data: Float32Array, b: number, from: number, to: number, tokens: n
   return data.subarray((b * tokens + from) * hidden, (b * tokens + to) * hidden);
 }
 
+/** Agreement wanted per precision: fp32 the issue's bar, fp16 what float16 weights and matmuls allow. */
+const BARS = { fp32: { cosine: 0.99999, maxAbs: 1e-4 }, fp16: { cosine: 0.99999, maxAbs: 5e-3 } } as const;
+
 describe.runIf(haveReference())('T5Gemma encoder', () => {
-  it('reproduces last_hidden_state of the tiny T5Gemma (valid rows), with no NaN for an empty prompt', async () => {
+  for (const precision of ['fp32', 'fp16'] as const) it(`${precision}: reproduces last_hidden_state of the tiny T5Gemma (valid rows), with no NaN for an empty prompt`, async () => {
     const { dir, remove } = await tempDir();
     const fixture = await openReference('t5gemma-tiny/case_encoder.safetensors');
     try {
       const progress: string[] = [];
-      const converted = await convertT5GemmaEncoder(T5_DIR, dir, { onProgress: (done, total) => progress.push(`${done}/${total}`) });
+      const converted = await convertT5GemmaEncoder(T5_DIR, dir, { precision, onProgress: (done, total) => progress.push(`${done}/${total}`) });
       expect(progress).toEqual(['1/2', '2/2']);
       expect(converted.hiddenSize).toBe(128);
       expect(converted.config).toMatchObject({ layers: 2, heads: 2, kvHeads: 2, headDim: 64, attnSoftcap: 50, queryPreAttnScalar: 64, gelu: 'tanh', layerWindows: [4096, null] });
@@ -38,9 +41,9 @@ describe.runIf(haveReference())('T5Gemma encoder', () => {
         if (length === 0) continue; // the empty prompt's rows are implementation-defined (README 7)
         const valid = agreement(rows(actual, b, 0, length, tokens, 128), rows(expected, b, 0, length, tokens, 128));
         const padded = agreement(rows(actual, b, length, tokens, tokens, 128), rows(expected, b, length, tokens, tokens, 128));
-        console.log(`T5Gemma row ${b} (${length} tokens): valid cosine ${valid.cosine.toFixed(9)} max abs ${valid.maxAbs.toExponential(2)}; padded rows cosine ${padded.cosine.toFixed(9)} max abs ${padded.maxAbs.toExponential(2)}`);
-        expect(valid.cosine).toBeGreaterThanOrEqual(0.99999);
-        expect(valid.maxAbs).toBeLessThan(1e-4);
+        console.log(`T5Gemma ${precision} row ${b} (${length} tokens): valid cosine ${valid.cosine.toFixed(9)} max abs ${valid.maxAbs.toExponential(2)}; padded rows cosine ${padded.cosine.toFixed(9)} max abs ${padded.maxAbs.toExponential(2)}`);
+        expect(valid.cosine).toBeGreaterThanOrEqual(BARS[precision].cosine);
+        expect(valid.maxAbs).toBeLessThan(BARS[precision].maxAbs);
       }
       const empty = lengths.indexOf(0);
       expect(rows(actual, empty, 0, tokens, tokens, 128).every(Number.isFinite)).toBe(true);

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { convertConditionerWeights, type ConvertedConditioner } from './conditioner-weights.js';
 import { ConvertError } from './convert-error.js';
+import type { ConvertPrecision } from './converted-graph.js';
 import { convertDit, type ConvertedDit } from './dit-graph.js';
 import { convertSameCodec, type ConvertedCodecGraph } from './same-graphs.js';
 
@@ -17,6 +18,8 @@ export type CheckpointPart = 'dit' | 'conditioner' | 'encoder' | 'decoder';
 export interface ConvertCheckpointOptions {
   /** Weights over this many bytes go to external data (default 1024). */
   readonly externalDataThresholdBytes?: number;
+  /** The DiT's precision; the codec is float32 in every precision (differential attention cancels in float16). */
+  readonly precision?: ConvertPrecision;
   /** Progress within a part (the DiT reports each block) and the start and end of each part. */
   readonly onProgress?: (part: CheckpointPart, done: number, total: number) => void;
 }
@@ -56,7 +59,7 @@ export async function convertCheckpoint(dir: string, outDir: string, options: Co
     report(name, 1, 1);
     return result;
   };
-  const dit = await convertDit(checkpoint, modelConfig, outDir, { ...store, onProgress: (done, total) => report('dit', done, total) });
+  const dit = await convertDit(checkpoint, modelConfig, outDir, { ...store, precision: options.precision ?? 'fp32', onProgress: (done, total) => report('dit', done, total) });
   const conditioner = await part('conditioner', () => convertConditionerWeights(checkpoint, modelConfig, outDir));
   const encoder = await part('encoder', () => convertSameCodec('encoder', checkpoint, modelConfig, outDir, store));
   const decoder = await part('decoder', () => convertSameCodec('decoder', checkpoint, modelConfig, outDir, store));

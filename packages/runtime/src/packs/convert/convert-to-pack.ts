@@ -16,7 +16,7 @@ import { sha256File } from '../verify-files.js';
 import { Checkpoint } from './checkpoint.js';
 import { CHECKPOINT_FILE, convertCheckpoint, readModelConfig, type CheckpointPart } from './convert-checkpoint.js';
 import { ConvertError } from './convert-error.js';
-import type { ConvertedGraph } from './converted-graph.js';
+import type { ConvertedGraph, ConvertPrecision } from './converted-graph.js';
 import { checkConvertedPack } from './pack-check.js';
 import { readPackConfig, type PackConfig } from './pack-config.js';
 import { convertT5GemmaEncoder, readT5GemmaConfigFile, type TextProjection } from './t5gemma-encoder-graph.js';
@@ -26,7 +26,8 @@ export type PackPart = 'textEncoder' | CheckpointPart | 'check';
 export interface ConvertToPackOptions {
   readonly id: string;
   readonly title?: string;
-  readonly precision?: 'fp32';
+  /** fp16: DiT and text encoder with a float16 trunk and float32 islands (for GPU providers); the codec stays float32. */
+  readonly precision?: ConvertPrecision;
   /** Where the checkpoint came from, recorded in the manifest (a pull names the repo it downloaded). */
   readonly source?: PackManifest['source'];
   /** Progress within each part, in the order the parts are converted. */
@@ -78,6 +79,11 @@ async function promptProjection(checkpointPath: string, prompt: PackConfig['prom
   return undefined;
 }
 
+/** How a pack's note names its precision. */
+export function precisionNote(precision: ConvertPrecision): string {
+  return precision === 'fp16' ? 'float16 (float32 norms, attention and codec)' : 'float32';
+}
+
 async function describeFile(dir: string, path: string): Promise<PackFile> {
   const { size } = await stat(join(dir, path));
   return { path, bytes: size, sha256: await sha256File(join(dir, path)) };
@@ -95,8 +101,9 @@ async function convertInto(checkpointDir: string, staging: string, options: Conv
 
   const t5 = await readT5GemmaConfigFile(textDir);
   const projection = await promptProjection(checkpointPath, config.prompt, t5.hiddenSize);
-  const text = await convertT5GemmaEncoder(textDir, staging, { fileName: TEXT_ENCODER_FILE, ...(projection ? { projection } : {}), onProgress: (done, total) => report('textEncoder', done, total) });
-  const converted = await convertCheckpoint(checkpointDir, staging, { onProgress: report });
+  const precision = options.precision ?? 'fp32';
+  const text = await convertT5GemmaEncoder(textDir, staging, { fileName: TEXT_ENCODER_FILE, precision, ...(projection ? { projection } : {}), onProgress: (done, total) => report('textEncoder', done, total) });
+  const converted = await convertCheckpoint(checkpointDir, staging, { precision, onProgress: report });
   if (converted.dit.config.condTokenDim !== text.hiddenSize) {
     throw new ConvertError('config_invalid', `model.diffusion.config.cond_token_dim is ${converted.dit.config.condTokenDim} but the prompt encoder delivers ${text.hiddenSize} values per token`);
   }
@@ -127,7 +134,7 @@ async function convertInto(checkpointDir: string, staging: string, options: Conv
     codec: config.codec,
     graphs: { textEncoder: graphSpec(text), dit: graphSpec(converted.dit), encoder: graphSpec(converted.encoder), decoder: graphSpec(converted.decoder) },
     files,
-    source: { note: `Converted to float32 ONNX from the SA3 checkpoint folder ${basename(checkpointDir)}.`, ...options.source },
+    source: { note: `Converted to ${precisionNote(precision)} ONNX from the SA3 checkpoint folder ${basename(checkpointDir)}.`, ...options.source },
   };
   await writeFileAtomic(join(staging, PACK_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   report('check', 0, 4);
@@ -135,12 +142,11 @@ async function convertInto(checkpointDir: string, staging: string, options: Conv
   return manifest;
 }
 
-/**
- * Converts the checkpoint folder into a pack at `outDir` (which must not exist yet) and returns
- * its manifest. Only fp32 is written so far.
- */
+/** Converts the checkpoint folder into a pack at `outDir` (which must not exist yet) and returns its manifest. */
 export async function convertCheckpointToPack(checkpointDir: string, outDir: string, options: ConvertToPackOptions): Promise<PackManifest> {
-  if ((options.precision ?? 'fp32') !== 'fp32') throw new ConvertError('config_invalid', `precision ${JSON.stringify(options.precision)} is not supported yet; use fp32`);
+  if (options.precision !== undefined && options.precision !== 'fp32' && options.precision !== 'fp16') {
+    throw new ConvertError('config_invalid', `the precision ${JSON.stringify(options.precision)} is not one sa3 converts to; use fp32 or fp16`);
+  }
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(options.id)) throw new ConvertError('config_invalid', `the pack id ${JSON.stringify(options.id)} must be lower-case letters, digits, ".", "_" or "-"`);
   if (await exists(outDir)) throw new ConvertError('output_exists', `${outDir} already exists; remove it or convert into another folder`);
   await mkdir(dirname(outDir), { recursive: true });

@@ -1,8 +1,15 @@
-import { GraphBuilder, type TensorDeclaration } from '../../onnx/index.js';
+import { GraphBuilder, type FloatPrecision, type TensorDeclaration } from '../../onnx/index.js';
 import type { Checkpoint } from './checkpoint.js';
 import { ConvertError } from './convert-error.js';
 import { WeightStore, type WeightStoreOptions } from './weight-store.js';
 import type { SavedModel } from '../../onnx/model-file.js';
+
+/** What a converted graph computes in: fp16 is a float16 trunk with float32 islands. */
+export type ConvertPrecision = 'fp32' | 'fp16';
+
+export function floatPrecisionOf(precision: ConvertPrecision | undefined): FloatPrecision {
+  return precision === 'fp16' ? 'float16' : 'float32';
+}
 
 /** A graph written by the converter: its files (relative to the output folder) and signature. */
 export interface ConvertedGraph {
@@ -19,12 +26,13 @@ export async function writeConvertedGraph<T>(
   outDir: string,
   fileName: string,
   options: WeightStoreOptions,
-  info: { readonly graphName: string; readonly docString: string },
+  info: { readonly graphName: string; readonly docString: string; readonly floatPrecision?: FloatPrecision },
   build: (g: GraphBuilder, store: WeightStore) => Promise<T>,
 ): Promise<ConvertedGraph & { readonly built: T }> {
-  const store = new WeightStore(outDir, fileName, options);
+  const g = new GraphBuilder(info);
+  // Weights take the width of the region that adds them, so an island's weights stay float32.
+  const store = new WeightStore(outDir, fileName, options, () => g.floatRegion);
   try {
-    const g = new GraphBuilder(info);
     const built = await build(g, store);
     const saved = await store.finish(g);
     return { saved, inputs: g.declaredInputs, outputs: g.declaredOutputs, built };

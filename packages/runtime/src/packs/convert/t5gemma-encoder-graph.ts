@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GraphBuilder, Value } from '../../onnx/index.js';
 import { Checkpoint } from './checkpoint.js';
-import { refuseUnusedTensors, writeConvertedGraph, type ConvertedGraph } from './converted-graph.js';
+import { floatPrecisionOf, refuseUnusedTensors, writeConvertedGraph, type ConvertedGraph, type ConvertPrecision } from './converted-graph.js';
 import { ConvertError } from './convert-error.js';
 import { linear, weight, type LayerContext } from './layers.js';
 import { ropeTables } from './rope.js';
@@ -34,6 +34,8 @@ export interface ConvertTextEncoderOptions extends WeightStoreOptions {
   /** Default "text_encoder.onnx"; the weights go to "<fileName>.data". */
   readonly fileName?: string;
   readonly projection?: TextProjection;
+  /** fp16: matmuls, the embedding table and the MLP in float16; norms, attention and the residual stream in float32. */
+  readonly precision?: ConvertPrecision;
   /** Called after each encoder layer is written. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -87,10 +89,12 @@ async function buildEncoder(ctx: LayerContext, cfg: T5GemmaConfig, prefix: strin
   const ids = g.input('input_ids', 'int64', ['batch', 'T']);
   const mask = g.input('attention_mask', 'int64', ['batch', 'T']);
   const table = await weight(ctx, `${prefix}embed_tokens.weight`, [cfg.vocabSize, H]);
-  let x = g.mul(g.gather(table, ids), Math.fround(Math.sqrt(H))); // [B,T,H]
+  // Gathered in the table's width, so a float16 table is never widened whole.
+  const rows = g.gather(table, ids); // [B,T,H]
+  let x = g.island(() => g.mul(rows, Math.fround(Math.sqrt(H)))); // [B,T,H]
 
   const seqLen = g.shape(ids, { start: 1, end: 2 }); // [1]
-  const rope = ropeTables(g, seqLen, g.floats(ropeInverseFrequencies(cfg.ropeTheta, cfg.rotaryDim)), cfg.rotaryDim); // [T,rot]
+  const rope = g.island(() => ropeTables(g, seqLen, g.floats(ropeInverseFrequencies(cfg.ropeTheta, cfg.rotaryDim)), cfg.rotaryDim)); // [T,rot]
   const keyValid = g.unsqueeze(g.cast(mask, 'bool'), [1, 2, 3]); // [B,1,1,1,T]
   const allowedByWindow = new Map<number | null, Value>();
   const allowed = (window: number | null): Value => {
@@ -125,7 +129,7 @@ export async function convertT5GemmaEncoder(t5Dir: string, outDir: string, optio
     throw error;
   }) : undefined;
   try {
-    const info = { graphName: 'text_encoder', docString: `T5Gemma encoder, converted from ${t5Dir}` };
+    const info = { graphName: 'text_encoder', docString: `T5Gemma encoder, converted from ${t5Dir}`, floatPrecision: floatPrecisionOf(options.precision) };
     const prefix = encoderPrefix(checkpoint);
     const { built: hiddenSize, ...graph } = await writeConvertedGraph(outDir, options.fileName ?? 'text_encoder.onnx', options, info, async (g, store) => {
       const width = await buildEncoder({ g, checkpoint, store }, config, prefix, options, projectionCheckpoint && { g, checkpoint: projectionCheckpoint, store });

@@ -15,11 +15,16 @@ import type { T5GemmaConfig } from './t5gemma-config.js';
 /** Float32's lowest value: masked logits are replaced by it, so a row with no valid key stays finite. */
 const MASKED_LOGIT = -3.4028234663852886e38;
 
-/** Gemma's RMSNorm: x / rms(x) · (1 + w); 1 + w is folded into the stored weight in float32 as the reference rounds it. */
-export async function gemmaRmsNorm(ctx: LayerContext, x: Value, key: string, cfg: T5GemmaConfig): Promise<Value> {
-  const w = await ctx.checkpoint.read(`${key}.weight`, [cfg.hiddenSize]);
-  const gain = await ctx.store.add(`${key}.weight_plus_one`, w.map((v) => Math.fround(1 + v)), [cfg.hiddenSize]);
-  return rmsNorm(ctx.g, x, gain, cfg.rmsNormEps); // [B,T,H]
+/**
+ * Gemma's RMSNorm: x / rms(x) · (1 + w); 1 + w is folded into the stored weight in float32 as
+ * the reference rounds it. A float32 island in a float16 graph.
+ */
+export function gemmaRmsNorm(ctx: LayerContext, x: Value, key: string, cfg: T5GemmaConfig): Promise<Value> {
+  return ctx.g.island(async () => {
+    const w = await ctx.checkpoint.read(`${key}.weight`, [cfg.hiddenSize]);
+    const gain = await ctx.store.add(`${key}.weight_plus_one`, w.map((v) => Math.fround(1 + v)), [cfg.hiddenSize]);
+    return rmsNorm(ctx.g, x, gain, cfg.rmsNormEps); // [B,T,H]
+  });
 }
 
 /** GELU, tanh-approximated (gelu_pytorch_tanh) or exact. */
@@ -50,13 +55,16 @@ async function selfAttention(ctx: LayerContext, cfg: T5GemmaConfig, h: Value, pr
   const q = await linear(ctx, h, `${prefix}.q_proj`, cfg.hiddenSize, cfg.heads * D, bias); // [B,T,heads·D]
   const k = await linear(ctx, h, `${prefix}.k_proj`, cfg.hiddenSize, cfg.kvHeads * D, bias); // [B,T,KV·D]
   const v = await linear(ctx, h, `${prefix}.v_proj`, cfg.hiddenSize, cfg.kvHeads * D, bias); // [B,T,KV·D]
-  const qh = g.reshape(applyRope(g, splitHeads(g, q, cfg.heads, D), rope, D), [0, cfg.kvHeads, rep, -1, D]); // [B,KV,rep,T,D]
-  const kh = g.unsqueeze(applyRope(g, splitHeads(g, k, cfg.kvHeads, D), rope, D), [2]); // [B,KV,1,T,D]
-  const vh = g.unsqueeze(splitHeads(g, v, cfg.kvHeads, D), [2]); // [B,KV,1,T,D]
-  let scores = g.mul(g.matMul(qh, g.transpose(kh, [0, 1, 2, 4, 3])), Math.pow(cfg.queryPreAttnScalar, -0.5)); // [B,KV,rep,T,T]
-  if (cfg.attnSoftcap !== null) scores = g.mul(g.tanh(g.div(scores, cfg.attnSoftcap)), cfg.attnSoftcap); // [B,KV,rep,T,T]
-  const weights = g.softmax(g.where(allowed, scores, MASKED_LOGIT), -1); // [B,KV,rep,T,T]
-  const heads = g.reshape(g.matMul(weights, vh), [0, cfg.heads, -1, D]); // [B,heads,T,D]
+  // RoPE, scores, soft-cap and softmax are a float32 island in a float16 graph.
+  const heads = g.island(() => {
+    const qh = g.reshape(applyRope(g, splitHeads(g, q, cfg.heads, D), rope, D), [0, cfg.kvHeads, rep, -1, D]); // [B,KV,rep,T,D]
+    const kh = g.unsqueeze(applyRope(g, splitHeads(g, k, cfg.kvHeads, D), rope, D), [2]); // [B,KV,1,T,D]
+    const vh = g.unsqueeze(splitHeads(g, v, cfg.kvHeads, D), [2]); // [B,KV,1,T,D]
+    let scores = g.mul(g.matMul(qh, g.transpose(kh, [0, 1, 2, 4, 3])), Math.pow(cfg.queryPreAttnScalar, -0.5)); // [B,KV,rep,T,T]
+    if (cfg.attnSoftcap !== null) scores = g.mul(g.tanh(g.div(scores, cfg.attnSoftcap)), cfg.attnSoftcap); // [B,KV,rep,T,T]
+    const weights = g.softmax(g.where(allowed, scores, MASKED_LOGIT), -1); // [B,KV,rep,T,T]
+    return g.reshape(g.matMul(weights, vh), [0, cfg.heads, -1, D]); // [B,heads,T,D]
+  });
   return linear(ctx, mergeHeads(g, heads, cfg.heads * D), `${prefix}.o_proj`, cfg.heads * D, cfg.hiddenSize, bias); // [B,T,H]
 }
 
@@ -65,8 +73,10 @@ export async function t5GemmaEncoderLayer(ctx: LayerContext, cfg: T5GemmaConfig,
   const { g } = ctx;
   const attnIn = await gemmaRmsNorm(ctx, x, `${prefix}.pre_self_attn_layernorm`, cfg); // [B,T,H]
   const attn = await selfAttention(ctx, cfg, attnIn, `${prefix}.self_attn`, rope, allowed); // [B,T,H]
-  const afterAttn = g.add(x, await gemmaRmsNorm(ctx, attn, `${prefix}.post_self_attn_layernorm`, cfg)); // [B,T,H]
+  const attnNormed = await gemmaRmsNorm(ctx, attn, `${prefix}.post_self_attn_layernorm`, cfg); // [B,T,H]
+  const afterAttn = g.island(() => g.add(x, attnNormed)); // [B,T,H], the residual stream stays float32
   const ffIn = await gemmaRmsNorm(ctx, afterAttn, `${prefix}.pre_feedforward_layernorm`, cfg); // [B,T,H]
   const ff = await mlp(ctx, cfg, ffIn, `${prefix}.mlp`); // [B,T,H]
-  return g.add(afterAttn, await gemmaRmsNorm(ctx, ff, `${prefix}.post_feedforward_layernorm`, cfg)); // [B,T,H]
+  const ffNormed = await gemmaRmsNorm(ctx, ff, `${prefix}.post_feedforward_layernorm`, cfg); // [B,T,H]
+  return g.island(() => g.add(afterAttn, ffNormed)); // [B,T,H]
 }

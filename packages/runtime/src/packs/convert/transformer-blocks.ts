@@ -39,12 +39,14 @@ async function selfAttention(ctx: LayerContext, cfg: DitConfig, h: Value, prefix
   const qkv = await linear(ctx, h, `${prefix}.to_qkv`, E, parts * E, false); // [B,S,parts·E]
   // Chunk order q, k, v, q_diff, k_diff.
   const chunks = g.split(qkv, Array<number>(parts).fill(E), 2).map((c) => splitHeads(g, c, cfg.numHeads, cfg.headDim)); // [B,H,S,D] each
-  const qGamma = await weight(ctx, `${prefix}.q_norm.gamma`, [cfg.headDim]);
-  const kGamma = await weight(ctx, `${prefix}.k_norm.gamma`, [cfg.headDim]);
+  const qGamma = await g.island(() => weight(ctx, `${prefix}.q_norm.gamma`, [cfg.headDim]));
+  const kGamma = await g.island(() => weight(ctx, `${prefix}.k_norm.gamma`, [cfg.headDim]));
   const prepare = (x: Value, gamma: Value) => applyRope(g, rmsNorm(g, x, gamma, QK_NORM_EPS), inputs.rope, cfg.headDim); // [B,H,S,D]
   const [q, k, v, qDiff, kDiff] = chunks;
-  let out = sdpa(g, prepare(q!, qGamma), prepare(k!, kGamma), v!, cfg.headDim, inputs.keyBias); // [B,H,S,D]
-  if (cfg.differential) out = g.sub(out, sdpa(g, prepare(qDiff!, qGamma), prepare(kDiff!, kGamma), v!, cfg.headDim, inputs.keyBias)); // [B,H,S,D]
+  const out = g.island(() => {
+    const single = sdpa(g, prepare(q!, qGamma), prepare(k!, kGamma), v!, cfg.headDim, inputs.keyBias); // [B,H,S,D]
+    return cfg.differential ? g.sub(single, sdpa(g, prepare(qDiff!, qGamma), prepare(kDiff!, kGamma), v!, cfg.headDim, inputs.keyBias)) : single; // [B,H,S,D]
+  });
   return linear(ctx, mergeHeads(g, out, E), `${prefix}.to_out`, E, E, false); // [B,S,E]
 }
 
@@ -57,18 +59,17 @@ async function crossAttention(ctx: LayerContext, cfg: DitConfig, h: Value, cond:
   const qs = g.split(await linear(ctx, h, `${prefix}.to_q`, E, qParts * E, false), Array<number>(qParts).fill(E), 2); // [B,S,E] each
   const kvs = g.split(await linear(ctx, cond, `${prefix}.to_kv`, E, kvParts * E, false), Array<number>(kvParts).fill(E), 2); // [B,C,E] each
   const heads = (x: Value) => splitHeads(g, x, cfg.numHeads, cfg.headDim); // [B,H,N,D]
-  const qGamma = await weight(ctx, `${prefix}.q_norm.gamma`, [cfg.headDim]);
-  const kGamma = await weight(ctx, `${prefix}.k_norm.gamma`, [cfg.headDim]);
-  const q = rmsNorm(g, heads(qs[0]!), qGamma, QK_NORM_EPS); // [B,H,S,D]
-  const k = rmsNorm(g, heads(kvs[0]!), kGamma, QK_NORM_EPS); // [B,H,C,D]
+  const qGamma = await g.island(() => weight(ctx, `${prefix}.q_norm.gamma`, [cfg.headDim]));
+  const kGamma = await g.island(() => weight(ctx, `${prefix}.k_norm.gamma`, [cfg.headDim]));
   // to_kv chunks are k, k_diff, v (differential) or k, v.
+  const [q, qDiff] = qs.map(heads); // [B,H,S,D]
+  const [k, kDiff] = kvs.slice(0, kvParts - 1).map(heads); // [B,H,C,D]
   const v = heads(kvs[kvParts - 1]!); // [B,H,C,D]
-  let out = sdpa(g, q, k, v, cfg.headDim); // [B,H,S,D]
-  if (cfg.differential) {
-    const qDiff = rmsNorm(g, heads(qs[1]!), qGamma, QK_NORM_EPS); // [B,H,S,D]
-    const kDiff = rmsNorm(g, heads(kvs[1]!), kGamma, QK_NORM_EPS); // [B,H,C,D]
-    out = g.sub(out, sdpa(g, qDiff, kDiff, v, cfg.headDim)); // [B,H,S,D]
-  }
+  const out = g.island(() => {
+    const attend = (qi: Value, ki: Value) => sdpa(g, rmsNorm(g, qi, qGamma, QK_NORM_EPS), rmsNorm(g, ki, kGamma, QK_NORM_EPS), v, cfg.headDim); // [B,H,S,D]
+    const single = attend(q!, k!);
+    return cfg.differential ? g.sub(single, attend(qDiff!, kDiff!)) : single; // [B,H,S,D]
+  });
   return linear(ctx, mergeHeads(g, out, E), `${prefix}.to_out`, E, E, false); // [B,S,E]
 }
 
@@ -91,22 +92,25 @@ export async function transformerBlock(ctx: LayerContext, cfg: DitConfig, index:
   const E = cfg.embedDim;
   const prefix = `model.model.transformer.layers.${index}`;
 
-  const own = await weight(ctx, `${prefix}.to_scale_shift_gate`, [6 * E]);
-  const modulation = g.unsqueeze(g.add(inputs.globalCond, own), [1]); // [B,1,6E]
-  const [scaleSelf, shiftSelf, gateSelf, scaleFf, shiftFf, gateFf] = g.split(modulation, Array<number>(6).fill(E), 2); // [B,1,E] each
+  // Norms, modulation and the residual stream are float32 islands in a float16 graph.
+  const [scaleSelf, shiftSelf, gateSelf, scaleFf, shiftFf, gateFf] = await g.island(async () => {
+    const own = await weight(ctx, `${prefix}.to_scale_shift_gate`, [6 * E]);
+    const modulation = g.unsqueeze(g.add(inputs.globalCond, own), [1]); // [B,1,6E]
+    return g.split(modulation, Array<number>(6).fill(E), 2); // [B,1,E] each
+  });
+  const gated = (residual: Value, branch: Value, gate: Value) => g.island(() => g.add(residual, g.mul(branch, g.sigmoid(g.sub(1, gate))))); // [B,S,E]
 
   let x = inputs.x;
-  const attnIn = modulate(ctx, await norm(ctx, x, `${prefix}.pre_norm`, E, BLOCK_NORM_EPS), scaleSelf!, shiftSelf!); // [B,S,E]
-  const attn = await selfAttention(ctx, cfg, attnIn, `${prefix}.self_attn`, inputs); // [B,S,E]
-  x = g.add(x, g.mul(attn, g.sigmoid(g.sub(1, gateSelf!)))); // [B,S,E]
+  const attnIn = await g.island(async () => modulate(ctx, await norm(ctx, x, `${prefix}.pre_norm`, E, BLOCK_NORM_EPS), scaleSelf!, shiftSelf!)); // [B,S,E]
+  x = gated(x, await selfAttention(ctx, cfg, attnIn, `${prefix}.self_attn`, inputs), gateSelf!); // [B,S,E]
 
-  const crossIn = await norm(ctx, x, `${prefix}.cross_attend_norm`, E, BLOCK_NORM_EPS); // [B,S,E]
-  x = g.add(x, await crossAttention(ctx, cfg, crossIn, inputs.cond, `${prefix}.cross_attn`)); // [B,S,E]
+  const crossIn = await g.island(() => norm(ctx, x, `${prefix}.cross_attend_norm`, E, BLOCK_NORM_EPS)); // [B,S,E]
+  const crossOut = await crossAttention(ctx, cfg, crossIn, inputs.cond, `${prefix}.cross_attn`); // [B,S,E]
+  x = g.island(() => g.add(x, crossOut)); // [B,S,E]
 
   const local = await mlp(ctx, inputs.localAddCond, `${prefix}.to_local_embed`, [cfg.localAddCondDim, E, E], true); // [B,L,E]
-  x = g.add(x, g.pad(local, [0, cfg.memoryTokens, 0, 0, 0, 0])); // [B,S,E]
+  x = g.island(() => g.add(x, g.pad(local, [0, cfg.memoryTokens, 0, 0, 0, 0]))); // [B,S,E]
 
-  const ffIn = modulate(ctx, await norm(ctx, x, `${prefix}.ff_norm`, E, BLOCK_NORM_EPS), scaleFf!, shiftFf!); // [B,S,E]
-  const ff = await feedForward(ctx, cfg, ffIn, `${prefix}.ff`); // [B,S,E]
-  return g.add(x, g.mul(ff, g.sigmoid(g.sub(1, gateFf!)))); // [B,S,E]
+  const ffIn = await g.island(async () => modulate(ctx, await norm(ctx, x, `${prefix}.ff_norm`, E, BLOCK_NORM_EPS), scaleFf!, shiftFf!)); // [B,S,E]
+  return gated(x, await feedForward(ctx, cfg, ffIn, `${prefix}.ff`), gateFf!); // [B,S,E]
 }

@@ -5,7 +5,9 @@
  */
 import { open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GraphCore, Value } from '../../onnx/index.js';
+import type { FloatPrecision, GraphCore, Value } from '../../onnx/index.js';
+import { toHalfBits } from '../../tensors/half.js';
+import { ConvertError } from './convert-error.js';
 import { encodeModel, EXTERNAL_DATA_ALIGNMENT, DEFAULT_EXTERNAL_THRESHOLD_BYTES, type SavedModel } from '../../onnx/model-file.js';
 import type { OnnxProto } from '../../onnx/proto.js';
 import { externalTensorProto, makeTensorValue, tensorBytes, tensorProto } from '../../onnx/tensor-proto.js';
@@ -15,6 +17,8 @@ export interface WeightStoreOptions {
   readonly externalDataThresholdBytes?: number;
 }
 
+const FLOAT16_MAX = 65504;
+
 export class WeightStore {
   private handle: FileHandle | undefined;
   private offset = 0;
@@ -22,10 +26,12 @@ export class WeightStore {
   private readonly names = new Set<string>();
   private readonly threshold: number;
 
+  /** `widthOf` says at each add() whether the weight is stored as float32 or float16. */
   constructor(
     readonly dir: string,
     readonly fileName: string,
     options: WeightStoreOptions = {},
+    private readonly widthOf: () => FloatPrecision = () => 'float32',
   ) {
     this.threshold = options.externalDataThresholdBytes ?? DEFAULT_EXTERNAL_THRESHOLD_BYTES;
   }
@@ -34,14 +40,16 @@ export class WeightStore {
     return `${this.fileName}.data`;
   }
 
-  /** Stores a float32 weight and returns the graph value that names it. */
-  async add(name: string, data: Float32Array, dims: readonly number[]): Promise<Value> {
+  /** Stores a weight (given as float32) in the current width and returns the graph value that names it. */
+  async add(name: string, values: Float32Array, dims: readonly number[]): Promise<Value> {
     if (this.names.has(name)) throw new RangeError(`the weight "${name}" was stored twice`);
     this.names.add(name);
-    const tensor = makeTensorValue(data, dims, 'float32', `weight "${name}"`);
+    const dtype = this.widthOf();
+    const data = dtype === 'float16' ? toFloat16(name, values) : values;
+    const tensor = makeTensorValue(data, dims, dtype, `weight "${name}"`);
     if (data.byteLength <= this.threshold) {
       this.protos.push(tensorProto(name, tensor));
-      return { name, dtype: 'float32' };
+      return { name, dtype };
     }
     if (!this.handle) {
       await rm(join(this.dir, this.dataFile), { force: true });
@@ -55,7 +63,7 @@ export class WeightStore {
     }
     this.protos.push(externalTensorProto(name, tensor, this.dataFile, this.offset, bytes.byteLength));
     this.offset += bytes.byteLength;
-    return { name, dtype: 'float32' };
+    return { name, dtype };
   }
 
   /** Writes the model file around the graph; the graph must hold no initializers of its own. */
@@ -74,4 +82,11 @@ export class WeightStore {
     this.handle = undefined;
     await rm(join(this.dir, this.dataFile), { force: true });
   }
+}
+
+function toFloat16(name: string, values: Float32Array): Uint16Array {
+  for (const v of values) {
+    if (Math.abs(v) > FLOAT16_MAX) throw new ConvertError('tensor_out_of_range', `the tensor "${name}" holds ${v}, beyond float16's range of ±${FLOAT16_MAX}; convert with --precision fp32`);
+  }
+  return toHalfBits(values);
 }
