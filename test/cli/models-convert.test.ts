@@ -1,7 +1,8 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeCheckpointFolder } from '../../packages/runtime/test/convert/checkpoint-folder.js';
+import { decodeWithFfmpeg } from '../helpers/audio-probe.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { sharedDir } from '../helpers/shared.js';
 import { existsSync } from 'node:fs';
@@ -25,6 +26,47 @@ describe.runIf(haveShared)('sa3 models convert', () => {
     const generated = await runCli(['generate', 'a soft mid tone', '--model', 'my-finetune', '--duration', '2', '--steps', '4', '--seed', '1', '--out', out], { env });
     expect(generated.code, generated.stderr).toBe(0);
     expect(generated.stdout.trim()).toBe(out);
+  });
+
+  it('--precision fp16 --out ID: a pack about half the size of fp32 for the DiT and text encoder, the same codec, and nearly the same audio', async () => {
+    const home = await tempDir('sa3-home-');
+    const checkpoint = join(await tempDir('sa3-ckpt-'), 'my-finetune');
+    await writeCheckpointFolder(checkpoint);
+    const env = { SA3_HOME: home };
+    for (const [id, precision] of [['tune32', 'fp32'], ['tune16', 'fp16']]) {
+      const converted = await runCli(['models', 'convert', checkpoint, '--out', id!, '--precision', precision!], { env });
+      expect(converted.code, converted.stderr).toBe(0);
+    }
+    const bytes = async (id: string, file: string) => (await stat(join(home, 'packs', id, file))).size;
+    for (const file of ['dit.onnx.data', 'text_encoder.onnx.data']) {
+      expect(await bytes('tune16', file)).toBeLessThan(0.75 * (await bytes('tune32', file)));
+    }
+    for (const file of ['encoder.onnx.data', 'decoder.onnx.data']) expect(await bytes('tune16', file)).toBe(await bytes('tune32', file));
+    const manifest = JSON.parse(await readFile(join(home, 'packs', 'tune16', 'sa3-pack.json'), 'utf8')) as { source: { note: string } };
+    expect(manifest.source.note).toMatch(/^Converted to float16 \(float32 norms, attention and codec\) ONNX/);
+
+    const takes: Float32Array[] = [];
+    for (const id of ['tune32', 'tune16']) {
+      const out = join(home, `${id}.wav`);
+      const generated = await runCli(['generate', 'a soft mid tone', '--model', id, '--duration', '2', '--steps', '4', '--seed', '1', '--out', out], { env });
+      expect(generated.code, generated.stderr).toBe(0);
+      takes.push(decodeWithFfmpeg(out)[0]!);
+    }
+    const [wide, half] = takes as [Float32Array, Float32Array];
+    expect(half.length).toBe(88_200);
+    let dot = 0, a2 = 0, b2 = 0;
+    for (let i = 0; i < wide.length; i++) (dot += wide[i]! * half[i]!), (a2 += wide[i]! ** 2), (b2 += half[i]! ** 2);
+    expect(dot / Math.sqrt(a2 * b2)).toBeGreaterThan(0.999);
+  });
+
+  it('refuses a precision it does not convert to, and --precision for a pack downloaded as published', async () => {
+    const home = await tempDir('sa3-home-');
+    const bad = await runCli(['models', 'convert', '/nowhere', '--precision', 'int8'], { env: { SA3_HOME: home } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('sa3 models: --precision "int8" is not one sa3 converts to; use fp32 or fp16');
+    const published = await runCli(['models', 'pull', 'small-music', '--precision', 'fp16'], { env: { SA3_HOME: home } });
+    expect(published.code).toBe(2);
+    expect(published.stderr).toMatch(/^sa3 models: --precision applies to packs converted from a checkpoint \(medium, .*\); small-music is downloaded as published/);
   });
 
   it('refuses a folder that is not a checkpoint, naming what is missing, and installs nothing', async () => {

@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { convertCheckpointToPack } from '../../packs/convert/convert-to-pack.js';
 import { ConvertError } from '../../packs/convert/convert-error.js';
+import type { ConvertPrecision } from '../../packs/convert/converted-graph.js';
 import { installPackDir } from '../../packs/install-pack-dir.js';
 import { packHome } from '../../packs/pack-home.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
@@ -10,10 +11,10 @@ import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 const ID = /^[a-z0-9][a-z0-9._-]*$/;
 
 /**
- * `sa3 models convert DIR [--id ID]`: a Stable Audio 3 checkpoint folder (model.safetensors,
+ * `sa3 models convert DIR [--id ID] [--precision fp32|fp16]`: a Stable Audio 3 checkpoint folder (model.safetensors,
  * model_config.json, t5gemma-b-b-ul2/) -> an installed pack, with progress per part.
  */
-export async function convertCommand(dir: string, options: { id?: string; json: boolean }): Promise<number> {
+export async function convertCommand(dir: string, options: { id?: string; precision?: ConvertPrecision; json: boolean }): Promise<number> {
   const id = options.id ?? basename(resolve(dir)).toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
   if (!ID.test(id)) {
     process.stderr.write(`sa3 models convert: "${id}" is not a usable pack id; give one with --id (lower-case letters, digits, ".", "_" or "-")\n`);
@@ -37,7 +38,7 @@ export async function convertCommand(dir: string, options: { id?: string; json: 
     current = part;
   };
   try {
-    await convertCheckpointToPack(resolve(dir), temp, { id, onProgress: (part, done, total) => onProgress(part, done, total) });
+    await convertCheckpointToPack(resolve(dir), temp, { id, ...(options.precision ? { precision: options.precision } : {}), onProgress: (part, done, total) => onProgress(part, done, total) });
     if (live) process.stderr.write('\n');
     const installed = await installPackDir(home, temp, id);
     if (options.json) process.stdout.write(`${JSON.stringify({ type: 'converted', id, dir: installed })}\n`);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { PackError } from '../../packs/pack-error.js';
 import { packHome } from '../../packs/pack-home.js';
+import type { ConvertPrecision } from '../../packs/convert/converted-graph.js';
 import { pullPack } from '../../packs/pull/pull-pack.js';
 import type { PullEvent } from '../../packs/pull/pull-events.js';
 import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
@@ -8,10 +9,10 @@ import { PullProgressView } from '../pull-progress-view.js';
 import { styleFor } from '../terminal.js';
 
 /**
- * `sa3 models pull ID [--keep-checkpoint]`: progress on stderr (a bar on a terminal, then a line
+ * `sa3 models pull ID [--keep-checkpoint] [--precision fp32|fp16]`: progress on stderr (a bar on a terminal, then a line
  * per conversion part for packs converted from a checkpoint), or every event as a JSON line on stdout.
  */
-export async function pullCommand(id: string, json: boolean, options: { keepCheckpoint?: boolean } = {}): Promise<number> {
+export async function pullCommand(id: string, json: boolean, options: { keepCheckpoint?: boolean; precision?: ConvertPrecision } = {}): Promise<number> {
   const style = styleFor(process.stderr);
   const view = json ? null : new PullProgressView(process.stderr, style, id);
   const onEvent = (event: PullEvent): void => {
@@ -22,7 +23,7 @@ export async function pullCommand(id: string, json: boolean, options: { keepChec
   const onSigint = (): void => controller.abort();
   process.on('SIGINT', onSigint);
   try {
-    const result = await pullPack(id, { onEvent, signal: controller.signal, keepCheckpoint: options.keepCheckpoint === true });
+    const result = await pullPack(id, { onEvent, signal: controller.signal, keepCheckpoint: options.keepCheckpoint === true, ...(options.precision ? { precision: options.precision } : {}) });
     if (!json) process.stdout.write(result.status === 'installed' ? `installed ${id} in ${result.dir}\n` : `${id} is already installed in ${result.dir}\n`);
     if (!json && result.checkpointDir) process.stdout.write(`the checkpoint is kept in ${result.checkpointDir} (delete it when you no longer need it)\n`);
     return EXIT_OK;

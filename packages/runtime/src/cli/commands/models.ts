@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { ConvertPrecision } from '../../packs/convert/converted-graph.js';
 import { rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { CATALOGUE } from '../../packs/catalogue.js';
@@ -32,6 +33,14 @@ function usage(message: string): number {
   return EXIT_INVALID_INPUT;
 }
 
+const convertibleIds = () => CATALOGUE.filter((e) => e.availability.kind === 'convertible').map((e) => e.id).join(', ');
+
+/** --precision: undefined when absent, null when it names no precision. */
+function precisionOption(value: unknown): ConvertPrecision | undefined | null {
+  if (value === undefined) return undefined;
+  return value === 'fp32' || value === 'fp16' ? value : null;
+}
+
 const pullable = () => CATALOGUE.filter((e) => e.availability.kind === 'pullable' || e.availability.kind === 'convertible').map((e) => e.id).join(', ');
 
 /** `sa3 models list | pull ID | import DIR | verify ID | remove ID | path | testpack`. */
@@ -49,9 +58,16 @@ export async function modelsCommand(args: readonly string[], options: ModelsOpti
       case 'path':
         process.stdout.write(`${packHome().packs}\n`);
         return EXIT_OK;
-      case 'pull':
+      case 'pull': {
         if (!target) return usage(`pull needs a pack id, e.g. sa3 models pull small-music; the pullable packs are ${pullable()}`);
-        return await pullCommand(target, options.json, { keepCheckpoint: options.values['keep-checkpoint'] === true });
+        const precision = precisionOption(options.values.precision);
+        if (precision === null) return usage(`--precision ${JSON.stringify(options.values.precision)} is not one sa3 converts to; use fp32 or fp16`);
+        const known = CATALOGUE.find((e) => e.id === target);
+        if (precision && known && known.availability.kind !== 'convertible') {
+          return usage(`--precision applies to packs converted from a checkpoint (${convertibleIds()}); ${target} is downloaded as published`);
+        }
+        return await pullCommand(target, options.json, { keepCheckpoint: options.values['keep-checkpoint'] === true, ...(precision ? { precision } : {}) });
+      }
       case 'import': {
         if (!target) return usage('import needs a folder, e.g. sa3 models import ~/Downloads/stable-audio-3-optimized');
         const id = options.values.id as string | undefined;
@@ -76,9 +92,14 @@ export async function modelsCommand(args: readonly string[], options: ModelsOpti
         else process.stdout.write(result.dir ? `removed ${target} (${result.dir})\n` : `removed the unfinished download of ${target}\n`);
         return EXIT_OK;
       }
-      case 'convert':
+      case 'convert': {
         if (!target) return usage('convert needs a checkpoint folder (model.safetensors, model_config.json, t5gemma-b-b-ul2/), e.g. sa3 models convert ./my-finetune --id my-finetune');
-        return await convertCommand(target, { json: options.json, ...(typeof options.values.id === 'string' ? { id: options.values.id } : {}) });
+        const precision = precisionOption(options.values.precision);
+        if (precision === null) return usage(`--precision ${JSON.stringify(options.values.precision)} is not one sa3 converts to; use fp32 or fp16`);
+        // --out names the installed pack, as --id does.
+        const id = options.values.id ?? options.values.out;
+        return await convertCommand(target, { json: options.json, ...(typeof id === 'string' ? { id } : {}), ...(precision ? { precision } : {}) });
+      }
       case 'testpack': {
         const packId = (options.values.id as string | undefined) ?? 'sa3-test';
         if (!ID.test(packId)) return usage(`testpack: --id "${packId}" must be lower-case letters, digits, ".", "_" or "-"`);

@@ -1,7 +1,8 @@
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CatalogueEntry } from '../catalogue.js';
-import { convertCheckpointToPack } from '../convert/convert-to-pack.js';
+import { convertCheckpointToPack, precisionNote } from '../convert/convert-to-pack.js';
+import type { ConvertPrecision } from '../convert/converted-graph.js';
 import { ConvertError } from '../convert/convert-error.js';
 import { diskFullError, isDiskFull } from '../disk-space.js';
 import { installPackDir } from '../install-pack-dir.js';
@@ -19,6 +20,7 @@ export interface ConvertPulledOptions {
   /** Bytes of the checkpoint, for the events and the disk-full sentence. */
   readonly checkpointBytes: number;
   readonly keepCheckpoint: boolean;
+  readonly precision: ConvertPrecision;
   readonly emit: (event: PullEvent) => void;
   readonly signal?: AbortSignal;
   readonly progressIntervalMs?: number;
@@ -54,7 +56,8 @@ export async function convertPulledCheckpoint(options: ConvertPulledOptions): Pr
     await convertCheckpointToPack(staging.packDir, packDir, {
       id: entry.id,
       title: entry.title,
-      source: { repo, revision: entry.revision, licence: entry.licence, note: `Converted to float32 ONNX on this machine from the safetensors checkpoint of ${repo}.` },
+      precision: options.precision,
+      source: { repo, revision: entry.revision, licence: entry.licence, note: `Converted to ${precisionNote(options.precision)} ONNX on this machine from the safetensors checkpoint of ${repo}.` },
       onProgress: (part, done, total) => {
         // Conversion has no signal of its own: stopping here makes the converter clean up its folder.
         if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');

@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import type { ConvertPrecision } from '../convert/converted-graph.js';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../files/write-file-atomic.js';
 import { assembleManifest, type PlacedFile } from '../assemble-manifest.js';
@@ -36,6 +37,8 @@ export interface PullOptions extends HubSettings {
    * instead of deleting it once the pack is installed.
    */
   readonly keepCheckpoint?: boolean;
+  /** Packs converted from a checkpoint: the precision to convert to (default fp32). */
+  readonly precision?: ConvertPrecision;
 }
 
 export interface PullResult {
@@ -176,6 +179,7 @@ export async function pullPack(id: string, options: PullOptions = {}): Promise<P
         staging,
         checkpointBytes: total,
         keepCheckpoint: options.keepCheckpoint === true,
+        precision: options.precision ?? 'fp32',
         emit,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
