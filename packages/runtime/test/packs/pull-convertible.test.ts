@@ -105,11 +105,11 @@ describe.runIf(run)('sa3 models pull of a pack converted from its checkpoint', (
     expect(installedDirs(sa3Home)).toEqual([]);
   });
 
-  it('--keep-checkpoint keeps the downloaded checkpoint in SA3_HOME/checkpoints/ID; the -base repo needs no token', async () => {
+  it('--keep-checkpoint keeps the downloaded checkpoint in SA3_HOME/checkpoints/ID; the -base repo needs no token; --precision fp16 reaches the converter', async () => {
     const server = await hub();
     const sa3Home = await home();
     const events: PullEvent[] = [];
-    const result = await pullPack('medium-base', { home: sa3Home, endpoint: server.endpoint, token: '', keepCheckpoint: true, onEvent: (e) => events.push(e) });
+    const result = await pullPack('medium-base', { home: sa3Home, endpoint: server.endpoint, token: '', keepCheckpoint: true, precision: 'fp16', onEvent: (e) => events.push(e) });
     const kept = join(sa3Home, 'checkpoints', 'medium-base');
     expect(result).toMatchObject({ status: 'installed', checkpointDir: kept });
     expect(filesUnder(kept).sort()).toEqual([...CHECKPOINT_FILES].sort());
@@ -117,6 +117,7 @@ describe.runIf(run)('sa3 models pull of a pack converted from its checkpoint', (
     expect(filesUnder(join(sa3Home, 'staging'))).toEqual([]);
     const manifest = JSON.parse(await readFile(join(result.dir, 'sa3-pack.json'), 'utf8'));
     expect(manifest.source.repo).toBe(MEDIUM_BASE_REPO);
+    expect(manifest.source.note).toBe(`Converted to float16 (float32 norms, attention and codec) ONNX on this machine from the safetensors checkpoint of ${MEDIUM_BASE_REPO}.`);
   });
 
   it('a checkpoint that cannot be converted keeps the download; once fixed, the next pull fetches only the changed file', async () => {
