@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { convertConditionerWeights } from '../../src/packs/convert/conditioner-weights.js';
 import { ConvertError } from '../../src/packs/convert/convert-error.js';
 import { convertDit } from '../../src/packs/convert/dit-graph.js';
+import { readSameConfig } from '../../src/packs/convert/same-config.js';
 import { writeSafetensors, type Float32Tensor } from '../../src/packs/testpack/safetensors-writer.js';
 import { haveReference, openReference } from '../engine/fixtures.js';
 import { checkpointPath, modelConfig, tempDir } from './compare.js';
@@ -134,5 +135,20 @@ describe.runIf(haveReference())('bad checkpoints and configs fail with one sente
     } finally {
       await remove();
     }
+  });
+});
+
+describe.runIf(haveReference())('codec type names', () => {
+  const withCodecType = async (type: string) => {
+    const copy = structuredClone(await modelConfig('medium-tiny')) as { model: { pretransform: { config: Record<'encoder' | 'decoder', { type: string }> } } };
+    copy.model.pretransform.config.decoder.type = type;
+    return copy;
+  };
+
+  it('"same" reads as the released "taae_v2"; another codec is refused naming the key', async () => {
+    expect(readSameConfig(await withCodecType('same'), 'decoder')).toEqual(readSameConfig(await modelConfig('medium-tiny'), 'decoder'));
+    await expect(withCodecType('oobleck').then((c) => readSameConfig(c, 'decoder'))).rejects.toThrow(
+      new ConvertError('config_invalid', 'model_config.json sets model.pretransform.config.decoder.type to "oobleck"; only the SAME codec ("taae_v2" or "same") can be converted'),
+    );
   });
 });

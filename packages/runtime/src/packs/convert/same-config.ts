@@ -58,7 +58,8 @@ export function readSameConfig(modelConfig: unknown, side: CodecSide): SameConfi
   const outer = childObject(pretransform, 'config', 'model.pretransform');
   const sideBlock = childObject(outer, side, 'model.pretransform.config');
   const path = `model.pretransform.config.${side}.config`;
-  if (sideBlock.type !== 'taae_v2') failConfig(`model_config.json sets model.pretransform.config.${side}.type to ${JSON.stringify(sideBlock.type)}; only the SAME codec ("taae_v2") can be converted`);
+  // The released configs say "taae_v2"; the official factory also builds the same codec for "same".
+  if (sideBlock.type !== 'taae_v2' && sideBlock.type !== 'same') failConfig(`model_config.json sets model.pretransform.config.${side}.type to ${JSON.stringify(sideBlock.type)}; only the SAME codec ("taae_v2" or "same") can be converted`);
   const c = childObject(sideBlock, 'config', `model.pretransform.config.${side}`);
 
   for (const key of ['conformer', 'layer_scale', 'cross_attn', 'feat_scale', 'use_snake', 'use_dilated_conv']) {
