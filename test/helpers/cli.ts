@@ -20,7 +20,8 @@ const isolatedHome = mkdtempSync(join(tmpdir(), 'sa3-home-'));
 
 export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; onStdoutLine?: (line: string, child: ReturnType<typeof spawn>) => void; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, NO_COLOR: '1', SA3_HOME: isolatedHome, SA3_PACKS: '', ...options.env };
+    // SA3_CACHE off: every run exercises the engine unless a test turns the disk cache on.
+    const env = { ...process.env, NO_COLOR: '1', SA3_HOME: isolatedHome, SA3_PACKS: '', SA3_CACHE: 'off', ...options.env };
     const child = spawn(process.execPath, [cliPath, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

@@ -2,7 +2,8 @@ import type { Engine, NodeServices } from '@sa3/nodes';
 import { createAudioIO, embedWorkflow } from './audio/index.js';
 import { Sa3Engine } from './engine/sa3-engine.js';
 import { Executor } from './executor/index.js';
-import { ResultCache } from './executor/result-cache.js';
+import type { DiskResultStore } from './executor/disk-result-store.js';
+import type { ResultCache } from './executor/result-cache.js';
 
 export interface RuntimeOptions {
   /** Relative audio paths in workflows resolve against this folder (the workflow file's). */
@@ -11,6 +12,8 @@ export interface RuntimeOptions {
   readonly engine?: Engine | null;
   readonly uploadDir?: string;
   readonly cache?: ResultCache;
+  /** Model nodes' audio kept on disk between processes. */
+  readonly store?: DiskResultStore;
   /** Refuse audio paths outside baseDir, and limit downloads (servers). */
   readonly confinePaths?: boolean;
   readonly fetchTimeoutMs?: number;
@@ -30,7 +33,7 @@ export function createRuntime(options: RuntimeOptions): { services: NodeServices
       ...(options.maxDownloadBytes ? { maxDownloadBytes: options.maxDownloadBytes } : {}),
     }),
   };
-  const executor = new Executor({ services, embedWorkflow, ...(options.cache ? { cache: options.cache } : {}) });
+  const executor = new Executor({ services, embedWorkflow, ...(options.cache ? { cache: options.cache } : {}), ...(options.store ? { store: options.store } : {}) });
   return {
     services,
     executor,

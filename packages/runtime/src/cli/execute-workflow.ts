@@ -6,6 +6,7 @@ import type { RunEvent, RunReport } from '../executor/index.js';
 import { writeFileAtomic } from '../files/write-file-atomic.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.js';
 import { formatProblems } from './format-problems.js';
+import { cliResultStore } from './result-store.js';
 import { ProgressView } from './progress-view.js';
 import { styleFor } from './terminal.js';
 
@@ -20,6 +21,8 @@ export interface ExecuteOptions {
   /** Write the report beside the outputs when no --report path is given (sa3 run does, sa3 generate does not). */
   readonly reportBesideOutputs?: boolean;
   readonly workflowName?: string;
+  /** Skip the disk cache of model results (--no-cache). */
+  readonly noCache?: boolean;
 }
 
 function exitCodeFor(report: RunReport): number {
@@ -46,7 +49,8 @@ export async function executeWorkflow(options: ExecuteOptions): Promise<number> 
     return EXIT_INVALID_INPUT;
   }
 
-  const { executor, close } = createRuntime({ baseDir: options.baseDir });
+  const store = cliResultStore(options.noCache === true);
+  const { executor, close } = createRuntime({ baseDir: options.baseDir, ...(store ? { store } : {}) });
   const view = options.json ? null : new ProgressView(process.stderr, style);
   const onEvent = (event: RunEvent): void => {
     if (options.json) process.stdout.write(JSON.stringify(event) + '\n');

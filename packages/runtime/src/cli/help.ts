@@ -5,6 +5,7 @@ joined by wires. Build one in the editor or write it by hand; examples/ has some
 
 Usage:
   sa3 run FILE [--set node.param=value]... [--out DIR] [--json] [--report PATH]
+               [--no-cache]
       Run a workflow. FILE is a .json workflow or an audio file that sa3 saved
       (it carries its workflow). Shows a progress line per node; writes the
       files of every audio.save node into DIR (default ./out) and a run report
@@ -14,6 +15,11 @@ Usage:
         --json                   print events as JSON lines instead of progress bars
         --report PATH            where to write the run report (default:
                                  DIR/<run id>.report.json after a successful run)
+        --no-cache               generate again even when an earlier run made
+                                 the same audio. Model nodes' audio is kept in
+                                 $SA3_HOME/cache (SA3_CACHE_MAX_MB, default
+                                 4096; SA3_CACHE=off turns it off), so a second
+                                 run that changes only later params reuses it.
 
   sa3 generate PROMPT [--duration S] [--out FILE] [options]
       Make audio from a prompt in one command (the hosted stable-audio-3-medium
@@ -31,6 +37,7 @@ Usage:
         --init-noise-level X     0.01-1: how far it may move (default 0.9)
         --inpaint-audio FILE     regenerate the region --start S to --end S of
                                  this audio; --start at its length extends it
+        --no-cache               as for run
 
   sa3 serve [--host H] [--port P] [--token T] [--queue N] [--files DIR]
             [--outputs DIR] [--output-urls]

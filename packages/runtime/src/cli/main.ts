@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { runtimeVersion } from './runtime-version.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.js';
 import { helpText } from './help.js';
 import { runCommand } from './commands/run.js';
@@ -11,10 +11,6 @@ import { generateCommand } from './commands/generate.js';
 import { modelsCommand } from './commands/models.js';
 import { serveCommand } from './commands/serve.js';
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 function usageError(message: string): number {
   process.stderr.write(`sa3: ${message}\nRun "sa3 --help" for usage.\n`);
@@ -28,16 +24,17 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT_OK;
   }
   if (command === 'version' || command === '--version' || command === '-v') {
-    process.stdout.write(`${version()}\n`);
+    process.stdout.write(`${runtimeVersion()}\n`);
     return EXIT_OK;
   }
   const spec = {
-    run: { set: { type: 'string', multiple: true }, out: { type: 'string' }, json: { type: 'boolean' }, report: { type: 'string' } },
+    run: { set: { type: 'string', multiple: true }, out: { type: 'string' }, json: { type: 'boolean' }, report: { type: 'string' }, 'no-cache': { type: 'boolean' } },
     validate: { json: { type: 'boolean' } },
     nodes: { json: { type: 'boolean' } },
     extract: { out: { type: 'string' } },
     generate: {
       out: { type: 'string', short: 'o' },
+      'no-cache': { type: 'boolean' },
       duration: { type: 'string', short: 'd' },
       negative: { type: 'string' },
       steps: { type: 'string' },
@@ -78,6 +75,7 @@ async function main(argv: readonly string[]): Promise<number> {
         set: (values.set as string[] | undefined) ?? [],
         out: (values.out as string | undefined) ?? 'out',
         json: values.json === true,
+        noCache: values['no-cache'] === true,
         ...(typeof values.report === 'string' ? { report: values.report } : {}),
       });
     case 'validate':

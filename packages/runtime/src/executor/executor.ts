@@ -17,6 +17,7 @@ import type { RunEvent, RunEventBody } from './events.js';
 import { sha256Hex } from './hash.js';
 import { OutputStaging } from './output-staging.js';
 import type { NodeReport, RunErrorReport, RunReport } from './report.js';
+import { DiskResultStore } from './disk-result-store.js';
 import { ResultCache, type NodeOutputs } from './result-cache.js';
 import { resolveSeeds } from './seeds.js';
 import { summarizeOutputs } from './summarize.js';
@@ -28,6 +29,8 @@ export interface ExecutorOptions {
   readonly nodes?: NodeLookup;
   /** Shared across runs: a re-run only executes what changed. */
   readonly cache?: ResultCache;
+  /** Keeps model nodes' audio between processes (the CLI's cache in SA3_HOME). */
+  readonly store?: DiskResultStore;
   readonly queues?: DeviceQueues;
   /** Puts the workflow into saved files so they can be dropped back into the editor. */
   readonly embedWorkflow?: EmbedWorkflow;
@@ -85,6 +88,20 @@ export class Executor {
     this.nodes = options.nodes ?? builtinNodes;
     this.cache = options.cache ?? new ResultCache();
     this.queues = options.queues ?? new DeviceQueues();
+  }
+
+  private async cached(node: PlannedNode): Promise<NodeOutputs | undefined> {
+    const inMemory = this.cache.get(node.cacheKey);
+    if (inMemory || !this.options.store || !node.definition.usesModel) return inMemory;
+    const stored = await this.options.store.read(node.cacheKey);
+    if (stored) this.cache.set(node.cacheKey, stored);
+    return stored;
+  }
+
+  private async remember(node: PlannedNode, outputs: NodeOutputs): Promise<void> {
+    this.cache.set(node.cacheKey, outputs);
+    // The store only saves work; a full disk must not fail a run that succeeded.
+    if (this.options.store && node.definition.usesModel) await this.options.store.write(node.cacheKey, outputs).catch(() => undefined);
   }
 
   /** Runs a workflow to the end. Throws only for an invalid workflow; failures are in the report. */
@@ -170,7 +187,7 @@ export class Executor {
         entry.status = controller.signal.aborted && !firstError ? 'cancelled' : 'skipped';
         return null;
       }
-      const cached = node.definition.isOutput ? undefined : this.cache.get(node.cacheKey);
+      const cached = node.definition.isOutput ? undefined : await this.cached(node);
       if (cached) {
         entry.status = 'cached';
         entry.outputs = summarizeOutputs(cached);
@@ -205,7 +222,7 @@ export class Executor {
         entry.ms = Math.round((performance.now() - started) * 1000) / 1000;
         entry.status = 'done';
         entry.outputs = summarizeOutputs(outputs);
-        if (!node.definition.isOutput) this.cache.set(node.cacheKey, outputs);
+        if (!node.definition.isOutput) await this.remember(node, outputs);
         emit({ type: 'node-done', node: node.id, nodeType: node.definition.type, ms: entry.ms, outputs: entry.outputs });
         return outputs;
       } catch (error) {

@@ -46,5 +46,5 @@ export async function generateCommand(prompt: string, options: GenerateOptions):
   const stem = basename(outPath, extname(outPath));
   const workflow = predictionWorkflow(input as unknown as PredictionInput, { filename: `${stem}.{ext}`, name: stem });
   const loaded = loadWorkflow(serializeWorkflow(workflow, builtinNodes), { requireOutputs: true });
-  return executeWorkflow({ loaded, label: `generate "${prompt.slice(0, 40)}"`, baseDir: cwd, outDir: dirname(outPath), json: options.json, workflowName: stem });
+  return executeWorkflow({ loaded, label: `generate "${prompt.slice(0, 40)}"`, baseDir: cwd, outDir: dirname(outPath), json: options.json, workflowName: stem, noCache: values['no-cache'] === true });
 }

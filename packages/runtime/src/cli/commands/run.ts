@@ -10,6 +10,7 @@ export interface RunCommandOptions {
   readonly out: string;
   readonly json: boolean;
   readonly report?: string;
+  readonly noCache?: boolean;
 }
 
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
@@ -34,6 +35,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     outDir: options.out,
     json: options.json,
     reportBesideOutputs: true,
+    noCache: options.noCache === true,
     workflowName: basename(path, extname(path)),
     ...(options.report ? { report: options.report } : {}),
   });
