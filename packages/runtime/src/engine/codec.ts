@@ -3,6 +3,7 @@ import { cancelledError } from '@sa3/nodes';
 import type { PackManifest } from '../packs/manifest.js';
 import type { GraphSession } from './graph-session.js';
 import { planChunks } from './chunk-plan.js';
+import { decodedChannels } from './decoder-output.js';
 import { sliceColumns, writeColumns, type Latents } from './latents.js';
 
 interface CodecContext {
@@ -30,13 +31,12 @@ export async function decodeLatents(decoder: GraphSession, pack: PackManifest, l
     // SAME-S pads an odd latent count to even and returns the extra latent of audio; feed even counts.
     const fed = pack.codec.decoderEvenLatents && width % 2 === 1 ? width + 1 : width;
     const input = sliceColumns(latents, span.start, span.start + width, fed);
-    const { audio } = await decoder.run({ latents: new ort.Tensor('float32', input.data, [1, latents.channels, fed]) });
-    const data = audio!.data as Float32Array;
-    const chunkSamples = fed * spl;
+    const outputs = await decoder.run({ latents: new ort.Tensor('float32', input.data, [1, latents.channels, fed]) });
+    const [chunkLeft, chunkRight] = decodedChannels(outputs, fed * spl, pack.codec.pcmFullScale);
     const from = (span.keepFrom - span.start) * spl;
     const to = (span.keepTo - span.start) * spl;
-    left.set(data.subarray(from, to), span.keepFrom * spl);
-    right.set(data.subarray(chunkSamples + from, chunkSamples + to), span.keepFrom * spl);
+    left.set(chunkLeft.subarray(from, to), span.keepFrom * spl);
+    right.set(chunkRight.subarray(from, to), span.keepFrom * spl);
     ctx.onChunk?.(index + 1, chunks.length);
   }
   return [left, right];

@@ -2,7 +2,9 @@ import { join, posix } from 'node:path';
 import type { CatalogueEntry, FileRole, GraphIo, GraphRole } from './catalogue.js';
 import { describeRole } from './file-roles.js';
 import { graphRoles, PACK_FORMAT, PACK_VERSION, type Dim, type GraphSpec, type PackFile, type PackManifest, type TensorDtype, type TensorSpec } from './manifest.js';
+import { tensor } from './catalogue/graph-io.js';
 import { readOnnxSummary, type GraphTensor, type OnnxSummary } from './onnx-summary.js';
+import { readPcmFullScale } from './pcm-full-scale.js';
 import { PackError } from './pack-error.js';
 
 /** A file placed in a pack folder under construction. */
@@ -11,6 +13,29 @@ export interface PlacedFile extends PackFile {
 }
 
 const floatTypes: readonly string[] = ['float32', 'float16'];
+
+/** What a decoder may output instead of what the catalogue expects: float audio or PCM-baked int32. */
+const DECODER_OUTPUTS: Readonly<Record<'audio' | 'pcm', TensorSpec>> = {
+  audio: tensor('audio', 'float32', [1, 2, 'N']),
+  pcm: tensor('pcm', 'int32', [1, 'N', 2]),
+};
+
+/** The decoder's I/O with its output swapped for the other kind when the graph has that one instead. */
+function decoderIo(io: GraphIo, summary: OnnxSummary): GraphIo {
+  const has = (name: string) => summary.outputs.some((t) => t.name === name);
+  if (Object.values(io.outputs).some((spec) => has(spec.name))) return io;
+  const other = (Object.entries(DECODER_OUTPUTS) as ['audio' | 'pcm', TensorSpec][]).find(([, spec]) => has(spec.name));
+  return other ? { inputs: io.inputs, outputs: { [other[0]]: other[1] } } : io;
+}
+
+/** The full scale of a PCM-baked decoder, read from its graph, or a sentence saying it cannot be. */
+async function pcmFullScale(dir: string, decoder: GraphSpec): Promise<number | undefined> {
+  const pcm = decoder.outputs.pcm;
+  if (!pcm) return undefined;
+  const scale = await readPcmFullScale(join(dir, decoder.file), pcm.name);
+  if (scale === null) throw new PackError('graph_mismatch', `${decoder.file} outputs int32 "${pcm.name}", but its graph does not end in the multiply by a constant sa3 reads the PCM full scale from`, decoder.file);
+  return scale;
+}
 
 function optionalInputs(role: GraphRole, entry: CatalogueEntry): readonly string[] {
   return role === 'dit' && entry.ditLayout === 'explicit' ? graphRoles.dit.explicit.optionalInputs : [];
@@ -60,13 +85,15 @@ export async function assembleManifest(entry: CatalogueEntry, dir: string, files
     for (const data of externalData) {
       if (!present.has(data)) throw new PackError('file_missing', `${file.path} loads its weights from ${data}, which the pack does not have`, data);
     }
-    graphs[role] = { file: file.path, ...(externalData.length > 0 ? { externalData } : {}), ...fitGraph(file.path, role, entry, io, summary) };
+    const fitted = fitGraph(file.path, role, entry, role === 'decoder' ? decoderIo(io, summary) : io, summary);
+    graphs[role] = { file: file.path, ...(externalData.length > 0 ? { externalData } : {}), ...fitted };
   }
   const tokenizer = byRole('tokenizer');
   if (!tokenizer) throw new PackError('file_missing', `the pack ${entry.id} is missing its tokenizer`);
   for (const required of ['textEncoder', 'dit', 'encoder', 'decoder'] as const) {
     if (!graphs[required]) throw new PackError('graph_missing', `the pack ${entry.id} has no ${describeRole(required)}`);
   }
+  const fullScale = await pcmFullScale(dir, graphs.decoder!);
   return {
     format: PACK_FORMAT,
     version: PACK_VERSION,
@@ -80,7 +107,7 @@ export async function assembleManifest(entry: CatalogueEntry, dir: string, files
     maxSamples: entry.maxSamples,
     text: { tokenizer: tokenizer.path, ...entry.text },
     ditLayout: entry.ditLayout,
-    codec: entry.codec,
+    codec: { ...entry.codec, ...(fullScale === undefined ? {} : { pcmFullScale: fullScale }) },
     graphs: graphs as PackManifest['graphs'],
     files: files.map(({ path, bytes, sha256 }) => ({ path, bytes, sha256 })).sort((a, b) => a.path.localeCompare(b.path)),
     source: { ...source, licence: entry.licence, ...(entry.note ? { note: entry.note } : {}) },

@@ -13,6 +13,10 @@ function requireField<T>(manifest: Record<string, unknown>, key: string, check: 
   return value as T;
 }
 
+function decodesToPcm(decoder: unknown): boolean {
+  return isObject(decoder) && isObject(decoder.outputs) && 'pcm' in decoder.outputs;
+}
+
 const positiveInteger = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
 
 function checkGraph(dir: string, role: string, graph: unknown, roles: { inputs: readonly string[]; outputs: readonly string[] }): GraphSpec {
@@ -64,8 +68,11 @@ export async function loadManifest(dir: string): Promise<PackManifest> {
   const graphs = requireField<Record<string, unknown>>(raw, 'graphs', isObject, 'an object', path);
   for (const role of ['textEncoder', 'dit', 'encoder', 'decoder'] as const) {
     if (!graphs[role]) throw new PackError('graph_missing', `${path} lists no "${role}" graph; a pack needs textEncoder, dit, encoder and decoder`, PACK_MANIFEST);
-    const roles = role === 'dit' ? graphRoles.dit[raw.ditLayout as 'baked' | 'explicit'] : graphRoles[role];
+    const roles = role === 'dit' ? graphRoles.dit[raw.ditLayout as 'baked' | 'explicit'] : role === 'decoder' && decodesToPcm(graphs.decoder) ? graphRoles.pcmDecoder : graphRoles[role];
     checkGraph(dir, role, graphs[role], roles);
+  }
+  if (decodesToPcm(graphs.decoder)) {
+    requireField(codec, 'pcmFullScale', (v) => typeof v === 'number' && Number.isFinite(v) && v > 0, 'a positive number (the decoder outputs int32 "pcm")', `${path} "codec"`);
   }
   if (graphs.conditioner) checkGraph(dir, 'conditioner', graphs.conditioner, graphRoles.conditioner);
   if (raw.ditLayout === 'explicit' && !graphs.conditioner && typeof raw.conditionerWeights !== 'string') {

@@ -71,6 +71,11 @@ export interface PackManifest {
     readonly encoderMultipleLatents: number;
     /** The decoder pads an odd latent count to even and returns one extra latent of audio (SAME-S). */
     readonly decoderEvenLatents: boolean;
+    /**
+     * For a decoder whose output is int32 "pcm" [1,N,2] (the published SAME-S decoder's
+     * PCM-baked variant): the value full scale (1.0) is multiplied by before the cast.
+     */
+    readonly pcmFullScale?: number;
   };
   readonly graphs: {
     readonly textEncoder: GraphSpec;
@@ -96,6 +101,8 @@ export const graphRoles = {
     explicit: { inputs: ['x', 't', 'cross_attn_cond', 'global_embed', 'local_add_cond'], optionalInputs: ['padding_mask'], outputs: ['velocity'] },
   },
   encoder: { inputs: ['audio'], outputs: ['latents'] },
+  /** The decoder's output is float "audio" [1,2,N] or, in the PCM-baked variant, int32 "pcm" [1,N,2]. */
   decoder: { inputs: ['latents'], outputs: ['audio'] },
+  pcmDecoder: { inputs: ['latents'], outputs: ['pcm'] },
   conditioner: { inputs: ['seconds'], outputs: ['embedding'] },
 } as const;

@@ -2,9 +2,10 @@
  * Reads an ONNX file's graph inputs, outputs and external data files without loading it: a
  * protobuf walk that seeks past nodes and weights, so a 2 GB graph costs a few reads.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { onnx } from '../onnx/proto.js';
 import type { Dim } from './manifest.js';
+import { FileCursor, fields, NotOnnx } from './protobuf-walk.js';
 
 export interface GraphTensor {
   readonly name: string;
@@ -21,84 +22,11 @@ export interface OnnxSummary {
 }
 
 const ELEMENT_TYPES: Readonly<Record<number, string>> = { 1: 'float32', 2: 'uint8', 3: 'int8', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'float64', 16: 'bfloat16' };
-const WINDOW = 1 << 20;
 /** An initializer message this small has no inline weights to speak of; bigger ones are skipped unread. */
 const SMALL_TENSOR = 1 << 16;
-
 const ModelField = { graph: 7 } as const;
 const GraphField = { initializer: 5, input: 11, output: 12 } as const;
 const EXTERNAL = 1;
-
-class NotOnnx extends Error {}
-
-class FileCursor {
-  private buffer: Buffer = Buffer.alloc(0);
-  private start = 0;
-
-  constructor(
-    private readonly handle: FileHandle,
-    readonly size: number,
-  ) {}
-
-  private async ensure(pos: number, length: number): Promise<void> {
-    if (pos >= this.start && pos + length <= this.start + this.buffer.length) return;
-    if (pos + length > this.size) throw new NotOnnx('truncated');
-    const buffer = Buffer.alloc(Math.min(Math.max(length, WINDOW), this.size - pos));
-    const { bytesRead } = await this.handle.read(buffer, 0, buffer.length, pos);
-    if (bytesRead < length) throw new NotOnnx('short read');
-    this.buffer = buffer.subarray(0, bytesRead);
-    this.start = pos;
-  }
-
-  async varint(pos: number): Promise<[value: number, next: number]> {
-    let value = 0;
-    let scale = 1;
-    for (let i = 0; i < 10; i++) {
-      await this.ensure(pos + i, 1);
-      const byte = this.buffer[pos + i - this.start]!;
-      value += (byte & 0x7f) * scale;
-      scale *= 128;
-      if (byte < 0x80) return [value, pos + i + 1];
-    }
-    throw new NotOnnx('bad varint');
-  }
-
-  async bytes(pos: number, length: number): Promise<Uint8Array> {
-    await this.ensure(pos, length);
-    return Uint8Array.prototype.slice.call(this.buffer, pos - this.start, pos - this.start + length);
-  }
-}
-
-interface Field {
-  readonly number: number;
-  /** Payload range of a length-delimited field. */
-  readonly start: number;
-  readonly end: number;
-  readonly delimited: boolean;
-}
-
-async function* fields(cursor: FileCursor, from: number, to: number): AsyncGenerator<Field> {
-  let pos = from;
-  while (pos < to) {
-    const [tag, afterTag] = await cursor.varint(pos);
-    const number = Math.floor(tag / 8);
-    const wire = tag % 8;
-    if (number === 0) throw new NotOnnx('field 0');
-    let start = afterTag;
-    let end: number;
-    if (wire === 0) end = (await cursor.varint(afterTag))[1];
-    else if (wire === 1) end = afterTag + 8;
-    else if (wire === 5) end = afterTag + 4;
-    else if (wire === 2) {
-      const [length, afterLength] = await cursor.varint(afterTag);
-      start = afterLength;
-      end = afterLength + length;
-    } else throw new NotOnnx(`wire type ${wire}`);
-    if (end > to) throw new NotOnnx('field past its message');
-    yield { number, start, end, delimited: wire === 2 };
-    pos = end;
-  }
-}
 
 function graphTensor(bytes: Uint8Array): GraphTensor {
   const info = onnx.ValueInfoProto.decode(bytes);

@@ -68,8 +68,10 @@ describe('the pack catalogue', () => {
       const dit = graphRoles.dit[entry.ditLayout];
       for (const role of dit.inputs) expect(entry.io.dit?.inputs[role], `${entry.id} dit ${role}`).toBeDefined();
       for (const role of ['textEncoder', 'encoder', 'decoder'] as const) {
-        for (const input of graphRoles[role].inputs) expect(entry.io[role]?.inputs[input]).toBeDefined();
-        for (const output of graphRoles[role].outputs) expect(entry.io[role]?.outputs[output]).toBeDefined();
+        // A decoder outputs float audio or, PCM-baked, int32 pcm.
+        const expected = role === 'decoder' && entry.io.decoder?.outputs.pcm ? graphRoles.pcmDecoder : graphRoles[role];
+        for (const input of expected.inputs) expect(entry.io[role]?.inputs[input]).toBeDefined();
+        for (const output of expected.outputs) expect(entry.io[role]?.outputs[output], `${entry.id} ${role} ${output}`).toBeDefined();
       }
       if (entry.ditLayout === 'explicit') expect(roles.has('conditioner')).toBe(true);
       const packPaths = entry.files.map((f) => f.packPath);

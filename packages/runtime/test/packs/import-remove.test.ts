@@ -9,6 +9,8 @@ import { importPack } from '../../src/packs/import-pack.js';
 import { locatePublishedFile } from '../../src/packs/locate-published-files.js';
 import { PackLocator } from '../../src/packs/pack-locator.js';
 import { removePack } from '../../src/packs/remove-pack.js';
+import { GraphBuilder } from '../../src/onnx/index.js';
+import { buildDecoder, TESTPACK_PCM_FULL_SCALE } from '../../src/packs/testpack/codec-graphs.js';
 import { noteByWord, writeTestPack } from '../../src/packs/testpack/index.js';
 import { callContext, conditioning } from '../engine/test-packs.js';
 import { dominantFrequency } from '../helpers/spectrum.js';
@@ -111,6 +113,34 @@ describe('sa3 models import', () => {
     const result = await importPack(source, { home, id: 'small-sfx' });
     expect(result.id).toBe('small-sfx');
     expect(await tone(home, 'small-sfx', 'low')).toBeCloseTo(noteByWord('low').frequency, 0);
+  });
+
+  it('reads the PCM-baked decoder\'s full scale from its graph; a float "audio" decoder in its place is taken too', async () => {
+    const home = await temp();
+    const pcm = await importPack(await handDownloaded(), { home });
+    const manifest = JSON.parse(await readFile(join(pcm.dir, 'sa3-pack.json'), 'utf8'));
+    expect(manifest.graphs.decoder.outputs).toEqual({ pcm: { name: 'pcm', dtype: 'int32', shape: [1, 'N', 2] } });
+    expect(manifest.codec.pcmFullScale).toBe(TESTPACK_PCM_FULL_SCALE);
+
+    const source = await handDownloaded();
+    await buildDecoder({ latents: 'latent' }).save(join(source, 'onnx/same-s'), 'dec_dynamic_bf16.onnx');
+    const floatHome = await temp();
+    const float = await importPack(source, { home: floatHome });
+    const floatManifest = JSON.parse(await readFile(join(float.dir, 'sa3-pack.json'), 'utf8'));
+    expect(Object.keys(floatManifest.graphs.decoder.outputs)).toEqual(['audio']);
+    expect(floatManifest.codec.pcmFullScale).toBeUndefined();
+    expect(await tone(floatHome, 'small-music', 'hum')).toBeCloseTo(await tone(home, 'small-music', 'hum'), 3);
+  });
+
+  it('an int32 pcm decoder without a constant multiply before its cast is refused, naming the file', async () => {
+    const source = await handDownloaded();
+    const g = new GraphBuilder();
+    const latents = g.input('latent', 'float32', [1, 256, 'L']);
+    g.output(g.transpose(g.cast(g.reshape(latents, [1, 2, -1]), 'int32'), [0, 2, 1]), 'pcm', [1, 'N', 2]);
+    await g.save(join(source, 'onnx/same-s'), 'dec_dynamic_bf16.onnx');
+    const home = await temp();
+    await expect(importPack(source, { home })).rejects.toMatchObject({ code: 'graph_mismatch', message: 'same-s/dec_dynamic_bf16.onnx outputs int32 "pcm", but its graph does not end in the multiply by a constant sa3 reads the PCM full scale from' });
+    expect(installedDirs(home)).toEqual([]);
   });
 
   it('a published layout missing a graph names the file', async () => {

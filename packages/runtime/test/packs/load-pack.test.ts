@@ -60,6 +60,11 @@ describe('pack loading refuses broken packs with one sentence naming the file', 
     await expect(loadManifest(dir)).rejects.toMatchObject({ code: 'file_size_mismatch', file: 'tokenizer.json' });
   });
 
+  it('a decoder declared with int32 "pcm" but no pcmFullScale', async () => {
+    await editManifest((m) => (m.graphs.decoder.outputs = { pcm: { name: 'pcm', dtype: 'int32', shape: [1, 'N', 2] } }));
+    await expect(loadManifest(dir)).rejects.toMatchObject({ code: 'manifest_invalid', message: `${join(dir, PACK_MANIFEST)} "codec": "pcmFullScale" must be a positive number (the decoder outputs int32 "pcm"), got undefined` });
+  });
+
   it('a manifest that is not JSON, or of another format', async () => {
     await writeFile(join(dir, PACK_MANIFEST), '{ nope');
     await expect(loadManifest(dir)).rejects.toMatchObject({ code: 'manifest_invalid', message: expect.stringMatching(/not valid JSON/) });

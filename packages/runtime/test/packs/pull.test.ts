@@ -68,6 +68,8 @@ describe('sa3 models pull', () => {
     const manifest = JSON.parse(await readFile(join(result.dir, 'sa3-pack.json'), 'utf8'));
     expect(manifest.graphs.dit).toMatchObject({ file: 'sa3-sm-music/dit.onnx', externalData: ['sa3-sm-music/dit.onnx.data'] });
     expect(manifest.graphs.encoder.outputs.latents.name).toBe('latent');
+    expect(manifest.graphs.decoder.outputs.pcm).toEqual({ name: 'pcm', dtype: 'int32', shape: [1, 'N', 2] });
+    expect(manifest.codec.pcmFullScale).toBe(32767);
     expect(manifest.source).toMatchObject({ repo: OPTIMIZED, revision: 'main' });
     expect(events.map((e) => e.type)).toContain('installed');
     expect(events.filter((e) => e.type === 'verified').map((e) => (e as { path: string }).path).sort()).toEqual(manifest.files.map((f: { path: string }) => f.path).sort());

@@ -27,9 +27,11 @@ const bakedDitIo: GraphIo = io(
   { velocity: ['float32', [1, LATENT_CHANNELS, 'L']] },
 );
 
-// The SAME-S graphs call the latents "latent".
+// The SAME-S graphs call the latents "latent"; the decoder is the PCM-baked variant (int32
+// "pcm", interleaved), which a pull reads the full scale of from the graph. A decoder with
+// float "audio" in its place is taken as well.
 const sameSEncoderIo: GraphIo = io({ audio: ['float32', [1, 2, 'N']] }, { latents: ['float32', [1, LATENT_CHANNELS, 'L']] }, { latents: 'latent' });
-const sameSDecoderIo: GraphIo = io({ latents: ['float32', [1, LATENT_CHANNELS, 'L']] }, { audio: ['float32', [1, 2, 'N']] }, { latents: 'latent' });
+const sameSDecoderIo: GraphIo = io({ latents: ['float32', [1, LATENT_CHANNELS, 'L']] }, { pcm: ['int32', [1, 'N', 2]] }, { latents: 'latent' });
 
 /** Official chunked codec settings; SAME-S encodes multiples of 2 latents and pads an odd count on decode. */
 const sameSCodec = { chunkLatents: 128, overlapLatents: 32, encoderMultipleLatents: 2, decoderEvenLatents: true } as const;
@@ -50,7 +52,7 @@ const sameSFiles: CatalogueFile[] = [
 const officialUnverified = [
   `whether ${OPTIMIZED_REPO} itself is gated (the post-trained model repos are)`,
   'the T5Gemma encoder graph\'s dtypes (int64 ids assumed; a pull takes them from the downloaded graph)',
-  'whether dec_dynamic_bf16.onnx outputs float "audio" [1,2,N] (what sa3 reads) or the PCM-baked int32 "pcm" variant',
+  'whether dec_dynamic_bf16.onnx outputs int32 "pcm" [1,N,2] (as the TensorRT build notes say) or float "audio" [1,2,N]; sa3 reads either',
   'whether dit.onnx has external data (a pull takes dit.onnx.data when the repo has it)',
   'sizes other than tokenizer.json: estimated from parameter counts',
 ];

@@ -36,14 +36,25 @@ export function analysisBasis(): Float32Array {
   return basis;
 }
 
-/** latents [1,256,L] -> audio [1,2,L*4096]. */
-export function buildDecoder(names: IoNames = {}): GraphBuilder {
+/** The full scale of the PCM-baked test decoder, as 16-bit PCM in an int32. */
+export const TESTPACK_PCM_FULL_SCALE = 32767;
+
+/**
+ * latents [1,256,L] -> audio [1,2,L*4096], or with `pcm` the PCM-baked variant's int32 pcm
+ * [1,L*4096,2]: clamped, times TESTPACK_PCM_FULL_SCALE, cast, interleaved.
+ */
+export function buildDecoder(names: IoNames = {}, pcm = false): GraphBuilder {
   const g = new GraphBuilder({ graphName: 'decoder', docString: 'sa3 test pack decoder: per-frame Fourier synthesis' });
   const latents = g.input(names.latents ?? 'latents', 'float32', [1, LATENT_CHANNELS, 'L']);
   const basis = g.initializer('synthesis_basis', synthesisBasis(), [HALF_CHANNELS, FRAME_SAMPLES]);
   const halves = g.reshape(latents, [1, 2, HALF_CHANNELS, -1]); // [1,2,128,L]
   const frames = g.transpose(halves, [0, 1, 3, 2]); // [1,2,L,128]
   const samples = g.matMul(frames, basis); // [1,2,L,4096]
+  if (pcm) {
+    const scaled = g.mul(g.clip(g.reshape(samples, [1, 2, -1]), -1, 1), TESTPACK_PCM_FULL_SCALE); // [1,2,N]
+    g.output(g.transpose(g.cast(scaled, 'int32'), [0, 2, 1]), names.pcm ?? 'pcm', [1, 'N', 2]);
+    return g;
+  }
   g.output(g.reshape(samples, [1, 2, -1], names.audio ?? 'audio'), names.audio ?? 'audio', [1, 2, 'N']);
   return g;
 }

@@ -30,7 +30,7 @@ function graphFor(entry: CatalogueEntry, file: CatalogueFile): GraphBuilder | nu
     case 'encoder':
       return buildEncoder(names);
     case 'decoder':
-      return buildDecoder(names);
+      return buildDecoder(names, io !== undefined && 'pcm' in io.outputs);
     case 'conditioner':
       return buildConditioner(names);
     default:

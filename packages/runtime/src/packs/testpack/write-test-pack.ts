@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../files/write-file-atomic.js';
 import type { GraphBuilder, OnnxDtype, SavedModel } from '../../onnx/index.js';
 import { PACK_FORMAT, PACK_MANIFEST, PACK_VERSION, type DitLayout, type GraphSpec, type PackFile, type PackManifest, type TensorDtype, type TensorSpec } from '../manifest.js';
-import { buildDecoder, buildEncoder } from './codec-graphs.js';
+import { buildDecoder, buildEncoder, TESTPACK_PCM_FULL_SCALE } from './codec-graphs.js';
 import { paddingEmbedding, SECONDS_FEATURES, secondsBias, secondsWeight } from './conditioner-weights.js';
 import { buildConditioner, buildDit } from './dit-graph.js';
 import { FRAME_SAMPLES, HIDDEN_SIZE, LATENT_CHANNELS, SAMPLE_RATE, TEXT_TOKENS } from './notes.js';
@@ -33,6 +33,8 @@ export interface TestPackOptions {
   readonly conditioner?: 'weights' | 'graph';
   /** Save dit.onnx with its weights in dit.onnx.data, to exercise external data. */
   readonly ditExternalData?: boolean;
+  /** "pcm": the decoder outputs int32 pcm [1,N,2], as the published SAME-S decoder's PCM-baked variant. */
+  readonly decoderOutput?: 'audio' | 'pcm';
 }
 
 export const TESTPACK_FILES = {
@@ -93,7 +95,8 @@ export async function writeTestPack(dir: string, options: TestPackOptions): Prom
   const textEncoder = await save(buildTextEncoder(), TESTPACK_FILES.textEncoder);
   const dit = await save(buildDit(layout, options.keyMask ?? true), TESTPACK_FILES.dit, options.ditExternalData ? 1024 : undefined);
   const encoder = await save(buildEncoder(), TESTPACK_FILES.encoder);
-  const decoder = await save(buildDecoder(), TESTPACK_FILES.decoder);
+  const pcm = options.decoderOutput === 'pcm';
+  const decoder = await save(buildDecoder({}, pcm), TESTPACK_FILES.decoder);
 
   const conditionerGraph = layout === 'explicit' && options.conditioner === 'graph' ? await save(buildConditioner(), TESTPACK_FILES.conditioner) : undefined;
   if (layout === 'explicit' && !conditionerGraph) {
@@ -119,7 +122,7 @@ export async function writeTestPack(dir: string, options: TestPackOptions): Prom
     text: { tokenizer: TESTPACK_FILES.tokenizer, maxTokens: TEXT_TOKENS, hiddenSize: HIDDEN_SIZE },
     ditLayout: layout,
     ...(layout === 'explicit' && !conditionerGraph ? { conditionerWeights: TESTPACK_FILES.conditionerWeights } : {}),
-    codec: { chunkLatents: 128, overlapLatents: 32, encoderMultipleLatents: 2, decoderEvenLatents: false, ...options.codec },
+    codec: { chunkLatents: 128, overlapLatents: 32, encoderMultipleLatents: 2, decoderEvenLatents: false, ...(pcm ? { pcmFullScale: TESTPACK_PCM_FULL_SCALE } : {}), ...options.codec },
     graphs: { textEncoder, dit, encoder, decoder, ...(conditionerGraph ? { conditioner: conditionerGraph } : {}) },
     files: await Promise.all([...written].sort().map((path) => describeFile(dir, path))),
     source: { licence: 'MIT', note: 'Generated test pack: note words in the prompt pick 0.5-amplitude sines; not a real model.' },
