@@ -1,6 +1,9 @@
+import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { CatalogueEntry, FileRole, GraphIo, GraphRole } from './catalogue.js';
-import { describeRole } from './file-roles.js';
+import { describeRole, isGraphRole } from './file-roles.js';
+import { removeRandomNoise } from './remove-random-noise.js';
+import { sha256File } from './verify-files.js';
 import { graphRoles, PACK_FORMAT, PACK_VERSION, type Dim, type GraphSpec, type PackFile, type PackManifest, type TensorDtype, type TensorSpec } from './manifest.js';
 import { tensor } from './catalogue/graph-io.js';
 import { readOnnxSummary, type GraphTensor, type OnnxSummary } from './onnx-summary.js';
@@ -69,10 +72,26 @@ function fitGraph(file: string, role: GraphRole, entry: CatalogueEntry, io: Grap
 }
 
 /**
+ * The files with every graph's random ops replaced by zeros (see remove-random-noise.ts), the
+ * size and sha256 of a rewritten graph taken again. A graph whose size differs from what was
+ * placed was rewritten by an earlier, interrupted assembly.
+ */
+async function withoutRandomNoise(dir: string, files: readonly PlacedFile[]): Promise<PlacedFile[]> {
+  return Promise.all(files.map(async (file) => {
+    if (!isGraphRole(file.role)) return file;
+    const path = join(dir, file.path);
+    const replaced = await removeRandomNoise(path);
+    const { size } = await stat(path);
+    return replaced > 0 || size !== file.bytes ? { ...file, bytes: size, sha256: await sha256File(path) } : file;
+  }));
+}
+
+/**
  * The sa3-pack.json of a catalogue pack whose files are in `dir`: each graph's I/O read from
  * the graph itself and checked against the catalogue, its external data files attached.
  */
-export async function assembleManifest(entry: CatalogueEntry, dir: string, files: readonly PlacedFile[], source: PackManifest['source']): Promise<PackManifest> {
+export async function assembleManifest(entry: CatalogueEntry, dir: string, placed: readonly PlacedFile[], source: PackManifest['source']): Promise<PackManifest> {
+  const files = await withoutRandomNoise(dir, placed);
   const byRole = (role: FileRole) => files.find((f) => f.role === role);
   const present = new Set(files.map((f) => f.path));
   const graphs: Partial<Record<GraphRole, GraphSpec>> = {};

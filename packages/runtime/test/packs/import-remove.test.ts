@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -41,14 +42,19 @@ async function handDownloaded(): Promise<string> {
   return dir;
 }
 
-async function tone(home: string, model: string, word: string): Promise<number> {
+/** The left channel of one second generated from `word` with seed 1. */
+async function take(home: string, model: string, word = 'hum'): Promise<Float32Array> {
   const engine = new Sa3Engine({ locator: new PackLocator([join(home, 'packs')]), log: () => undefined });
   try {
     const clip = await engine.generate({ model, prompt: conditioning(word, model), steps: 4, cfgScale: 1, seed: 1, durationSeconds: 1 }, callContext());
-    return dominantFrequency(clip.channels[0]!, 44_100);
+    return clip.channels[0]!;
   } finally {
     await engine.close();
   }
+}
+
+async function tone(home: string, model: string, word: string): Promise<number> {
+  return dominantFrequency(await take(home, model, word), 44_100);
 }
 
 describe('sa3 models import', () => {
@@ -121,11 +127,18 @@ describe('sa3 models import', () => {
     const manifest = JSON.parse(await readFile(join(pcm.dir, 'sa3-pack.json'), 'utf8'));
     expect(manifest.graphs.decoder.outputs).toEqual({ pcm: { name: 'pcm', dtype: 'int32', shape: [1, 'N', 2] } });
     expect(manifest.codec.pcmFullScale).toBe(TESTPACK_PCM_FULL_SCALE);
+    // The published decoder's noise is dropped: the installed graph is rewritten, recorded with its own sha256, and decodes the same twice.
+    const source = await readFile(join(await handDownloaded(), 'onnx/same-s/dec_dynamic_bf16.onnx'));
+    const installed = await readFile(join(pcm.dir, 'same-s/dec_dynamic_bf16.onnx'));
+    expect(installed.equals(source)).toBe(false);
+    expect(manifest.files.find((f: { path: string }) => f.path === 'same-s/dec_dynamic_bf16.onnx')).toEqual({ path: 'same-s/dec_dynamic_bf16.onnx', bytes: installed.length, sha256: createHash('sha256').update(installed).digest('hex') });
+    const twice = [await take(home, 'small-music'), await take(home, 'small-music')];
+    expect(Buffer.from(twice[0]!.buffer).equals(Buffer.from(twice[1]!.buffer))).toBe(true);
 
-    const source = await handDownloaded();
-    await buildDecoder({ latents: 'latent' }).save(join(source, 'onnx/same-s'), 'dec_dynamic_bf16.onnx');
+    const floatSource = await handDownloaded();
+    await buildDecoder({ latents: 'latent' }).save(join(floatSource, 'onnx/same-s'), 'dec_dynamic_bf16.onnx');
     const floatHome = await temp();
-    const float = await importPack(source, { home: floatHome });
+    const float = await importPack(floatSource, { home: floatHome });
     const floatManifest = JSON.parse(await readFile(join(float.dir, 'sa3-pack.json'), 'utf8'));
     expect(Object.keys(floatManifest.graphs.decoder.outputs)).toEqual(['audio']);
     expect(floatManifest.codec.pcmFullScale).toBeUndefined();

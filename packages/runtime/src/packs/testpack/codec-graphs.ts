@@ -39,18 +39,23 @@ export function analysisBasis(): Float32Array {
 /** The full scale of the PCM-baked test decoder, as 16-bit PCM in an int32. */
 export const TESTPACK_PCM_FULL_SCALE = 32767;
 
-/**
- * latents [1,256,L] -> audio [1,2,L*4096], or with `pcm` the PCM-baked variant's int32 pcm
- * [1,L*4096,2]: clamped, times TESTPACK_PCM_FULL_SCALE, cast, interleaved.
- */
-export function buildDecoder(names: IoNames = {}, pcm = false): GraphBuilder {
+export interface DecoderVariant {
+  /** The PCM-baked variant: int32 pcm [1,L*4096,2], clamped, times TESTPACK_PCM_FULL_SCALE, cast, interleaved. */
+  readonly pcm?: boolean;
+  /** Add RandomNormalLike(latents) times this to the latents first, as the published decoders' bottleneck noise. */
+  readonly noise?: number;
+}
+
+/** latents [1,256,L] -> audio [1,2,L*4096] (or pcm, see DecoderVariant). */
+export function buildDecoder(names: IoNames = {}, variant: DecoderVariant = {}): GraphBuilder {
   const g = new GraphBuilder({ graphName: 'decoder', docString: 'sa3 test pack decoder: per-frame Fourier synthesis' });
-  const latents = g.input(names.latents ?? 'latents', 'float32', [1, LATENT_CHANNELS, 'L']);
+  const input = g.input(names.latents ?? 'latents', 'float32', [1, LATENT_CHANNELS, 'L']);
+  const latents = variant.noise ? g.add(input, g.mul(g.op('RandomNormalLike', [input], 'float32'), variant.noise)) : input; // [1,256,L]
   const basis = g.initializer('synthesis_basis', synthesisBasis(), [HALF_CHANNELS, FRAME_SAMPLES]);
   const halves = g.reshape(latents, [1, 2, HALF_CHANNELS, -1]); // [1,2,128,L]
   const frames = g.transpose(halves, [0, 1, 3, 2]); // [1,2,L,128]
   const samples = g.matMul(frames, basis); // [1,2,L,4096]
-  if (pcm) {
+  if (variant.pcm) {
     const scaled = g.mul(g.clip(g.reshape(samples, [1, 2, -1]), -1, 1), TESTPACK_PCM_FULL_SCALE); // [1,2,N]
     g.output(g.transpose(g.cast(scaled, 'int32'), [0, 2, 1]), names.pcm ?? 'pcm', [1, 'N', 2]);
     return g;

@@ -8,6 +8,9 @@ import { buildConditioner, buildDit, type IoNames } from './dit-graph.js';
 import { buildTextEncoder } from './text-encoder-graph.js';
 import { tokenizerConfigJson, tokenizerJson } from './tokenizer-json.js';
 
+/** Noise the published-layout decoder adds to its latents, loud enough to change the decoded samples. */
+export const PUBLISHED_DECODER_NOISE = 1e-2;
+
 export interface PublishedLayoutOptions {
   /** Save the DiT with its weights in external data (dit.onnx -> dit.onnx.data). */
   readonly ditExternalData?: boolean;
@@ -30,7 +33,8 @@ function graphFor(entry: CatalogueEntry, file: CatalogueFile): GraphBuilder | nu
     case 'encoder':
       return buildEncoder(names);
     case 'decoder':
-      return buildDecoder(names, io !== undefined && 'pcm' in io.outputs);
+      // The PCM-baked variant carries the bottleneck noise too, as the published decoder does.
+      return buildDecoder(names, io !== undefined && 'pcm' in io.outputs ? { pcm: true, noise: PUBLISHED_DECODER_NOISE } : {});
     case 'conditioner':
       return buildConditioner(names);
     default:

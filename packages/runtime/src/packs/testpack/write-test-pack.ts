@@ -96,7 +96,7 @@ export async function writeTestPack(dir: string, options: TestPackOptions): Prom
   const dit = await save(buildDit(layout, options.keyMask ?? true), TESTPACK_FILES.dit, options.ditExternalData ? 1024 : undefined);
   const encoder = await save(buildEncoder(), TESTPACK_FILES.encoder);
   const pcm = options.decoderOutput === 'pcm';
-  const decoder = await save(buildDecoder({}, pcm), TESTPACK_FILES.decoder);
+  const decoder = await save(buildDecoder({}, { pcm }), TESTPACK_FILES.decoder);
 
   const conditionerGraph = layout === 'explicit' && options.conditioner === 'graph' ? await save(buildConditioner(), TESTPACK_FILES.conditioner) : undefined;
   if (layout === 'explicit' && !conditionerGraph) {
