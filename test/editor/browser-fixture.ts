@@ -2,6 +2,7 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { ServerOptions } from '@sa3/runtime';
 import { repoRoot } from '../helpers/paths.js';
 import { startTestServer, type TestServer } from '../server/server-fixture.js';
 
@@ -17,8 +18,8 @@ export interface EditorSession {
 }
 
 /** The real server on test packs and a real headless Chromium, each page in a fresh profile. */
-export async function startEditorSession(): Promise<EditorSession> {
-  const server = await startTestServer();
+export async function startEditorSession(options: Partial<ServerOptions> = {}): Promise<EditorSession> {
+  const server = await startTestServer(options);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   await mkdir(screenshotDir, { recursive: true });
   const contexts: BrowserContext[] = [];

@@ -1,6 +1,7 @@
 import type { Workflow } from '../workflow-json/types.js';
+import { authorizedFetch } from './authorized-fetch.js';
 
-/** The sa3 server's workflow API, as the app uses it (same origin). */
+/** The sa3 server's workflow API, as the app uses it (same origin, with the access token). */
 export interface RunState {
   readonly id: string;
   readonly status: string;
@@ -29,7 +30,7 @@ export interface ServerProblem {
 }
 
 export class SubmitError extends Error {
-  constructor(message: string, readonly problems: readonly ServerProblem[]) {
+  constructor(message: string, readonly problems: readonly ServerProblem[], readonly status?: number) {
     super(message);
   }
 }
@@ -50,16 +51,22 @@ export interface ModelEntry {
 
 async function json<T>(response: Response): Promise<T> {
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new SubmitError((body as { detail?: string }).detail ?? `the server answered ${response.status}`, (body as { problems?: ServerProblem[] }).problems ?? []);
+  if (!response.ok) throw new SubmitError((body as { detail?: string }).detail ?? `the server answered ${response.status}`, (body as { problems?: ServerProblem[] }).problems ?? [], response.status);
   return body as T;
 }
 
 export const api = {
-  submitRun: (workflow: Workflow) => fetch('/api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow }) }).then((r) => json<RunState>(r)),
-  cancelRun: (id: string) => fetch(`/api/runs/${encodeURIComponent(id)}/cancel`, { method: 'POST' }).then((r) => json<RunState>(r)),
-  getRun: (id: string) => fetch(`/api/runs/${encodeURIComponent(id)}`).then((r) => json<RunState>(r)),
-  examples: () => fetch('/api/examples').then((r) => json<ExampleEntry[]>(r)),
-  models: () => fetch('/api/models').then((r) => json<ModelEntry[]>(r)),
+  submitRun: (workflow: Workflow) => authorizedFetch('/api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow }) }).then((r) => json<RunState>(r)),
+  cancelRun: (id: string) => authorizedFetch(`/api/runs/${encodeURIComponent(id)}/cancel`, { method: 'POST' }).then((r) => json<RunState>(r)),
+  getRun: (id: string) => authorizedFetch(`/api/runs/${encodeURIComponent(id)}`).then((r) => json<RunState>(r)),
+  examples: () => authorizedFetch('/api/examples').then((r) => json<ExampleEntry[]>(r)),
+  models: () => authorizedFetch('/api/models').then((r) => json<ModelEntry[]>(r)),
   nodeOutputUrl: (run: string, node: string, output: string) => `/api/runs/${encodeURIComponent(run)}/nodes/${encodeURIComponent(node)}/outputs/${encodeURIComponent(output)}`,
   runOutputUrl: (run: string, path: string) => `/api/runs/${encodeURIComponent(run)}/outputs/${path.split('/').map(encodeURIComponent).join('/')}`,
+  /** A file of the server's, as a Blob (links cannot carry the access token). */
+  blob: async (url: string) => {
+    const response = await authorizedFetch(url);
+    if (!response.ok) await json(response);
+    return response.blob();
+  },
 };

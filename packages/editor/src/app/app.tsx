@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import type { NodeRunState } from '../plugin/index.js';
+import { accessToken } from './access-token.js';
 import { api, SubmitError, type ExampleEntry, type ModelEntry, type RunReport } from './api.js';
+import { authorizedFetch, onUnauthorized } from './authorized-fetch.js';
 import { autosave, debounce } from './autosave.js';
 import { copySelection, paste } from './clipboard.js';
 import { createEditorStack, type EditorStack } from './editor-stack.js';
@@ -13,9 +15,12 @@ import { ModelsPanel } from './panels/models-panel.js';
 import { PALETTE_MIME, Palette } from './panels/palette.js';
 import { ReportPanel } from './panels/report-panel.js';
 import { Toasts, type Toast } from './panels/toasts.js';
+import { TokenPrompt } from './panels/token-prompt.js';
 
 type Panel = 'gallery' | 'models' | 'report' | null;
 type RunUi = { readonly id: string | null; readonly phase: 'submitting' | 'running' | 'cancelling' };
+/** What the server said to the app's first request (the model list), for the UI and tests. */
+type Connection = 'connecting' | 'connected' | 'needs-token' | 'unreachable';
 
 export function App() {
   const canvas = useRef<HTMLDivElement>(null);
@@ -34,6 +39,9 @@ export function App() {
   const [nodeCount, setNodeCount] = useState(0);
   const [dropping, setDropping] = useState(false);
   const [savedAt, setSavedAt] = useState<string | null>(null);
+  const [connection, setConnection] = useState<Connection>('connecting');
+  const [tokenPrompt, setTokenPrompt] = useState<'missing' | 'refused' | null>(null);
+  const [tokenVersion, setTokenVersion] = useState(0);
 
   const setRun = (value: RunUi | null): void => {
     runRef.current = value;
@@ -45,6 +53,32 @@ export function App() {
     setToasts((list) => [...list.slice(-3), { id, kind, text }]);
     setTimeout(() => setToasts((list) => list.filter((t) => t.id !== id)), kind === 'error' ? 12_000 : 5_000);
   }, []);
+
+  const loadCatalogue = useCallback(() => {
+    setConnection('connecting');
+    api.models().then(
+      (list) => {
+        modelIds.current = list.map((m) => m.id);
+        setModels(list);
+        setModelsError(null);
+        setConnection('connected');
+      },
+      (error: SubmitError | Error) => {
+        setModelsError(error.message);
+        setConnection(error instanceof SubmitError && error.status === 401 ? 'needs-token' : 'unreachable');
+      },
+    );
+  }, []);
+
+  const submitToken = useCallback(
+    (token: string) => {
+      accessToken.set(token);
+      setTokenPrompt(null);
+      setTokenVersion((v) => v + 1);
+      loadCatalogue();
+    },
+    [loadCatalogue],
+  );
 
   const save = useRef(
     debounce(() => {
@@ -124,18 +158,26 @@ export function App() {
       const submitted = await api.submitRun(stack.sa3.exportWorkflow());
       setRun({ id: submitted.id, phase: 'running' });
       const states = new Map<string, NodeRunState>();
-      followRun(submitted.id, (event) => {
-        applyRunEvent(stack.sa3, event, states);
-        if (event.type === 'run-done' || event.type === 'run-error' || event.type === 'run-cancelled') {
+      followRun(
+        submitted.id,
+        (event) => {
+          applyRunEvent(stack.sa3, event, states);
+          if (event.type === 'run-done' || event.type === 'run-error' || event.type === 'run-cancelled') {
+            setRun(null);
+            setReport(event.report);
+            if (event.type === 'run-done') toast('info', `Run finished in ${((event.report?.durationMs ?? 0) / 1000).toFixed(1)} s`);
+            else if (event.type === 'run-cancelled') toast('info', 'Run cancelled');
+            else toast('error', `Run failed: ${event.report?.error?.message ?? 'see the node in red'}`);
+          }
+        },
+        (error) => {
           setRun(null);
-          setReport(event.report);
-          if (event.type === 'run-done') toast('info', `Run finished in ${((event.report?.durationMs ?? 0) / 1000).toFixed(1)} s`);
-          else if (event.type === 'run-cancelled') toast('info', 'Run cancelled');
-          else toast('error', `Run failed: ${event.report?.error?.message ?? 'see the node in red'}`);
-        }
-      });
+          toast('error', `The run's progress could not be followed: ${error.message}`);
+        },
+      );
     } catch (error) {
       setRun(null);
+      if (error instanceof SubmitError && error.status === 401) return; // the token prompt says it
       if (error instanceof SubmitError) {
         for (const problem of error.problems) {
           const node = problem.node ? stack.editor.getNode(problem.node) : undefined;
@@ -161,7 +203,9 @@ export function App() {
   }, []);
 
   useEffect(() => {
+    const stopListening = onUnauthorized(() => setTokenPrompt(accessToken.get() ? 'refused' : 'missing'));
     const stack = createEditorStack(canvas.current!, {
+      fetch: authorizedFetch,
       models: () => modelIds.current,
       onRefused: (reason) => toast('error', `Wire refused: ${reason}`),
       onParamChange: () => save(),
@@ -183,13 +227,7 @@ export function App() {
       setNodeCount(stack.editor.getNodes().length);
       setReady(true);
     })();
-    api.models().then(
-      (list) => {
-        modelIds.current = list.map((m) => m.id);
-        setModels(list);
-      },
-      (error: Error) => setModelsError(error.message),
-    );
+    loadCatalogue();
     const unbind = bindShortcuts({
       deleteSelection: () => void stack.deleteNodes(stack.selectedIds()),
       undo: () => void stack.history.undo(),
@@ -206,6 +244,7 @@ export function App() {
     const flush = (): void => save.flush();
     window.addEventListener('beforeunload', flush);
     return () => {
+      stopListening();
       unbind();
       window.removeEventListener('beforeunload', flush);
       stack.destroy();
@@ -231,7 +270,7 @@ export function App() {
 
   const running = run !== null;
   return (
-    <div className="app" data-ready={ready}>
+    <div className="app" data-ready={ready} data-connection={connection}>
       <header className="toolbar">
         <div className="brand">
           <span className="logo" />
@@ -339,6 +378,7 @@ export function App() {
       />
       {panel === 'gallery' && (
         <Gallery
+          key={tokenVersion}
           onClose={() => setPanel(null)}
           onOpen={(example: ExampleEntry) => {
             setPanel(null);
@@ -348,6 +388,7 @@ export function App() {
       )}
       {panel === 'models' && <ModelsPanel models={models} error={modelsError} onClose={() => setPanel(null)} />}
       {panel === 'report' && <ReportPanel report={report} onClose={() => setPanel(null)} />}
+      {tokenPrompt && <TokenPrompt refused={tokenPrompt === 'refused'} onSubmit={submitToken} onClose={() => setTokenPrompt(null)} />}
       <Toasts toasts={toasts} onDismiss={(id) => setToasts((list) => list.filter((t) => t.id !== id))} />
     </div>
   );

@@ -1,4 +1,6 @@
 import type { RunReport } from './api.js';
+import { authorizedFetch } from './authorized-fetch.js';
+import { openEventStream } from './event-stream.js';
 
 /** The executor's events as they arrive over SSE (GET /api/runs/:id/events). */
 export type RunEvent = { readonly runId: string; readonly seq: number } & (
@@ -11,21 +13,23 @@ export type RunEvent = { readonly runId: string; readonly seq: number } & (
   | { readonly type: 'run-done' | 'run-error' | 'run-cancelled'; readonly report: RunReport | null }
 );
 
-const TYPES = ['run-start', 'node-start', 'node-progress', 'node-cached', 'node-done', 'node-error', 'run-done', 'run-error', 'run-cancelled'] as const;
+const TYPES = new Set(['run-start', 'node-start', 'node-progress', 'node-cached', 'node-done', 'node-error', 'run-done', 'run-error', 'run-cancelled']);
 const FINAL = new Set(['run-done', 'run-error', 'run-cancelled']);
 
 /**
- * Follows a run's event stream until its last event. EventSource resumes after a dropped
- * connection by itself, sending Last-Event-ID, so no event is lost or repeated.
+ * Follows a run's event stream until its last event. A dropped connection resumes from the
+ * last event id, so no event is lost or repeated; onFail hears when the server refuses it.
  */
-export function followRun(runId: string, onEvent: (event: RunEvent) => void): { close(): void } {
-  const source = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events`);
-  for (const type of TYPES) {
-    source.addEventListener(type, (message) => {
-      const event = JSON.parse((message as MessageEvent<string>).data) as RunEvent;
-      if (FINAL.has(event.type)) source.close();
+export function followRun(runId: string, onEvent: (event: RunEvent) => void, onFail?: (error: Error) => void): { close(): void } {
+  const stream = openEventStream(`/api/runs/${encodeURIComponent(runId)}/events`, {
+    fetch: authorizedFetch,
+    ...(onFail ? { onFail } : {}),
+    onMessage: (message) => {
+      if (!TYPES.has(message.event)) return;
+      const event = JSON.parse(message.data) as RunEvent;
+      if (FINAL.has(event.type)) stream.close();
       onEvent(event);
-    });
-  }
-  return { close: () => source.close() };
+    },
+  });
+  return stream;
 }

@@ -21,6 +21,7 @@ import { BatchedSocketPosition } from './socket-positions.js';
 export interface Sa3PluginOptions {
   /** Where the audio-source control uploads files (the sa3 server's POST /api/uploads). */
   readonly uploadUrl?: string;
+  /** Used for uploads and for the audio players' files: add the server's credentials here. */
   readonly fetch?: typeof fetch;
   /** Model pack ids the model selects offer besides "auto". */
   readonly models?: () => readonly string[];

@@ -45,7 +45,8 @@ Usage:
       the Cog predictions API with the hosted stable-audio-3-medium input
       schema (POST /predictions, PUT /predictions/{id}, GET /health-check,
       GET /openapi.json) and the workflow API (POST /api/runs, events over
-      SSE). --token (or SA3_TOKEN) requires "Authorization: Bearer <token>";
+      SSE). --token (or SA3_TOKEN) requires "Authorization: Bearer <token>"
+      on the API; the editor URL it prints (.../#token=T) hands it over;
       --queue caps queued + running requests (default 8, more get 409);
       --files is the folder workflow audio paths may read from (examples/);
       --output-urls returns prediction outputs as URLs, not data: URIs.

@@ -52,7 +52,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     const path = req.url.split('?')[0]!;
     if (!options.token || OPEN_PATHS.has(path) || isEditorAssetPath(path)) return;
     if (req.headers.authorization !== `Bearer ${options.token}`) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ detail: 'this server needs "Authorization: Bearer <token>" with the token it was started with (SA3_TOKEN)' });
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ detail: 'this server needs "Authorization: Bearer <token>" with the token it was started with (--token or SA3_TOKEN)' });
     }
   });
 

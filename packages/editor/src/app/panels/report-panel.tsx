@@ -1,7 +1,18 @@
-import type { RunReport } from '../api.js';
+import { useState } from 'react';
+import { api, type RunReport } from '../api.js';
+import { downloadBlob } from '../open-file.js';
 import { Modal } from './modal.js';
 
 export function ReportPanel({ report, onClose }: { report: RunReport | null; onClose: () => void }) {
+  const [downloadProblem, setDownloadProblem] = useState<string | null>(null);
+  // Fetched rather than followed, so the request carries the access token.
+  const download = (runId: string, path: string): void => {
+    setDownloadProblem(null);
+    api.blob(api.runOutputUrl(runId, path)).then(
+      (blob) => downloadBlob(blob, path.split('/').pop() ?? path),
+      (error: Error) => setDownloadProblem(`${path} could not be downloaded: ${error.message}`),
+    );
+  };
   return (
     <Modal title="Run report" onClose={onClose} testId="report-panel">
       {!report && <p className="dim">No run has finished yet. Press Run (Ctrl+Enter).</p>}
@@ -53,13 +64,22 @@ export function ReportPanel({ report, onClose }: { report: RunReport | null; onC
               <ul>
                 {report.outputs!.map((o) => (
                   <li key={o.path}>
-                    <a href={`/api/runs/${report.runId}/outputs/${o.path}`} download>
+                    <a
+                      href={api.runOutputUrl(report.runId, o.path)}
+                      download
+                      data-testid="report-file"
+                      onClick={(e) => {
+                        e.preventDefault();
+                        download(report.runId, o.path);
+                      }}
+                    >
                       {o.path}
                     </a>{' '}
                     <span className="dim">({(o.bytes / 1024).toFixed(0)} KiB)</span>
                   </li>
                 ))}
               </ul>
+              {downloadProblem && <p className="problem">{downloadProblem}</p>}
             </>
           )}
           <details>

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import styled from 'styled-components';
 import type { NodeMedia } from '../run-state.js';
 import { useNodeViewEnv } from './env.js';
+import { useFetchedAudio } from './use-fetched-audio.js';
 import { drawPeaks, loadPeaks } from './waveform.js';
 import { theme } from './theme.js';
 
@@ -35,23 +36,26 @@ const Player = styled.div`
 
 export function AudioPlayer({ media }: { media: NodeMedia }) {
   const env = useNodeViewEnv();
+  const audio = useFetchedAudio(media.url, env.fetch);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [duration, setDuration] = useState<number | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
+    if (!audio.blob) return;
     let live = true;
-    loadPeaks(media.url, env.fetch, 256).then(
+    loadPeaks(media.url, audio.blob, 256).then(
       (peaks) => {
         if (!live || !canvas.current) return;
         drawPeaks(canvas.current, peaks, '#38bdf8');
         setDuration(peaks.duration);
       },
-      (error: Error) => live && setProblem(error.message),
+      (error: Error) => live && setProblem(`the audio could not be decoded: ${error.message}`),
     );
     return () => {
       live = false;
     };
-  }, [media.url, env.fetch]);
+  }, [media.url, audio.blob]);
+  const shown = audio.problem ?? problem;
   return (
     <Player data-testid="node-media" onPointerDown={(e) => e.stopPropagation()}>
       <div className="caption">
@@ -59,8 +63,8 @@ export function AudioPlayer({ media }: { media: NodeMedia }) {
         <span data-testid="media-duration">{duration !== null ? `${duration.toFixed(2)} s` : ''}</span>
       </div>
       <canvas ref={canvas} data-testid="waveform" data-drawn={duration !== null} />
-      <audio controls preload="none" src={media.url} data-testid="node-audio" />
-      {problem && <div className="problem">{problem}</div>}
+      {audio.src && <audio controls preload="metadata" src={audio.src} data-testid="node-audio" />}
+      {shown && <div className="problem">{shown}</div>}
     </Player>
   );
 }

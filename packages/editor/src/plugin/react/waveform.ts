@@ -26,19 +26,17 @@ export function computePeaks(samples: Float32Array, columns: number, duration: n
   return { min, max, duration };
 }
 
-/** Fetches and decodes audio once per URL. */
-export function loadPeaks(url: string, fetcher: typeof fetch, columns: number): Promise<Peaks> {
-  let peaks = cache.get(url);
+/** Decodes audio once per key (its URL): players of the same output share the work. */
+export function loadPeaks(key: string, audio: Blob, columns: number): Promise<Peaks> {
+  let peaks = cache.get(key);
   if (!peaks) {
     peaks = (async () => {
-      const response = await fetcher(url);
-      if (!response.ok) throw new Error(`the audio could not be fetched (${response.status})`);
       const context = new OfflineAudioContext(1, 1, 44_100);
-      const buffer = await context.decodeAudioData(await response.arrayBuffer());
+      const buffer = await context.decodeAudioData(await audio.arrayBuffer());
       return computePeaks(buffer.getChannelData(0), columns, buffer.duration);
     })();
-    cache.set(url, peaks);
-    peaks.catch(() => cache.delete(url));
+    cache.set(key, peaks);
+    peaks.catch(() => cache.delete(key));
   }
   return peaks;
 }

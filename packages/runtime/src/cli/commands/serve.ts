@@ -38,11 +38,8 @@ export async function serveCommand(values: Readonly<Record<string, string | bool
     process.stderr.write(`sa3 serve: ${code === 'EADDRINUSE' ? `port ${options.port} on ${options.host} is already in use; pick another with --port` : (error as Error).message}\n`);
     return EXIT_INVALID_INPUT;
   }
-  process.stdout.write(`sa3 serve: listening on ${server.url}${options.token ? ' (bearer token required)' : ''}\n`);
-  if (options.host !== '127.0.0.1' && options.host !== 'localhost' && !options.token) {
-    process.stderr.write('sa3 serve: warning: reachable beyond this machine without a token; set SA3_TOKEN or --token\n');
-  }
-  await new Promise<void>((done) => {
+  // Listening for Ctrl+C before saying so, so a supervisor may stop it as soon as it reads the line.
+  const stopped = new Promise<void>((done) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -51,5 +48,12 @@ export async function serveCommand(values: Readonly<Record<string, string | bool
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  // The token rides in the fragment, which browsers never send, so it stays out of request logs.
+  const editorUrl = options.token ? `${server.url}/#token=${encodeURIComponent(options.token)}` : server.url;
+  process.stdout.write(`sa3 serve: listening on ${editorUrl}${options.token ? ' (bearer token required)' : ''}\n`);
+  if (options.host !== '127.0.0.1' && options.host !== 'localhost' && !options.token) {
+    process.stderr.write('sa3 serve: warning: reachable beyond this machine without a token; set SA3_TOKEN or --token\n');
+  }
+  await stopped;
   return 0;
 }
