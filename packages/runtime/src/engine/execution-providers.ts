@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 
 export const knownProviders = ['cuda', 'tensorrt', 'coreml', 'dml', 'webgpu', 'cpu'] as const;
@@ -22,11 +23,28 @@ export interface OpenedSession {
   readonly provider: ProviderName;
 }
 
+let warnedThreads = false;
+
+/**
+ * Threads each session computes with: SA3_THREADS, else every core this process may use.
+ * ONNX Runtime's own default counts physical cores, which on a 2-vCPU machine is one, and
+ * leaves half the machine idle (a MatMul chain measured 1.9x faster with both).
+ */
+export function intraOpThreads(log: (line: string) => void = () => {}): number {
+  const text = process.env.SA3_THREADS;
+  if (text === undefined || text === '') return availableParallelism();
+  const value = Number(text);
+  if (Number.isInteger(value) && value > 0) return value;
+  if (!warnedThreads) log(`SA3_THREADS must be a whole number of threads above 0, got "${text}"; using ${availableParallelism()}`);
+  warnedThreads = true;
+  return availableParallelism();
+}
+
 /**
  * Opens a session on the first provider that loads, falling back towards cpu. Says once, in
  * one line, what was asked and what runs when that is not the same.
  */
-export async function openSession(path: string, providers: readonly ProviderName[], log: (line: string) => void, threads?: number): Promise<OpenedSession> {
+export async function openSession(path: string, providers: readonly ProviderName[], log: (line: string) => void, threads = intraOpThreads(log)): Promise<OpenedSession> {
   // ONNX Runtime's own log would print a multi-line native error for every provider that does
   // not load; failures reach the caller as exceptions anyway. SA3_ORT_LOG_LEVEL brings it back.
   ort.env.logLevel = (process.env.SA3_ORT_LOG_LEVEL as typeof ort.env.logLevel) ?? 'fatal';
@@ -38,7 +56,7 @@ export async function openSession(path: string, providers: readonly ProviderName
         graphOptimizationLevel: 'all',
         // A provider that cannot load is reported in our one line; keep ONNX Runtime's own log quiet for it.
         ...(provider === 'cpu' ? {} : { logSeverityLevel: 4 as const }),
-        ...(threads ? { intraOpNumThreads: threads } : {}),
+        intraOpNumThreads: threads,
       });
       if (failures.length > 0) log(`execution provider ${providers[0]} was asked for but could not load (${failures[0]}); running ${path.split('/').pop()} on ${provider}`);
       return { session, provider };
