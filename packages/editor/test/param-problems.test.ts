@@ -23,4 +23,23 @@ describe('problems shown on a node before running', () => {
   it('marks unknown node types', () => {
     expect(paramProblems(new Sa3Node('x', 'vendor.fx', 1, {}, undefined))[0]!.code).toBe('unknown_node_type');
   });
+
+  it('shows cross-param checks beside their param, and only once every value is acceptable', () => {
+    const inpaint = node('sa3.inpaint', { start_seconds: 10, end_seconds: 5 });
+    expect(paramProblems(inpaint)).toEqual([{ code: 'invalid_range', message: 'must be greater than start_seconds', param: 'end_seconds' }]);
+    expect(paramProblems(node('sa3.inpaint', { start_seconds: 10, end_seconds: 5, steps: 2 })).map((p) => p.code)).toEqual(['value_smaller_than_min']);
+  });
+
+  it('refuses an output name the runtime would refuse, and a param the node type does not have', () => {
+    const [escape] = paramProblems(node('audio.save', { filename: '../out.wav' }));
+    expect(escape).toEqual({ code: 'output_path_escapes', message: expect.stringMatching(/^File name .*climbs out of the output directory/), param: 'filename' });
+    const [unknown] = paramProblems(node('audio.gain', { loudness: 3 }));
+    expect(unknown).toEqual({ code: 'unknown_param', message: expect.stringMatching(/^this node has no param "loudness"; its params are /) });
+  });
+
+  it('asks for one of several inputs by their labels', () => {
+    const save = node('audio.save', {});
+    const [problem] = inputProblems(save, new Set());
+    expect(problem).toEqual({ code: 'required_input_missing', message: 'wire one of: File, Audio', input: 'file' });
+  });
 });

@@ -1,6 +1,9 @@
 export * from './sockets.js';
 export * from './audio-clip.js';
 export * from './params.js';
+export * from './node-params.js';
+export * from './missing-inputs.js';
+export * from './filename-pattern.js';
 export * from './engine.js';
 export * from './errors.js';
 export * from './node-definition.js';
@@ -8,3 +11,4 @@ export * from './dsp/curves.js';
 export * from './dsp/pcm.js';
 export { nodeCatalogue, getNodeDefinition } from './catalogue/index.js';
 export * from './workflow/index.js';
+export * from './embedded-workflow/index.js';

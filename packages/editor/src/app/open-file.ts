@@ -1,4 +1,4 @@
-import { readEmbeddedWorkflow } from '../embedded/index.js';
+import { readEmbeddedWorkflow } from '@sa3/nodes';
 
 /** The workflow text in a dropped or opened file: a .json workflow, or audio saved by sa3. */
 export async function workflowTextFromFile(file: File): Promise<string> {

@@ -8,4 +8,4 @@ export { editorToWorkflow, headerOf, type WorkflowHeader } from './graph-io.js';
 export type { NodeRunState, NodeRunStatus, NodeRunError, NodeMedia } from './run-state.js';
 export { idleState } from './run-state.js';
 export * from '../workflow-json/index.js';
-export { readEmbeddedWorkflow } from '../embedded/index.js';
+export { readEmbeddedWorkflow } from '@sa3/nodes';

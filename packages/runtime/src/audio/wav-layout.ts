@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { findChunk, parseRiff } from './riff.js';
+import { findChunk, parseRiff } from '@sa3/nodes';
 
 /** What a WAV file's header promises about its data chunk, and what the file really holds. */
 export interface WavDataPromise {

@@ -1,5 +1,4 @@
-import { type AudioClip, type WavBitDepth, frameCount } from '@sa3/nodes';
-import { findChunk, parseRiff } from './riff.js';
+import { type AudioClip, type WavBitDepth, findChunk, frameCount, parseRiff } from '@sa3/nodes';
 
 const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_IEEE_FLOAT = 3;

@@ -1,11 +1,10 @@
 export * from './types.js';
 export * from './problems.js';
 export * from './catalogue.js';
-export * from './parse.js';
 export * from './migrate.js';
 export * from './validate.js';
 export * from './overrides.js';
 export * from './serialize.js';
 export * from './load.js';
 export * from './graph.js';
-export * from './filename-pattern.js';
+export { parseWorkflow, resolveParams, filenameTokens, filenamePatternProblem, expandFilename, type FilenameToken } from '@sa3/nodes';

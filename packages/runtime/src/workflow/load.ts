@@ -1,7 +1,7 @@
+import { parseWorkflow } from '@sa3/nodes';
 import { builtinNodes, type NodeLookup } from './catalogue.js';
 import { migrateWorkflow, type Migration } from './migrate.js';
 import { applyOverrides, type ParamOverride } from './overrides.js';
-import { parseWorkflow } from './parse.js';
 import type { Problem } from './problems.js';
 import type { Workflow } from './types.js';
 import { validateWorkflow, type ValidateOptions } from './validate.js';

@@ -1,4 +1,4 @@
-import type { ParamProblemCode } from '@sa3/nodes';
+import type { ParamProblemCode, WorkflowProblemCode } from '@sa3/nodes';
 
 /**
  * The problem vocabulary: ComfyUI's where it has a word for it
@@ -6,12 +6,7 @@ import type { ParamProblemCode } from '@sa3/nodes';
  */
 export type ProblemCode =
   | ParamProblemCode
-  | 'invalid_json'
-  | 'invalid_format'
-  | 'unsupported_version'
-  | 'invalid_structure'
-  | 'unknown_field'
-  | 'duplicate_node_id'
+  | WorkflowProblemCode
   | 'unknown_node_type'
   | 'type_version_too_new'
   | 'migration_failed'

@@ -1,8 +1,7 @@
-import { checkParamValue, paramDefault, type AnyNodeDefinition, type ParamSpecs } from '@sa3/nodes';
+import { checkNodeParams, duplicateIdProblems, missingInputs, type AnyNodeDefinition } from '@sa3/nodes';
 import type { Problem } from './problems.js';
 import type { Workflow, WorkflowNode } from './types.js';
 import type { NodeLookup } from './catalogue.js';
-import { filenamePatternProblem } from './filename-pattern.js';
 import { findCycle } from './graph.js';
 
 export interface ValidateOptions {
@@ -10,42 +9,10 @@ export interface ValidateOptions {
   readonly requireOutputs?: boolean;
 }
 
-/** Params with defaults filled in, as a run function sees them. */
-export function resolveParams(definition: AnyNodeDefinition, params: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const resolved: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(definition.params as ParamSpecs)) {
-    const value = params[name] ?? paramDefault(spec);
-    if (value !== undefined) resolved[name] = value;
-  }
-  return resolved;
-}
-
 function checkParams(node: WorkflowNode, definition: AnyNodeDefinition, problems: Problem[]): void {
-  const specs = definition.params as ParamSpecs;
-  for (const name of Object.keys(node.params)) {
-    if (!Object.hasOwn(specs, name)) {
-      problems.push({ code: 'unknown_param', message: `node "${node.id}" (${node.type}) has no param "${name}"; its params are ${Object.keys(specs).join(', ') || 'none'}`, node: node.id, param: name });
-    }
-  }
-  let allValid = true;
-  for (const [name, spec] of Object.entries(specs)) {
-    const problem = checkParamValue(spec, node.params[name]);
-    if (problem) {
-      allValid = false;
-      problems.push({ code: problem.code, message: `node "${node.id}" param "${name}" ${problem.message}`, node: node.id, param: name });
-      continue;
-    }
-    if (spec.kind === 'filename' && typeof node.params[name] === 'string') {
-      const why = filenamePatternProblem(node.params[name] as string);
-      if (why) problems.push({ code: 'output_path_escapes', message: `node "${node.id}" param "${name}" ${why}`, node: node.id, param: name });
-    }
-  }
-  if (!allValid) return;
-  const resolved = resolveParams(definition, node.params);
-  for (const check of definition.checks ?? []) {
-    if (check.fails(resolved as never)) {
-      problems.push({ code: check.code as Problem['code'], message: `node "${node.id}" param "${check.param}" ${check.message}`, node: node.id, param: check.param });
-    }
+  for (const problem of checkNodeParams(definition, node.params)) {
+    const subject = problem.kind === 'unknown_param' ? `node "${node.id}" (${node.type})` : `node "${node.id}" param "${problem.param}"`;
+    problems.push({ code: problem.code as Problem['code'], message: `${subject} ${problem.message}`, node: node.id, param: problem.param });
   }
 }
 
@@ -54,15 +21,9 @@ function checkParams(node: WorkflowNode, definition: AnyNodeDefinition, problems
  * found, never stopping at the first.
  */
 export function validateWorkflow(workflow: Workflow, nodes: NodeLookup, options: ValidateOptions = {}): Problem[] {
-  const problems: Problem[] = [];
+  const problems: Problem[] = duplicateIdProblems(workflow.nodes);
   const byId = new Map<string, WorkflowNode>();
-  for (const node of workflow.nodes) {
-    if (byId.has(node.id)) {
-      problems.push({ code: 'duplicate_node_id', message: `two nodes have the id "${node.id}"; ids must be unique`, node: node.id });
-      continue;
-    }
-    byId.set(node.id, node);
-  }
+  for (const node of workflow.nodes) if (!byId.has(node.id)) byId.set(node.id, node);
 
   const definitions = new Map<string, AnyNodeDefinition>();
   for (const node of byId.values()) {
@@ -109,15 +70,11 @@ export function validateWorkflow(workflow: Workflow, nodes: NodeLookup, options:
   });
 
   for (const [id, definition] of definitions) {
-    const inputs = connected.get(id) ?? new Set<string>();
-    for (const [name, spec] of Object.entries(definition.inputs)) {
-      if (!spec.optional && !inputs.has(name)) {
-        problems.push({ code: 'required_input_missing', message: `node "${id}" (${definition.type}) needs a wire into its "${name}" input (${spec.type})`, node: id, input: name });
-      }
-    }
-    const oneOf = definition.requireOneInputOf;
-    if (oneOf && !oneOf.some((name) => inputs.has(name))) {
-      problems.push({ code: 'required_input_missing', message: `node "${id}" (${definition.type}) needs a wire into one of its inputs ${oneOf.map((n) => `"${n}"`).join(' or ')}`, node: id, input: oneOf[0]! });
+    for (const { input, oneOf } of missingInputs(definition, connected.get(id) ?? new Set<string>())) {
+      const message = oneOf
+        ? `node "${id}" (${definition.type}) needs a wire into one of its inputs ${oneOf.map((n) => `"${n}"`).join(' or ')}`
+        : `node "${id}" (${definition.type}) needs a wire into its "${input}" input (${definition.inputs[input]!.type})`;
+      problems.push({ code: 'required_input_missing', message, node: id, input });
     }
   }
 

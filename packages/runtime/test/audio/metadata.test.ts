@@ -1,9 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EncodeOptions } from '@sa3/nodes';
+import { type EncodeOptions, findChunk, parseRiff } from '@sa3/nodes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAudioIO, detectContainer, embedWorkflow, readEmbeddedWorkflow } from '../../src/audio/index.js';
-import { findChunk, parseRiff } from '../../src/audio/riff.js';
 import { ffprobeJson, lavfiSine, makeTempDir, sineClip } from '../helpers/audio-files.js';
 
 const temp = makeTempDir();

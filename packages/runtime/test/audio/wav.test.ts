@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { findChunk, parseRiff } from '@sa3/nodes';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeWav, encodeWav } from '../../src/audio/wav.js';
-import { findChunk, parseRiff } from '../../src/audio/riff.js';
 import { ffmpegDecode, ffprobeJson, makeTempDir, sineClip } from '../helpers/audio-files.js';
 import { dominantFrequency } from '../helpers/spectrum.js';
 

@@ -2,4 +2,3 @@
 export const WAV_SOFTWARE = 'sa3-workflows';
 export const ID3_DESCRIPTION = 'sa3-workflow';
 export const VORBIS_KEY = 'SA3_WORKFLOW';
-export const VENDOR = 'sa3-workflows';

@@ -1,3 +1,5 @@
+import { dataViewOf } from './bytes.js';
+
 /** One chunk of a RIFF file; `size` is what its header declares, which may run past the end. */
 export interface RiffChunk {
   readonly id: string;
@@ -18,6 +20,11 @@ export function fourCC(bytes: Uint8Array, offset: number): string {
   return String.fromCharCode(bytes[offset] ?? 0, bytes[offset + 1] ?? 0, bytes[offset + 2] ?? 0, bytes[offset + 3] ?? 0);
 }
 
+/** Chunks are word-aligned: an odd-sized chunk is followed by one pad byte. */
+export function riffPadded(size: number): number {
+  return size + (size & 1);
+}
+
 export function isRiffWave(bytes: Uint8Array): boolean {
   return bytes.length >= 12 && fourCC(bytes, 0) === 'RIFF' && fourCC(bytes, 8) === 'WAVE';
 }
@@ -25,7 +32,7 @@ export function isRiffWave(bytes: Uint8Array): boolean {
 /** Lists the top-level chunks of a little-endian RIFF buffer, or null when it is not one. */
 export function parseRiff(bytes: Uint8Array): RiffLayout | null {
   if (bytes.length < 12 || fourCC(bytes, 0) !== 'RIFF') return null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = dataViewOf(bytes);
   const chunks: RiffChunk[] = [];
   let offset = 12;
   let overruns = false;
@@ -33,13 +40,11 @@ export function parseRiff(bytes: Uint8Array): RiffLayout | null {
     const size = view.getUint32(offset + 4, true);
     const chunk = { id: fourCC(bytes, offset), headerOffset: offset, dataOffset: offset + 8, size };
     chunks.push(chunk);
-    // Chunks are word-aligned: an odd-sized chunk is followed by one pad byte.
-    const next = chunk.dataOffset + size + (size & 1);
     if (chunk.dataOffset + size > bytes.length) {
       overruns = true;
       break;
     }
-    offset = next;
+    offset = chunk.dataOffset + riffPadded(size);
   }
   return { form: fourCC(bytes, 8), chunks, overruns };
 }
