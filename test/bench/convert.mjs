@@ -3,7 +3,7 @@
 // and peak RSS), then ONNX Runtime CPU time per DiT step at L = 388 (30 s) against the
 // machine's measured MatMul throughput.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -191,20 +191,20 @@ async function peakChains(cfg) {
 }
 
 /** The conversion in a child process, so its peak RSS is the converter's alone. */
-function convertInChild(checkpointDir, outDir) {
+function convertInChild(checkpointDir, outDir, precision) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), CHILD_FLAG, checkpointDir, outDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), CHILD_FLAG, checkpointDir, outDir, precision], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`the DiT conversion child exited with ${code}`))));
   });
 }
 
-async function childMain(checkpointDir, outDir) {
+async function childMain(checkpointDir, outDir, precision) {
   const { readFile } = await import('node:fs/promises');
   const config = JSON.parse(await readFile(join(checkpointDir, 'model_config.json'), 'utf8'));
   const t = performance.now();
-  await convertDit(join(checkpointDir, 'model.safetensors'), config, outDir);
+  await convertDit(join(checkpointDir, 'model.safetensors'), config, outDir, { precision });
   const ms = performance.now() - t;
   process.stdout.write(`${JSON.stringify({ ms, maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
 }
@@ -266,27 +266,33 @@ export async function convertBench(report) {
   try {
     const disk = statfsSync(scratch);
     const freeBytes = disk.bavail * disk.bsize;
-    // Checkpoint + converted DiT take about twice the weights; under 20 GB free, fewer blocks.
+    // Checkpoint + fp32 DiT + fp16 DiT take about 2.5 times the weights; under 20 GB free, fewer blocks.
     let depth = MEDIUM.depth;
     let note = '';
     if (freeBytes < 20 * GB) {
-      depth = Math.max(1, Math.floor((MEDIUM.depth * (freeBytes - 2 * GB)) / (14 * GB)));
+      depth = Math.max(1, Math.floor((MEDIUM.depth * (freeBytes - 2 * GB)) / (17 * GB)));
       note = ` [scaled down: ${(freeBytes / GB).toFixed(1)} GB free, so depth ${depth} of ${MEDIUM.depth}]`;
       console.log(`convert bench: only ${(freeBytes / GB).toFixed(1)} GB free in ${tmpdir()}; the synthetic checkpoint keeps medium's width but has ${depth} of ${MEDIUM.depth} blocks`);
     }
     const checkpointDir = join(scratch, 'checkpoint');
     const outDir = join(scratch, 'out');
+    const outDir16 = join(scratch, 'out-fp16');
     mkdirSync(checkpointDir);
     mkdirSync(outDir);
+    mkdirSync(outDir16);
     const config = modelConfig(depth);
     writeFileSync(join(checkpointDir, 'model_config.json'), JSON.stringify(config));
     const writeStart = performance.now();
     const fileBytes = writeCheckpoint(join(checkpointDir, 'model.safetensors'), depth);
     const writeMs = performance.now() - writeStart;
 
-    const { ms, maxRssBytes } = await convertInChild(checkpointDir, outDir);
+    const { ms, maxRssBytes } = await convertInChild(checkpointDir, outDir, 'fp32');
     report('convert synthetic medium DiT (F32 safetensors)', (ms / 1000).toFixed(1), 's', `(${(fileBytes / GB).toFixed(2)} GB checkpoint; writing it took ${(writeMs / 1000).toFixed(1)} s)${note}`);
     report('convert synthetic medium DiT: peak RSS', (maxRssBytes / GB).toFixed(2), 'GB', `(child process; ${((100 * maxRssBytes) / fileBytes).toFixed(1)}% of the ${(fileBytes / GB).toFixed(2)} GB checkpoint; target < 2 GB)${note}`);
+    const half = await convertInChild(checkpointDir, outDir16, 'fp16');
+    const dataBytes = (dir) => statSync(join(dir, 'dit.onnx.data')).size;
+    report('convert synthetic medium DiT, --precision fp16', (half.ms / 1000).toFixed(1), 's', `(peak RSS ${(half.maxRssBytes / GB).toFixed(2)} GB; weights ${(dataBytes(outDir16) / GB).toFixed(2)} GB vs ${(dataBytes(outDir) / GB).toFixed(2)} GB in fp32: ${(dataBytes(outDir16) / dataBytes(outDir)).toFixed(2)}x)${note}`);
+    rmSync(outDir16, { recursive: true, force: true });
     rmSync(join(checkpointDir, 'model.safetensors'));
 
     const cfg = readDitConfig(config);
@@ -303,4 +309,4 @@ export async function convertBench(report) {
   }
 }
 
-if (process.argv[2] === CHILD_FLAG) await childMain(process.argv[3], process.argv[4]);
+if (process.argv[2] === CHILD_FLAG) await childMain(process.argv[3], process.argv[4], process.argv[5]);
