@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogueEntry, writePublishedTestLayout, writeTestPack } from '@sa3/runtime';
 import { haveReference } from '../../packages/runtime/test/engine/fixtures.js';
-import { closedPort, startFakeHub, type FakeHub } from '../../packages/runtime/test/helpers/fake-hub.js';
+import { closedPort, fakeCommit, startFakeHub, type FakeHub } from '../../packages/runtime/test/helpers/fake-hub.js';
 import { checkpointRepos, MEDIUM_REPO } from '../../packages/runtime/test/packs/hub-fixtures.js';
 import { decodeWithFfmpeg, dominantFrequency } from '../helpers/audio-probe.js';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -80,6 +80,7 @@ describe('sa3 models', () => {
     expect(verified.stdout).toMatch(/small-music: all 7 files match their sha256/);
     const list = await models(['list'], { SA3_HOME: home });
     expect(list.stdout).toMatch(/installed \(.*\):\n +small-music +Stable Audio 3 small music/);
+    expect(list.stdout).toContain(`, from stabilityai/stable-audio-3-optimized@${fakeCommit('stabilityai/stable-audio-3-optimized').slice(0, 7)})`);
     expect(list.stdout).toMatch(/small-music +installed/);
 
     expect((await models(['remove', 'small-music'], { SA3_HOME: home })).stdout).toBe(`removed small-music (${join(home, 'packs', 'small-music')})\n`);

@@ -87,7 +87,15 @@ export interface PackManifest {
   };
   readonly files: readonly PackFile[];
   /** Where the pack came from and under which licence, for `sa3 models list`. */
-  readonly source?: { readonly repo?: string; readonly revision?: string; readonly licence?: string; readonly note?: string };
+  readonly source?: {
+    readonly repo?: string;
+    /** The commit of `repo` the pack was pulled at (or how it was imported). */
+    readonly revision?: string;
+    /** Every repo the files came from, with its commit. */
+    readonly commits?: Readonly<Record<string, string>>;
+    readonly licence?: string;
+    readonly note?: string;
+  };
 }
 
 /**

@@ -11,9 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 export interface HubRequest {
-  readonly kind: 'tree' | 'resolve' | 'cdn' | 'other';
+  readonly kind: 'revision' | 'tree' | 'resolve' | 'cdn' | 'other';
   readonly repo?: string;
   readonly path?: string;
+  /** The branch or commit a revision, tree or resolve request names. */
+  readonly revision?: string;
   readonly url: string;
   readonly range?: string;
   /** The first byte a Range request asks for. */
@@ -39,6 +41,14 @@ export interface FakeHub {
   readonly requests: HubRequest[];
   close(): Promise<void>;
 }
+
+/** The commit "main" of a repo points at: a fixed id per repo. */
+export function fakeCommit(repo: string): string {
+  return createHash('sha1').update(`commit ${repo}`).digest('hex');
+}
+
+/** Branch "main" or the repo's one commit. */
+const knownRevision = (repo: string, revision: string | undefined) => revision === 'main' || revision === fakeCommit(repo);
 
 const isLfs = (path: string, size: number) => /\.(onnx|data|safetensors)$/.test(path) || size > 100_000;
 
@@ -120,15 +130,27 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
     const parts = url.pathname.split('/').slice(1).map(decodeURIComponent);
     const base = { url: req.url ?? '', rangeStart: /^bytes=(\d+)-/.test(req.headers.range ?? '') ? Number(/^bytes=(\d+)-/.exec(req.headers.range!)![1]) : null, ...(req.headers.range ? { range: req.headers.range } : {}), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
 
+    if (parts[0] === 'api' && parts[1] === 'models' && parts[4] === 'revision') {
+      const repo = `${parts[2]}/${parts[3]}`;
+      const request: HubRequest = { kind: 'revision', repo, revision: parts[5]!, ...base };
+      requests.push(request);
+      options.onRequest?.(request);
+      if (!authorized(repo, req, res)) return;
+      if (!existsSync(join(options.root, repo))) return sendJson(res, 404, { error: 'Repository not found' }, { 'x-error-code': 'RepoNotFound' });
+      if (!knownRevision(repo, parts[5])) return sendJson(res, 404, { error: `Invalid rev id: ${parts[5]}` }, { 'x-error-code': 'RevisionNotFound' });
+      return sendJson(res, 200, { id: repo, sha: fakeCommit(repo) });
+    }
+
     if (parts[0] === 'api' && parts[1] === 'models' && parts[4] === 'tree') {
       const repo = `${parts[2]}/${parts[3]}`;
       const dir = parts.slice(6).join('/');
-      const request: HubRequest = { kind: 'tree', repo, path: dir, ...base };
+      const request: HubRequest = { kind: 'tree', repo, path: dir, revision: parts[5]!, ...base };
       requests.push(request);
       options.onRequest?.(request);
       if (!authorized(repo, req, res)) return;
       const repoDir = join(options.root, repo);
       if (!existsSync(repoDir)) return sendJson(res, 404, { error: 'Repository not found' }, { 'x-error-code': 'RepoNotFound' });
+      if (!knownRevision(repo, parts[5])) return sendJson(res, 404, { error: `Invalid rev id: ${parts[5]}` }, { 'x-error-code': 'RevisionNotFound' });
       if (!existsSync(join(repoDir, dir))) return sendJson(res, 404, { error: `${dir} does not exist on "${parts[5]}"` }, { 'x-error-code': 'EntryNotFound' });
       const all = listUnder(repoDir, dir).sort().map((p) => treeEntry(repoDir, p));
       const pageSize = options.pageSize ?? all.length;
@@ -147,10 +169,11 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
       const cdn = parts[0] === 'cdn';
       const repo = cdn ? `${parts[1]}/${parts[2]}` : `${parts[0]}/${parts[1]}`;
       const path = (cdn ? parts.slice(3) : parts.slice(4)).join('/');
-      const request: HubRequest = { kind: cdn ? 'cdn' : 'resolve', repo, path, ...base };
+      const request: HubRequest = { kind: cdn ? 'cdn' : 'resolve', repo, path, ...(cdn ? {} : { revision: parts[3]! }), ...base };
       requests.push(request);
       options.onRequest?.(request);
       if (!cdn && !authorized(repo, req, res)) return;
+      if (!cdn && !knownRevision(repo, parts[3])) return sendJson(res, 404, { error: `Invalid rev id: ${parts[3]}` }, { 'x-error-code': 'RevisionNotFound' });
       const full = join(options.root, repo, path);
       if (!existsSync(full) || !statSync(full).isFile()) return sendJson(res, 404, { error: 'Entry not found' }, { 'x-error-code': 'EntryNotFound' });
       if (!cdn && isLfs(path, statSync(full).size)) {

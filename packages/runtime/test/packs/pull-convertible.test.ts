@@ -13,7 +13,7 @@ import type { PullEvent } from '../../src/packs/pull/pull-events.js';
 import { pullPack, type PullOptions } from '../../src/packs/pull/pull-pack.js';
 import { haveReference } from '../engine/fixtures.js';
 import { callContext, conditioning, sameSamples } from '../engine/test-packs.js';
-import { startFakeHub, type FakeHub, type FakeHubOptions } from '../helpers/fake-hub.js';
+import { fakeCommit, startFakeHub, type FakeHub, type FakeHubOptions } from '../helpers/fake-hub.js';
 import { checkpointRepos, copyOfRepos, emptyHome, filesUnder, HF_TOKEN, installedDirs, MEDIUM_BASE_REPO, MEDIUM_REPO, removeAll } from './hub-fixtures.js';
 
 const run = haveReference();
@@ -73,7 +73,7 @@ describe.runIf(run)('sa3 models pull of a pack converted from its checkpoint', (
     expect(types.slice(-2)).toEqual(['checkpoint-removed', 'installed']);
 
     const manifest = JSON.parse(await readFile(join(result.dir, 'sa3-pack.json'), 'utf8'));
-    expect(manifest).toMatchObject({ id: 'medium', family: 'medium', ditLayout: 'explicit', source: { repo: MEDIUM_REPO, revision: 'main' } });
+    expect(manifest).toMatchObject({ id: 'medium', family: 'medium', ditLayout: 'explicit', source: { repo: MEDIUM_REPO, revision: fakeCommit(MEDIUM_REPO), commits: { [MEDIUM_REPO]: fakeCommit(MEDIUM_REPO) } } });
     expect(manifest.title).toBe('Stable Audio 3 medium (converted from the official checkpoint)');
 
     const engine = new Sa3Engine({ locator: new PackLocator([join(sa3Home, 'packs')]), log: () => undefined });

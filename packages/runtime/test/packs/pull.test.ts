@@ -11,7 +11,7 @@ import type { PullEvent } from '../../src/packs/pull/pull-events.js';
 import { pullPack, type PullOptions } from '../../src/packs/pull/pull-pack.js';
 import { noteByWord, writeTestPack } from '../../src/packs/testpack/index.js';
 import { callContext, conditioning } from '../engine/test-packs.js';
-import { closedPort, startFakeHub, type FakeHub, type FakeHubOptions } from '../helpers/fake-hub.js';
+import { closedPort, fakeCommit, startFakeHub, type FakeHub, type FakeHubOptions } from '../helpers/fake-hub.js';
 import { dominantFrequency } from '../helpers/spectrum.js';
 import { copyOfRepos, emptyHome, filesUnder, HF_TOKEN, installedDirs, OPTIMIZED, partialSize, publishedRepos, removeAll, SMALL_MUSIC_REPO } from './hub-fixtures.js';
 
@@ -70,7 +70,10 @@ describe('sa3 models pull', () => {
     expect(manifest.graphs.encoder.outputs.latents.name).toBe('latent');
     expect(manifest.graphs.decoder.outputs.pcm).toEqual({ name: 'pcm', dtype: 'int32', shape: [1, 'N', 2] });
     expect(manifest.codec.pcmFullScale).toBe(32767);
-    expect(manifest.source).toMatchObject({ repo: OPTIMIZED, revision: 'main' });
+    // Pinned: "main" is resolved once per repo, and every listing and file comes from that commit.
+    expect(manifest.source).toMatchObject({ repo: OPTIMIZED, revision: fakeCommit(OPTIMIZED), commits: { [OPTIMIZED]: fakeCommit(OPTIMIZED), [SMALL_MUSIC_REPO]: fakeCommit(SMALL_MUSIC_REPO) } });
+    expect(server.requests.filter((r) => r.kind === 'revision').map((r) => [r.repo, r.revision])).toEqual([[OPTIMIZED, 'main'], [SMALL_MUSIC_REPO, 'main']]);
+    for (const r of server.requests.filter((q) => q.kind === 'tree' || q.kind === 'resolve')) expect(r.revision).toBe(fakeCommit(r.repo!));
     expect(events.map((e) => e.type)).toContain('installed');
     expect(events.filter((e) => e.type === 'verified').map((e) => (e as { path: string }).path).sort()).toEqual(manifest.files.map((f: { path: string }) => f.path).sort());
 
@@ -221,7 +224,7 @@ describe('sa3 models pull', () => {
     const server = await hub();
     const sa3Home = await home();
     await expect(pull('small-music', sa3Home, server, { freeBytes: async () => 1000 })).rejects.toMatchObject({ code: 'disk_full', message: expect.stringMatching(/^not enough disk space in SA3_HOME \(.*\) for 0\.1 GB;/) });
-    expect(server.requests.filter((r) => r.kind !== 'tree')).toEqual([]);
+    expect(server.requests.filter((r) => r.kind !== 'tree' && r.kind !== 'revision')).toEqual([]);
   });
 
   it('does not take a test pack of the same id for the real one, nor replace it', async () => {

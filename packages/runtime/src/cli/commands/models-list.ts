@@ -1,6 +1,7 @@
 import { CATALOGUE, entryBytes, type CatalogueEntry } from '../../packs/catalogue.js';
 import { formatBytes } from '../../files/format-bytes.js';
 import type { LocatedPack, PackLocator } from '../../packs/pack-locator.js';
+import type { PackManifest } from '../../packs/manifest.js';
 import type { Style } from '../terminal.js';
 
 function status(entry: CatalogueEntry, installed: ReadonlySet<string>): 'installed' | CatalogueEntry['availability']['kind'] {
@@ -41,6 +42,11 @@ function listJson(root: string, packs: readonly LocatedPack[], installed: Readon
   );
 }
 
+/** ", from owner/name@abc1234" for a pack pulled at a commit. */
+function pulledFrom(source: PackManifest['source']): string {
+  return source?.repo && source.revision && /^[0-9a-f]{40}$/.test(source.revision) ? `, from ${source.repo}@${source.revision.slice(0, 7)}` : '';
+}
+
 /** `sa3 models list`: the installed packs, then every catalogue pack and whether it can be pulled. */
 export async function listModels(locator: PackLocator, json: boolean, style: Style): Promise<void> {
   const packs = await locator.list();
@@ -54,7 +60,7 @@ export async function listModels(locator: PackLocator, json: boolean, style: Sty
     out.push(`no model packs installed in ${locator.roots.join(', ')}`, 'pull one with "sa3 models pull small-music", or try offline with "sa3 models testpack"');
   } else {
     out.push(`installed (${locator.roots.join(', ')}):`);
-    for (const p of packs) out.push(`  ${style.bold(p.manifest.id.padEnd(18))} ${p.manifest.title} ${style.dim(`(${p.manifest.objective}, up to ${(p.manifest.maxSamples / 44_100).toFixed(1)} s) ${p.dir}`)}`);
+    for (const p of packs) out.push(`  ${style.bold(p.manifest.id.padEnd(18))} ${p.manifest.title} ${style.dim(`(${p.manifest.objective}, up to ${(p.manifest.maxSamples / 44_100).toFixed(1)} s${pulledFrom(p.manifest.source)}) ${p.dir}`)}`);
   }
   out.push('', 'known packs:');
   for (const entry of CATALOGUE) {

@@ -20,6 +20,8 @@ export interface ConvertPulledOptions {
   /** Bytes of the checkpoint, for the events and the disk-full sentence. */
   readonly checkpointBytes: number;
   readonly keepCheckpoint: boolean;
+  /** The commit of `repo` the checkpoint was downloaded at. */
+  readonly revision: string;
   readonly precision: ConvertPrecision;
   readonly emit: (event: PullEvent) => void;
   readonly signal?: AbortSignal;
@@ -57,7 +59,7 @@ export async function convertPulledCheckpoint(options: ConvertPulledOptions): Pr
       id: entry.id,
       title: entry.title,
       precision: options.precision,
-      source: { repo, revision: entry.revision, licence: entry.licence, note: `Converted to ${precisionNote(options.precision)} ONNX on this machine from the safetensors checkpoint of ${repo}.` },
+      source: { repo, revision: options.revision, commits: { [repo]: options.revision }, licence: entry.licence, note: `Converted to ${precisionNote(options.precision)} ONNX on this machine from the safetensors checkpoint of ${repo}.` },
       onProgress: (part, done, total) => {
         // Conversion has no signal of its own: stopping here makes the converter clean up its folder.
         if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');

@@ -64,6 +64,20 @@ export class HubClient {
     return `${this.endpoint}/${repo}/resolve/${encodeURIComponent(revision)}/${path.split('/').map(encodeURIComponent).join('/')}`;
   }
 
+  revisionUrl(repo: string, revision: string): string {
+    return `${this.endpoint}/api/models/${repo}/revision/${encodeURIComponent(revision)}`;
+  }
+
+  /**
+   * The commit a branch or tag points at now, so every file of a pull comes from one state of
+   * the repo however long it takes. A mirror that answers without a commit id keeps the name.
+   */
+  async commitOf(repo: string, revision: string, signal?: AbortSignal): Promise<string> {
+    const response = await this.get(this.revisionUrl(repo, revision), { repo, missing: () => `there is no repository ${repo} (or no revision ${revision}) on ${this.hostDescription}`, ...(signal ? { signal } : {}) });
+    const body = (await response.json().catch(() => null)) as { sha?: unknown } | null;
+    return typeof body?.sha === 'string' && /^[0-9a-f]{40}$/.test(body.sha) ? body.sha : revision;
+  }
+
   treeUrl(repo: string, revision: string, dir: string): string {
     const folder = dir ? `/${dir.split('/').map(encodeURIComponent).join('/')}` : '';
     return `${this.endpoint}/api/models/${repo}/tree/${encodeURIComponent(revision)}${folder}?recursive=true`;

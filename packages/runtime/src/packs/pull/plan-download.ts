@@ -8,6 +8,8 @@ import { listRepoFiles, type RemoteFile } from './repo-tree.js';
 /** One file a pull downloads: where it is in the repo and where it goes in the pack. */
 export interface PlannedFile extends RemoteFile {
   readonly repo: string;
+  /** The commit the file is downloaded at: the one the entry's revision pointed at when the pull planned. */
+  readonly revision: string;
   readonly role: FileRole;
   readonly packPath: string;
 }
@@ -42,10 +44,11 @@ export async function planDownload(client: HubClient, entry: CatalogueEntry, sig
   const repos = [...new Set(entry.files.map((f) => f.repo))];
   for (const repo of repos) {
     const files = entry.files.filter((f) => f.repo === repo);
+    const revision = await client.commitOf(repo, entry.revision, signal);
     const tree: RemoteFile[] = [];
     for (const folder of foldersToList(files)) {
       try {
-        tree.push(...(await listRepoFiles(client, repo, entry.revision, folder, signal)));
+        tree.push(...(await listRepoFiles(client, repo, revision, folder, signal)));
       } catch (error) {
         if (!(error instanceof PackError && error.code === 'remote_missing') || folder === '') throw error;
         // A folder that is not there: name the first file the pack needs from it.
@@ -59,11 +62,11 @@ export async function planDownload(client: HubClient, entry: CatalogueEntry, sig
         if (file.optional) continue;
         throw missingFile(entry, file);
       }
-      if (!planned.some((p) => p.packPath === file.packPath)) planned.push({ ...remote, repo, role: file.role, packPath: file.packPath });
+      if (!planned.some((p) => p.packPath === file.packPath)) planned.push({ ...remote, repo, revision, role: file.role, packPath: file.packPath });
       if (!isGraphRole(file.role)) continue;
       for (const companion of tree.filter((f) => isCompanionOf(f.path, remote.path))) {
         const packPath = posix.join(posix.dirname(file.packPath), posix.basename(companion.path));
-        if (!planned.some((p) => p.packPath === packPath)) planned.push({ ...companion, repo, role: 'externalData', packPath });
+        if (!planned.some((p) => p.packPath === packPath)) planned.push({ ...companion, repo, revision, role: 'externalData', packPath });
       }
     }
   }

@@ -80,7 +80,7 @@ async function downloadOne(file: PlannedFile, { client, entry, home, staging, op
   emit({ type: 'file', path: file.packPath, repo: file.repo, bytes: file.bytes, resumeFrom: fileDone });
   const sha256 = await downloadFile(file, {
     client,
-    revision: entry.revision,
+    revision: file.revision,
     partialPath: staging.partialPath(file),
     finalPath: staging.finalPath(file),
     home: home.root,
@@ -140,6 +140,7 @@ export async function pullPack(id: string, options: PullOptions = {}): Promise<P
     if (await isInstalled(target, entry)) return already();
     const client = new HubClient(options);
     const plan = await planDownload(client, entry, options.signal);
+    const commits = Object.fromEntries(plan.map((f) => [f.repo, f.revision]));
     const convert = entry.availability.kind === 'convertible' ? entry.availability : null;
     const staging = await StagingArea.open(join(home.staging, id), convert ? 'checkpoint' : 'pack');
     const total = plan.reduce((sum, f) => sum + f.bytes, 0);
@@ -179,6 +180,7 @@ export async function pullPack(id: string, options: PullOptions = {}): Promise<P
         staging,
         checkpointBytes: total,
         keepCheckpoint: options.keepCheckpoint === true,
+        revision: commits[convert.repo] ?? entry.revision,
         precision: options.precision ?? 'fp32',
         emit,
         ...(options.signal ? { signal: options.signal } : {}),
@@ -191,7 +193,7 @@ export async function pullPack(id: string, options: PullOptions = {}): Promise<P
     }
 
     const repo = entrySourceRepo(entry);
-    const manifest = await assembleManifest(entry, staging.packDir, placed, { ...(repo ? { repo } : {}), revision: entry.revision });
+    const manifest = await assembleManifest(entry, staging.packDir, placed, { ...(repo ? { repo } : {}), revision: (repo && commits[repo]) || entry.revision, commits });
     await writeFileAtomic(join(staging.packDir, PACK_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     await stampVerified(staging.packDir, await loadManifest(staging.packDir));
     const dir = await installPackDir(home, staging.packDir, id);
