@@ -40,7 +40,7 @@ Usage:
         --no-cache               as for run
 
   sa3 serve [--host H] [--port P] [--token T] [--queue N] [--files DIR]
-            [--outputs DIR] [--output-urls]
+            [--outputs DIR] [--output-urls] [--no-cache]
       One server for the editor and for HTTP clients, on 127.0.0.1:7860:
       the Cog predictions API with the hosted stable-audio-3-medium input
       schema (POST /predictions, PUT /predictions/{id}, GET /health-check,
@@ -49,7 +49,8 @@ Usage:
       on the API; the editor URL it prints (.../#token=T) hands it over;
       --queue caps queued + running requests (default 8, more get 409);
       --files is the folder workflow audio paths may read from (examples/);
-      --output-urls returns prediction outputs as URLs, not data: URIs.
+      --output-urls returns prediction outputs as URLs, not data: URIs;
+      model results are kept in $SA3_HOME/cache as for run (--no-cache).
 
   sa3 validate FILE [--json]
       Check a workflow without running it and list every problem at once,

@@ -50,7 +50,7 @@ async function main(argv: readonly string[]): Promise<number> {
       json: { type: 'boolean' },
     },
     models: { json: { type: 'boolean' }, id: { type: 'string' }, base: { type: 'boolean' }, layout: { type: 'string' }, move: { type: 'boolean' }, 'keep-checkpoint': { type: 'boolean' }, precision: { type: 'string' }, out: { type: 'string', short: 'o' } },
-    serve: { host: { type: 'string' }, port: { type: 'string' }, token: { type: 'string' }, queue: { type: 'string' }, files: { type: 'string' }, outputs: { type: 'string' }, 'output-urls': { type: 'boolean' } },
+    serve: { host: { type: 'string' }, port: { type: 'string' }, token: { type: 'string' }, queue: { type: 'string' }, files: { type: 'string' }, outputs: { type: 'string' }, 'output-urls': { type: 'boolean' }, 'no-cache': { type: 'boolean' } },
   } as const;
   if (!Object.hasOwn(spec, command)) return usageError(`unknown command "${command}"`);
   let parsed;

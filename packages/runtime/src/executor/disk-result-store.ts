@@ -29,14 +29,10 @@ function isAudioClip(value: unknown): value is AudioClip {
 }
 
 export class DiskResultStore {
-  private readonly ready: Promise<unknown>;
-
   constructor(
     readonly dir: string,
     readonly maxBytes = 4 * 1024 ** 3,
-  ) {
-    this.ready = mkdir(dir, { recursive: true });
-  }
+  ) {}
 
   private path(key: string): string {
     return join(this.dir, `${key}${SUFFIX}`);
@@ -91,7 +87,7 @@ export class DiskResultStore {
     if (!DiskResultStore.canStore(outputs)) return;
     const clips = Object.entries(outputs) as [string, AudioClip][];
     if (clips.reduce((sum, [, clip]) => sum + clip.channels.reduce((n, c) => n + c.byteLength, 0), 0) > this.maxBytes) return;
-    await this.ready;
+    await mkdir(this.dir, { recursive: true });
     const header = Buffer.from(JSON.stringify(clips.map(([name, clip]): StoredAudio => ({ name, sampleRate: clip.sampleRate, channels: clip.channels.length, frames: clip.channels[0]?.length ?? 0 }))), 'utf8');
     const prefix = Buffer.alloc(PREFIX_BYTES);
     prefix.writeUInt32LE(MAGIC, 0);

@@ -29,6 +29,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     fetchTimeoutMs: options.fetchTimeoutMs,
     maxDownloadBytes: options.maxDownloadBytes,
     ...(options.engine !== undefined ? { engine: options.engine } : {}),
+    ...(options.store ? { store: options.store } : {}),
   });
   const runs = new RunManager(runtime.executor, options.outputDir, options.queueDepth);
 

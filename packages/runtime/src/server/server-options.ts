@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '@sa3/nodes';
+import type { DiskResultStore } from '../executor/disk-result-store.js';
 import { sa3Home } from '../packs/pack-locator.js';
 
 export interface ServerOptions {
@@ -22,6 +23,8 @@ export interface ServerOptions {
   /** Prediction outputs as URLs on this server instead of data: URIs. */
   readonly outputsAsUrls: boolean;
   readonly engine?: Engine | null;
+  /** Model nodes' audio kept on disk, so a restarted server reuses what it made. */
+  readonly store?: DiskResultStore;
   readonly log?: (line: string) => void;
 }
 

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { startServer } from '../../server/app.js';
 import { defaultServerOptions, type ServerOptions } from '../../server/server-options.js';
 import { EXIT_INVALID_INPUT } from '../exit-codes.js';
+import { cliResultStore } from '../result-store.js';
 
 function positiveInteger(text: string | undefined, flag: string): number | string | undefined {
   if (text === undefined) return undefined;
@@ -20,6 +21,7 @@ export async function serveCommand(values: Readonly<Record<string, string | bool
       return EXIT_INVALID_INPUT;
     }
   }
+  const store = cliResultStore(values['no-cache'] === true);
   const options: ServerOptions = {
     ...defaults,
     ...(typeof values.host === 'string' ? { host: values.host } : {}),
@@ -29,6 +31,7 @@ export async function serveCommand(values: Readonly<Record<string, string | bool
     ...(typeof values.files === 'string' ? { filesDir: resolve(values.files) } : {}),
     ...(typeof values.outputs === 'string' ? { outputDir: resolve(values.outputs) } : {}),
     outputsAsUrls: values['output-urls'] === true,
+    ...(store ? { store } : {}),
   };
   let server;
   try {
