@@ -61,6 +61,8 @@ export interface PackManifest {
     readonly hiddenSize: number;
   };
   readonly ditLayout: DitLayout;
+  /** Packs sa3 converted: what the DiT and text encoder compute in (see `sa3 models convert --precision`). */
+  readonly precision?: 'fp32' | 'fp16';
   /** For the explicit layout without a conditioner graph: safetensors with the conditioner weights. */
   readonly conditionerWeights?: string;
   readonly codec: {

@@ -118,6 +118,16 @@ describe.runIf(run)('sa3 models pull of a pack converted from its checkpoint', (
     const manifest = JSON.parse(await readFile(join(result.dir, 'sa3-pack.json'), 'utf8'));
     expect(manifest.source.repo).toBe(MEDIUM_BASE_REPO);
     expect(manifest.source.note).toBe(`Converted to float16 (float32 norms, attention and codec) ONNX on this machine from the safetensors checkpoint of ${MEDIUM_BASE_REPO}.`);
+    expect(manifest.precision).toBe('fp16');
+
+    // Pulling it again as it is, or without a precision, does nothing; as fp32 it says how to get both.
+    const again = (precision?: 'fp32' | 'fp16') => pullPack('medium-base', { home: sa3Home, endpoint: server.endpoint, token: '', ...(precision ? { precision } : {}) });
+    expect((await again('fp16')).status).toBe('already-installed');
+    expect((await again()).status).toBe('already-installed');
+    await expect(again('fp32')).rejects.toMatchObject({
+      code: 'pack_exists',
+      message: `medium-base is installed in ${result.dir} converted to fp16; remove it first with "sa3 models remove medium-base" to pull it as fp32, or keep both by converting the checkpoint with "sa3 models convert DIR --precision fp32 --out medium-base-fp32"`,
+    });
   });
 
   it('a checkpoint that cannot be converted keeps the download; once fixed, the next pull fetches only the changed file', async () => {

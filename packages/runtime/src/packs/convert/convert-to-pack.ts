@@ -130,6 +130,7 @@ async function convertInto(checkpointDir: string, staging: string, options: Conv
     maxSamples: config.maxSamples,
     text: { tokenizer: TOKENIZER_FILE, maxTokens: config.prompt.maxTokens, hiddenSize: text.hiddenSize },
     ditLayout: 'explicit',
+    precision,
     conditionerWeights: CONDITIONER_FILE,
     codec: config.codec,
     graphs: { textEncoder: graphSpec(text), dit: graphSpec(converted.dit), encoder: graphSpec(converted.encoder), decoder: graphSpec(converted.decoder) },

@@ -54,10 +54,14 @@ export interface PullResult {
  * Whether this catalogue pack is installed at `dir`. A pack of the same id from elsewhere (a
  * test pack, a hand-made one) is refused rather than replaced; a broken one is replaced.
  */
-async function isInstalled(dir: string, entry: CatalogueEntry): Promise<boolean> {
+async function isInstalled(dir: string, entry: CatalogueEntry, precision: ConvertPrecision | undefined): Promise<boolean> {
   const manifest = await loadManifest(dir).catch(() => null);
   if (!manifest) return false;
   const repo = entrySourceRepo(entry);
+  const installedPrecision = manifest.precision ?? 'fp32';
+  if (manifest.id === entry.id && manifest.source?.repo === repo && precision !== undefined && precision !== installedPrecision) {
+    throw new PackError('pack_exists', `${entry.id} is installed in ${dir} converted to ${installedPrecision}; remove it first with "sa3 models remove ${entry.id}" to pull it as ${precision}, or keep both by converting the checkpoint with "sa3 models convert DIR --precision ${precision} --out ${entry.id}-${precision}"`);
+  }
   if (manifest.id === entry.id && manifest.source?.repo === repo) return true;
   throw new PackError('pack_exists', `another pack called "${entry.id}" (not the one from ${repo}) is installed in ${dir}; remove it first with "sa3 models remove ${entry.id}"`);
 }
@@ -133,11 +137,11 @@ export async function pullPack(id: string, options: PullOptions = {}): Promise<P
     emit({ type: 'already-installed', id, dir: target });
     return { id, dir: target, status: 'already-installed', downloadedBytes: 0 };
   };
-  if (await isInstalled(target, entry)) return already();
+  if (await isInstalled(target, entry, options.precision)) return already();
 
   const lock = await acquirePackLock(home.staging, id, { onWait: (holder) => emit({ type: 'waiting', id, pid: holder?.pid ?? null }), ...(options.signal ? { signal: options.signal } : {}) });
   try {
-    if (await isInstalled(target, entry)) return already();
+    if (await isInstalled(target, entry, options.precision)) return already();
     const client = new HubClient(options);
     const plan = await planDownload(client, entry, options.signal);
     const commits = Object.fromEntries(plan.map((f) => [f.repo, f.revision]));
