@@ -3,12 +3,10 @@
  * decoder ends in clamp -> multiply by a constant -> cast to int32 (-> layout ops), and that
  * constant is what 1.0 becomes. Nodes are read one at a time; weights are skipped unread.
  */
-import { open } from 'node:fs/promises';
 import { onnx, type OnnxProto } from '../onnx/proto.js';
 import { halfToFloat } from '../tensors/safetensors.js';
-import { FileCursor, fields, NotOnnx } from './protobuf-walk.js';
+import { walkGraphParts } from './protobuf-walk.js';
 
-const ModelField = { graph: 7 } as const;
 const GraphField = { node: 1, initializer: 5 } as const;
 /** Node and initializer messages above this are weights, not the scalars looked for. */
 const SMALL_MESSAGE = 1 << 12;
@@ -38,44 +36,31 @@ function scalarOf(tensor: OnnxProto.ITensorProto | null | undefined): number | u
 
 /** The multiplier behind `outputName`, or null when the graph does not end in a constant multiply. */
 export async function readPcmFullScale(path: string, outputName: string): Promise<number | null> {
-  const handle = await open(path, 'r');
-  try {
-    const cursor = new FileCursor(handle, (await handle.stat()).size);
-    const producers = new Map<string, OnnxProto.NodeProto>();
-    const scalars = new Map<string, number>();
-    for await (const field of fields(cursor, 0, cursor.size)) {
-      if (field.number !== ModelField.graph || !field.delimited) continue;
-      for await (const part of fields(cursor, field.start, field.end)) {
-        if (!part.delimited || part.end - part.start > SMALL_MESSAGE) continue;
-        const bytes = await cursor.bytes(part.start, part.end - part.start);
-        if (part.number === GraphField.node) {
-          const node = onnx.NodeProto.decode(bytes);
-          for (const output of node.output) producers.set(output, node);
-          const value = node.opType === 'Constant' ? scalarOf(node.attribute.find((a) => a.name === 'value')?.t) : undefined;
-          if (value !== undefined) scalars.set(node.output[0]!, value);
-        } else if (part.number === GraphField.initializer) {
-          const tensor = onnx.TensorProto.decode(bytes);
-          const value = scalarOf(tensor);
-          if (value !== undefined && tensor.name) scalars.set(tensor.name, value);
-        }
-      }
+  const producers = new Map<string, OnnxProto.NodeProto>();
+  const scalars = new Map<string, number>();
+  const isOnnx = await walkGraphParts(path, SMALL_MESSAGE, (field, bytes) => {
+    if (field === GraphField.node) {
+      const node = onnx.NodeProto.decode(bytes);
+      for (const output of node.output) producers.set(output, node);
+      const value = node.opType === 'Constant' ? scalarOf(node.attribute.find((a) => a.name === 'value')?.t) : undefined;
+      if (value !== undefined) scalars.set(node.output[0]!, value);
+    } else if (field === GraphField.initializer) {
+      const tensor = onnx.TensorProto.decode(bytes);
+      const value = scalarOf(tensor);
+      if (value !== undefined && tensor.name) scalars.set(tensor.name, value);
     }
-    let name = outputName;
-    for (let hop = 0; hop < MAX_HOPS; hop++) {
-      const node = producers.get(name);
-      if (!node) return null;
-      if (node.opType === 'Mul') {
-        const scale = node.input.map((i) => scalars.get(i)).find((v) => v !== undefined);
-        return scale !== undefined && Number.isFinite(scale) && scale > 0 ? scale : null;
-      }
-      if (!KEEPS_SCALE.has(node.opType) || !node.input[0]) return null;
-      name = node.input[0];
+  });
+  if (!isOnnx) return null;
+  let name = outputName;
+  for (let hop = 0; hop < MAX_HOPS; hop++) {
+    const node = producers.get(name);
+    if (!node) return null;
+    if (node.opType === 'Mul') {
+      const scale = node.input.map((i) => scalars.get(i)).find((v) => v !== undefined);
+      return scale !== undefined && Number.isFinite(scale) && scale > 0 ? scale : null;
     }
-    return null;
-  } catch (error) {
-    if (error instanceof NotOnnx || error instanceof RangeError) return null;
-    throw error;
-  } finally {
-    await handle.close();
+    if (!KEEPS_SCALE.has(node.opType) || !node.input[0]) return null;
+    name = node.input[0];
   }
+  return null;
 }

@@ -2,7 +2,7 @@
  * A protobuf walk over a file without reading it whole: a cursor with a read window and the
  * fields of a message range, so a 2 GB ONNX model costs a few reads to inspect.
  */
-import type { FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 const WINDOW = 1 << 20;
 
@@ -75,5 +75,32 @@ export async function* fields(cursor: FileCursor, from: number, to: number): Asy
     if (end > to) throw new NotOnnx('field past its message');
     yield { number, start, end, delimited: wire === 2 };
     pos = end;
+  }
+}
+
+const MODEL_GRAPH_FIELD = 7;
+
+/**
+ * Calls `visit(fieldNumber, bytes)` for each length-delimited field of an ONNX file's graph
+ * (1 node, 5 initializer, ...) of at most `maxBytes`, in file order, skipping bigger ones unread;
+ * `visit` returns true to stop. Returns false when the file is not an ONNX model.
+ */
+export async function walkGraphParts(path: string, maxBytes: number, visit: (field: number, bytes: Uint8Array) => boolean | void): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const cursor = new FileCursor(handle, (await handle.stat()).size);
+    for await (const field of fields(cursor, 0, cursor.size)) {
+      if (field.number !== MODEL_GRAPH_FIELD || !field.delimited) continue;
+      for await (const part of fields(cursor, field.start, field.end)) {
+        if (!part.delimited || part.end - part.start > maxBytes) continue;
+        if (visit(part.number, await cursor.bytes(part.start, part.end - part.start))) return true;
+      }
+    }
+    return true;
+  } catch (error) {
+    if (error instanceof NotOnnx || error instanceof RangeError) return false;
+    throw error;
+  } finally {
+    await handle.close();
   }
 }

@@ -5,38 +5,27 @@
  * that noise: each random op becomes zeros of its shape and type, and the graph is rewritten.
  */
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { onnx, type OnnxProto } from '../onnx/proto.js';
-import { FileCursor, fields, NotOnnx } from './protobuf-walk.js';
+import { walkGraphParts } from './protobuf-walk.js';
 
 const RANDOM_LIKE = new Set(['RandomNormalLike', 'RandomUniformLike']);
 const RANDOM = new Set(['RandomNormal', 'RandomUniform']);
-const ModelField = { graph: 7 } as const;
 const GraphField = { node: 1 } as const;
 /** Random op messages are small; bigger node messages (constants holding weights) are skipped unread. */
 const SMALL_MESSAGE = 1 << 12;
 
 /** Whether the graph has a random op, found without reading its weights. */
 async function hasRandomOps(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
-  try {
-    const cursor = new FileCursor(handle, (await handle.stat()).size);
-    for await (const field of fields(cursor, 0, cursor.size)) {
-      if (field.number !== ModelField.graph || !field.delimited) continue;
-      for await (const part of fields(cursor, field.start, field.end)) {
-        if (part.number !== GraphField.node || !part.delimited || part.end - part.start > SMALL_MESSAGE) continue;
-        const node = onnx.NodeProto.decode(await cursor.bytes(part.start, part.end - part.start));
-        if (RANDOM_LIKE.has(node.opType) || RANDOM.has(node.opType)) return true;
-      }
-    }
-    return false;
-  } catch (error) {
-    if (error instanceof NotOnnx || error instanceof RangeError) return false;
-    throw error;
-  } finally {
-    await handle.close();
-  }
+  let found = false;
+  await walkGraphParts(path, SMALL_MESSAGE, (field, bytes) => {
+    if (field !== GraphField.node) return false;
+    const { opType } = onnx.NodeProto.decode(bytes);
+    found = RANDOM_LIKE.has(opType) || RANDOM.has(opType);
+    return found;
+  });
+  return found;
 }
 
 function attribute(node: OnnxProto.INodeProto, name: string): OnnxProto.IAttributeProto | undefined {
