@@ -68,7 +68,8 @@ export function createEditorStack(container: HTMLElement, options: Sa3PluginOpti
   const selector = AreaExtensions.selector();
   const selectable = AreaExtensions.selectableNodes(area, selector, { accumulating: AreaExtensions.accumulateOnCtrl() });
   AreaExtensions.simpleNodesOrder(area);
-  AreaExtensions.showInputControl(area);
+  // No AreaExtensions.showInputControl: our inputs carry no controls, and it re-rendered the
+  // target node of every new wire (each node of an opened workflow drew twice).
 
   const changeTypes = new Set(['nodecreated', 'noderemoved', 'connectioncreated', 'connectionremoved', 'nodetranslated']);
   editor.addPipe((context) => {

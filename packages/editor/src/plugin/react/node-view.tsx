@@ -1,14 +1,13 @@
 import { useReducer } from 'react';
 import styled from 'styled-components';
-import { Presets, type RenderEmit } from 'rete-react-plugin';
+import type { RenderEmit } from 'rete-react-plugin';
 import type { Sa3Node } from '../sa3-node.js';
 import { paramProblems } from '../param-problems.js';
 import type { Sa3Schemes } from '../schemes.js';
 import { ParamField } from './param-field.js';
 import { AudioPlayer } from './audio-player.js';
+import { InlineSocket } from './inline-socket.js';
 import { categoryColor, statusColor, theme } from './theme.js';
-
-const { RefSocket } = Presets.classic;
 
 const Card = styled.div<{ $accent: string; $selected: boolean; $invalid: boolean; $width: number }>`
   width: ${(p) => p.$width}px;
@@ -179,14 +178,14 @@ export function NodeView({ data: node, emit }: { data: Sa3Node; emit: RenderEmit
           output ? (
             <div className="port output" key={key} data-testid="port" data-side="output" data-key={key}>
               <span>{output.label}</span>
-              <RefSocket name="output-socket" side="output" socketKey={key} nodeId={node.id} emit={emit} payload={output.socket} data-testid="socket" />
+              <InlineSocket name="output-socket" side="output" socketKey={key} nodeId={node.id} emit={emit} payload={output.socket} />
             </div>
           ) : null,
         )}
         {Object.entries(node.inputs).map(([key, input]) =>
           input ? (
             <div className={`port input${badInputs.has(key) ? ' invalid' : ''}`} key={key} data-testid="port" data-side="input" data-key={key}>
-              <RefSocket name="input-socket" side="input" socketKey={key} nodeId={node.id} emit={emit} payload={input.socket} data-testid="socket" />
+              <InlineSocket name="input-socket" side="input" socketKey={key} nodeId={node.id} emit={emit} payload={input.socket} />
               <span>{input.label}</span>
             </div>
           ) : null,
