@@ -1,4 +1,4 @@
-import { readdir, readFile, truncate, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeWithFfmpeg } from '../helpers/audio-probe.js';
@@ -67,6 +67,16 @@ describe('the CLI keeps model results on disk between runs', () => {
     const again = await run(await tempDir(), ['--set', 'generate.seed=11']);
     expect(statusOf(again, 'generate')).toBe('ran');
     expect((await stat(newest)).size).toBeGreaterThan(3 * 44_100 * 2 * 4);
+  });
+
+  it('results are kept per runtime version and code fingerprint; folders of other code are deleted', async () => {
+    const stale = join(cacheRoot(), '0.0.0-0000000000000000');
+    await mkdir(stale, { recursive: true });
+    await writeFile(join(stale, 'old.sa3r'), 'audio made by other code');
+    await run(await tempDir(), ['--set', 'generate.seed=13']);
+    const folders = await readdir(cacheRoot());
+    expect(folders).toHaveLength(1);
+    expect(folders[0]).toMatch(/^\d+\.\d+\.\d+-[0-9a-f]{16}$/);
   });
 
   it('SA3_CACHE_MAX_MB=0 keeps nothing, and SA3_CACHE=off neither reads nor writes', async () => {
