@@ -1,9 +1,20 @@
 /** Multi-head attention pieces shared by the DiT's self- and cross-attention. */
 import type { GraphBuilder, Value } from '../../onnx/index.js';
+import { linear, type LayerContext } from './layers.js';
 
 /** [B,N,H·D] -> [B,H,N,D]. */
 export function splitHeads(g: GraphBuilder, x: Value, heads: number, headDim: number): Value {
   return g.transpose(g.reshape(x, [0, 0, heads, headDim]), [0, 2, 1, 3]); // [B,H,N,D]
+}
+
+/**
+ * The fused `<key>.to_qkv` projection of h [B,N,E] split into heads, in chunk order q, k, v
+ * (then q_diff, k_diff for differential attention): [B,H,N,D] each.
+ */
+export async function qkvHeads(ctx: LayerContext, h: Value, key: string, width: number, heads: number, headDim: number, differential: boolean): Promise<Value[]> {
+  const parts = differential ? 5 : 3;
+  const qkv = await linear(ctx, h, `${key}.to_qkv`, width, parts * width, false); // [B,N,parts·E]
+  return ctx.g.split(qkv, Array<number>(parts).fill(width), 2).map((c) => splitHeads(ctx.g, c, heads, headDim)); // [B,H,N,D] each
 }
 
 /** [B,H,N,D] -> [B,N,H·D]. */

@@ -4,7 +4,7 @@
  * or plain; DyT ff-norm and a GLU feed-forward gated by SiLU or, in sinusoidal blocks, sin(π·x).
  */
 import type { Value } from '../../onnx/index.js';
-import { mergeHeads, sdpa, splitHeads } from './attention.js';
+import { mergeHeads, qkvHeads, sdpa } from './attention.js';
 import { bandAttention } from './band-attention.js';
 import { linear, weight, type LayerContext } from './layers.js';
 import { dynamicTanh } from './norms.js';
@@ -25,10 +25,7 @@ async function dyt(ctx: LayerContext, x: Value, key: string, dim: number): Promi
 async function selfAttention(ctx: LayerContext, cfg: SameConfig, h: Value, prefix: string, blockPrefix: string): Promise<Value> {
   const { g } = ctx;
   const E = cfg.width;
-  const parts = cfg.differential ? 5 : 3;
-  const qkv = await linear(ctx, h, `${prefix}.to_qkv`, E, parts * E, false); // [N,C,parts·E]
-  // Chunk order q, k, v, q_diff, k_diff.
-  const chunks = g.split(qkv, Array<number>(parts).fill(E), 2).map((c) => splitHeads(g, c, cfg.heads, cfg.headDim)); // [N,H,C,D] each
+  const chunks = await qkvHeads(ctx, h, prefix, E, cfg.heads, cfg.headDim, cfg.differential); // [N,H,C,D] each
   const rotaryDim = cfg.headDim / 2;
   const invFreq = await weight(ctx, `${blockPrefix}.rope.inv_freq`, [rotaryDim / 2]);
   const rope = ropeTables(g, g.shape(h, { start: 1, end: 2 }), invFreq, rotaryDim); // [C,rot]

@@ -4,7 +4,7 @@
  * SiLU-GLU feed-forward. Differential attention subtracts a second softmax over q_diff, k_diff.
  */
 import type { Value } from '../../onnx/index.js';
-import { mergeHeads, sdpa, splitHeads } from './attention.js';
+import { mergeHeads, qkvHeads, sdpa, splitHeads } from './attention.js';
 import type { DitConfig } from './dit-config.js';
 import { linear, mlp, weight, type LayerContext } from './layers.js';
 import { rmsNorm } from './norms.js';
@@ -35,10 +35,7 @@ async function norm(ctx: LayerContext, x: Value, key: string, dim: number, eps: 
 async function selfAttention(ctx: LayerContext, cfg: DitConfig, h: Value, prefix: string, inputs: BlockInputs): Promise<Value> {
   const { g } = ctx;
   const E = cfg.embedDim;
-  const parts = cfg.differential ? 5 : 3;
-  const qkv = await linear(ctx, h, `${prefix}.to_qkv`, E, parts * E, false); // [B,S,parts·E]
-  // Chunk order q, k, v, q_diff, k_diff.
-  const chunks = g.split(qkv, Array<number>(parts).fill(E), 2).map((c) => splitHeads(g, c, cfg.numHeads, cfg.headDim)); // [B,H,S,D] each
+  const chunks = await qkvHeads(ctx, h, prefix, E, cfg.numHeads, cfg.headDim, cfg.differential); // [B,H,S,D] each
   const qGamma = await g.island(() => weight(ctx, `${prefix}.q_norm.gamma`, [cfg.headDim]));
   const kGamma = await g.island(() => weight(ctx, `${prefix}.k_norm.gamma`, [cfg.headDim]));
   const prepare = (x: Value, gamma: Value) => applyRope(g, rmsNorm(g, x, gamma, QK_NORM_EPS), inputs.rope, cfg.headDim); // [B,H,S,D]
