@@ -2,10 +2,9 @@
  * Converts an SA3 checkpoint folder (model.safetensors + model_config.json) into the graphs and
  * conditioner weights of an explicit-layout pack, one part at a time.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { convertConditionerWeights, type ConvertedConditioner } from './conditioner-weights.js';
-import { ConvertError } from './convert-error.js';
+import { readConfigFile } from './config-json.js';
 import type { ConvertPrecision } from './converted-graph.js';
 import { convertDit, type ConvertedDit } from './dit-graph.js';
 import { convertSameCodec, type ConvertedCodecGraph } from './same-graphs.js';
@@ -33,19 +32,8 @@ export interface ConvertedCheckpoint {
 }
 
 /** The parsed model_config.json of a checkpoint folder. */
-export async function readModelConfig(dir: string): Promise<unknown> {
-  const path = join(dir, CONFIG_FILE);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new ConvertError('config_invalid', `the checkpoint folder ${dir} has no readable ${CONFIG_FILE}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ConvertError('config_invalid', `${path} is not valid JSON`);
-  }
+export function readModelConfig(dir: string): Promise<unknown> {
+  return readConfigFile(dir, CONFIG_FILE, 'the checkpoint folder');
 }
 
 export async function convertCheckpoint(dir: string, outDir: string, options: ConvertCheckpointOptions = {}): Promise<ConvertedCheckpoint> {

@@ -6,10 +6,10 @@
  * optional Linear after the final norm (the SA3 prompt conditioner's proj_out, present when
  * the encoder width differs from the DiT's conditioning width) comes from another checkpoint.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GraphBuilder, Value } from '../../onnx/index.js';
 import { Checkpoint } from './checkpoint.js';
+import { readConfigFile } from './config-json.js';
 import { floatPrecisionOf, refuseUnusedTensors, writeConvertedGraph, type ConvertedGraph, type ConvertPrecision } from './converted-graph.js';
 import { ConvertError } from './convert-error.js';
 import { linear, weight, type LayerContext } from './layers.js';
@@ -48,20 +48,7 @@ export interface ConvertedTextEncoder extends ConvertedGraph {
 
 /** The parsed encoder config of a T5Gemma folder. */
 export async function readT5GemmaConfigFile(dir: string): Promise<T5GemmaConfig> {
-  const path = join(dir, T5GEMMA_CONFIG_FILE);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new ConvertError('config_invalid', `the text encoder folder ${dir} has no readable ${T5GEMMA_CONFIG_FILE}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ConvertError('config_invalid', `${path} is not valid JSON`);
-  }
-  return readT5GemmaConfig(json, path);
+  return readT5GemmaConfig(await readConfigFile(dir, T5GEMMA_CONFIG_FILE, 'the text encoder folder'), join(dir, T5GEMMA_CONFIG_FILE));
 }
 
 /** RoPE inverse frequencies rounded step by step in float32, as torch computes base ** (i / dim). */
