@@ -49,7 +49,7 @@ export async function executeWorkflow(options: ExecuteOptions): Promise<number> 
     return EXIT_INVALID_INPUT;
   }
 
-  const store = await cliResultStore(options.noCache === true);
+  const store = cliResultStore(options.noCache === true);
   const { executor, close } = createRuntime({ baseDir: options.baseDir, ...(store ? { store } : {}) });
   const view = options.json ? null : new ProgressView(process.stderr, style);
   const onEvent = (event: RunEvent): void => {

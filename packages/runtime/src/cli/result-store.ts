@@ -13,14 +13,17 @@ const DEFAULT_MAX_MB = 4096;
  * megabytes; none with --no-cache or SA3_CACHE=off. Other code starts an empty folder, and the
  * folders of code no longer run are deleted.
  */
-export async function cliResultStore(noCache: boolean): Promise<DiskResultStore | undefined> {
+export function cliResultStore(noCache: boolean): DiskResultStore | undefined {
   if (noCache || process.env.SA3_CACHE === 'off') return undefined;
   const maxMb = Number(process.env.SA3_CACHE_MAX_MB ?? DEFAULT_MAX_MB);
   const budget = Number.isFinite(maxMb) && maxMb >= 0 ? maxMb * 1024 * 1024 : DEFAULT_MAX_MB * 1024 * 1024;
-  const root = join(sa3Home(), 'cache', 'results');
-  const current = `${runtimeVersion()}-${codeFingerprint()}`;
-  for (const old of await readdir(root).catch(() => [] as string[])) {
-    if (old !== current) await rm(join(root, old), { recursive: true, force: true });
-  }
-  return new DiskResultStore(join(root, current), budget);
+  // Fingerprinting reads the built code (~30 ms): only when a model node first needs the cache.
+  return new DiskResultStore(async () => {
+    const root = join(sa3Home(), 'cache', 'results');
+    const current = `${runtimeVersion()}-${codeFingerprint()}`;
+    for (const old of await readdir(root).catch(() => [] as string[])) {
+      if (old !== current) await rm(join(root, old), { recursive: true, force: true });
+    }
+    return join(root, current);
+  }, budget);
 }

@@ -29,13 +29,22 @@ function isAudioClip(value: unknown): value is AudioClip {
 }
 
 export class DiskResultStore {
+  private resolved: Promise<string> | undefined;
+
+  /** `location` may be decided on first use, so a process that never runs a model node pays nothing for it. */
   constructor(
-    readonly dir: string,
+    private readonly location: string | (() => Promise<string>),
     readonly maxBytes = 4 * 1024 ** 3,
   ) {}
 
-  private path(key: string): string {
-    return join(this.dir, `${key}${SUFFIX}`);
+  /** The folder the results live in. */
+  folder(): Promise<string> {
+    this.resolved ??= typeof this.location === 'string' ? Promise.resolve(this.location) : this.location();
+    return this.resolved;
+  }
+
+  private async path(key: string): Promise<string> {
+    return join(await this.folder(), `${key}${SUFFIX}`);
   }
 
   /** Whether outputs can be stored: every output is audio (latents and encodings stay in memory). */
@@ -45,7 +54,7 @@ export class DiskResultStore {
   }
 
   async read(key: string): Promise<NodeOutputs | undefined> {
-    const path = this.path(key);
+    const path = await this.path(key);
     const handle = await open(path, 'r').catch(() => undefined);
     if (!handle) return undefined;
     try {
@@ -87,14 +96,15 @@ export class DiskResultStore {
     if (!DiskResultStore.canStore(outputs)) return;
     const clips = Object.entries(outputs) as [string, AudioClip][];
     if (clips.reduce((sum, [, clip]) => sum + clip.channels.reduce((n, c) => n + c.byteLength, 0), 0) > this.maxBytes) return;
-    await mkdir(this.dir, { recursive: true });
+    const dir = await this.folder();
+    await mkdir(dir, { recursive: true });
     const header = Buffer.from(JSON.stringify(clips.map(([name, clip]): StoredAudio => ({ name, sampleRate: clip.sampleRate, channels: clip.channels.length, frames: clip.channels[0]?.length ?? 0 }))), 'utf8');
     const prefix = Buffer.alloc(PREFIX_BYTES);
     prefix.writeUInt32LE(MAGIC, 0);
     prefix.writeUInt32LE(FORMAT, 4);
     prefix.writeUInt32LE(header.byteLength, 8);
-    const path = this.path(key);
-    const temp = join(this.dir, `.${key}.${randomBytes(4).toString('hex')}.tmp`);
+    const path = await this.path(key);
+    const temp = join(dir, `.${key}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       const handle = await open(temp, 'w');
       try {
@@ -109,19 +119,19 @@ export class DiskResultStore {
       await rm(temp, { force: true });
       throw error;
     }
-    await this.trim();
+    await this.trim(dir);
   }
 
   /** Deletes the least recently used files until the folder fits its budget. */
-  private async trim(): Promise<void> {
-    const names = (await readdir(this.dir)).filter((n) => n.endsWith(SUFFIX));
-    const files = (await Promise.all(names.map(async (name) => ({ name, info: await stat(join(this.dir, name)).catch(() => undefined) }))))
+  private async trim(dir: string): Promise<void> {
+    const names = (await readdir(dir)).filter((n) => n.endsWith(SUFFIX));
+    const files = (await Promise.all(names.map(async (name) => ({ name, info: await stat(join(dir, name)).catch(() => undefined) }))))
       .flatMap(({ name, info }) => (info ? [{ name, bytes: info.size, used: info.mtimeMs }] : []))
       .sort((a, b) => a.used - b.used);
     let total = files.reduce((sum, f) => sum + f.bytes, 0);
     for (const file of files) {
       if (total <= this.maxBytes) break;
-      await rm(join(this.dir, file.name), { force: true });
+      await rm(join(dir, file.name), { force: true });
       total -= file.bytes;
     }
   }

@@ -39,16 +39,16 @@ describe('DiskResultStore', () => {
     const results = await store();
     await results.write('k', { conditioning: { text: 'x', model: 'auto' } });
     await results.write('k2', { audio: clip(10, 1), file: { bytes: new Uint8Array(3), mime: 'audio/wav', extension: 'wav' } });
-    expect(await readdir(results.dir)).toEqual([]);
+    expect(await readdir(await results.folder())).toEqual([]);
   });
 
   it('a truncated or foreign file is a miss and is deleted', async () => {
     const results = await store();
     await results.write('cut', { audio: clip(1000, 2) });
-    const path = join(results.dir, 'cut.sa3r');
+    const path = join(await results.folder(), 'cut.sa3r');
     await truncate(path, (await stat(path)).size - 4);
     expect(await results.read('cut')).toBeUndefined();
-    expect(await readdir(results.dir)).toEqual([]);
+    expect(await readdir(await results.folder())).toEqual([]);
   });
 
   it('over its budget it deletes the least recently used files first; a read counts as a use', async () => {
@@ -57,13 +57,13 @@ describe('DiskResultStore', () => {
     for (const key of ['a', 'b', 'c']) {
       await results.write(key, { audio: clip(1000, 1) });
       const old = new Date(Date.now() - 60_000 * (4 - key.charCodeAt(0) + 96));
-      await utimes(join(results.dir, `${key}.sa3r`), old, old); // a oldest, then b, then c
+      await utimes(join(await results.folder(), `${key}.sa3r`), old, old); // a oldest, then b, then c
     }
     expect(await results.read('a')).toBeDefined(); // a is now the most recent
     await results.write('d', { audio: clip(1000, 1) });
-    expect((await readdir(results.dir)).sort()).toEqual(['a.sa3r', 'c.sa3r', 'd.sa3r']);
+    expect((await readdir(await results.folder())).sort()).toEqual(['a.sa3r', 'c.sa3r', 'd.sa3r']);
     // A result bigger than the whole budget is not kept at all.
     await results.write('huge', { audio: clip(10_000, 1) });
-    expect((await readdir(results.dir)).sort()).toEqual(['a.sa3r', 'c.sa3r', 'd.sa3r']);
+    expect((await readdir(await results.folder())).sort()).toEqual(['a.sa3r', 'c.sa3r', 'd.sa3r']);
   });
 });

@@ -21,7 +21,7 @@ export async function serveCommand(values: Readonly<Record<string, string | bool
       return EXIT_INVALID_INPUT;
     }
   }
-  const store = await cliResultStore(values['no-cache'] === true);
+  const store = cliResultStore(values['no-cache'] === true);
   const options: ServerOptions = {
     ...defaults,
     ...(typeof values.host === 'string' ? { host: values.host } : {}),
