@@ -2,8 +2,10 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { catalogueEntry } from '../../src/packs/catalogue.js';
 import { writePublishedTestLayout } from '../../src/packs/testpack/index.js';
+import { startFakeHub, type FakeHub, type FakeHubOptions } from '../helpers/fake-hub.js';
 
 export const OPTIMIZED = 'stabilityai/stable-audio-3-optimized';
 export const SMALL_MUSIC_REPO = 'stabilityai/stable-audio-3-small-music';
@@ -67,4 +69,35 @@ export async function checkpointRepos(): Promise<string> {
   await writeCheckpointFolder(join(root, MEDIUM_REPO));
   await cp(join(root, MEDIUM_REPO), join(root, MEDIUM_BASE_REPO), { recursive: true });
   return root;
+}
+
+/**
+ * The hubs and SA3 homes of one test file: `makeRepos` fills the hub's repos once before its
+ * tests (null: the file's tests are skipped), each hub closes after its test, and the repos,
+ * homes and copies are removed after the file. Hubs gate `gatedRepo` behind HF_TOKEN.
+ */
+export function hubTestBed(makeRepos: () => Promise<string | null>, gatedRepo: string) {
+  let repos: string | null = null;
+  const cleanup: string[] = [];
+  const hubs: FakeHub[] = [];
+  beforeAll(async () => {
+    repos = await makeRepos();
+  });
+  afterEach(async () => {
+    for (const hub of hubs.splice(0)) await hub.close();
+  });
+  afterAll(async () => {
+    await removeAll(...(repos ? [repos] : []), ...cleanup);
+  });
+  const kept = (dir: string) => (cleanup.push(dir), dir);
+  return {
+    async hub(options: Partial<FakeHubOptions> = {}): Promise<FakeHub> {
+      const started = await startFakeHub({ root: repos!, gated: { [gatedRepo]: HF_TOKEN }, ...options });
+      hubs.push(started);
+      return started;
+    },
+    home: async (): Promise<string> => kept(await emptyHome()),
+    /** A copy of the repos to break without touching the shared ones. */
+    copyOfRepos: async (): Promise<string> => kept(await copyOfRepos(repos!)),
+  };
 }

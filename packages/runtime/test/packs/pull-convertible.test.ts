@@ -6,44 +6,18 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Sa3Engine } from '../../src/engine/sa3-engine.js';
 import { PackLocator } from '../../src/packs/pack-locator.js';
 import type { PullEvent } from '../../src/packs/pull/pull-events.js';
 import { pullPack, type PullOptions } from '../../src/packs/pull/pull-pack.js';
 import { haveReference } from '../engine/fixtures.js';
 import { callContext, conditioning, sameSamples } from '../engine/test-packs.js';
-import { fakeCommit, startFakeHub, type FakeHub, type FakeHubOptions } from '../helpers/fake-hub.js';
-import { checkpointRepos, copyOfRepos, emptyHome, filesUnder, HF_TOKEN, installedDirs, MEDIUM_BASE_REPO, MEDIUM_REPO, removeAll } from './hub-fixtures.js';
+import { fakeCommit, type FakeHub } from '../helpers/fake-hub.js';
+import { checkpointRepos, filesUnder, HF_TOKEN, hubTestBed, installedDirs, MEDIUM_BASE_REPO, MEDIUM_REPO } from './hub-fixtures.js';
 
 const run = haveReference();
-let repos: string;
-const cleanup: string[] = [];
-const hubs: FakeHub[] = [];
-
-beforeAll(async () => {
-  if (run) repos = await checkpointRepos();
-});
-
-afterEach(async () => {
-  for (const hub of hubs.splice(0)) await hub.close();
-});
-
-afterAll(async () => {
-  await removeAll(...(repos ? [repos] : []), ...cleanup);
-});
-
-async function hub(options: Partial<FakeHubOptions> = {}): Promise<FakeHub> {
-  const started = await startFakeHub({ root: repos, gated: { [MEDIUM_REPO]: HF_TOKEN }, ...options });
-  hubs.push(started);
-  return started;
-}
-
-async function home(): Promise<string> {
-  const dir = await emptyHome();
-  cleanup.push(dir);
-  return dir;
-}
+const { hub, home, copyOfRepos } = hubTestBed(async () => (run ? checkpointRepos() : null), MEDIUM_REPO);
 
 const pull = (id: string, sa3Home: string, server: FakeHub, options: Partial<PullOptions> = {}) => pullPack(id, { home: sa3Home, endpoint: server.endpoint, token: HF_TOKEN, progressIntervalMs: 0, ...options });
 
@@ -131,8 +105,7 @@ describe.runIf(run)('sa3 models pull of a pack converted from its checkpoint', (
   });
 
   it('a checkpoint that cannot be converted keeps the download; once fixed, the next pull fetches only the changed file', async () => {
-    const broken = await copyOfRepos(repos);
-    cleanup.push(broken);
+    const broken = await copyOfRepos();
     const configPath = join(broken, MEDIUM_REPO, 'model_config.json');
     const goodConfig = await readFile(configPath, 'utf8');
     const config = JSON.parse(goodConfig) as { model: { diffusion: unknown } };

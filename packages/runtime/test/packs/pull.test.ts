@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Sa3Engine } from '../../src/engine/sa3-engine.js';
 import { catalogueEntry } from '../../src/packs/catalogue.js';
 import { PackLocator } from '../../src/packs/pack-locator.js';
@@ -11,37 +11,11 @@ import type { PullEvent } from '../../src/packs/pull/pull-events.js';
 import { pullPack, type PullOptions } from '../../src/packs/pull/pull-pack.js';
 import { noteByWord, writeTestPack } from '../../src/packs/testpack/index.js';
 import { callContext, conditioning } from '../engine/test-packs.js';
-import { closedPort, fakeCommit, startFakeHub, type FakeHub, type FakeHubOptions } from '../helpers/fake-hub.js';
+import { closedPort, fakeCommit, type FakeHub } from '../helpers/fake-hub.js';
 import { dominantFrequency } from '../helpers/spectrum.js';
-import { copyOfRepos, emptyHome, filesUnder, HF_TOKEN, installedDirs, OPTIMIZED, partialSize, publishedRepos, removeAll, SMALL_MUSIC_REPO } from './hub-fixtures.js';
+import { filesUnder, HF_TOKEN, hubTestBed, installedDirs, OPTIMIZED, partialSize, publishedRepos, SMALL_MUSIC_REPO } from './hub-fixtures.js';
 
-let repos: string;
-const cleanup: string[] = [];
-const hubs: FakeHub[] = [];
-
-beforeAll(async () => {
-  repos = await publishedRepos();
-});
-
-afterEach(async () => {
-  for (const hub of hubs.splice(0)) await hub.close();
-});
-
-afterAll(async () => {
-  await removeAll(repos, ...cleanup);
-});
-
-async function hub(options: Partial<FakeHubOptions> = {}): Promise<FakeHub> {
-  const started = await startFakeHub({ root: repos, gated: { [SMALL_MUSIC_REPO]: HF_TOKEN }, ...options });
-  hubs.push(started);
-  return started;
-}
-
-async function home(): Promise<string> {
-  const dir = await emptyHome();
-  cleanup.push(dir);
-  return dir;
-}
+const { hub, home, copyOfRepos } = hubTestBed(publishedRepos, SMALL_MUSIC_REPO);
 
 const pull = (id: string, sa3Home: string, server: FakeHub, options: Partial<PullOptions> = {}) => pullPack(id, { home: sa3Home, endpoint: server.endpoint, token: HF_TOKEN, ...options });
 
@@ -179,8 +153,7 @@ describe('sa3 models pull', () => {
   });
 
   it('a repo missing a graph names the file', async () => {
-    const broken = await copyOfRepos(repos);
-    cleanup.push(broken);
+    const broken = await copyOfRepos();
     await rm(join(broken, OPTIMIZED, 'onnx/same-s/dec_dynamic_bf16.onnx'));
     const server = await hub({ root: broken });
     await expect(pull('small-music', await home(), server)).rejects.toMatchObject({
@@ -192,8 +165,7 @@ describe('sa3 models pull', () => {
   });
 
   it('a graph whose inputs are not what the catalogue says is refused, naming the file and the input', async () => {
-    const broken = await copyOfRepos(repos);
-    cleanup.push(broken);
+    const broken = await copyOfRepos();
     // The decoder where the encoder should be.
     await writeFile(join(broken, OPTIMIZED, 'onnx/same-s/enc_dynamic_bf16.onnx'), await readFile(join(broken, OPTIMIZED, 'onnx/same-s/dec_dynamic_bf16.onnx')));
     const sa3Home = await home();
