@@ -1,12 +1,10 @@
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Sa3Engine } from '../../src/engine/sa3-engine.js';
 import { convertCheckpointToPack, ConvertError, type PackPart } from '../../src/packs/convert/index.js';
-import { PackLocator } from '../../src/packs/pack-locator.js';
 import { haveReference } from '../engine/fixtures.js';
 import { TEXT_FOLDER, writeCheckpointFolder } from './checkpoint-folder.js';
-import { callContext, conditioning, sameSamples } from '../engine/test-packs.js';
+import { expectTwoSecondsTwiceAlike } from '../engine/test-packs.js';
 import { tempDir } from './compare.js';
 
 describe.runIf(haveReference())('checkpoint folder -> pack', () => {
@@ -32,16 +30,7 @@ describe.runIf(haveReference())('checkpoint folder -> pack', () => {
       expect(Object.keys(manifest.graphs.dit.inputs)).toContain('padding_mask');
       expect(manifest.files.every((f) => f.bytes > 0 && /^[0-9a-f]{64}$/.test(f.sha256))).toBe(true);
 
-      const engine = new Sa3Engine({ locator: new PackLocator([root]), log: () => {} });
-      try {
-        const generate = () => engine.generate({ model: 'medium-tiny', prompt: conditioning('a soft mid tone', 'medium-tiny'), steps: 4, cfgScale: 1, seed: 11, durationSeconds: 2 }, callContext());
-        const first = await generate();
-        expect(first.channels.map((c) => c.length)).toEqual([88_200, 88_200]);
-        expect(first.channels.every((c) => c.every(Number.isFinite))).toBe(true);
-        expect(sameSamples(first, await generate())).toBe(true);
-      } finally {
-        await engine.close();
-      }
+      await expectTwoSecondsTwiceAlike(root, 'medium-tiny', 11);
     } finally {
       await remove();
     }

@@ -7,12 +7,10 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Sa3Engine } from '../../src/engine/sa3-engine.js';
-import { PackLocator } from '../../src/packs/pack-locator.js';
 import type { PullEvent } from '../../src/packs/pull/pull-events.js';
 import { pullPack, type PullOptions } from '../../src/packs/pull/pull-pack.js';
 import { haveReference } from '../engine/fixtures.js';
-import { callContext, conditioning, sameSamples } from '../engine/test-packs.js';
+import { expectTwoSecondsTwiceAlike } from '../engine/test-packs.js';
 import { fakeCommit, type FakeHub } from '../helpers/fake-hub.js';
 import { checkpointRepos, filesUnder, HF_TOKEN, hubTestBed, installedDirs, MEDIUM_BASE_REPO, MEDIUM_REPO } from './hub-fixtures.js';
 
@@ -50,16 +48,7 @@ describe.runIf(run)('sa3 models pull of a pack converted from its checkpoint', (
     expect(manifest).toMatchObject({ id: 'medium', family: 'medium', ditLayout: 'explicit', source: { repo: MEDIUM_REPO, revision: fakeCommit(MEDIUM_REPO), commits: { [MEDIUM_REPO]: fakeCommit(MEDIUM_REPO) } } });
     expect(manifest.title).toBe('Stable Audio 3 medium (converted from the official checkpoint)');
 
-    const engine = new Sa3Engine({ locator: new PackLocator([join(sa3Home, 'packs')]), log: () => undefined });
-    try {
-      const generate = () => engine.generate({ model: 'medium', prompt: conditioning('a soft mid tone', 'medium'), steps: 4, cfgScale: 1, seed: 5, durationSeconds: 2 }, callContext());
-      const first = await generate();
-      expect(first.channels.map((c) => c.length)).toEqual([88_200, 88_200]);
-      expect(first.channels.every((c) => c.every(Number.isFinite))).toBe(true);
-      expect(sameSamples(first, await generate())).toBe(true);
-    } finally {
-      await engine.close();
-    }
+    await expectTwoSecondsTwiceAlike(join(sa3Home, 'packs'), 'medium', 5);
 
     const before = server.requests.length;
     const again: PullEvent[] = [];
