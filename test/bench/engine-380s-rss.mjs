@@ -3,11 +3,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PackLocator, Sa3Engine, writeTestPack } from '@sa3/runtime';
+import { PackLocator, Sa3Engine } from '@sa3/runtime';
+import { writeTestPack } from '@sa3/runtime/testpack';
 
 const root = mkdtempSync(join(tmpdir(), 'sa3-bench-rss-'));
 await writeTestPack(join(root, 'medium'), { id: 'medium', objective: 'rf_denoiser', layout: 'explicit', family: 'medium' });
-const engine = new Sa3Engine({ locator: new PackLocator([root]), log: () => undefined });
+const engine = new Sa3Engine({ packs: new PackLocator([root]), log: () => undefined });
 const baseline = process.resourceUsage().maxRSS * 1024;
 const started = performance.now();
 const clip = await engine.generate(

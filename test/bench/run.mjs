@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineNode } from '@sa3/nodes';
-import { Executor, PackLocator, Sa3Engine, createRuntime, loadWorkflow, lookupFrom, samplePingPong, topologicalOrder, writeTestPack } from '@sa3/runtime';
-import { NoiseStream } from '@sa3/runtime';
+import { Executor, PackLocator, Sa3Engine, createRuntime, loadWorkflow, lookupFrom, samplePingPong, topologicalOrder, NoiseStream } from '@sa3/runtime';
+import { writeTestPack } from '@sa3/runtime/testpack';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sa3-bench-'));
 const results = [];
@@ -109,7 +109,7 @@ async function bestAsync(runs, fn) {
 {
   const root = mkdtempSync(join(tmpdir(), 'sa3-bench-pack-'));
   await writeTestPack(join(root, 'small-music'), { id: 'small-music', objective: 'rf_denoiser', layout: 'baked' });
-  const engine = new Sa3Engine({ locator: new PackLocator([root]), log: () => undefined });
+  const engine = new Sa3Engine({ packs: new PackLocator([root]), log: () => undefined });
   const job = () => engine.generate({ model: 'small-music', prompt: { text: 'mid', model: 'small-music' }, steps: 8, cfgScale: 1, seed: 1, durationSeconds: 30 }, { signal: new AbortController().signal, onProgress: () => undefined });
   await job(); // sessions opened, files verified
   const before = await engine.stats('small-music');

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeTestPack } from '@sa3/runtime';
+import { writeTestPack } from '@sa3/runtime/testpack';
 
 const cli = new URL('../../packages/runtime/dist/cli/main.js', import.meta.url).pathname;
 

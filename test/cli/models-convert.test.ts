@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeCheckpointFolder } from '../../packages/runtime/test/convert/checkpoint-folder.js';
+import { writeCheckpointFolder } from '../../packages/runtime/test/compiler/checkpoint-folder.js';
 import { decodeWithFfmpeg } from '../helpers/audio-probe.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { sharedDir } from '../helpers/shared.js';

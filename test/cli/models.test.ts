@@ -2,10 +2,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogueEntry, writePublishedTestLayout, writeTestPack } from '@sa3/runtime';
+import { catalogueEntry } from '@sa3/runtime';
+import { writePublishedTestLayout, writeTestPack } from '@sa3/runtime/testpack';
 import { haveReference } from '../../packages/runtime/test/engine/fixtures.js';
 import { closedPort, fakeCommit, startFakeHub, type FakeHub } from '../../packages/runtime/test/helpers/fake-hub.js';
-import { checkpointRepos, MEDIUM_REPO } from '../../packages/runtime/test/packs/hub-fixtures.js';
+import { checkpointRepos, MEDIUM_REPO } from '../../packages/runtime/test/hub/hub-fixtures.js';
 import { decodeWithFfmpeg, dominantFrequency } from '../helpers/audio-probe.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 

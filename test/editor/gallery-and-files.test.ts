@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { writeTestPack } from '@sa3/runtime';
+import { writeTestPack } from '@sa3/runtime/testpack';
 import { examplesDir } from '../helpers/paths.js';
 import { openEditor, screenshot, startEditorSession, type EditorSession } from './browser-fixture.js';
 

@@ -2,7 +2,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EditRequest, Engine, EngineCallContext, GenerateRequest, InpaintRequest } from '@sa3/nodes';
-import { PackLocator, Sa3Engine, defaultServerOptions, startServer, writeTestPack, type Sa3Server, type ServerOptions } from '@sa3/runtime';
+import { PackLocator, Sa3Engine, defaultServerOptions, startServer, type Sa3Server, type ServerOptions } from '@sa3/runtime';
+import { writeTestPack } from '@sa3/runtime/testpack';
 import { examplesDir } from '../helpers/paths.js';
 
 /**
@@ -72,7 +73,7 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
   const home = await mkdtemp(join(tmpdir(), 'sa3-server-'));
   await writeTestPack(join(home, 'packs', 'medium'), { id: 'medium', objective: 'rf_denoiser', layout: 'baked', family: 'medium' });
   const locator = new PackLocator([join(home, 'packs')]);
-  const engine = new GatedEngine(new Sa3Engine({ locator, log: () => undefined }));
+  const engine = new GatedEngine(new Sa3Engine({ packs: locator, log: () => undefined }));
   const previousHome = process.env.SA3_HOME;
   process.env.SA3_HOME = home; // the server's own pack checks (health, /api/models) look here
   const server = await startServer({

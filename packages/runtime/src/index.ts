@@ -1,10 +1,13 @@
 export * from './workflow/index.js';
 export * from './executor/index.js';
 export * from './audio/index.js';
-export { createRuntime, type RuntimeOptions } from './runtime.js';
+export * from './host/index.js';
 export * from './engine/index.js';
-export * from './packs/index.js';
-export * from './packs/convert/index.js';
-export { predictionWorkflow } from './predictions/prediction-workflow.js';
-export type { PredictionInput } from './predictions/prediction-input.js';
+export * from './pack-format/index.js';
+export * from './catalogue/index.js';
+export * from './store/index.js';
+export * from './hub/index.js';
+export * from './compiler/index.js';
+export * from './predictions/index.js';
 export * from './server/index.js';
+export { formatBytes, sha256Hex, stableStringify } from './files/index.js';

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createRuntime } from '../runtime.js';
+import { createRuntime } from '../host/index.js';
 import { WorkflowInvalidError, type LoadResult } from '../workflow/index.js';
 import type { RunEvent, RunReport } from '../executor/index.js';
-import { writeFileAtomic } from '../files/write-file-atomic.js';
+import { writeFileAtomic } from '../files/index.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.js';
 import { formatProblems } from './format-problems.js';
 import { cliResultStore } from './result-store.js';

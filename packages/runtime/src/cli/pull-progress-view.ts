@@ -1,5 +1,5 @@
-import { formatBytes } from '../files/format-bytes.js';
-import type { PullEvent } from '../packs/pull/pull-events.js';
+import { formatBytes } from '../files/index.js';
+import type { PullEvent } from '../hub/index.js';
 import type { Style } from './terminal.js';
 
 const BAR_WIDTH = 24;

@@ -1,8 +1,8 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { codeFingerprint } from './code-fingerprint.js';
-import { DiskResultStore } from '../executor/disk-result-store.js';
-import { sa3Home } from '../packs/pack-locator.js';
+import { DiskResultStore } from '../executor/index.js';
+import { sa3Home } from '../store/index.js';
 import { runtimeVersion } from './runtime-version.js';
 
 const DEFAULT_MAX_MB = 4096;

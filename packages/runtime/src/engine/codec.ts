@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { cancelledError } from '@sa3/nodes';
-import type { PackManifest } from '../packs/manifest.js';
+import type { PackManifest } from '../pack-format/index.js';
 import type { GraphSession } from './graph-session.js';
 import { planChunks } from './chunk-plan.js';
 import { decodedChannels } from './decoder-output.js';

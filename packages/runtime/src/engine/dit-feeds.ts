@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { PackManifest } from '../packs/manifest.js';
+import type { PackManifest } from '../pack-format/index.js';
 import type { EncodedPrompt } from './prompt-encoding.js';
 
 /** What the explicit layout builds cross_attn_cond and global_embed from. */

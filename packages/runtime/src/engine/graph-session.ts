@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { GraphSpec, TensorSpec } from '../packs/manifest.js';
-import { PackError } from '../packs/pack-error.js';
+import { type GraphSpec, type TensorSpec, PackError } from '../pack-format/index.js';
 import { openSession, type ProviderName } from './execution-providers.js';
-import { fromHalfBits, toHalfBits } from '../tensors/half.js';
+import { fromHalfBits, toHalfBits } from '../model-files/index.js';
 
 const ortTypes: Record<TensorSpec['dtype'], string> = { float32: 'float32', float16: 'float16', int64: 'int64', int32: 'int32', bool: 'bool' };
 

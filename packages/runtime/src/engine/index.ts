@@ -5,3 +5,5 @@ export { guidedVelocity } from './guidance.js';
 export { NoiseStream, portableLog } from './prng.js';
 export { officialLayout, compactLayout, maxDurationSeconds, SAMPLES_PER_LATENT, type LatentLayout } from './latent-layout.js';
 export { requestedProviders, knownProviders, type ProviderName } from './execution-providers.js';
+export { PromptTokenizer } from './tokenizer.js';
+export { expoFrequencies } from './seconds-embedding.js';

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { PackManifest } from '../packs/manifest.js';
-import { SafetensorsFile } from '../tensors/safetensors.js';
-import { PackError } from '../packs/pack-error.js';
+import { type PackManifest, PackError } from '../pack-format/index.js';
+import { SafetensorsFile } from '../model-files/index.js';
 import type { ExplicitConditioning } from './dit-feeds.js';
 import type { ProviderName } from './execution-providers.js';
 import { GraphSession } from './graph-session.js';

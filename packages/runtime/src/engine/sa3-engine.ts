@@ -12,10 +12,8 @@ import {
   type GenerateRequest,
   type InpaintRequest,
 } from '@sa3/nodes';
-import { PACK_MANIFEST } from '../packs/manifest.js';
-import { PackLocator } from '../packs/pack-locator.js';
-import { verifyPackFiles } from '../packs/verify-files.js';
-import { sha256Hex } from '../executor/hash.js';
+import { PACK_MANIFEST, type PackSource } from '../pack-format/index.js';
+import { sha256Hex } from '../files/index.js';
 import { decodeLatents, encodeAudio } from './codec.js';
 import { conditioningFeeds } from './dit-feeds.js';
 import { requestedProviders } from './execution-providers.js';
@@ -32,7 +30,8 @@ import { samplingSchedule } from './schedule.js';
 export const MIN_INIT_NOISE_LEVEL = 0.01;
 
 export interface Sa3EngineOptions {
-  readonly locator?: PackLocator;
+  /** Where installed packs are found (the store's PackLocator). */
+  readonly packs: PackSource;
   /** "cuda", "tensorrt,cuda", "cpu"...; default SA3_EXECUTION_PROVIDER or cpu. */
   readonly providers?: string;
   readonly log?: (line: string) => void;
@@ -60,14 +59,14 @@ export interface AttachedLatents {
 /** Stable Audio 3 on ONNX Runtime: text encoder, DiT sampling, SAME encode/decode, inpainting. */
 export class Sa3Engine implements Engine {
   readonly device: string;
-  private readonly locator: PackLocator;
+  private readonly packs: PackSource;
   private readonly providers;
   private readonly log: (line: string) => void;
   private readonly apgScale: number;
   private readonly loaded = new Map<string, Promise<LoadedPack>>();
 
-  constructor(options: Sa3EngineOptions = {}) {
-    this.locator = options.locator ?? new PackLocator();
+  constructor(options: Sa3EngineOptions) {
+    this.packs = options.packs;
     this.providers = requestedProviders(options.providers);
     this.log = options.log ?? ((line) => process.stderr.write(`sa3: ${line}\n`));
     this.apgScale = options.apgScale ?? 1;
@@ -75,12 +74,12 @@ export class Sa3Engine implements Engine {
   }
 
   async pack(model: string): Promise<LoadedPack> {
-    const { dir, manifest } = await this.locator.resolve(model);
+    const { dir, manifest } = await this.packs.resolve(model);
     let loaded = this.loaded.get(dir);
     if (!loaded) {
       loaded = (async () => {
         const manifestText = await readFile(join(dir, PACK_MANIFEST), 'utf8');
-        await verifyPackFiles(dir, manifest);
+        await this.packs.verify(dir, manifest);
         return new LoadedPack(dir, manifest, sha256Hex(manifestText), this.providers, this.log);
       })();
       loaded.catch(() => this.loaded.delete(dir));

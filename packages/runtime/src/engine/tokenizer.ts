@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { PackError } from '../packs/pack-error.js';
+import { PackError } from '../pack-format/index.js';
 
 export interface TokenizedPrompt {
   readonly ids: BigInt64Array;

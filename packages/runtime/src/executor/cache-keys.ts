@@ -1,6 +1,6 @@
 import type { AnyNodeDefinition, NodeServices } from '@sa3/nodes';
 import type { Workflow } from '../workflow/index.js';
-import { sha256Hex, stableStringify } from './hash.js';
+import { sha256Hex, stableStringify } from '../files/index.js';
 
 export interface PlannedNode {
   readonly id: string;

@@ -14,7 +14,7 @@ import {
 import { computeCacheKeys, type PlannedNode } from './cache-keys.js';
 import { DeviceQueues } from './device-queue.js';
 import type { RunEvent, RunEventBody } from './events.js';
-import { sha256Hex } from './hash.js';
+import { sha256Hex } from '../files/index.js';
 import { OutputStaging } from './output-staging.js';
 import type { NodeReport, RunErrorReport, RunReport } from './report.js';
 import { DiskResultStore } from './disk-result-store.js';

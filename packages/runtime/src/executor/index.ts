@@ -4,5 +4,4 @@ export * from './report.js';
 export * from './result-cache.js';
 export { DiskResultStore } from './disk-result-store.js';
 export * from './device-queue.js';
-export * from './hash.js';
 export { resolveSeeds } from './seeds.js';

@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile, link, unlink, copyFile, constants } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep, extname } from 'node:path';
 import type { EncodedFile } from '@sa3/nodes';
-import { sha256Hex } from './hash.js';
+import { sha256Hex } from '../files/index.js';
 import type { OutputFileReport } from './report.js';
 
 interface StagedFile {

@@ -1,10 +1,10 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { createRuntime } from '../runtime.js';
-import { PackLocator } from '../packs/pack-locator.js';
+import { createRuntime } from '../host/index.js';
+import { PackLocator } from '../store/index.js';
 import { registerCogRoutes } from './cog/routes.js';
 import { RunManager } from './run-manager.js';
 import { examplesDir, type ServerOptions } from './server-options.js';
-import { formatBytes } from '../files/format-bytes.js';
+import { formatBytes } from '../files/index.js';
 import { registerWorkflowRoutes } from './workflows/routes.js';
 import { isEditorAssetPath, registerEditorRoutes } from './workflows/editor-routes.js';
 

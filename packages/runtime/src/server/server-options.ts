@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '@sa3/nodes';
-import type { DiskResultStore } from '../executor/disk-result-store.js';
-import { sa3Home } from '../packs/pack-locator.js';
+import type { DiskResultStore } from '../executor/index.js';
+import { sa3Home } from '../store/index.js';
 
 export interface ServerOptions {
   readonly host: string;

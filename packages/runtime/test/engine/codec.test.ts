@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeLatents, encodeAudio } from '../../src/engine/codec.js';
 import { GraphSession } from '../../src/engine/graph-session.js';
 import { NoiseStream } from '../../src/engine/prng.js';
-import { writeTestPack } from '../../src/packs/testpack/index.js';
-import type { PackManifest } from '../../src/packs/manifest.js';
+import { writeTestPack } from '../../src/testpack/index.js';
+import type { PackManifest } from '../../src/pack-format/manifest.js';
 
 async function packWith(codec: Partial<PackManifest['codec']>) {
   const dir = await mkdtemp(join(tmpdir(), 'sa3-codec-'));

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NodeError, type AudioClip } from '@sa3/nodes';
 import type { Sa3Engine } from '../../src/engine/sa3-engine.js';
-import { noteByWord } from '../../src/packs/testpack/index.js';
+import { noteByWord } from '../../src/testpack/index.js';
 import { dominantFrequency, peak } from '../helpers/spectrum.js';
 import { callContext, conditioning, sameSamples, testPackRoot } from './test-packs.js';
 

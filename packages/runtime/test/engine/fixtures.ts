@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { SafetensorsFile } from '../../src/tensors/safetensors.js';
+import { SafetensorsFile } from '../../src/model-files/safetensors.js';
 
 export const referenceDir = fileURLToPath(new URL('../../../../../shared/fixtures/sa3-reference/', import.meta.url));
 

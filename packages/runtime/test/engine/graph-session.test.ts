@@ -2,10 +2,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { GraphBuilder } from '../../src/onnx/index.js';
+import { GraphBuilder } from '../../src/compiler/graph/index.js';
 import { GraphSession } from '../../src/engine/graph-session.js';
-import { floatToHalf } from '../../src/tensors/half.js';
-import { halfToFloat } from '../../src/tensors/safetensors.js';
+import { floatToHalf } from '../../src/model-files/half.js';
+import { halfToFloat } from '../../src/model-files/safetensors.js';
 import { requestedProviders } from '../../src/engine/execution-providers.js';
 
 describe('GraphSession', () => {

@@ -2,8 +2,8 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sa3Engine } from '../../src/engine/sa3-engine.js';
-import { readPcmFullScale } from '../../src/packs/pcm-full-scale.js';
-import { TESTPACK_PCM_FULL_SCALE } from '../../src/packs/testpack/codec-graphs.js';
+import { readPcmFullScale } from '../../src/store/pcm-full-scale.js';
+import { TESTPACK_PCM_FULL_SCALE } from '../../src/testpack/codec-graphs.js';
 import { callContext, conditioning, testPackRoot } from './test-packs.js';
 
 let root: string;

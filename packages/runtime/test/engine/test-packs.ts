@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import type { AudioClip, Conditioning, EngineCallContext } from '@sa3/nodes';
 import { expect } from 'vitest';
 import { Sa3Engine } from '../../src/engine/sa3-engine.js';
-import { PackLocator } from '../../src/packs/pack-locator.js';
-import { writeTestPack, type TestPackOptions } from '../../src/packs/testpack/index.js';
+import { PackLocator } from '../../src/store/pack-locator.js';
+import { writeTestPack, type TestPackOptions } from '../../src/testpack/index.js';
 
 /** A folder of test packs under the ids real packs have, and an engine that only sees them. */
 export async function testPackRoot(packs: Record<string, Omit<TestPackOptions, 'id'>>): Promise<{ root: string; engine: Sa3Engine; logs: string[] }> {
   const root = await mkdtemp(join(tmpdir(), 'sa3-packs-'));
   for (const [id, options] of Object.entries(packs)) await writeTestPack(join(root, id), { ...options, id });
   const logs: string[] = [];
-  return { root, engine: new Sa3Engine({ locator: new PackLocator([root]), log: (line) => logs.push(line) }), logs };
+  return { root, engine: new Sa3Engine({ packs: new PackLocator([root]), log: (line) => logs.push(line) }), logs };
 }
 
 export function callContext(progress: [number, number, string?][] = [], signal = new AbortController().signal): EngineCallContext {
@@ -29,7 +29,7 @@ export function sameSamples(a: AudioClip, b: AudioClip): boolean {
 
 /** Generates 2 s from `model` in the packs under `root` twice with one seed: 88,200 finite frames per channel, both takes identical. */
 export async function expectTwoSecondsTwiceAlike(root: string, model: string, seed: number): Promise<void> {
-  const engine = new Sa3Engine({ locator: new PackLocator([root]), log: () => undefined });
+  const engine = new Sa3Engine({ packs: new PackLocator([root]), log: () => undefined });
   try {
     const generate = () => engine.generate({ model, prompt: conditioning('a soft mid tone', model), steps: 4, cfgScale: 1, seed, durationSeconds: 2 }, callContext());
     const first = await generate();

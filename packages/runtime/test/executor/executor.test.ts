@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Executor, sha256Hex, type RunEvent } from '../../src/executor/index.js';
+import { Executor, type RunEvent } from '../../src/executor/index.js';
+import { sha256Hex } from '../../src/files/index.js';
 import { WorkflowInvalidError } from '../../src/workflow/index.js';
 import { chain, noServices, runs, testNodes } from './test-nodes.js';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { readEmbeddedWorkflow } from '../../audio/index.js';
 import { EXIT_INVALID_INPUT, EXIT_OK } from '../exit-codes.js';
-import { writeFileAtomic } from '../../files/write-file-atomic.js';
+import { writeFileAtomic } from '../../files/index.js';
 
 /** Prints (or writes) the workflow embedded in an audio file that sa3 saved. */
 export async function extractCommand(file: string, options: { out?: string }): Promise<number> {

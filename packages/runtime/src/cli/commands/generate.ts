@@ -1,6 +1,5 @@
 import { basename, dirname, extname, resolve } from 'node:path';
-import { predictionWorkflow } from '../../predictions/prediction-workflow.js';
-import type { PredictionInput } from '../../predictions/prediction-input.js';
+import { predictionWorkflow, type PredictionInput } from '../../predictions/index.js';
 import { loadWorkflow, serializeWorkflow, builtinNodes } from '../../workflow/index.js';
 import { EXIT_INVALID_INPUT } from '../exit-codes.js';
 import { executeWorkflow } from '../execute-workflow.js';

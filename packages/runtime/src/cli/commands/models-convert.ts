@@ -1,11 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { convertCheckpointToPack } from '../../packs/convert/convert-to-pack.js';
-import { ConvertError } from '../../packs/convert/convert-error.js';
-import type { ConvertPrecision } from '../../packs/convert/converted-graph.js';
-import { installPackDir } from '../../packs/install-pack-dir.js';
-import { packHome } from '../../packs/pack-home.js';
+import { convertCheckpointToPack, ConvertError, type ConvertPrecision } from '../../compiler/index.js';
+import { installPackDir, packHome } from '../../store/index.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 
 const ID = /^[a-z0-9][a-z0-9._-]*$/;

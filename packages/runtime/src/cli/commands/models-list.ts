@@ -1,7 +1,7 @@
-import { CATALOGUE, entryBytes, type CatalogueEntry } from '../../packs/catalogue.js';
-import { formatBytes } from '../../files/format-bytes.js';
-import type { LocatedPack, PackLocator } from '../../packs/pack-locator.js';
-import type { PackManifest } from '../../packs/manifest.js';
+import { CATALOGUE, entryBytes, type CatalogueEntry } from '../../catalogue/index.js';
+import { formatBytes } from '../../files/index.js';
+import type { LocatedPack, PackLocator } from '../../store/index.js';
+import type { PackManifest } from '../../pack-format/index.js';
 import type { Style } from '../terminal.js';
 
 function status(entry: CatalogueEntry, installed: ReadonlySet<string>): 'installed' | CatalogueEntry['availability']['kind'] {

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import { PackError } from '../../packs/pack-error.js';
-import { packHome } from '../../packs/pack-home.js';
-import type { ConvertPrecision } from '../../packs/convert/converted-graph.js';
-import { pullPack } from '../../packs/pull/pull-pack.js';
-import type { PullEvent } from '../../packs/pull/pull-events.js';
+import { PackError } from '../../pack-format/index.js';
+import { packHome } from '../../store/index.js';
+import type { ConvertPrecision } from '../../compiler/index.js';
+import { pullPack, type PullEvent } from '../../hub/index.js';
 import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { PullProgressView } from '../pull-progress-view.js';
 import { styleFor } from '../terminal.js';

@@ -1,22 +1,14 @@
 import { join } from 'node:path';
-import type { ConvertPrecision } from '../../packs/convert/converted-graph.js';
-import { rm } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { CATALOGUE } from '../../packs/catalogue.js';
-import { checkPackGraphs } from '../../packs/check-graphs.js';
-import { importPack } from '../../packs/import-pack.js';
-import { installPackDir } from '../../packs/install-pack-dir.js';
-import { PackLocator } from '../../packs/pack-locator.js';
-import { PackError, type PackErrorCode } from '../../packs/pack-error.js';
-import { packHome } from '../../packs/pack-home.js';
-import { removePack } from '../../packs/remove-pack.js';
-import { verifyPackFiles } from '../../packs/verify-files.js';
-import { writeTestPack } from '../../packs/testpack/index.js';
+import type { ConvertPrecision } from '../../compiler/index.js';
+import { CATALOGUE } from '../../catalogue/index.js';
+import { checkPackGraphs, importPack, installPackDir, PackLocator, packHome, removePack, verifyPackFiles } from '../../store/index.js';
+import { PackError, type PackErrorCode } from '../../pack-format/index.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { styleFor } from '../terminal.js';
 import { listModels } from './models-list.js';
 import { pullCommand } from './models-pull.js';
 import { convertCommand } from './models-convert.js';
+import { testpackCommand } from './models-testpack.js';
 
 export interface ModelsOptions {
   readonly json: boolean;
@@ -103,19 +95,7 @@ export async function modelsCommand(args: readonly string[], options: ModelsOpti
       case 'testpack': {
         const packId = (options.values.id as string | undefined) ?? 'sa3-test';
         if (!ID.test(packId)) return usage(`testpack: --id "${packId}" must be lower-case letters, digits, ".", "_" or "-"`);
-        const objective = options.values.base ? 'rectified_flow' : 'rf_denoiser';
-        const layout = options.values.layout === 'explicit' ? 'explicit' : 'baked';
-        const home = packHome();
-        // Written in staging and renamed into place, so a half-written pack is never visible.
-        const temp = join(home.staging, `.testpack-${packId}-${randomBytes(4).toString('hex')}`);
-        try {
-          await writeTestPack(temp, { id: packId, objective, layout, title: `Test pack "${packId}": synthetic tones for trying sa3 offline, not a real model` });
-          const dir = await installPackDir(home, temp, packId);
-          process.stdout.write(`installed the test pack "${packId}" in ${dir}\nits prompts pick tones by the words low, hum, mid, bright, high, bell, whistle and chirp\n`);
-        } finally {
-          await rm(temp, { recursive: true, force: true });
-        }
-        return EXIT_OK;
+        return await testpackCommand(packId, { base: Boolean(options.values.base), explicit: options.values.layout === 'explicit' });
       }
       default:
         return usage(`unknown action "${action}"; use list, pull ID, import DIR, convert DIR, verify ID, remove ID, path or testpack`);

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import { startServer } from '../../server/app.js';
-import { defaultServerOptions, type ServerOptions } from '../../server/server-options.js';
+import { startServer, defaultServerOptions, type ServerOptions } from '../../server/index.js';
 import { EXIT_INVALID_INPUT } from '../exit-codes.js';
 import { cliResultStore } from '../result-store.js';
 

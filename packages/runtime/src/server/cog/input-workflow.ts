@@ -1,6 +1,5 @@
 import { builtinNodes, loadWorkflow, serializeWorkflow, type Problem, type Workflow } from '../../workflow/index.js';
-import { predictionWorkflow } from '../../predictions/prediction-workflow.js';
-import type { PredictionInput } from '../../predictions/prediction-input.js';
+import { predictionWorkflow, type PredictionInput } from '../../predictions/index.js';
 import type { FieldError } from './validate-input.js';
 
 /** Which input field a workflow problem is about, by node and param. */

@@ -4,9 +4,8 @@ import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AudioClip, EncodedFile } from '@sa3/nodes';
-import type { ResultCache } from '../../executor/result-cache.js';
-import type { RunReport } from '../../executor/index.js';
-import { encodeWav } from '../../audio/wav.js';
+import type { ResultCache, RunReport } from '../../executor/index.js';
+import { encodeWav } from '../../audio/index.js';
 import type { RunManager, RunRecord } from '../run-manager.js';
 import { indexPage } from '../index-page.js';
 

@@ -1,17 +1,16 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { createReadStream } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { nodeCatalogue } from '@sa3/nodes';
 import { loadWorkflow, type ParamOverride } from '../../workflow/index.js';
-import { PackLocator } from '../../packs/pack-locator.js';
+import { PackLocator } from '../../store/index.js';
 import { AtCapacityError, type RunManager, type RunRecord } from '../run-manager.js';
 import { streamRunEvents } from './sse.js';
-import { formatBytes } from '../../files/format-bytes.js';
+import { formatBytes } from '../../files/index.js';
 
 export interface WorkflowRoutesOptions {
   readonly runs: RunManager;

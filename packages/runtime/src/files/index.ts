@@ -1,0 +1,3 @@
+export { writeFileAtomic } from './write-file-atomic.js';
+export { formatBytes, formatGigabytes } from './format-bytes.js';
+export { sha256Hex, stableStringify } from './hash.js';

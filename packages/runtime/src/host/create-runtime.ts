@@ -1,0 +1,43 @@
+import type { Engine, NodeServices } from '@sa3/nodes';
+import { createAudioIO, embedWorkflow } from '../audio/index.js';
+import { Sa3Engine } from '../engine/index.js';
+import { PackLocator } from '../store/index.js';
+import { Executor, type DiskResultStore, type ResultCache } from '../executor/index.js';
+
+export interface RuntimeOptions {
+  /** Relative audio paths in workflows resolve against this folder (the workflow file's). */
+  readonly baseDir: string;
+  /** The model engine; by default a Stable Audio 3 engine over the installed packs. Null: none. */
+  readonly engine?: Engine | null;
+  readonly uploadDir?: string;
+  readonly cache?: ResultCache;
+  /** Model nodes' audio kept on disk between processes. */
+  readonly store?: DiskResultStore;
+  /** Refuse audio paths outside baseDir, and limit downloads (servers). */
+  readonly confinePaths?: boolean;
+  readonly fetchTimeoutMs?: number;
+  readonly maxDownloadBytes?: number;
+}
+
+/** The services and executor a host (CLI, server, tests) runs workflows with. */
+export function createRuntime(options: RuntimeOptions): { services: NodeServices; executor: Executor; close(): Promise<void> } {
+  const engine = options.engine === undefined ? new Sa3Engine({ packs: new PackLocator() }) : options.engine;
+  const services: NodeServices = {
+    engine,
+    audio: createAudioIO({
+      baseDir: options.baseDir,
+      ...(options.uploadDir ? { uploadDir: options.uploadDir } : {}),
+      ...(options.confinePaths ? { confinePaths: true } : {}),
+      ...(options.fetchTimeoutMs ? { fetchTimeoutMs: options.fetchTimeoutMs } : {}),
+      ...(options.maxDownloadBytes ? { maxDownloadBytes: options.maxDownloadBytes } : {}),
+    }),
+  };
+  const executor = new Executor({ services, embedWorkflow, ...(options.cache ? { cache: options.cache } : {}), ...(options.store ? { store: options.store } : {}) });
+  return {
+    services,
+    executor,
+    close: async () => {
+      if (engine instanceof Sa3Engine) await engine.close();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { createRuntime, type RuntimeOptions } from './create-runtime.js';

@@ -1,0 +1,11 @@
+export { verifyPackFiles, sha256File, stampVerified } from './verify-files.js';
+export { PackLocator, sa3Home, defaultPackRoots, autoPreference, type LocatedPack } from './pack-locator.js';
+export { packHome, type PackHome } from './pack-home.js';
+export { readOnnxSummary, type GraphTensor, type OnnxSummary } from './onnx-summary.js';
+export { checkPackGraphs } from './check-graphs.js';
+export { importPack, type ImportOptions, type ImportResult } from './import-pack.js';
+export { removePack, type RemoveResult } from './remove-pack.js';
+export { installPackDir } from './install-pack-dir.js';
+export { diskFullError, freeBytes, isDiskFull } from './disk-space.js';
+export { assembleManifest, type PlacedFile } from './assemble-manifest.js';
+export { acquirePackLock } from './pack-lock.js';
