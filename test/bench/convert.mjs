@@ -23,18 +23,43 @@ const SESSION_OPTIONS = { graphOptimizationLevel: 'all', intraOpNumThreads: avai
 function modelConfig(depth) {
   const { embed, heads } = MEDIUM;
   return {
-    model_type: 'diffusion_cond_inpaint', sample_size: 16777216, sample_rate: 44100,
+    model_type: 'diffusion_cond_inpaint',
+    sample_size: 16777216,
+    sample_rate: 44100,
     model: {
       io_channels: 256,
       diffusion: {
-        type: 'dit', diffusion_objective: 'rf_denoiser',
+        type: 'dit',
+        diffusion_objective: 'rf_denoiser',
         config: {
-          io_channels: 256, embed_dim: embed, depth, num_heads: heads, cond_token_dim: 768, global_cond_dim: 768, local_add_cond_dim: 257, num_memory_tokens: 64,
-          global_cond_type: 'adaLN', timestep_features_type: 'expo', norm_type: 'rms_norm', norm_kwargs: { force_fp32: true }, attn_kwargs: { qk_norm: 'rms', differential: true }, ff_kwargs: { mult: 4.0 },
+          io_channels: 256,
+          embed_dim: embed,
+          depth,
+          num_heads: heads,
+          cond_token_dim: 768,
+          global_cond_dim: 768,
+          local_add_cond_dim: 257,
+          num_memory_tokens: 64,
+          global_cond_type: 'adaLN',
+          timestep_features_type: 'expo',
+          norm_type: 'rms_norm',
+          norm_kwargs: { force_fp32: true },
+          attn_kwargs: { qk_norm: 'rms', differential: true },
+          ff_kwargs: { mult: 4.0 },
         },
-        cross_attention_cond_ids: ['prompt', 'seconds_total'], global_cond_ids: ['seconds_total'], local_add_cond_ids: ['inpaint_mask', 'inpaint_masked_input'], input_concat_ids: [], prepend_cond_ids: [],
+        cross_attention_cond_ids: ['prompt', 'seconds_total'],
+        global_cond_ids: ['seconds_total'],
+        local_add_cond_ids: ['inpaint_mask', 'inpaint_masked_input'],
+        input_concat_ids: [],
+        prepend_cond_ids: [],
       },
-      conditioning: { cond_dim: 768, configs: [{ id: 'prompt', type: 't5gemma', config: { max_length: 256 } }, { id: 'seconds_total', type: 'number', config: { min_val: 0, max_val: 384 } }] },
+      conditioning: {
+        cond_dim: 768,
+        configs: [
+          { id: 'prompt', type: 't5gemma', config: { max_length: 256 } },
+          { id: 'seconds_total', type: 'number', config: { min_val: 0, max_val: 384 } },
+        ],
+      },
     },
   };
 }
@@ -45,23 +70,49 @@ function ditTensors(depth) {
   const D = E / MEDIUM.heads;
   const p = 'model.model.';
   const t = [
-    [`${p}preprocess_conv.weight`, [256, 256, 1]], [`${p}postprocess_conv.weight`, [256, 256, 1]],
-    [`${p}to_timestep_embed.0.weight`, [E, 256]], [`${p}to_timestep_embed.0.bias`, [E]], [`${p}to_timestep_embed.2.weight`, [E, E]], [`${p}to_timestep_embed.2.bias`, [E]],
-    [`${p}to_cond_embed.0.weight`, [E, 768]], [`${p}to_cond_embed.2.weight`, [E, E]],
-    [`${p}to_global_embed.0.weight`, [E, 768]], [`${p}to_global_embed.2.weight`, [E, E]],
-    [`${p}transformer.global_cond_embedder.0.weight`, [E, E]], [`${p}transformer.global_cond_embedder.0.bias`, [E]],
-    [`${p}transformer.global_cond_embedder.2.weight`, [6 * E, E]], [`${p}transformer.global_cond_embedder.2.bias`, [6 * E]],
-    [`${p}transformer.memory_tokens`, [64, E]], [`${p}transformer.project_in.weight`, [E, 256]], [`${p}transformer.project_out.weight`, [256, E]],
+    [`${p}preprocess_conv.weight`, [256, 256, 1]],
+    [`${p}postprocess_conv.weight`, [256, 256, 1]],
+    [`${p}to_timestep_embed.0.weight`, [E, 256]],
+    [`${p}to_timestep_embed.0.bias`, [E]],
+    [`${p}to_timestep_embed.2.weight`, [E, E]],
+    [`${p}to_timestep_embed.2.bias`, [E]],
+    [`${p}to_cond_embed.0.weight`, [E, 768]],
+    [`${p}to_cond_embed.2.weight`, [E, E]],
+    [`${p}to_global_embed.0.weight`, [E, 768]],
+    [`${p}to_global_embed.2.weight`, [E, E]],
+    [`${p}transformer.global_cond_embedder.0.weight`, [E, E]],
+    [`${p}transformer.global_cond_embedder.0.bias`, [E]],
+    [`${p}transformer.global_cond_embedder.2.weight`, [6 * E, E]],
+    [`${p}transformer.global_cond_embedder.2.bias`, [6 * E]],
+    [`${p}transformer.memory_tokens`, [64, E]],
+    [`${p}transformer.project_in.weight`, [E, 256]],
+    [`${p}transformer.project_out.weight`, [256, E]],
     [`${p}transformer.rotary_pos_emb.inv_freq`, [Math.max(D / 2, 32) / 2]],
   ];
   for (let i = 0; i < depth; i++) {
     const l = `${p}transformer.layers.${i}.`;
     t.push(
-      [`${l}to_scale_shift_gate`, [6 * E]], [`${l}pre_norm.gamma`, [E]], [`${l}cross_attend_norm.gamma`, [E]], [`${l}ff_norm.gamma`, [E]],
-      [`${l}self_attn.to_qkv.weight`, [5 * E, E]], [`${l}self_attn.to_out.weight`, [E, E]], [`${l}self_attn.q_norm.gamma`, [D]], [`${l}self_attn.k_norm.gamma`, [D]],
-      [`${l}cross_attn.to_q.weight`, [2 * E, E]], [`${l}cross_attn.to_kv.weight`, [3 * E, E]], [`${l}cross_attn.to_out.weight`, [E, E]], [`${l}cross_attn.q_norm.gamma`, [D]], [`${l}cross_attn.k_norm.gamma`, [D]],
-      [`${l}to_local_embed.0.weight`, [E, 257]], [`${l}to_local_embed.0.bias`, [E]], [`${l}to_local_embed.2.weight`, [E, E]], [`${l}to_local_embed.2.bias`, [E]],
-      [`${l}ff.ff.0.proj.weight`, [8 * E, E]], [`${l}ff.ff.0.proj.bias`, [8 * E]], [`${l}ff.ff.2.weight`, [E, 4 * E]], [`${l}ff.ff.2.bias`, [E]],
+      [`${l}to_scale_shift_gate`, [6 * E]],
+      [`${l}pre_norm.gamma`, [E]],
+      [`${l}cross_attend_norm.gamma`, [E]],
+      [`${l}ff_norm.gamma`, [E]],
+      [`${l}self_attn.to_qkv.weight`, [5 * E, E]],
+      [`${l}self_attn.to_out.weight`, [E, E]],
+      [`${l}self_attn.q_norm.gamma`, [D]],
+      [`${l}self_attn.k_norm.gamma`, [D]],
+      [`${l}cross_attn.to_q.weight`, [2 * E, E]],
+      [`${l}cross_attn.to_kv.weight`, [3 * E, E]],
+      [`${l}cross_attn.to_out.weight`, [E, E]],
+      [`${l}cross_attn.q_norm.gamma`, [D]],
+      [`${l}cross_attn.k_norm.gamma`, [D]],
+      [`${l}to_local_embed.0.weight`, [E, 257]],
+      [`${l}to_local_embed.0.bias`, [E]],
+      [`${l}to_local_embed.2.weight`, [E, E]],
+      [`${l}to_local_embed.2.bias`, [E]],
+      [`${l}ff.ff.0.proj.weight`, [8 * E, E]],
+      [`${l}ff.ff.0.proj.bias`, [8 * E]],
+      [`${l}ff.ff.2.weight`, [E, 4 * E]],
+      [`${l}ff.ff.2.bias`, [E]],
     );
   }
   return t;
@@ -132,10 +183,16 @@ function ditStepFlops(cfg, latents) {
   const C = cfg.crossTokens;
   const branches = cfg.differential ? 2 : 1;
   const perBlock =
-    S * E * (cfg.differential ? 5 : 3) * E + branches * 2 * S * S * E + S * E * E // self-attention
-    + S * E * (branches * E) + C * E * ((branches + 1) * E) + branches * 2 * S * C * E + S * E * E // cross-attention
-    + latents * (cfg.localAddCondDim * E + E * E) // local add
-    + S * E * 2 * cfg.ffInner + S * cfg.ffInner * E; // feed-forward
+    S * E * (cfg.differential ? 5 : 3) * E +
+    branches * 2 * S * S * E +
+    S * E * E + // self-attention
+    S * E * (branches * E) +
+    C * E * ((branches + 1) * E) +
+    branches * 2 * S * C * E +
+    S * E * E + // cross-attention
+    latents * (cfg.localAddCondDim * E + E * E) + // local add
+    S * E * 2 * cfg.ffInner +
+    S * cfg.ffInner * E; // feed-forward
   const conditioning = C * (cfg.condTokenDim * E + E * E) + TIME_FEATURES * E + cfg.globalCondDim * E + 3 * E * E + E * 6 * E; // one row each for time, global and adaLN
   const ends = 2 * latents * cfg.ioChannels * cfg.ioChannels + 2 * latents * cfg.ioChannels * E; // pre/postprocess convs, project in/out
   return 2 * (cfg.depth * perBlock + conditioning + ends);
@@ -193,10 +250,14 @@ async function peakChains(cfg) {
 /** The conversion in a child process, so its peak RSS is the converter's alone. */
 function convertInChild(checkpointDir, outDir, precision) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), CHILD_FLAG, checkpointDir, outDir, precision], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), CHILD_FLAG, checkpointDir, outDir, precision], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`the DiT conversion child exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`the DiT conversion child exited with ${code}`)),
+    );
   });
 }
 
@@ -272,7 +333,9 @@ export async function convertBench(report) {
     if (freeBytes < 20 * GB) {
       depth = Math.max(1, Math.floor((MEDIUM.depth * (freeBytes - 2 * GB)) / (17 * GB)));
       note = ` [scaled down: ${(freeBytes / GB).toFixed(1)} GB free, so depth ${depth} of ${MEDIUM.depth}]`;
-      console.log(`convert bench: only ${(freeBytes / GB).toFixed(1)} GB free in ${tmpdir()}; the synthetic checkpoint keeps medium's width but has ${depth} of ${MEDIUM.depth} blocks`);
+      console.log(
+        `convert bench: only ${(freeBytes / GB).toFixed(1)} GB free in ${tmpdir()}; the synthetic checkpoint keeps medium's width but has ${depth} of ${MEDIUM.depth} blocks`,
+      );
     }
     const checkpointDir = join(scratch, 'checkpoint');
     const outDir = join(scratch, 'out');
@@ -287,11 +350,26 @@ export async function convertBench(report) {
     const writeMs = performance.now() - writeStart;
 
     const { ms, maxRssBytes } = await convertInChild(checkpointDir, outDir, 'fp32');
-    report('convert synthetic medium DiT (F32 safetensors)', (ms / 1000).toFixed(1), 's', `(${(fileBytes / GB).toFixed(2)} GB checkpoint; writing it took ${(writeMs / 1000).toFixed(1)} s)${note}`);
-    report('convert synthetic medium DiT: peak RSS', (maxRssBytes / GB).toFixed(2), 'GB', `(child process; ${((100 * maxRssBytes) / fileBytes).toFixed(1)}% of the ${(fileBytes / GB).toFixed(2)} GB checkpoint; target < 2 GB)${note}`);
+    report(
+      'convert synthetic medium DiT (F32 safetensors)',
+      (ms / 1000).toFixed(1),
+      's',
+      `(${(fileBytes / GB).toFixed(2)} GB checkpoint; writing it took ${(writeMs / 1000).toFixed(1)} s)${note}`,
+    );
+    report(
+      'convert synthetic medium DiT: peak RSS',
+      (maxRssBytes / GB).toFixed(2),
+      'GB',
+      `(child process; ${((100 * maxRssBytes) / fileBytes).toFixed(1)}% of the ${(fileBytes / GB).toFixed(2)} GB checkpoint; target < 2 GB)${note}`,
+    );
     const half = await convertInChild(checkpointDir, outDir16, 'fp16');
     const dataBytes = (dir) => statSync(join(dir, 'dit.onnx.data')).size;
-    report('convert synthetic medium DiT, --precision fp16', (half.ms / 1000).toFixed(1), 's', `(peak RSS ${(half.maxRssBytes / GB).toFixed(2)} GB; weights ${(dataBytes(outDir16) / GB).toFixed(2)} GB vs ${(dataBytes(outDir) / GB).toFixed(2)} GB in fp32: ${(dataBytes(outDir16) / dataBytes(outDir)).toFixed(2)}x)${note}`);
+    report(
+      'convert synthetic medium DiT, --precision fp16',
+      (half.ms / 1000).toFixed(1),
+      's',
+      `(peak RSS ${(half.maxRssBytes / GB).toFixed(2)} GB; weights ${(dataBytes(outDir16) / GB).toFixed(2)} GB vs ${(dataBytes(outDir) / GB).toFixed(2)} GB in fp32: ${(dataBytes(outDir16) / dataBytes(outDir)).toFixed(2)}x)${note}`,
+    );
     rmSync(outDir16, { recursive: true, force: true });
     rmSync(join(checkpointDir, 'model.safetensors'));
 
@@ -301,7 +379,9 @@ export async function convertBench(report) {
     const achieved = flops / (stepMs / 1000);
     const gflops = (v) => (v / 1e9).toFixed(1);
     report(
-      `ORT CPU DiT step, medium shapes, L=${BENCH_LATENTS} (30 s)`, (stepMs / 1000).toFixed(2), 's',
+      `ORT CPU DiT step, medium shapes, L=${BENCH_LATENTS} (30 s)`,
+      (stepMs / 1000).toFixed(2),
+      's',
       `(${(flops / 1e12).toFixed(3)} TFLOP/step, ${gflops(achieved)} GFLOP/s achieved = ${((100 * achieved) / peak.flopsPerSecond).toFixed(0)}% of the ${gflops(peak.flopsPerSecond)} GFLOP/s peak MatMul throughput here, sustained by ${peak.label} for a step's length; ${SESSION_OPTIONS.intraOpNumThreads} ORT threads)${note}`,
     );
   } finally {

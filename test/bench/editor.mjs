@@ -4,7 +4,16 @@
 import { chromium } from 'playwright-core';
 import { startBenchServer } from './start-server.mjs';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** 40 chains of Prompt -> Generate -> Gain -> Convert -> Save: 200 nodes, 160 wires. */
 function bigWorkflow() {
@@ -77,17 +86,32 @@ export async function editorBench(report) {
         await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
         return performance.now() - started;
       }, t);
-    const small = JSON.stringify({ format: 'sa3-workflow', version: 1, nodes: JSON.parse(text).nodes.slice(0, 5), connections: JSON.parse(text).connections.slice(0, 4) });
+    const small = JSON.stringify({
+      format: 'sa3-workflow',
+      version: 1,
+      nodes: JSON.parse(text).nodes.slice(0, 5),
+      connections: JSON.parse(text).connections.slice(0, 4),
+    });
     await openMs(small); // warm-up
     const five = await openMs(small);
     const twoHundred = await openMs(text);
     const rendered = await page.locator('[data-testid="sa3-node"]').count();
-    report('editor: import + render 200-node workflow', twoHundred.toFixed(0), 'ms', `(${rendered} nodes in the DOM; 5 nodes: ${five.toFixed(0)} ms, ${(twoHundred / five).toFixed(1)}x)`);
+    report(
+      'editor: import + render 200-node workflow',
+      twoHundred.toFixed(0),
+      'ms',
+      `(${rendered} nodes in the DOM; 5 nodes: ${five.toFixed(0)} ms, ${(twoHundred / five).toFixed(1)}x)`,
+    );
 
     const loaded = await dragFrames(page);
     await page.evaluate(() => window.sa3App.openText(JSON.stringify({ format: 'sa3-workflow', version: 1, nodes: [], connections: [] }), 'empty'));
     const empty = await dragFramesEmpty(page);
-    report('editor: frame time dragging a node, 200 nodes', loaded.mean.toFixed(1), 'ms', `(p95 ${loaded.p95.toFixed(1)} ms; panning an empty canvas: ${empty.mean.toFixed(1)} ms, ${(loaded.mean / empty.mean).toFixed(2)}x)`);
+    report(
+      'editor: frame time dragging a node, 200 nodes',
+      loaded.mean.toFixed(1),
+      'ms',
+      `(p95 ${loaded.p95.toFixed(1)} ms; panning an empty canvas: ${empty.mean.toFixed(1)} ms, ${(loaded.mean / empty.mean).toFixed(2)}x)`,
+    );
   } finally {
     await browser.close();
     stop();

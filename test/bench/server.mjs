@@ -14,13 +14,15 @@ function percentile(sorted, p) {
 async function load(clients, perClient, send) {
   const latencies = [];
   const started = performance.now();
-  await Promise.all(Array.from({ length: clients }, async () => {
-    for (let i = 0; i < perClient; i++) {
-      const t = performance.now();
-      await send();
-      latencies.push(performance.now() - t);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (let i = 0; i < perClient; i++) {
+        const t = performance.now();
+        await send();
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   return { rps: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
@@ -39,7 +41,11 @@ export async function serverBench(report) {
     const workflow = JSON.parse(readFileSync(join(examples, 'text-to-audio.json'), 'utf8'));
     workflow.nodes.find((n) => n.id === 'generate').params.duration = 5;
     const runOnce = async () => {
-      const submitted = await fetch(`${url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow }) }).then((r) => r.json());
+      const submitted = await fetch(`${url}/api/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workflow }),
+      }).then((r) => r.json());
       // The event stream ends with the run's last event.
       await fetch(`${url}/api/runs/${submitted.id}/events`).then((r) => r.text());
     };
@@ -47,7 +53,12 @@ export async function serverBench(report) {
     const cachedOne = await load(1, 30, runOnce);
     const cachedSixteen = await load(16, 8, runOnce);
     report('cached workflow run (submit + SSE to the end), 1 client', cachedOne.rps.toFixed(1), 'runs/s', `(p50 ${cachedOne.p50.toFixed(1)} ms)`);
-    report('cached workflow run, 16 concurrent clients', cachedSixteen.rps.toFixed(1), 'runs/s', `(p99 ${cachedSixteen.p99.toFixed(1)} ms; runs are executed one at a time)`);
+    report(
+      'cached workflow run, 16 concurrent clients',
+      cachedSixteen.rps.toFixed(1),
+      'runs/s',
+      `(p99 ${cachedSixteen.p99.toFixed(1)} ms; runs are executed one at a time)`,
+    );
   } finally {
     stop();
   }

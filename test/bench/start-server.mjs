@@ -10,7 +10,10 @@ const cli = new URL('../../packages/runtime/dist/cli/main.js', import.meta.url).
 export async function startBenchServer(extraArgs = []) {
   const home = mkdtempSync(join(tmpdir(), 'sa3-bench-server-'));
   await writeTestPack(join(home, 'packs', 'small-music'), { id: 'small-music', objective: 'rf_denoiser', layout: 'baked' });
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', ...extraArgs], { env: { ...process.env, SA3_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', ...extraArgs], {
+    env: { ...process.env, SA3_HOME: home },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
       const match = /listening on (http:\/\/[^\s]+)/.exec(String(chunk));

@@ -75,9 +75,21 @@ const cases: Case[] = [
   { name: 'newer format version', file: edit((w) => (w.version = 2)), exit: 2, code: 'unsupported_version', message: /newer/ },
   { name: 'unknown top-level field', file: edit((w) => (w.extra = 1)), exit: 2, code: 'unknown_field', message: /"extra"/ },
   { name: 'invalid node id', file: edit((w) => (w.nodes[1].id = 'my trim')), exit: 2, code: 'invalid_structure', message: /"my trim"/ },
-  { name: 'unknown node type', file: edit((w) => w.nodes.push({ id: 'verb', type: 'audio.reverb', typeVersion: 1, params: {} })), exit: 2, code: 'unknown_node_type', node: 'verb' },
+  {
+    name: 'unknown node type',
+    file: edit((w) => w.nodes.push({ id: 'verb', type: 'audio.reverb', typeVersion: 1, params: {} })),
+    exit: 2,
+    code: 'unknown_node_type',
+    node: 'verb',
+  },
   { name: 'node version newer than the runtime', file: edit((w) => (w.nodes[1].typeVersion = 7)), exit: 2, code: 'type_version_too_new', node: 'trim' },
-  { name: 'duplicate node ids', file: edit((w) => w.nodes.push({ id: 'trim', type: 'audio.gain', typeVersion: 1, params: {} })), exit: 2, code: 'duplicate_node_id', node: 'trim' },
+  {
+    name: 'duplicate node ids',
+    file: edit((w) => w.nodes.push({ id: 'trim', type: 'audio.gain', typeVersion: 1, params: {} })),
+    exit: 2,
+    code: 'duplicate_node_id',
+    node: 'trim',
+  },
   {
     name: 'cycle',
     file: edit((w) => {
@@ -90,25 +102,103 @@ const cases: Case[] = [
     message: /g1 -> g2 -> g1/,
   },
   { name: 'wire from a missing node', file: edit((w) => (w.connections[0].from = ['loader', 'audio'])), exit: 2, code: 'missing_node', node: 'loader' },
-  { name: 'wire into a missing port', file: edit((w) => (w.connections[1].to = ['convert', 'pcm'])), exit: 2, code: 'unknown_input', node: 'convert', input: 'pcm' },
+  {
+    name: 'wire into a missing port',
+    file: edit((w) => (w.connections[1].to = ['convert', 'pcm'])),
+    exit: 2,
+    code: 'unknown_input',
+    node: 'convert',
+    input: 'pcm',
+  },
   { name: 'wire from a missing output', file: edit((w) => (w.connections[2].from = ['convert', 'bytes'])), exit: 2, code: 'unknown_output', node: 'convert' },
-  { name: 'wrong socket type', file: edit((w) => w.connections.push({ from: ['convert', 'file'], to: ['trim', 'audio'] })), exit: 2, code: 'return_type_mismatch', node: 'trim', input: 'audio' },
-  { name: 'two wires into one input', file: edit((w) => w.connections.push({ from: ['load', 'audio'], to: ['convert', 'audio'] })), exit: 2, code: 'input_already_connected', node: 'convert', input: 'audio' },
+  {
+    name: 'wrong socket type',
+    file: edit((w) => w.connections.push({ from: ['convert', 'file'], to: ['trim', 'audio'] })),
+    exit: 2,
+    code: 'return_type_mismatch',
+    node: 'trim',
+    input: 'audio',
+  },
+  {
+    name: 'two wires into one input',
+    file: edit((w) => w.connections.push({ from: ['load', 'audio'], to: ['convert', 'audio'] })),
+    exit: 2,
+    code: 'input_already_connected',
+    node: 'convert',
+    input: 'audio',
+  },
   { name: 'required input missing', file: edit((w) => w.connections.splice(1, 1)), exit: 2, code: 'required_input_missing', node: 'convert', input: 'audio' },
   { name: 'save with nothing wired in', file: edit((w) => w.connections.splice(2, 1)), exit: 2, code: 'required_input_missing', node: 'save', input: 'file' },
-  { name: 'param above its maximum', file: edit((w) => (w.nodes[2].params.flac_compression = 13)), exit: 2, code: 'value_bigger_than_max', node: 'convert', param: 'flac_compression' },
-  { name: 'param below its minimum', file: edit((w) => (w.nodes[1].params.start_seconds = -2)), exit: 2, code: 'value_smaller_than_min', node: 'trim', param: 'start_seconds' },
-  { name: 'param of the wrong type', file: edit((w) => (w.nodes[1].params.start_seconds = 'soon')), exit: 2, code: 'invalid_param_type', node: 'trim', param: 'start_seconds' },
-  { name: 'integer param with a fraction', file: edit((w) => (w.nodes[2].params.flac_compression = 2.5)), exit: 2, code: 'value_not_integer', node: 'convert', param: 'flac_compression' },
+  {
+    name: 'param above its maximum',
+    file: edit((w) => (w.nodes[2].params.flac_compression = 13)),
+    exit: 2,
+    code: 'value_bigger_than_max',
+    node: 'convert',
+    param: 'flac_compression',
+  },
+  {
+    name: 'param below its minimum',
+    file: edit((w) => (w.nodes[1].params.start_seconds = -2)),
+    exit: 2,
+    code: 'value_smaller_than_min',
+    node: 'trim',
+    param: 'start_seconds',
+  },
+  {
+    name: 'param of the wrong type',
+    file: edit((w) => (w.nodes[1].params.start_seconds = 'soon')),
+    exit: 2,
+    code: 'invalid_param_type',
+    node: 'trim',
+    param: 'start_seconds',
+  },
+  {
+    name: 'integer param with a fraction',
+    file: edit((w) => (w.nodes[2].params.flac_compression = 2.5)),
+    exit: 2,
+    code: 'value_not_integer',
+    node: 'convert',
+    param: 'flac_compression',
+  },
   { name: 'unknown param', file: edit((w) => (w.nodes[2].params.quality = 'best')), exit: 2, code: 'unknown_param', node: 'convert', param: 'quality' },
-  { name: 'enum value not in the list', file: edit((w) => (w.nodes[2].params.format = 'aac')), exit: 2, code: 'value_not_in_list', node: 'convert', param: 'format' },
+  {
+    name: 'enum value not in the list',
+    file: edit((w) => (w.nodes[2].params.format = 'aac')),
+    exit: 2,
+    code: 'value_not_in_list',
+    node: 'convert',
+    param: 'format',
+  },
   { name: 'end before start', file: edit((w) => (w.nodes[1].params.end_seconds = 0.05)), exit: 2, code: 'invalid_range', node: 'trim', param: 'end_seconds' },
-  { name: 'output path escaping the output dir', file: edit((w) => (w.nodes[3].params.filename = '../../etc/out.wav')), exit: 2, code: 'output_path_escapes', node: 'save', param: 'filename' },
-  { name: 'absolute output path', file: edit((w) => (w.nodes[3].params.filename = '/tmp/out.wav')), exit: 2, code: 'output_path_escapes', node: 'save', param: 'filename' },
+  {
+    name: 'output path escaping the output dir',
+    file: edit((w) => (w.nodes[3].params.filename = '../../etc/out.wav')),
+    exit: 2,
+    code: 'output_path_escapes',
+    node: 'save',
+    param: 'filename',
+  },
+  {
+    name: 'absolute output path',
+    file: edit((w) => (w.nodes[3].params.filename = '/tmp/out.wav')),
+    exit: 2,
+    code: 'output_path_escapes',
+    node: 'save',
+    param: 'filename',
+  },
   { name: 'no output node', file: edit((w) => (w.nodes.pop(), w.connections.pop())), exit: 2, code: 'no_outputs' },
   { name: '--set on a missing node', file: base(), args: ['--set', 'gen.seed=1'], exit: 2, code: 'missing_node', node: 'gen' },
   { name: '--set of an unknown param', file: base(), args: ['--set', 'trim.length=1'], exit: 2, code: 'unknown_param', node: 'trim', param: 'length' },
-  { name: '--set out of range', file: base(), args: ['--set', 'trim.start_seconds=-1'], exit: 2, code: 'value_smaller_than_min', node: 'trim', param: 'start_seconds' },
+  {
+    name: '--set out of range',
+    file: base(),
+    args: ['--set', 'trim.start_seconds=-1'],
+    exit: 2,
+    code: 'value_smaller_than_min',
+    node: 'trim',
+    param: 'start_seconds',
+  },
   { name: '--set that is not node.param=value', file: base(), args: ['--set', 'seed'], exit: 2, code: 'invalid_argument' },
   { name: 'corrupt audio', file: source('garbage.wav'), exit: 2, code: 'audio_corrupt', node: 'load', param: 'source' },
   { name: 'empty audio file', file: source('empty.mp3'), exit: 2, code: 'audio_empty', node: 'load', param: 'source' },
@@ -118,7 +208,15 @@ const cases: Case[] = [
   { name: 'unsupported URL scheme', file: source('ftp://example.org/a.wav'), exit: 2, code: 'unsupported_url_scheme', node: 'load', param: 'source' },
   { name: 'file:// URL', file: source('file:///etc/passwd'), exit: 2, code: 'unsupported_url_scheme', node: 'load', param: 'source' },
   { name: 'malformed data: URI', file: source('data:audio/wav;base64'), exit: 2, code: 'data_uri_invalid', node: 'load', param: 'source' },
-  { name: 'trim start beyond the audio', file: edit((w) => (w.nodes[1].params.start_seconds = 30)), exit: 2, code: 'value_bigger_than_max', node: 'trim', param: 'start_seconds', message: /only 3\.000 s long/ },
+  {
+    name: 'trim start beyond the audio',
+    file: edit((w) => (w.nodes[1].params.start_seconds = 30)),
+    exit: 2,
+    code: 'value_bigger_than_max',
+    node: 'trim',
+    param: 'start_seconds',
+    message: /only 3\.000 s long/,
+  },
   {
     name: 'a model node with no model pack installed',
     file: {
@@ -155,7 +253,7 @@ describe('bad input: one clear error, the right exit code, nothing written', () 
       expect(result.code).toBe(c.exit);
       const invalid = result.events.find((e) => e.type === 'invalid');
       const failure = result.events.find((e) => e.type === 'run-error')?.report.error;
-      const problem = invalid ? invalid.problems.find((p: any) => p.code === c.code) ?? invalid.problems[0] : failure;
+      const problem = invalid ? (invalid.problems.find((p: any) => p.code === c.code) ?? invalid.problems[0]) : failure;
       expect(problem, result.stdout).toBeDefined();
       expect(problem.code).toBe(c.code);
       if (c.node) expect(problem.node).toBe(c.node);
@@ -186,12 +284,17 @@ describe('bad input: one clear error, the right exit code, nothing written', () 
 
   it('validate reports every problem of a broken file in one go', async () => {
     const file = join(dir, 'many.json');
-    await writeFile(file, JSON.stringify(edit((w) => {
-      w.nodes[1].params.start_seconds = -1;
-      w.nodes[2].params.format = 'aac';
-      w.nodes[3].params.filename = '../x';
-      w.nodes.push({ id: 'x', type: 'nope', typeVersion: 1 });
-    })));
+    await writeFile(
+      file,
+      JSON.stringify(
+        edit((w) => {
+          w.nodes[1].params.start_seconds = -1;
+          w.nodes[2].params.format = 'aac';
+          w.nodes[3].params.filename = '../x';
+          w.nodes.push({ id: 'x', type: 'nope', typeVersion: 1 });
+        }),
+      ),
+    );
     const result = await runCli(['validate', file, '--json']);
     expect(result.code).toBe(2);
     const codes = result.events[0]!.problems.map((p: any) => p.code).sort();

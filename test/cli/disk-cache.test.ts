@@ -20,13 +20,26 @@ async function cachedFiles(): Promise<string[]> {
 }
 
 async function run(out: string, args: string[] = [], env: Record<string, string> = {}): Promise<CliResult> {
-  const result = await runCli(['run', workflow, '--out', out, '--json', '--set', 'generate.duration=3', ...args], { env: { SA3_HOME: home, SA3_CACHE: 'on', ...env } });
+  const result = await runCli(['run', workflow, '--out', out, '--json', '--set', 'generate.duration=3', ...args], {
+    env: { SA3_HOME: home, SA3_CACHE: 'on', ...env },
+  });
   expect(result.code, result.stderr).toBe(0);
   return result;
 }
 
-const statusOf = (result: CliResult, node: string) => (result.events.some((e) => e.type === 'node-cached' && e.node === node) ? 'cached' : result.events.some((e) => e.type === 'node-start' && e.node === node) ? 'ran' : 'none');
-const savedAudio = async (out: string) => decodeWithFfmpeg(join(out, (await readdir(out)).find((f) => f.endsWith('.mp3'))!))[0]!;
+const statusOf = (result: CliResult, node: string) =>
+  result.events.some((e) => e.type === 'node-cached' && e.node === node)
+    ? 'cached'
+    : result.events.some((e) => e.type === 'node-start' && e.node === node)
+      ? 'ran'
+      : 'none';
+const savedAudio = async (out: string) =>
+  decodeWithFfmpeg(
+    join(
+      out,
+      (await readdir(out)).find((f) => f.endsWith('.mp3'))!,
+    ),
+  )[0]!;
 
 describe('the CLI keeps model results on disk between runs', () => {
   it('a second sa3 run that changes only the bitrate reuses the generated audio; --no-cache generates again', async () => {

@@ -58,7 +58,10 @@ describe('what the examples make', () => {
     expect(peak(left!.subarray(left!.length - 200))).toBeLessThan(0.01);
     const extracted = await runCli(['extract', file]);
     expect(extracted.code).toBe(0);
-    expect(JSON.parse(extracted.stdout)).toMatchObject({ name: 'trim-fade-mp3', nodes: expect.arrayContaining([expect.objectContaining({ id: 'convert', params: { format: 'mp3', mp3_bitrate: 192 } })]) });
+    expect(JSON.parse(extracted.stdout)).toMatchObject({
+      name: 'trim-fade-mp3',
+      nodes: expect.arrayContaining([expect.objectContaining({ id: 'convert', params: { format: 'mp3', mp3_bitrate: 192 } })]),
+    });
   });
 
   it('concat-crossfade: 5.5 s (3 + 3 - 0.5 overlap), 440 Hz then 660 Hz, peak at -1 dBFS in FLAC and 24-bit WAV', async () => {
@@ -69,7 +72,10 @@ describe('what the examples make', () => {
     expect(flac).toMatchObject({ codec: 'flac', sampleRate: 44_100, channels: 2 });
     expect(wav).toMatchObject({ codec: 'pcm_s24le', sampleRate: 44_100, channels: 2 });
     const target = Math.pow(10, -1 / 20);
-    for (const [path, step] of [[byNode['save-flac'], 2 ** -15], [byNode['save-wav'], 2 ** -23]] as const) {
+    for (const [path, step] of [
+      [byNode['save-flac'], 2 ** -15],
+      [byNode['save-wav'], 2 ** -23],
+    ] as const) {
       const [left] = decodeWithFfmpeg(path);
       expect(left!.length).toBe(5.5 * 44_100);
       expect(Math.abs(peak(left!) - target)).toBeLessThanOrEqual(step);
@@ -80,8 +86,8 @@ describe('what the examples make', () => {
 });
 
 describe('what the model examples make (on test packs)', () => {
-  const MID = 41 * 44_100 / 4096;
-  const HIGH = 82 * 44_100 / 4096;
+  const MID = (41 * 44_100) / 4096;
+  const HIGH = (82 * 44_100) / 4096;
 
   it('text-to-audio: exactly 30 s of 320 kbps MP3 whose tone is the prompt\'s ("mid"), named with its seed', async () => {
     const { report } = await runExample('text-to-audio.json');

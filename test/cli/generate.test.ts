@@ -17,7 +17,7 @@ beforeAll(async () => {
 const generate = (args: string[]) => runCli(['generate', ...args], { env, cwd: dir });
 
 describe('sa3 generate', () => {
-  it('makes the requested duration with the prompt\'s tone; the same seed gives the same bytes', async () => {
+  it("makes the requested duration with the prompt's tone; the same seed gives the same bytes", async () => {
     const a = await generate(['a soft mid tone', '--duration', '5', '--seed', '3', '--out', 'a.wav']);
     expect(a.code, a.stderr).toBe(0);
     expect(a.stdout.trim()).toBe(join(dir, 'a.wav'));

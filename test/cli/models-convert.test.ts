@@ -23,7 +23,9 @@ describe.runIf(haveShared)('sa3 models convert', () => {
     expect(await readdir(join(home, 'packs'))).toEqual(['my-finetune']);
 
     const out = join(home, 'take.wav');
-    const generated = await runCli(['generate', 'a soft mid tone', '--model', 'my-finetune', '--duration', '2', '--steps', '4', '--seed', '1', '--out', out], { env });
+    const generated = await runCli(['generate', 'a soft mid tone', '--model', 'my-finetune', '--duration', '2', '--steps', '4', '--seed', '1', '--out', out], {
+      env,
+    });
     expect(generated.code, generated.stderr).toBe(0);
     expect(generated.stdout.trim()).toBe(out);
   });
@@ -33,7 +35,10 @@ describe.runIf(haveShared)('sa3 models convert', () => {
     const checkpoint = join(await tempDir('sa3-ckpt-'), 'my-finetune');
     await writeCheckpointFolder(checkpoint);
     const env = { SA3_HOME: home };
-    for (const [id, precision] of [['tune32', 'fp32'], ['tune16', 'fp16']]) {
+    for (const [id, precision] of [
+      ['tune32', 'fp32'],
+      ['tune16', 'fp16'],
+    ]) {
       const converted = await runCli(['models', 'convert', checkpoint, '--out', id!, '--precision', precision!], { env });
       expect(converted.code, converted.stderr).toBe(0);
     }
@@ -54,8 +59,10 @@ describe.runIf(haveShared)('sa3 models convert', () => {
     }
     const [wide, half] = takes as [Float32Array, Float32Array];
     expect(half.length).toBe(88_200);
-    let dot = 0, a2 = 0, b2 = 0;
-    for (let i = 0; i < wide.length; i++) (dot += wide[i]! * half[i]!), (a2 += wide[i]! ** 2), (b2 += half[i]! ** 2);
+    let dot = 0,
+      a2 = 0,
+      b2 = 0;
+    for (let i = 0; i < wide.length; i++) ((dot += wide[i]! * half[i]!), (a2 += wide[i]! ** 2), (b2 += half[i]! ** 2));
     expect(dot / Math.sqrt(a2 * b2)).toBeGreaterThan(0.999);
   });
 
@@ -66,7 +73,9 @@ describe.runIf(haveShared)('sa3 models convert', () => {
     expect(bad.stderr.trim()).toBe('sa3 models: --precision "int8" is not one sa3 converts to; use fp32 or fp16');
     const published = await runCli(['models', 'pull', 'small-music', '--precision', 'fp16'], { env: { SA3_HOME: home } });
     expect(published.code).toBe(2);
-    expect(published.stderr).toMatch(/^sa3 models: --precision applies to packs converted from a checkpoint \(medium, .*\); small-music is downloaded as published/);
+    expect(published.stderr).toMatch(
+      /^sa3 models: --precision applies to packs converted from a checkpoint \(medium, .*\); small-music is downloaded as published/,
+    );
   });
 
   it('refuses a folder that is not a checkpoint, naming what is missing, and installs nothing', async () => {

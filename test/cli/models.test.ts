@@ -36,7 +36,8 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-const models = (args: string[], env: Record<string, string>, cwd?: string) => runCli(['models', ...args], { env: { HF_ENDPOINT: hub.endpoint, HF_TOKEN: TOKEN, ...env }, ...(cwd ? { cwd } : {}) });
+const models = (args: string[], env: Record<string, string>, cwd?: string) =>
+  runCli(['models', ...args], { env: { HF_ENDPOINT: hub.endpoint, HF_TOKEN: TOKEN, ...env }, ...(cwd ? { cwd } : {}) });
 const installed = (home: string) => (existsSync(join(home, 'packs')) ? readdirSync(join(home, 'packs')) : []);
 
 describe('sa3 models', () => {
@@ -44,14 +45,26 @@ describe('sa3 models', () => {
     const result = await models(['list'], { SA3_HOME: await temp('sa3-home-') });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/no model packs installed in .*\npull one with "sa3 models pull small-music", or try offline with "sa3 models testpack"/);
-    expect(result.stdout).toMatch(/small-music +pullable .*gated: accept the licence on huggingface\.co\/stabilityai\/stable-audio-3-small-music and set HF_TOKEN/);
-    expect(result.stdout).toMatch(/medium +convert +~10\.4 GB .*downloads the 10\.4 GB checkpoint from huggingface\.co\/stabilityai\/stable-audio-3-medium and converts it into ONNX on this machine .*deleted afterwards unless --keep-checkpoint; gated: accept the licence on huggingface\.co\/stabilityai\/stable-audio-3-medium and set HF_TOKEN/);
+    expect(result.stdout).toMatch(
+      /small-music +pullable .*gated: accept the licence on huggingface\.co\/stabilityai\/stable-audio-3-small-music and set HF_TOKEN/,
+    );
+    expect(result.stdout).toMatch(
+      /medium +convert +~10\.4 GB .*downloads the 10\.4 GB checkpoint from huggingface\.co\/stabilityai\/stable-audio-3-medium and converts it into ONNX on this machine .*deleted afterwards unless --keep-checkpoint; gated: accept the licence on huggingface\.co\/stabilityai\/stable-audio-3-medium and set HF_TOKEN/,
+    );
     expect(result.stdout).toMatch(/small-music-base +convert .*checkpoint from huggingface\.co\/stabilityai\/stable-audio-3-small-music-base/);
     expect(result.stdout).not.toMatch(/small-music-base .*gated/);
     const json = JSON.parse((await models(['list', '--json'], { SA3_HOME: await temp('sa3-home-') })).stdout);
     expect(json.installed).toEqual([]);
-    expect(json.catalogue.find((e: { id: string }) => e.id === 'small-music-int4')).toMatchObject({ status: 'pullable', files: expect.arrayContaining([expect.objectContaining({ verified: false })]) });
-    expect(json.catalogue.find((e: { id: string }) => e.id === 'medium')).toMatchObject({ status: 'convertible', checkpointRepo: 'stabilityai/stable-audio-3-medium', deletedAfterConversion: true, gatedRepos: ['stabilityai/stable-audio-3-medium'] });
+    expect(json.catalogue.find((e: { id: string }) => e.id === 'small-music-int4')).toMatchObject({
+      status: 'pullable',
+      files: expect.arrayContaining([expect.objectContaining({ verified: false })]),
+    });
+    expect(json.catalogue.find((e: { id: string }) => e.id === 'medium')).toMatchObject({
+      status: 'convertible',
+      checkpointRepo: 'stabilityai/stable-audio-3-medium',
+      deletedAfterConversion: true,
+      gatedRepos: ['stabilityai/stable-audio-3-medium'],
+    });
   });
 
   it('pull installs a pack that generates audio; a second pull downloads nothing; verify, list and remove', async () => {
@@ -64,7 +77,10 @@ describe('sa3 models', () => {
     expect(installed(home)).toEqual(['small-music']);
 
     const cwd = await temp('sa3-out-');
-    const generated = await runCli(['generate', 'a bell tone', '--model', 'small-music', '--duration', '2', '--seed', '1', '--out', 'bell.wav'], { env: { SA3_HOME: home }, cwd });
+    const generated = await runCli(['generate', 'a bell tone', '--model', 'small-music', '--duration', '2', '--seed', '1', '--out', 'bell.wav'], {
+      env: { SA3_HOME: home },
+      cwd,
+    });
     expect(generated.code, generated.stderr).toBe(0);
     const [left] = decodeWithFfmpeg(join(cwd, 'bell.wav'));
     expect(left!.length).toBe(2 * 44_100);
@@ -92,7 +108,11 @@ describe('sa3 models', () => {
   });
 
   it('--json pull prints every event as a JSON line, a resumed download among them', async () => {
-    const cutting = await startFakeHub({ root: repos, gated: { [GATED]: TOKEN }, cut: { repo: OPTIMIZED, path: 'onnx/sa3-sm-music/dit.onnx.data', afterBytes: 100_000 } });
+    const cutting = await startFakeHub({
+      root: repos,
+      gated: { [GATED]: TOKEN },
+      cut: { repo: OPTIMIZED, path: 'onnx/sa3-sm-music/dit.onnx.data', afterBytes: 100_000 },
+    });
     try {
       const home = await temp('sa3-home-');
       const result = await runCli(['models', 'pull', 'small-music', '--json'], { env: { SA3_HOME: home, HF_ENDPOINT: cutting.endpoint, HF_TOKEN: TOKEN } });
@@ -118,7 +138,9 @@ describe('sa3 models', () => {
     const port = await closedPort();
     const offline = await models(['pull', 'small-music'], { SA3_HOME: home, HF_ENDPOINT: `http://127.0.0.1:${port}` });
     expect(offline.code).toBe(1);
-    expect(offline.stderr).toMatch(new RegExp(`^sa3 models: cannot reach 127\\.0\\.0\\.1:${port} \\(HF_ENDPOINT\\): you seem to be offline \\(connection refused\\); [^\\n]*\\n$`));
+    expect(offline.stderr).toMatch(
+      new RegExp(`^sa3 models: cannot reach 127\\.0\\.0\\.1:${port} \\(HF_ENDPOINT\\): you seem to be offline \\(connection refused\\); [^\\n]*\\n$`),
+    );
 
     const broken = await temp('sa3-hub-broken-');
     await writePublishedTestLayout(broken, catalogueEntry('small-music'));
@@ -127,19 +149,26 @@ describe('sa3 models', () => {
     try {
       const missing = await models(['pull', 'small-music'], { SA3_HOME: home, HF_ENDPOINT: brokenHub.endpoint });
       expect(missing.code).toBe(1);
-      expect(missing.stderr).toBe('sa3 models: the repository stabilityai/stable-audio-3-optimized has no file onnx/t5gemma/encoder.onnx (the text encoder graph of small-music)\n');
+      expect(missing.stderr).toBe(
+        'sa3 models: the repository stabilityai/stable-audio-3-optimized has no file onnx/t5gemma/encoder.onnx (the text encoder graph of small-music)\n',
+      );
     } finally {
       await brokenHub.close();
     }
     expect(installed(home)).toEqual([]);
-    expect((await models(['pull', 'medium'], { SA3_HOME: home })).stderr).toMatch(/^sa3 models: there is no repository stabilityai\/stable-audio-3-medium \(or no revision main\) on 127\.0\.0\.1:\d+ \(HF_ENDPOINT\)\n$/);
+    expect((await models(['pull', 'medium'], { SA3_HOME: home })).stderr).toMatch(
+      /^sa3 models: there is no repository stabilityai\/stable-audio-3-medium \(or no revision main\) on 127\.0\.0\.1:\d+ \(HF_ENDPOINT\)\n$/,
+    );
   });
 
   it('two pulls of the same pack at once end with one installed pack and no error', async () => {
     const home = await temp('sa3-home-');
     const [a, b] = await Promise.all([models(['pull', 'small-music'], { SA3_HOME: home }), models(['pull', 'small-music'], { SA3_HOME: home })]);
     expect([a.code, b.code]).toEqual([0, 0]);
-    expect([a.stdout, b.stdout].sort()).toEqual([`installed small-music in ${join(home, 'packs', 'small-music')}\n`, `small-music is already installed in ${join(home, 'packs', 'small-music')}\n`]);
+    expect([a.stdout, b.stdout].sort()).toEqual([
+      `installed small-music in ${join(home, 'packs', 'small-music')}\n`,
+      `small-music is already installed in ${join(home, 'packs', 'small-music')}\n`,
+    ]);
     expect(installed(home)).toEqual(['small-music']);
     expect(readdirSync(join(home, 'staging'))).toEqual([]);
   });
@@ -160,34 +189,44 @@ describe('sa3 models', () => {
     expect(twice.stderr).toMatch(/a pack "hand-made" is already installed .*sa3 models remove hand-made/);
   });
 
-  it.runIf(haveReference())('pull medium downloads the checkpoint, converts it with a line per part, deletes it and generates; a second pull is a no-op', async () => {
-    const checkpoints = await checkpointRepos();
-    dirs.push(checkpoints);
-    const medium = await startFakeHub({ root: checkpoints, gated: { [MEDIUM_REPO]: TOKEN } });
-    try {
-      const home = await temp('sa3-home-');
-      const env = { SA3_HOME: home, HF_ENDPOINT: medium.endpoint, HF_TOKEN: TOKEN };
-      const pulled = await runCli(['models', 'pull', 'medium'], { env });
-      expect(pulled.code, pulled.stderr).toBe(0);
-      expect(pulled.stdout).toBe(`installed medium in ${join(home, 'packs', 'medium')}\n`);
-      expect(pulled.stderr).toMatch(/pulling medium: 6 files, .*\n {2}this is the safetensors checkpoint from stabilityai\/stable-audio-3-medium; sa3 converts it into ONNX here .* deletes it afterwards \(--keep-checkpoint keeps it\)\n/);
-      expect(pulled.stderr).toMatch(/verified model\.safetensors: .*sha256 ok\n(.|\n)*converting the checkpoint of medium into ONNX \(no Python needed\)\n {2}converting the T5Gemma text encoder\n(.|\n)* {2}converting the DiT\n(.|\n)* {2}done checking each graph once in .* s\ndeleted the downloaded checkpoint \(.*\)\n$/);
-      expect(installed(home)).toEqual(['medium']);
-      expect(existsSync(join(home, 'checkpoints'))).toBe(false);
+  it.runIf(haveReference())(
+    'pull medium downloads the checkpoint, converts it with a line per part, deletes it and generates; a second pull is a no-op',
+    async () => {
+      const checkpoints = await checkpointRepos();
+      dirs.push(checkpoints);
+      const medium = await startFakeHub({ root: checkpoints, gated: { [MEDIUM_REPO]: TOKEN } });
+      try {
+        const home = await temp('sa3-home-');
+        const env = { SA3_HOME: home, HF_ENDPOINT: medium.endpoint, HF_TOKEN: TOKEN };
+        const pulled = await runCli(['models', 'pull', 'medium'], { env });
+        expect(pulled.code, pulled.stderr).toBe(0);
+        expect(pulled.stdout).toBe(`installed medium in ${join(home, 'packs', 'medium')}\n`);
+        expect(pulled.stderr).toMatch(
+          /pulling medium: 6 files, .*\n {2}this is the safetensors checkpoint from stabilityai\/stable-audio-3-medium; sa3 converts it into ONNX here .* deletes it afterwards \(--keep-checkpoint keeps it\)\n/,
+        );
+        expect(pulled.stderr).toMatch(
+          /verified model\.safetensors: .*sha256 ok\n(.|\n)*converting the checkpoint of medium into ONNX \(no Python needed\)\n {2}converting the T5Gemma text encoder\n(.|\n)* {2}converting the DiT\n(.|\n)* {2}done checking each graph once in .* s\ndeleted the downloaded checkpoint \(.*\)\n$/,
+        );
+        expect(installed(home)).toEqual(['medium']);
+        expect(existsSync(join(home, 'checkpoints'))).toBe(false);
 
-      const cwd = await temp('sa3-out-');
-      const generated = await runCli(['generate', 'a soft tone', '--model', 'medium', '--duration', '2', '--steps', '4', '--seed', '1', '--out', 'medium.wav'], { env: { SA3_HOME: home }, cwd });
-      expect(generated.code, generated.stderr).toBe(0);
-      const [left] = decodeWithFfmpeg(join(cwd, 'medium.wav'));
-      expect(left!.length).toBe(2 * 44_100);
+        const cwd = await temp('sa3-out-');
+        const generated = await runCli(
+          ['generate', 'a soft tone', '--model', 'medium', '--duration', '2', '--steps', '4', '--seed', '1', '--out', 'medium.wav'],
+          { env: { SA3_HOME: home }, cwd },
+        );
+        expect(generated.code, generated.stderr).toBe(0);
+        const [left] = decodeWithFfmpeg(join(cwd, 'medium.wav'));
+        expect(left!.length).toBe(2 * 44_100);
 
-      const again = await runCli(['models', 'pull', 'medium', '--json'], { env });
-      expect(again.events).toEqual([{ type: 'already-installed', id: 'medium', dir: join(home, 'packs', 'medium') }]);
-      const gated = await runCli(['models', 'pull', 'medium'], { env: { ...env, SA3_HOME: await temp('sa3-home-'), HF_TOKEN: '' } });
-      expect(gated.code).toBe(1);
-      expect(gated.stderr).toBe(`sa3 models: the repository ${MEDIUM_REPO} is gated: accept its licence on huggingface.co/${MEDIUM_REPO} and set HF_TOKEN\n`);
-    } finally {
-      await medium.close();
-    }
-  });
+        const again = await runCli(['models', 'pull', 'medium', '--json'], { env });
+        expect(again.events).toEqual([{ type: 'already-installed', id: 'medium', dir: join(home, 'packs', 'medium') }]);
+        const gated = await runCli(['models', 'pull', 'medium'], { env: { ...env, SA3_HOME: await temp('sa3-home-'), HF_TOKEN: '' } });
+        expect(gated.code).toBe(1);
+        expect(gated.stderr).toBe(`sa3 models: the repository ${MEDIUM_REPO} is gated: accept its licence on huggingface.co/${MEDIUM_REPO} and set HF_TOKEN\n`);
+      } finally {
+        await medium.close();
+      }
+    },
+  );
 });

@@ -8,7 +8,16 @@ import { startTestServer, type TestServer } from '../server/server-fixture.js';
 
 export const screenshotDir = join(repoRoot, 'test-artifacts', 'screenshots');
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface EditorSession {
   readonly server: TestServer;
@@ -33,10 +42,13 @@ export async function startEditorSession(options: Partial<ServerOptions> = {}): 
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       // Nothing may come from outside the box: fail loudly on any other origin.
-      await context.route((url) => !url.href.startsWith(server.url) && !url.protocol.startsWith('data') && !url.protocol.startsWith('blob'), (route) => {
-        errors.push(`request to another origin: ${route.request().url()}`);
-        return route.abort();
-      });
+      await context.route(
+        (url) => !url.href.startsWith(server.url) && !url.protocol.startsWith('data') && !url.protocol.startsWith('blob'),
+        (route) => {
+          errors.push(`request to another origin: ${route.request().url()}`);
+          return route.abort();
+        },
+      );
       await page.goto(server.url + path);
       return { context, page, errors };
     },

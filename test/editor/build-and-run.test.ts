@@ -53,7 +53,8 @@ describe('building and running a workflow with the mouse and keyboard', () => {
     await screenshot(page, 'built-through-ui');
 
     await page.locator('[data-testid="run"]').click();
-    for (const id of ['prompt', 'generate', 'convert', 'save']) await page.locator(`[data-testid="sa3-node"][data-node-id="${id}"][data-status="done"]`).waitFor();
+    for (const id of ['prompt', 'generate', 'convert', 'save'])
+      await page.locator(`[data-testid="sa3-node"][data-node-id="${id}"][data-status="done"]`).waitFor();
     expect(await node(page, 'generate').locator('[data-testid="node-progress"]').getAttribute('data-value')).toBe('1.000');
     const generated = '[data-node-id="generate"] [data-testid="node-audio"]';
     const saved = '[data-node-id="save"] [data-testid="node-audio"]';

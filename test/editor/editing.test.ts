@@ -11,7 +11,9 @@ afterAll(async () => session?.close());
 function graph(page: Page) {
   return page.evaluate(() => {
     const nodes = [...document.querySelectorAll('[data-testid="sa3-node"]')].map((e) => e.getAttribute('data-node-id')).sort();
-    const wires = [...document.querySelectorAll('[data-testid="connection"]:not([data-pseudo])')].map((e) => `${e.getAttribute('data-from')}>${e.getAttribute('data-to')}`).sort();
+    const wires = [...document.querySelectorAll('[data-testid="connection"]:not([data-pseudo])')]
+      .map((e) => `${e.getAttribute('data-from')}>${e.getAttribute('data-to')}`)
+      .sort();
     return { nodes, wires };
   });
 }
@@ -22,7 +24,7 @@ async function openExample(page: Page, file: string): Promise<void> {
   await node(page, 'save').waitFor();
 }
 
-async function clickTitle(page: Page, id: string, modifiers: ('Control')[] = []): Promise<void> {
+async function clickTitle(page: Page, id: string, modifiers: 'Control'[] = []): Promise<void> {
   await node(page, id).locator('.title').click({ modifiers });
 }
 

@@ -15,7 +15,9 @@ beforeAll(async () => {
 });
 afterAll(async () => session?.close());
 
-const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort();
+const examples = readdirSync(examplesDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 async function exportedText(page: Page): Promise<string> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="save"]').click()]);
@@ -58,11 +60,14 @@ describe('files dropped on the page', () => {
     const wav = Buffer.from(await (await fetch(session.server.url + output.url)).arrayBuffer());
 
     const { page } = await openEditor(session);
-    const dataTransfer = await page.evaluateHandle((bytes: number[]) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([new Uint8Array(bytes)], 'take.wav', { type: 'audio/wav' }));
-      return transfer;
-    }, [...wav]);
+    const dataTransfer = await page.evaluateHandle(
+      (bytes: number[]) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(bytes)], 'take.wav', { type: 'audio/wav' }));
+        return transfer;
+      },
+      [...wav],
+    );
     await page.locator('[data-testid="canvas"]').dispatchEvent('drop', { dataTransfer });
     await expect.poll(() => page.locator('[data-testid="sa3-node"]').count()).toBe(workflow.nodes.length);
     const ids = await page.locator('[data-testid="sa3-node"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id')));

@@ -15,7 +15,9 @@ describe('the plugin in a plain Rete editor', () => {
     await expect.poll(() => nodes.count()).toBe(3);
     expect(await nodes.evaluateAll((els) => els.map((e) => e.getAttribute('data-node-type')))).toEqual(['sa3.prompt', 'sa3.generate', 'audio.save']);
     // Typed sockets, coloured per type; generated controls; the wire drawn.
-    expect(await page.locator('[data-node-id="generate"] [data-testid="port"][data-side="input"][data-key="prompt"] [data-kind="conditioning"]').count()).toBe(1);
+    expect(await page.locator('[data-node-id="generate"] [data-testid="port"][data-side="input"][data-key="prompt"] [data-kind="conditioning"]').count()).toBe(
+      1,
+    );
     expect(await page.locator('[data-node-id="generate"] [data-param="duration"] input[type="range"]').count()).toBe(1);
     expect(await page.locator('[data-node-id="prompt"] [data-param="text"] textarea').count()).toBe(1);
     expect(await page.locator('[data-testid="connection"][data-from="prompt.conditioning"][data-to="generate.prompt"]').count()).toBe(1);

@@ -5,7 +5,9 @@ import { builtinNodes, loadWorkflow, serializeWorkflow } from '@sa3/runtime';
 import { parseWorkflow, serializeWorkflow as editorSerialize } from '@sa3/editor/workflow-json';
 import { examplesDir } from '../helpers/paths.js';
 
-const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort();
+const examples = readdirSync(examplesDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('the editor writes workflow files byte for byte as the runtime does', () => {
   it.each(examples)('%s', (file) => {
@@ -22,7 +24,14 @@ describe('the editor writes workflow files byte for byte as the runtime does', (
       version: 1 as const,
       name: 'mixed',
       nodes: [
-        { id: 'x', type: 'vendor.reverb', typeVersion: 3, title: 'Big hall', params: { zeta: 1, alpha: [1, 2, { deep: 'yes' }], long: 'a'.repeat(120) }, position: [10, -20] as const },
+        {
+          id: 'x',
+          type: 'vendor.reverb',
+          typeVersion: 3,
+          title: 'Big hall',
+          params: { zeta: 1, alpha: [1, 2, { deep: 'yes' }], long: 'a'.repeat(120) },
+          position: [10, -20] as const,
+        },
         { id: 'gen', type: 'sa3.generate', typeVersion: 1, params: { seed: 5, duration: 12.5, extra: null }, position: [300, 0] as const },
       ],
       connections: [{ from: ['x', 'out'] as const, to: ['gen', 'prompt'] as const }],

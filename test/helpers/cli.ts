@@ -18,7 +18,10 @@ export interface CliResult {
 /** An empty SA3_HOME, so runs never see packs installed on the machine unless a test puts them there. */
 const isolatedHome = mkdtempSync(join(tmpdir(), 'sa3-home-'));
 
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; onStdoutLine?: (line: string, child: ReturnType<typeof spawn>) => void; input?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string>; onStdoutLine?: (line: string, child: ReturnType<typeof spawn>) => void; input?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     // SA3_CACHE off: every run exercises the engine unless a test turns the disk cache on.
     const env = { ...process.env, NO_COLOR: '1', SA3_HOME: isolatedHome, SA3_PACKS: '', SA3_CACHE: 'off', ...options.env };

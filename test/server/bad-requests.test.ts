@@ -44,33 +44,130 @@ const cases: Case[] = [
   { name: 'prompt of the wrong type', send: () => predict({ prompt: 42 }), status: 422, field: 'prompt' },
   { name: 'seed of the wrong type', send: () => predict({ prompt: 'x', seed: 'lucky' }), status: 422, field: 'seed' },
   { name: 'input that is not an object', send: () => predict('make music'), status: 422, message: /input must be an object/ },
-  { name: 'malformed JSON', send: () => t.request('/predictions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"input": {"prompt": ' }), status: 400, message: /not valid JSON/ },
-  { name: 'oversized body', send: () => predict({ prompt: 'x', init_audio: `data:audio/wav;base64,${'A'.repeat(300 * 1024)}` }), status: 413, message: /larger than/ },
-  { name: 'file:// URL', send: () => predict({ prompt: 'x', init_audio: 'file:///etc/passwd' }), status: 422, field: 'init_audio', message: /http\(s\) URL or a data: URI/ },
+  {
+    name: 'malformed JSON',
+    send: () => t.request('/predictions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"input": {"prompt": ' }),
+    status: 400,
+    message: /not valid JSON/,
+  },
+  {
+    name: 'oversized body',
+    send: () => predict({ prompt: 'x', init_audio: `data:audio/wav;base64,${'A'.repeat(300 * 1024)}` }),
+    status: 413,
+    message: /larger than/,
+  },
+  {
+    name: 'file:// URL',
+    send: () => predict({ prompt: 'x', init_audio: 'file:///etc/passwd' }),
+    status: 422,
+    field: 'init_audio',
+    message: /http\(s\) URL or a data: URI/,
+  },
   { name: 'bad data: URI', send: () => predict({ prompt: 'x', init_audio: 'data:audio/wav;base64' }), status: 422, field: 'init_audio' },
-  { name: 'data: URI that is not audio', send: () => predict({ prompt: 'x', duration: 2, init_audio: `data:audio/wav;base64,${Buffer.from('not audio at all, only words').toString('base64')}` }), status: 422, field: 'init_audio', message: /decoded/ },
-  { name: 'unreachable audio URL', send: () => predict({ prompt: 'x', duration: 2, inpaint_audio: `http://127.0.0.1:${closedPort}/a.wav` }), status: 422, field: 'inpaint_audio' },
-  { name: 'inpaint end before start', send: () => predict({ prompt: 'x', inpaint_audio: 'http://127.0.0.1:1/a.wav', inpaint_start_seconds: 4, inpaint_end_seconds: 2 }), status: 422, field: 'inpaint_end_seconds' },
-  { name: 'init_noise_level below 0.01', send: () => predict({ prompt: 'x', duration: 2, init_noise_level: 0.005, init_audio: `data:audio/wav;base64,${readFileSync(new URL('../../examples/audio/pluck-a.wav', import.meta.url)).subarray(0, 44 + 4 * 8192).toString('base64')}` }), status: 422, field: 'init_noise_level', message: /at least 0\.01/ },
-  { name: 'webhook that is not http(s)', send: () => t.request('/predictions', { method: 'POST', json: { input: { prompt: 'x' }, webhook: 'ftp://example.org/hook' } }), status: 422, field: 'webhook' },
+  {
+    name: 'data: URI that is not audio',
+    send: () => predict({ prompt: 'x', duration: 2, init_audio: `data:audio/wav;base64,${Buffer.from('not audio at all, only words').toString('base64')}` }),
+    status: 422,
+    field: 'init_audio',
+    message: /decoded/,
+  },
+  {
+    name: 'unreachable audio URL',
+    send: () => predict({ prompt: 'x', duration: 2, inpaint_audio: `http://127.0.0.1:${closedPort}/a.wav` }),
+    status: 422,
+    field: 'inpaint_audio',
+  },
+  {
+    name: 'inpaint end before start',
+    send: () => predict({ prompt: 'x', inpaint_audio: 'http://127.0.0.1:1/a.wav', inpaint_start_seconds: 4, inpaint_end_seconds: 2 }),
+    status: 422,
+    field: 'inpaint_end_seconds',
+  },
+  {
+    name: 'init_noise_level below 0.01',
+    send: () =>
+      predict({
+        prompt: 'x',
+        duration: 2,
+        init_noise_level: 0.005,
+        init_audio: `data:audio/wav;base64,${readFileSync(new URL('../../examples/audio/pluck-a.wav', import.meta.url))
+          .subarray(0, 44 + 4 * 8192)
+          .toString('base64')}`,
+      }),
+    status: 422,
+    field: 'init_noise_level',
+    message: /at least 0\.01/,
+  },
+  {
+    name: 'webhook that is not http(s)',
+    send: () => t.request('/predictions', { method: 'POST', json: { input: { prompt: 'x' }, webhook: 'ftp://example.org/hook' } }),
+    status: 422,
+    field: 'webhook',
+  },
   { name: 'prediction id with a slash', send: () => t.request('/predictions/a%2Fb', { method: 'PUT', json: { input: { prompt: 'x' } } }), status: 422 },
   { name: 'cancel of an unknown prediction', send: () => t.request('/predictions/nope/cancel', { method: 'POST' }), status: 404 },
   { name: 'path traversal in an output URL', send: () => t.request('/api/runs/x/outputs/..%2F..%2F..%2Fetc%2Fpasswd'), status: 404 },
-  { name: 'path traversal into another run\'s folder', send: async () => {
-    const run = await t.request('/predictions', { method: 'POST', json: { input: { prompt: 'mid', duration: 1 } } });
-    return t.request(`/api/runs/${run.body.id}/outputs/..%2F..%2Fuploads%2Fsecret.wav`);
-  }, status: 404 },
-  { name: 'workflow that is invalid', send: () => t.request('/api/runs', { method: 'POST', json: { workflow: { format: 'sa3-workflow', version: 1, nodes: [{ id: 'g', type: 'audio.gain', typeVersion: 1, params: { gain_db: 99 } }], connections: [] } } }), status: 422, message: /problem/ },
-  { name: 'workflow reading a file outside the served folder', send: async () => {
-    const run = await t.request('/api/runs', { method: 'POST', json: { workflow: { format: 'sa3-workflow', version: 1, nodes: [{ id: 'l', type: 'audio.load', typeVersion: 1, params: { source: '/etc/hostname' } }, { id: 's', type: 'audio.save', typeVersion: 1 }], connections: [{ from: ['l', 'audio'], to: ['s', 'audio'] }] } } });
-    await t.server.runs.get(run.body.id)!.done;
-    const state = await t.request(`/api/runs/${run.body.id}`);
-    return { status: state.body.report.error.code === 'path_not_allowed' ? 403 : 500, body: state.body.report.error };
-  }, status: 403, message: /outside the folder this server reads files from/ },
-  { name: 'empty upload', send: () => t.request('/api/uploads?name=a.wav', { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: new Uint8Array(0) }), status: 422 },
-  { name: 'upload over the limit', send: () => t.request('/api/uploads?name=a.wav', { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: new Uint8Array(65 * 1024) }), status: 413 },
+  {
+    name: "path traversal into another run's folder",
+    send: async () => {
+      const run = await t.request('/predictions', { method: 'POST', json: { input: { prompt: 'mid', duration: 1 } } });
+      return t.request(`/api/runs/${run.body.id}/outputs/..%2F..%2Fuploads%2Fsecret.wav`);
+    },
+    status: 404,
+  },
+  {
+    name: 'workflow that is invalid',
+    send: () =>
+      t.request('/api/runs', {
+        method: 'POST',
+        json: {
+          workflow: { format: 'sa3-workflow', version: 1, nodes: [{ id: 'g', type: 'audio.gain', typeVersion: 1, params: { gain_db: 99 } }], connections: [] },
+        },
+      }),
+    status: 422,
+    message: /problem/,
+  },
+  {
+    name: 'workflow reading a file outside the served folder',
+    send: async () => {
+      const run = await t.request('/api/runs', {
+        method: 'POST',
+        json: {
+          workflow: {
+            format: 'sa3-workflow',
+            version: 1,
+            nodes: [
+              { id: 'l', type: 'audio.load', typeVersion: 1, params: { source: '/etc/hostname' } },
+              { id: 's', type: 'audio.save', typeVersion: 1 },
+            ],
+            connections: [{ from: ['l', 'audio'], to: ['s', 'audio'] }],
+          },
+        },
+      });
+      await t.server.runs.get(run.body.id)!.done;
+      const state = await t.request(`/api/runs/${run.body.id}`);
+      return { status: state.body.report.error.code === 'path_not_allowed' ? 403 : 500, body: state.body.report.error };
+    },
+    status: 403,
+    message: /outside the folder this server reads files from/,
+  },
+  {
+    name: 'empty upload',
+    send: () => t.request('/api/uploads?name=a.wav', { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: new Uint8Array(0) }),
+    status: 422,
+  },
+  {
+    name: 'upload over the limit',
+    send: () => t.request('/api/uploads?name=a.wav', { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: new Uint8Array(65 * 1024) }),
+    status: 413,
+  },
   { name: 'unknown route', send: () => t.request('/v1/predictions'), status: 404 },
-  { name: 'missing bearer token', send: () => locked.request('/predictions', { method: 'POST', json: { input: { prompt: 'x' } } }), status: 401, message: /Authorization: Bearer/ },
+  {
+    name: 'missing bearer token',
+    send: () => locked.request('/predictions', { method: 'POST', json: { input: { prompt: 'x' } } }),
+    status: 401,
+    message: /Authorization: Bearer/,
+  },
   { name: 'wrong bearer token', send: () => locked.request('/api/nodes', { headers: { authorization: 'Bearer guess' } }), status: 401 },
 ];
 
@@ -82,7 +179,11 @@ describe('bad requests: the right status, a field-level message, and the server 
       const { status, body } = await c.send();
       expect(status, JSON.stringify(body)).toBe(c.status);
       const detail = body.detail ?? body;
-      if (c.field) expect(detail.some((d: any) => d.loc.at(-1) === c.field), JSON.stringify(detail)).toBe(true);
+      if (c.field)
+        expect(
+          detail.some((d: any) => d.loc.at(-1) === c.field),
+          JSON.stringify(detail),
+        ).toBe(true);
       if (c.message) expect(JSON.stringify(body)).toMatch(c.message);
     });
   }

@@ -25,7 +25,7 @@ async function audioOf(output: string): Promise<{ path: string; left: Float32Arr
   return { path, left: decodeWithFfmpeg(path)[0]! };
 }
 
-describe('Cog predictions with the hosted model\'s schema', () => {
+describe("Cog predictions with the hosted model's schema", () => {
   it('/openapi.json carries exactly the reference input schema', async () => {
     const reference = readSharedJson('reference/replicate-stable-audio-3-medium.schema.json') as { input: unknown; output: unknown } | null;
     const { body } = await t.request('/openapi.json');
@@ -40,7 +40,7 @@ describe('Cog predictions with the hosted model\'s schema', () => {
     expect((await t.request('/health-check')).body).toMatchObject({ status: 'READY' });
   });
 
-  it('text to audio: the requested duration, the prompt\'s tone, as a WAV data URI', async () => {
+  it("text to audio: the requested duration, the prompt's tone, as a WAV data URI", async () => {
     const { status, body } = await t.request('/predictions', { method: 'POST', json: { input: { prompt: 'a soft mid tone', duration: 12, seed: 7 } } });
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: 'succeeded', error: null, input: { prompt: 'a soft mid tone', duration: 12, seed: 7 } });
@@ -55,7 +55,15 @@ describe('Cog predictions with the hosted model\'s schema', () => {
     const wav = await readFile(new URL('../../examples/audio/chord.wav', import.meta.url));
     const { status, body } = await t.request('/predictions', {
       method: 'POST',
-      json: { input: { prompt: 'deep low hum', init_audio: `data:audio/wav;base64,${wav.toString('base64')}`, init_noise_level: 0.8, duration: 4, output_format: 'mp3' } },
+      json: {
+        input: {
+          prompt: 'deep low hum',
+          init_audio: `data:audio/wav;base64,${wav.toString('base64')}`,
+          init_noise_level: 0.8,
+          duration: 4,
+          output_format: 'mp3',
+        },
+      },
     });
     expect(status).toBe(200);
     expect(body.output).toMatch(/^data:audio\/mpeg;base64,/);
@@ -115,8 +123,16 @@ describe('Cog predictions with the hosted model\'s schema', () => {
 
   it('PUT twice with the same id runs once', async () => {
     const before = t.engine.calls;
-    const first = await t.request('/predictions/my-take-1', { method: 'PUT', headers: { prefer: 'respond-async' }, json: { input: { prompt: 'mid', duration: 2 } } });
-    const second = await t.request('/predictions/my-take-1', { method: 'PUT', headers: { prefer: 'respond-async' }, json: { input: { prompt: 'mid', duration: 2 } } });
+    const first = await t.request('/predictions/my-take-1', {
+      method: 'PUT',
+      headers: { prefer: 'respond-async' },
+      json: { input: { prompt: 'mid', duration: 2 } },
+    });
+    const second = await t.request('/predictions/my-take-1', {
+      method: 'PUT',
+      headers: { prefer: 'respond-async' },
+      json: { input: { prompt: 'mid', duration: 2 } },
+    });
     expect(first.status).toBe(202);
     expect(second.status).toBe(202);
     expect(second.body.id).toBe('my-take-1');
@@ -144,7 +160,12 @@ describe('Cog predictions with the hosted model\'s schema', () => {
     t.engine.close();
     const arrived = t.engine.arrival();
     const controller = new AbortController();
-    const pending = fetch(`${t.url}/predictions/hang-up`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: { prompt: 'mid', duration: 3 } }), signal: controller.signal }).catch((error: Error) => error.name);
+    const pending = fetch(`${t.url}/predictions/hang-up`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input: { prompt: 'mid', duration: 3 } }),
+      signal: controller.signal,
+    }).catch((error: Error) => error.name);
     await arrived;
     controller.abort();
     expect(await pending).toBe('AbortError');
@@ -162,15 +183,20 @@ describe('Cog predictions with the hosted model\'s schema', () => {
       const notes = ['low', 'hum', 'mid', 'bright', 'high', 'bell'];
       const hz = [20, 28, 41, 56, 82, 110].map((m) => (m * 44_100) / 4096);
       const arrived = small.engine.arrival();
-      const requests = Array.from({ length: 30 }, (_, i) => small.request('/predictions', { method: 'POST', json: { input: { prompt: `a ${notes[i % 6]} tone`, duration: 2, seed: i } } }).then((r) => ({ i, ...r })));
+      const requests = Array.from({ length: 30 }, (_, i) =>
+        small
+          .request('/predictions', { method: 'POST', json: { input: { prompt: `a ${notes[i % 6]} tone`, duration: 2, seed: i } } })
+          .then((r) => ({ i, ...r })),
+      );
       await arrived;
       // Every request has been answered or accepted once 26 refusals are in; then let the 4 run.
       const refusals: number[] = [];
       await new Promise<void>((resolve) => {
-        for (const r of requests) void r.then((result) => {
-          if (result.status === 409) refusals.push(result.i);
-          if (refusals.length === 26) resolve();
-        });
+        for (const r of requests)
+          void r.then((result) => {
+            if (result.status === 409) refusals.push(result.i);
+            if (refusals.length === 26) resolve();
+          });
       });
       small.engine.open();
       const results = await Promise.all(requests);

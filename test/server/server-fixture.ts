@@ -92,7 +92,9 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
     const { json, ...rest } = init;
     const response = await fetch(server.url + path, {
       ...rest,
-      ...(json !== undefined ? { body: JSON.stringify(json), headers: { 'content-type': 'application/json', ...(rest.headers as Record<string, string>) } } : {}),
+      ...(json !== undefined
+        ? { body: JSON.stringify(json), headers: { 'content-type': 'application/json', ...(rest.headers as Record<string, string>) } }
+        : {}),
     });
     const text = await response.text();
     let body: unknown = text;

@@ -20,7 +20,10 @@ interface SseEvent {
 /** Reads a run's SSE stream; stops after `limit` events (dropping the connection) or at its end. */
 async function readEvents(runId: string, options: { lastEventId?: number; limit?: number } = {}): Promise<SseEvent[]> {
   const controller = new AbortController();
-  const response = await fetch(`${t.url}/api/runs/${runId}/events`, { headers: options.lastEventId ? { 'last-event-id': String(options.lastEventId) } : {}, signal: controller.signal });
+  const response = await fetch(`${t.url}/api/runs/${runId}/events`, {
+    headers: options.lastEventId ? { 'last-event-id': String(options.lastEventId) } : {},
+    signal: controller.signal,
+  });
   expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
@@ -35,7 +38,12 @@ async function readEvents(runId: string, options: { lastEventId?: number; limit?
       while ((split = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, split);
         buffer = buffer.slice(split + 2);
-        const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':') && l.includes(': ')).map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]));
+        const fields = Object.fromEntries(
+          block
+            .split('\n')
+            .filter((l) => !l.startsWith(':') && l.includes(': '))
+            .map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]),
+        );
         if (fields.data === undefined) continue;
         events.push({ id: Number(fields.id), event: fields.event!, data: JSON.parse(fields.data) });
         if (options.limit !== undefined && events.length >= options.limit) {
@@ -56,7 +64,10 @@ async function example(name: string) {
 
 describe('workflow API', () => {
   it('runs a posted workflow with overrides and streams node progress in order over SSE', async () => {
-    const { status, body } = await t.request('/api/runs', { method: 'POST', json: { workflow: await example('text-to-audio.json'), overrides: { 'generate.duration': 4, 'prompt.text': 'a high tone' } } });
+    const { status, body } = await t.request('/api/runs', {
+      method: 'POST',
+      json: { workflow: await example('text-to-audio.json'), overrides: { 'generate.duration': 4, 'prompt.text': 'a high tone' } },
+    });
     expect(status).toBe(202);
     const events = await readEvents(body.id);
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
@@ -114,7 +125,9 @@ describe('workflow API', () => {
 
   it('lists node types and installed model packs', async () => {
     const nodes = await t.request('/api/nodes');
-    expect(nodes.body.map((n: any) => n.type)).toEqual(expect.arrayContaining(['sa3.prompt', 'sa3.generate', 'sa3.extend', 'audio.load', 'audio.convert', 'audio.save']));
+    expect(nodes.body.map((n: any) => n.type)).toEqual(
+      expect.arrayContaining(['sa3.prompt', 'sa3.generate', 'sa3.extend', 'audio.load', 'audio.convert', 'audio.save']),
+    );
     expect(nodes.body.find((n: any) => n.type === 'sa3.generate').params.duration).toMatchObject({ min: 1, max: 380, default: 30 });
     const models = await t.request('/api/models');
     expect(models.body).toEqual([expect.objectContaining({ id: 'medium', objective: 'rf_denoiser' })]);

@@ -12,7 +12,11 @@ function addressBar(hash: string): AddressBar & { url: string | null } {
 
 function memoryStorage(): Storage {
   const map = new Map<string, string>();
-  return { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v), removeItem: (k: string) => void map.delete(k) } as Storage;
+  return {
+    getItem: (k: string) => map.get(k) ?? null,
+    setItem: (k: string, v: string) => void map.set(k, v),
+    removeItem: (k: string) => void map.delete(k),
+  } as Storage;
 }
 
 describe('the access token in the URL fragment', () => {
@@ -52,7 +56,13 @@ describe('the access token in the URL fragment', () => {
   });
 
   it('keeps the token in memory where storage refuses it', () => {
-    const refusing = { getItem: () => null, setItem: () => { throw new Error('disabled'); }, removeItem: () => undefined };
+    const refusing = {
+      getItem: () => null,
+      setItem: () => {
+        throw new Error('disabled');
+      },
+      removeItem: () => undefined,
+    };
     const store = createTokenStore(refusing);
     store.set('t');
     expect(store.get()).toBe('t');

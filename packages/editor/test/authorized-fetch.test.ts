@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { authorizingFetch } from '../src/app/authorized-fetch.js';
 
 describe('the authorized fetch', () => {
-  it('adds the bearer token to every request, beside the request\'s own headers', async () => {
+  it("adds the bearer token to every request, beside the request's own headers", async () => {
     const seen: Headers[] = [];
     const base: typeof fetch = async (_input, init) => (seen.push(new Headers(init?.headers)), new Response('{}'));
     let token: string | null = null;
-    const authorized = authorizingFetch(() => token, base, () => undefined);
+    const authorized = authorizingFetch(
+      () => token,
+      base,
+      () => undefined,
+    );
     await authorized('/api/models');
     token = 'T';
     await authorized('/api/runs', { method: 'POST', headers: { 'content-type': 'application/json' } });
@@ -17,7 +21,11 @@ describe('the authorized fetch', () => {
 
   it('reports a 401 and still hands the response back', async () => {
     let refused = 0;
-    const authorized = authorizingFetch(() => 'wrong', async () => new Response('{}', { status: 401 }), () => refused++);
+    const authorized = authorizingFetch(
+      () => 'wrong',
+      async () => new Response('{}', { status: 401 }),
+      () => refused++,
+    );
     expect((await authorized('/api/models')).status).toBe(401);
     expect(refused).toBe(1);
   });

@@ -89,7 +89,9 @@ describe('the fetch-based event stream', () => {
   });
 
   it('stops for good when the server refuses the stream, with its reason', async () => {
-    const fake = server([() => new Response(JSON.stringify({ detail: 'this server needs a token' }), { status: 401, headers: { 'content-type': 'application/json' } })]);
+    const fake = server([
+      () => new Response(JSON.stringify({ detail: 'this server needs a token' }), { status: 401, headers: { 'content-type': 'application/json' } }),
+    ]);
     const { messages, failures } = await collect('/events', fake, () => true);
     expect(messages).toEqual([]);
     expect(failures.map((e) => e.message)).toEqual(['this server needs a token']);

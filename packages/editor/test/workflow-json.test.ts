@@ -12,7 +12,12 @@ describe('workflow files', () => {
   });
 
   it('puts catalogue params in schema order and unknown ones after, as they came', () => {
-    const text = serializeWorkflow({ format: 'sa3-workflow', version: 1, nodes: [{ id: 'g', type: 'sa3.generate', typeVersion: 1, params: { zz: 1, seed: 3, model: 'auto' } }], connections: [] });
+    const text = serializeWorkflow({
+      format: 'sa3-workflow',
+      version: 1,
+      nodes: [{ id: 'g', type: 'sa3.generate', typeVersion: 1, params: { zz: 1, seed: 3, model: 'auto' } }],
+      connections: [],
+    });
     expect(text).toContain('"params": { "model": "auto", "seed": 3, "zz": 1 }');
   });
 
@@ -20,13 +25,19 @@ describe('workflow files', () => {
     expect(() => parseWorkflow('{')).toThrow(WorkflowParseError);
     expect(() => parseWorkflow('{"format":"other"}')).toThrow(/"format" is "other"; a workflow file says "format": "sa3-workflow"/);
     expect(() => parseWorkflow('{"format":"sa3-workflow","version":2,"nodes":[],"connections":[]}')).toThrow(/"version" is 2, newer than/);
-    expect(() => parseWorkflow('{"format":"sa3-workflow","version":1,"nodes":[{"id":"a","type":"x","typeVersion":1},{"id":"a","type":"x","typeVersion":1}],"connections":[]}')).toThrow(/two nodes have the id "a"/);
+    expect(() =>
+      parseWorkflow(
+        '{"format":"sa3-workflow","version":1,"nodes":[{"id":"a","type":"x","typeVersion":1},{"id":"a","type":"x","typeVersion":1}],"connections":[]}',
+      ),
+    ).toThrow(/two nodes have the id "a"/);
   });
 
   it('reads files as the runtime does: wires may be left out, unknown fields are refused, JSON errors name the line', () => {
     expect(parseWorkflow('{"format":"sa3-workflow","version":1,"nodes":[]}').connections).toEqual([]);
     expect(() => parseWorkflow('{"format":"sa3-workflow","version":1,"nodes":[],"colour":"red"}')).toThrow(/unknown top-level field "colour"/);
-    expect(() => parseWorkflow('{"format":"sa3-workflow","version":1,"nodes":[{"id":"a","type":"x","typeVersion":1,"pos":[0,0]}]}')).toThrow(/node "a" has the unknown field "pos"/);
+    expect(() => parseWorkflow('{"format":"sa3-workflow","version":1,"nodes":[{"id":"a","type":"x","typeVersion":1,"pos":[0,0]}]}')).toThrow(
+      /node "a" has the unknown field "pos"/,
+    );
     expect(() => parseWorkflow('{\n  "format": "sa3-workflow",,\n}')).toThrow(/not valid JSON: .* at line 2, column/);
     const refusal = (() => {
       try {

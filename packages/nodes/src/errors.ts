@@ -19,10 +19,7 @@ export class NodeError extends Error {
 }
 
 export function noEngineError(): NodeError {
-  return new NodeError(
-    'no_engine',
-    'no model engine configured: this node needs a Stable Audio 3 model pack, and this runtime was started without one',
-  );
+  return new NodeError('no_engine', 'no model engine configured: this node needs a Stable Audio 3 model pack, and this runtime was started without one');
 }
 
 export function cancelledError(): Error {

@@ -30,7 +30,12 @@ export function checkNodeParams(definition: AnyNodeDefinition, params: Readonly<
   const problems: NodeParamProblem[] = [];
   for (const name of Object.keys(params)) {
     if (!Object.hasOwn(specs, name)) {
-      problems.push({ kind: 'unknown_param', code: 'unknown_param', param: name, message: `has no param "${name}"; its params are ${Object.keys(specs).join(', ') || 'none'}` });
+      problems.push({
+        kind: 'unknown_param',
+        code: 'unknown_param',
+        param: name,
+        message: `has no param "${name}"; its params are ${Object.keys(specs).join(', ') || 'none'}`,
+      });
     }
   }
   let allValid = true;

@@ -69,14 +69,7 @@ export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
 export const SEED_MAX = 4_294_967_295;
 export const RANDOM_SEED = -1;
 
-type ValueOf<S extends ParamSpec> = S extends EnumParam<infer T>
-  ? T
-  : S extends NumberParam | SeedParam
-    ? number
-    : S extends BooleanParam
-      ? boolean
-      : string;
-
+type ValueOf<S extends ParamSpec> = S extends EnumParam<infer T> ? T : S extends NumberParam | SeedParam ? number : S extends BooleanParam ? boolean : string;
 
 /**
  * The typed params a run function receives: defaults applied, required ones present (validation
@@ -127,14 +120,18 @@ export function checkParamValue(spec: ParamSpec, value: unknown): ParamProblem |
   }
   switch (spec.kind) {
     case 'number': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return { code: 'invalid_param_type', message: `must be ${kindName(spec)}, got ${JSON.stringify(value)}` };
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return { code: 'invalid_param_type', message: `must be ${kindName(spec)}, got ${JSON.stringify(value)}` };
       if (spec.integer && !Number.isInteger(value)) return { code: 'value_not_integer', message: `must be an integer, got ${value}` };
-      if (spec.min !== undefined && value < spec.min) return { code: 'value_smaller_than_min', message: `is ${value}, below the minimum ${spec.min}${spec.unit ? ' ' + spec.unit : ''}` };
-      if (spec.max !== undefined && value > spec.max) return { code: 'value_bigger_than_max', message: `is ${value}, above the maximum ${spec.max}${spec.unit ? ' ' + spec.unit : ''}` };
+      if (spec.min !== undefined && value < spec.min)
+        return { code: 'value_smaller_than_min', message: `is ${value}, below the minimum ${spec.min}${spec.unit ? ' ' + spec.unit : ''}` };
+      if (spec.max !== undefined && value > spec.max)
+        return { code: 'value_bigger_than_max', message: `is ${value}, above the maximum ${spec.max}${spec.unit ? ' ' + spec.unit : ''}` };
       return null;
     }
     case 'seed': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return { code: 'invalid_param_type', message: `must be ${kindName(spec)}, got ${JSON.stringify(value)}` };
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return { code: 'invalid_param_type', message: `must be ${kindName(spec)}, got ${JSON.stringify(value)}` };
       if (!Number.isInteger(value)) return { code: 'value_not_integer', message: `must be an integer, got ${value}` };
       if (value < RANDOM_SEED) return { code: 'value_smaller_than_min', message: `is ${value}; use -1 for a random seed or 0..${SEED_MAX}` };
       if (value > SEED_MAX) return { code: 'value_bigger_than_max', message: `is ${value}, above the maximum ${SEED_MAX}` };
@@ -144,7 +141,9 @@ export function checkParamValue(spec: ParamSpec, value: unknown): ParamProblem |
       return typeof value === 'boolean' ? null : { code: 'invalid_param_type', message: `must be true or false, got ${JSON.stringify(value)}` };
     case 'enum':
       if (typeof value !== typeof spec.options[0]) return { code: 'invalid_param_type', message: `must be ${kindName(spec)}, got ${JSON.stringify(value)}` };
-      return (spec.options as readonly unknown[]).includes(value) ? null : { code: 'value_not_in_list', message: `is ${JSON.stringify(value)}, not one of ${spec.options.map((o) => JSON.stringify(o)).join(', ')}` };
+      return (spec.options as readonly unknown[]).includes(value)
+        ? null
+        : { code: 'value_not_in_list', message: `is ${JSON.stringify(value)}, not one of ${spec.options.map((o) => JSON.stringify(o)).join(', ')}` };
     default: {
       if (typeof value !== 'string') return { code: 'invalid_param_type', message: `must be a string, got ${JSON.stringify(value)}` };
       const mustBeFilled = spec.kind === 'audioSource' || spec.kind === 'filename' || spec.kind === 'model' || (spec.kind === 'string' && spec.nonEmpty);

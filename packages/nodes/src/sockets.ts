@@ -3,7 +3,11 @@ import type { AudioClip } from './audio-clip.js';
 /** The three kinds of value that travel along wires. An input accepts only its own type. */
 export const socketTypes = {
   conditioning: { label: 'Conditioning', color: '#c084fc', description: 'An encoded prompt: text and, once encoded, token ids, encoder output and mask.' },
-  audio: { label: 'Audio', color: '#38bdf8', description: 'Float32 PCM, 44.1 kHz stereo planar, with its duration; may carry the latents it was decoded from.' },
+  audio: {
+    label: 'Audio',
+    color: '#38bdf8',
+    description: 'Float32 PCM, 44.1 kHz stereo planar, with its duration; may carry the latents it was decoded from.',
+  },
   file: { label: 'File', color: '#fbbf24', description: 'Encoded audio bytes with their MIME type and file extension.' },
 } as const;
 

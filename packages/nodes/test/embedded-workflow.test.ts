@@ -74,7 +74,18 @@ function flacWith(entries: string[]): Uint8Array {
 /** One Ogg page holding the given packets whole (each shorter than 255 bytes times 255). */
 function oggPage(sequence: number, packets: number[][]): number[] {
   const lacing = packets.flatMap((p) => [...new Array(Math.floor(p.length / 255)).fill(255), p.length % 255]);
-  return [...ascii('OggS'), 0, sequence === 0 ? 2 : 0, ...new Array(8).fill(0), ...le32(0x1234), ...le32(sequence), ...le32(0), lacing.length, ...lacing, ...packets.flat()];
+  return [
+    ...ascii('OggS'),
+    0,
+    sequence === 0 ? 2 : 0,
+    ...new Array(8).fill(0),
+    ...le32(0x1234),
+    ...le32(sequence),
+    ...le32(0),
+    lacing.length,
+    ...lacing,
+    ...packets.flat(),
+  ];
 }
 
 function oggVorbisWith(entries: string[]): Uint8Array {
@@ -162,13 +173,18 @@ describe('reading the workflow embedded in saved audio', () => {
       expect(readEmbeddedWorkflow(bytes.subarray(0, 60))).toBeNull();
       const noStreamInfo = new Uint8Array([...ascii('fLaC'), ...flacBlock(4, vorbisComments([`SA3_WORKFLOW=${json}`]), true)]);
       expect(readEmbeddedWorkflow(noStreamInfo)).toBeNull();
-      const shortList = new Uint8Array([...ascii('fLaC'), ...flacBlock(0, new Array(34).fill(0)), ...flacBlock(4, [...le32(3), ...ascii('abc'), ...le32(2)], true)]);
+      const shortList = new Uint8Array([
+        ...ascii('fLaC'),
+        ...flacBlock(0, new Array(34).fill(0)),
+        ...flacBlock(4, [...le32(3), ...ascii('abc'), ...le32(2)], true),
+      ]);
       expect(readEmbeddedWorkflow(shortList)).toBeNull();
     });
   });
 
   describe('Ogg', () => {
-    it('reads SA3_WORKFLOW from the Vorbis comment header', () => expect(readEmbeddedWorkflow(oggVorbisWith(['ENCODER=x', `SA3_WORKFLOW=${json}`]))).toBe(json));
+    it('reads SA3_WORKFLOW from the Vorbis comment header', () =>
+      expect(readEmbeddedWorkflow(oggVorbisWith(['ENCODER=x', `SA3_WORKFLOW=${json}`]))).toBe(json));
 
     it('reads SA3_WORKFLOW from the OpusTags header', () => expect(readEmbeddedWorkflow(oggOpusWith([`SA3_WORKFLOW=${json}`]))).toBe(json));
 

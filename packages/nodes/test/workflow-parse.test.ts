@@ -31,7 +31,10 @@ describe('parseWorkflow', () => {
         format: 'sa3-workflow',
         version: 2,
         colour: 'red',
-        nodes: [{ id: 'a b', type: 'x', typeVersion: 1 }, { id: 'ok', type: 'audio.gain', typeVersion: 1, position: [1, 2, 3] }],
+        nodes: [
+          { id: 'a b', type: 'x', typeVersion: 1 },
+          { id: 'ok', type: 'audio.gain', typeVersion: 1, position: [1, 2, 3] },
+        ],
         connections: [{ from: ['ok', 'audio'] }, { from: ['ok', 'audio'], to: ['x', 'audio'] }],
       }),
     );

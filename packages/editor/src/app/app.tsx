@@ -117,26 +117,23 @@ export function App() {
     [openText, toast],
   );
 
-  const addNode = useCallback(
-    async (type: string, at?: { x: number; y: number }) => {
-      const stack = stackRef.current;
-      if (!stack) return;
-      let position = at;
-      if (!position) {
-        // Next to the rightmost node, so a chain built from the palette reads left to right.
-        let best: { x: number; y: number } | null = null;
-        for (const view of stack.area.nodeViews.values()) if (!best || view.position.x > best.x) best = view.position;
-        position = best ? { x: best.x + 340, y: best.y } : stack.viewCentre();
-      }
-      const node = await stack.sa3.addNode(type, position);
-      const rect = canvas.current!.getBoundingClientRect();
-      const { x, y, k } = stack.area.area.transform;
-      const right = (position.x + node.width) * k + x;
-      const bottom = (position.y + node.height) * k + y;
-      if (position.x * k + x < 0 || right > rect.width || position.y * k + y < 0 || bottom > rect.height) await stack.zoomToFit();
-    },
-    [],
-  );
+  const addNode = useCallback(async (type: string, at?: { x: number; y: number }) => {
+    const stack = stackRef.current;
+    if (!stack) return;
+    let position = at;
+    if (!position) {
+      // Next to the rightmost node, so a chain built from the palette reads left to right.
+      let best: { x: number; y: number } | null = null;
+      for (const view of stack.area.nodeViews.values()) if (!best || view.position.x > best.x) best = view.position;
+      position = best ? { x: best.x + 340, y: best.y } : stack.viewCentre();
+    }
+    const node = await stack.sa3.addNode(type, position);
+    const rect = canvas.current!.getBoundingClientRect();
+    const { x, y, k } = stack.area.area.transform;
+    const right = (position.x + node.width) * k + x;
+    const bottom = (position.y + node.height) * k + y;
+    if (position.x * k + x < 0 || right > rect.width || position.y * k + y < 0 || bottom > rect.height) await stack.zoomToFit();
+  }, []);
 
   const runWorkflow = useCallback(async () => {
     const stack = stackRef.current;
@@ -359,7 +356,9 @@ export function App() {
       </main>
       <footer className="statusbar" data-testid="statusbar">
         <span>{nodeCount} nodes</span>
-        <span data-testid="run-status">{run ? (run.phase === 'running' ? `running ${run.id}` : run.phase) : report ? `last run ${report.status}` : 'ready'}</span>
+        <span data-testid="run-status">
+          {run ? (run.phase === 'running' ? `running ${run.id}` : run.phase) : report ? `last run ${report.status}` : 'ready'}
+        </span>
         <span className="dim">{savedAt ? `kept in this browser at ${savedAt}` : ''}</span>
         <span className="spacer" />
         <span className="dim">Del delete · Ctrl+Z/Y undo/redo · Ctrl+C/V copy/paste · Ctrl+S save · Ctrl+Enter run</span>
@@ -393,4 +392,3 @@ export function App() {
     </div>
   );
 }
-

@@ -1,4 +1,4 @@
-import type { Workflow } from '../workflow-json/types.js';
+import type { Workflow } from '../workflow-json/index.js';
 import type { EditorStack } from './editor-stack.js';
 import { editorToWorkflow } from '../plugin/index.js';
 import { asOneStep } from './history-groups.js';

@@ -44,7 +44,9 @@ export function createEditorStack(container: HTMLElement, options: Sa3PluginOpti
   let opening = false;
 
   const contextMenu = new ContextMenuPlugin<Sa3Schemes>({
-    items: ContextMenuPresets.classic.setup(nodeCatalogue.map((definition) => [definition.title, () => sa3.createNode(definition.type)] as [string, () => ReturnType<Sa3Plugin['createNode']>])),
+    items: ContextMenuPresets.classic.setup(
+      nodeCatalogue.map((definition) => [definition.title, () => sa3.createNode(definition.type)] as [string, () => ReturnType<Sa3Plugin['createNode']>]),
+    ),
   });
 
   render.addPreset(sa3.renderPreset);
@@ -81,7 +83,11 @@ export function createEditorStack(container: HTMLElement, options: Sa3PluginOpti
     return context;
   });
 
-  const selectedIds = (): string[] => editor.getNodes().filter((n) => n.selected).map((n) => n.id);
+  const selectedIds = (): string[] =>
+    editor
+      .getNodes()
+      .filter((n) => n.selected)
+      .map((n) => n.id);
 
   return {
     editor,

@@ -37,7 +37,10 @@ export function openEventStream(url: string, options: EventStreamOptions): { clo
     }
     const type = response.headers.get('content-type') ?? '';
     if (!response.ok || !type.startsWith('text/event-stream') || !response.body) {
-      const detail = await response.json().then((b: { detail?: string }) => b.detail, () => undefined);
+      const detail = await response.json().then(
+        (b: { detail?: string }) => b.detail,
+        () => undefined,
+      );
       if (!closed) options.onFail?.(new Error(detail ?? `the event stream answered ${response.status}`));
       return 'stop';
     }

@@ -26,6 +26,10 @@ export function downloadBlob(blob: Blob, filename: string): void {
 }
 
 export function fileNameFor(name: string | undefined): string {
-  const base = (name ?? 'workflow').trim().replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'workflow';
+  const base =
+    (name ?? 'workflow')
+      .trim()
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'workflow';
   return `${base}.json`;
 }

@@ -6,8 +6,14 @@ function mediaFor(runId: string, nodeId: string, report: RunReport): NodeMedia[]
   const media: NodeMedia[] = [];
   const entry = report.nodes?.find((n) => n.id === nodeId);
   for (const [name, summary] of Object.entries(entry?.outputs ?? {})) {
-    if (summary.type === 'audio') media.push({ label: `${name} · wav preview`, url: api.nodeOutputUrl(runId, nodeId, name), ...(summary.seconds !== undefined ? { duration: summary.seconds } : {}) });
-    else if (summary.type === 'file' && (summary.mime ?? '').startsWith('audio/')) media.push({ label: `${name} · ${summary.extension ?? 'file'}`, url: api.nodeOutputUrl(runId, nodeId, name) });
+    if (summary.type === 'audio')
+      media.push({
+        label: `${name} · wav preview`,
+        url: api.nodeOutputUrl(runId, nodeId, name),
+        ...(summary.seconds !== undefined ? { duration: summary.seconds } : {}),
+      });
+    else if (summary.type === 'file' && (summary.mime ?? '').startsWith('audio/'))
+      media.push({ label: `${name} · ${summary.extension ?? 'file'}`, url: api.nodeOutputUrl(runId, nodeId, name) });
   }
   for (const output of report.outputs ?? []) if (output.node === nodeId) media.push({ label: output.path, url: api.runOutputUrl(runId, output.path) });
   return media;
@@ -36,7 +42,10 @@ export function applyRunEvent(sa3: Sa3Plugin, event: RunEvent, states: Map<strin
       set(event.node, { status: 'done', ms: event.ms });
       break;
     case 'node-error':
-      set(event.node, { status: 'failed', error: { code: event.code, message: event.message, ...(event.param ? { param: event.param } : {}), ...(event.input ? { input: event.input } : {}) } });
+      set(event.node, {
+        status: 'failed',
+        error: { code: event.code, message: event.message, ...(event.param ? { param: event.param } : {}), ...(event.input ? { input: event.input } : {}) },
+      });
       break;
     default: {
       const report = event.report;
@@ -50,7 +59,10 @@ export function applyRunEvent(sa3: Sa3Plugin, event: RunEvent, states: Map<strin
       }
       const error = report?.error;
       if (error?.node && states.get(error.node)?.status !== 'failed') {
-        set(error.node, { status: 'failed', error: { code: error.code, message: error.message, ...(error.param ? { param: error.param } : {}), ...(error.input ? { input: error.input } : {}) } });
+        set(error.node, {
+          status: 'failed',
+          error: { code: error.code, message: error.message, ...(error.param ? { param: error.param } : {}), ...(error.input ? { input: error.input } : {}) },
+        });
       }
     }
   }

@@ -36,7 +36,8 @@ export function wireRefusal(editor: NodeEditor<Sa3Schemes>, wire: WireEnds): str
     const inputLabel = target.inputs[wire.targetInput]?.label ?? wire.targetInput;
     return `${source.label} → ${target.label}: ${mismatch} (${inputLabel.replace(' (optional)', '')})`;
   }
-  if (wire.source === wire.target || reaches(editor, wire.target, wire.source)) return `${source.label} → ${target.label}: the wire would make a loop; a workflow flows one way`;
+  if (wire.source === wire.target || reaches(editor, wire.target, wire.source))
+    return `${source.label} → ${target.label}: the wire would make a loop; a workflow flows one way`;
   return null;
 }
 

@@ -1,7 +1,7 @@
 import type { NodeEditor } from 'rete';
 import type { AreaPlugin } from 'rete-area-plugin';
 import { getNodeDefinition } from '@sa3/nodes';
-import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type Workflow, type WorkflowConnection, type WorkflowNode } from '../workflow-json/types.js';
+import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type Workflow, type WorkflowConnection, type WorkflowNode } from '../workflow-json/index.js';
 import { Sa3Node } from './sa3-node.js';
 import { Sa3Connection, type Sa3AreaExtra, type Sa3Schemes } from './schemes.js';
 
@@ -94,6 +94,9 @@ export function editorToWorkflow(editor: NodeEditor<Sa3Schemes>, area: AreaPlugi
     version: WORKFLOW_VERSION,
     ...header,
     nodes: editor.getNodes().map((node) => nodeToWorkflow(node, area.nodeViews.get(node.id)?.position)),
-    connections: editor.getConnections().filter((c) => !c.isPseudo).map(connectionToWorkflow),
+    connections: editor
+      .getConnections()
+      .filter((c) => !c.isPseudo)
+      .map(connectionToWorkflow),
   };
 }

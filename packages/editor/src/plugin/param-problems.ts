@@ -36,7 +36,9 @@ export function inputProblems(node: Sa3Node, connectedInputs: ReadonlySet<string
   if (!definition) return [];
   return missingInputs(definition, connectedInputs).map(({ input, oneOf }) => ({
     code: 'required_input_missing',
-    message: oneOf ? `wire one of: ${oneOf.map((k) => definition.inputs[k]?.label ?? k).join(', ')}` : `the ${definition.inputs[input]!.label} input needs a wire`,
+    message: oneOf
+      ? `wire one of: ${oneOf.map((k) => definition.inputs[k]?.label ?? k).join(', ')}`
+      : `the ${definition.inputs[input]!.label} input needs a wire`,
     input,
   }));
 }

@@ -31,7 +31,8 @@ export class Sa3Node extends ClassicPreset.Node<Record<string, Sa3Socket>, Recor
     this.id = id;
     this.params = { ...params };
     if (definition) {
-      for (const [key, spec] of Object.entries(definition.inputs)) this.addInput(key, new ClassicPreset.Input(socketOf(spec.type), spec.label + (spec.optional ? ' (optional)' : '')));
+      for (const [key, spec] of Object.entries(definition.inputs))
+        this.addInput(key, new ClassicPreset.Input(socketOf(spec.type), spec.label + (spec.optional ? ' (optional)' : '')));
       for (const [key, spec] of Object.entries(definition.outputs)) this.addOutput(key, new ClassicPreset.Output(socketOf(spec.type), spec.label));
     }
     this.height = this.estimateHeight();

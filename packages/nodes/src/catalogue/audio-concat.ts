@@ -1,7 +1,6 @@
 import { defineNode } from '../node-definition.js';
 import type { AudioClip } from '../audio-clip.js';
-import { fadeCurves } from '../dsp/curves.js';
-import { concatClips } from '../dsp/pcm.js';
+import { fadeCurves, concatClips } from '../dsp/index.js';
 
 export const audioConcat = defineNode({
   type: 'audio.concat',
@@ -17,8 +16,23 @@ export const audioConcat = defineNode({
   },
   outputs: { audio: { type: 'audio', label: 'Audio' } },
   params: {
-    crossfade_ms: { kind: 'number', label: 'Crossfade', unit: 'ms', min: 0, max: 30_000, default: 0, step: 10, description: 'Overlap at each join; the result is shorter by the overlaps. Capped by the shorter clip.' },
-    curve: { kind: 'enum', label: 'Curve', options: fadeCurves, default: 'equal-power', description: 'Shape of the crossfade: equal-power keeps loudness steady for unrelated material, linear suits identical material.' },
+    crossfade_ms: {
+      kind: 'number',
+      label: 'Crossfade',
+      unit: 'ms',
+      min: 0,
+      max: 30_000,
+      default: 0,
+      step: 10,
+      description: 'Overlap at each join; the result is shorter by the overlaps. Capped by the shorter clip.',
+    },
+    curve: {
+      kind: 'enum',
+      label: 'Curve',
+      options: fadeCurves,
+      default: 'equal-power',
+      description: 'Shape of the crossfade: equal-power keeps loudness steady for unrelated material, linear suits identical material.',
+    },
   },
   async run({ params, inputs }) {
     const clips = [inputs.a, inputs.b, inputs.c, inputs.d].filter((clip): clip is AudioClip => clip !== undefined);

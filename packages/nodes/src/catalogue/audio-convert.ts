@@ -10,10 +10,39 @@ export const audioConvert = defineNode({
   outputs: { file: { type: 'file', label: 'File' } },
   params: {
     format: { kind: 'enum', label: 'Format', options: ['wav', 'mp3', 'flac', 'ogg'], default: 'wav', description: 'Output file format.' },
-    wav_bit_depth: { kind: 'enum', label: 'WAV bit depth', options: ['16', '24', '32f'], default: '16', description: 'Sample format of WAV output: 16-bit or 24-bit integer, or 32-bit float.' },
-    mp3_bitrate: { kind: 'enum', label: 'MP3 bitrate', unit: 'kbps', options: [64, 96, 128, 160, 192, 224, 256, 320], default: 192, description: 'Constant bitrate of MP3 output, in kbit/s.' },
-    flac_compression: { kind: 'number', label: 'FLAC compression', integer: true, min: 0, max: 12, default: 5, description: 'FLAC compression level: higher is smaller and slower; the audio is identical.' },
-    ogg_quality: { kind: 'number', label: 'Ogg quality', min: 0, max: 10, default: 5, step: 0.5, description: 'Vorbis quality level from 0 (smallest) to 10 (best).' },
+    wav_bit_depth: {
+      kind: 'enum',
+      label: 'WAV bit depth',
+      options: ['16', '24', '32f'],
+      default: '16',
+      description: 'Sample format of WAV output: 16-bit or 24-bit integer, or 32-bit float.',
+    },
+    mp3_bitrate: {
+      kind: 'enum',
+      label: 'MP3 bitrate',
+      unit: 'kbps',
+      options: [64, 96, 128, 160, 192, 224, 256, 320],
+      default: 192,
+      description: 'Constant bitrate of MP3 output, in kbit/s.',
+    },
+    flac_compression: {
+      kind: 'number',
+      label: 'FLAC compression',
+      integer: true,
+      min: 0,
+      max: 12,
+      default: 5,
+      description: 'FLAC compression level: higher is smaller and slower; the audio is identical.',
+    },
+    ogg_quality: {
+      kind: 'number',
+      label: 'Ogg quality',
+      min: 0,
+      max: 10,
+      default: 5,
+      step: 0.5,
+      description: 'Vorbis quality level from 0 (smallest) to 10 (best).',
+    },
   },
   migrations: {
     // Version 1 spoke the hosted model's schema: only `output_format`, wav or mp3.

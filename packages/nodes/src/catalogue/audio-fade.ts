@@ -1,7 +1,6 @@
 import { defineNode } from '../node-definition.js';
 import { secondsToFrames } from '../audio-clip.js';
-import { fadeCurves } from '../dsp/curves.js';
-import { fadeClip } from '../dsp/pcm.js';
+import { fadeCurves, fadeClip } from '../dsp/index.js';
 
 export const audioFade = defineNode({
   type: 'audio.fade',
@@ -12,8 +11,26 @@ export const audioFade = defineNode({
   inputs: { audio: { type: 'audio', label: 'Audio' } },
   outputs: { audio: { type: 'audio', label: 'Audio' } },
   params: {
-    fade_in_seconds: { kind: 'number', label: 'Fade in', unit: 's', min: 0, max: 60, default: 0, step: 0.1, description: 'Length of the fade-in at the start.' },
-    fade_out_seconds: { kind: 'number', label: 'Fade out', unit: 's', min: 0, max: 60, default: 1, step: 0.1, description: 'Length of the fade-out at the end.' },
+    fade_in_seconds: {
+      kind: 'number',
+      label: 'Fade in',
+      unit: 's',
+      min: 0,
+      max: 60,
+      default: 0,
+      step: 0.1,
+      description: 'Length of the fade-in at the start.',
+    },
+    fade_out_seconds: {
+      kind: 'number',
+      label: 'Fade out',
+      unit: 's',
+      min: 0,
+      max: 60,
+      default: 1,
+      step: 0.1,
+      description: 'Length of the fade-out at the end.',
+    },
     curve: { kind: 'enum', label: 'Curve', options: fadeCurves, default: 'equal-power', description: 'Shape of both fades.' },
   },
   async run({ params, inputs }) {

@@ -1,6 +1,6 @@
 import { defineNode } from '../node-definition.js';
 import { peakOf, rmsOf } from '../audio-clip.js';
-import { scaleClip } from '../dsp/pcm.js';
+import { scaleClip } from '../dsp/index.js';
 
 export const audioNormalize = defineNode({
   type: 'audio.normalize',
@@ -11,8 +11,23 @@ export const audioNormalize = defineNode({
   inputs: { audio: { type: 'audio', label: 'Audio' } },
   outputs: { audio: { type: 'audio', label: 'Audio' } },
   params: {
-    mode: { kind: 'enum', label: 'Measure', options: ['peak', 'rms'], default: 'peak', description: 'Normalize the highest sample (peak) or the average power (rms).' },
-    target_db: { kind: 'number', label: 'Target', unit: 'dBFS', min: -60, max: 0, default: -1, step: 0.5, description: 'Level to reach, in dB relative to full scale.' },
+    mode: {
+      kind: 'enum',
+      label: 'Measure',
+      options: ['peak', 'rms'],
+      default: 'peak',
+      description: 'Normalize the highest sample (peak) or the average power (rms).',
+    },
+    target_db: {
+      kind: 'number',
+      label: 'Target',
+      unit: 'dBFS',
+      min: -60,
+      max: 0,
+      default: -1,
+      step: 0.5,
+      description: 'Level to reach, in dB relative to full scale.',
+    },
   },
   async run({ params, inputs }) {
     const level = params.mode === 'peak' ? peakOf(inputs.audio) : rmsOf(inputs.audio);

@@ -5,7 +5,8 @@ export const audioSave = defineNode({
   typeVersion: 1,
   title: 'Save',
   category: 'Audio I/O',
-  description: 'Marks a workflow output: writes the file (or the audio as 24-bit WAV) into the output directory, with the workflow embedded so the file can be dropped back into the editor.',
+  description:
+    'Marks a workflow output: writes the file (or the audio as 24-bit WAV) into the output directory, with the workflow embedded so the file can be dropped back into the editor.',
   isOutput: true,
   inputs: {
     file: { type: 'file', label: 'File', optional: true },
@@ -18,7 +19,8 @@ export const audioSave = defineNode({
       kind: 'filename',
       label: 'File name',
       default: '{workflow}-{node}.{ext}',
-      description: 'Name inside the output directory. Tokens: {workflow}, {node}, {run}, {date}, {time}, {seed}, {ext}. An existing file is never overwritten: a number is added instead.',
+      description:
+        'Name inside the output directory. Tokens: {workflow}, {node}, {run}, {date}, {time}, {seed}, {ext}. An existing file is never overwritten: a number is added instead.',
     },
   },
   async run({ params, inputs, services, signal, emitFile }) {

@@ -15,8 +15,26 @@ export const sa3Extend = defineNode({
   outputs: { audio: { type: 'audio', label: 'Audio' } },
   params: {
     model: modelParam,
-    add_seconds: { kind: 'number', label: 'Add', unit: 's', min: 1, max: MAX_DURATION_SECONDS, default: 10, step: 0.5, description: 'Seconds of new audio to append.' },
-    duration: { kind: 'number', label: 'Total duration', unit: 's', min: 1, max: MAX_DURATION_SECONDS, optional: true, step: 0.5, description: 'Total length of the result; when set it replaces add_seconds.' },
+    add_seconds: {
+      kind: 'number',
+      label: 'Add',
+      unit: 's',
+      min: 1,
+      max: MAX_DURATION_SECONDS,
+      default: 10,
+      step: 0.5,
+      description: 'Seconds of new audio to append.',
+    },
+    duration: {
+      kind: 'number',
+      label: 'Total duration',
+      unit: 's',
+      min: 1,
+      max: MAX_DURATION_SECONDS,
+      optional: true,
+      step: 0.5,
+      description: 'Total length of the result; when set it replaces add_seconds.',
+    },
     steps: stepsParam,
     cfg_scale: cfgScaleParam,
     seed: seedParam,
@@ -27,10 +45,16 @@ export const sa3Extend = defineNode({
     const sourceSeconds = durationSeconds(inputs.audio);
     const total = params.duration ?? sourceSeconds + params.add_seconds;
     if (total <= sourceSeconds) {
-      throw new NodeError('invalid_range', `duration ${total} s is not longer than the ${sourceSeconds.toFixed(3)} s source, so there is nothing to extend`, { param: 'duration', kind: 'input' });
+      throw new NodeError('invalid_range', `duration ${total} s is not longer than the ${sourceSeconds.toFixed(3)} s source, so there is nothing to extend`, {
+        param: 'duration',
+        kind: 'input',
+      });
     }
     if (total > MAX_DURATION_SECONDS) {
-      throw new NodeError('value_bigger_than_max', `the extended audio would be ${total.toFixed(3)} s, above the ${MAX_DURATION_SECONDS} s maximum`, { param: params.duration === undefined ? 'add_seconds' : 'duration', kind: 'input' });
+      throw new NodeError('value_bigger_than_max', `the extended audio would be ${total.toFixed(3)} s, above the ${MAX_DURATION_SECONDS} s maximum`, {
+        param: params.duration === undefined ? 'add_seconds' : 'duration',
+        kind: 'input',
+      });
     }
     // Extending is inpainting from the end of the source to the new length.
     const region = { startSeconds: sourceSeconds, endSeconds: total, durationSeconds: total };

@@ -13,7 +13,16 @@ export const sa3Generate = defineNode({
   outputs: { audio: { type: 'audio', label: 'Audio' } },
   params: {
     model: modelParam,
-    duration: { kind: 'number', label: 'Duration', unit: 's', min: 1, max: MAX_DURATION_SECONDS, default: 30, step: 0.5, description: 'Length of the generated audio in seconds.' },
+    duration: {
+      kind: 'number',
+      label: 'Duration',
+      unit: 's',
+      min: 1,
+      max: MAX_DURATION_SECONDS,
+      default: 30,
+      step: 0.5,
+      description: 'Length of the generated audio in seconds.',
+    },
     steps: stepsParam,
     cfg_scale: cfgScaleParam,
     seed: seedParam,
@@ -21,7 +30,15 @@ export const sa3Generate = defineNode({
   async run({ params, inputs, services, signal, progress }) {
     if (!services.engine) throw noEngineError();
     const audio = await services.engine.generate(
-      { model: params.model, prompt: inputs.prompt, negative: inputs.negative, steps: params.steps, cfgScale: params.cfg_scale, seed: params.seed, durationSeconds: params.duration },
+      {
+        model: params.model,
+        prompt: inputs.prompt,
+        negative: inputs.negative,
+        steps: params.steps,
+        cfgScale: params.cfg_scale,
+        seed: params.seed,
+        durationSeconds: params.duration,
+      },
       { signal, onProgress: progress },
     );
     return { audio };

@@ -7,12 +7,17 @@ export const sa3Prompt = defineNode({
   typeVersion: 1,
   title: 'Prompt',
   category: 'Stable Audio 3',
-  description: 'Text describing the audio; encoded once by the model\'s text encoder and reused by every node it feeds.',
+  description: "Text describing the audio; encoded once by the model's text encoder and reused by every node it feeds.",
   usesModel: true,
   inputs: {},
   outputs: { conditioning: { type: 'conditioning', label: 'Conditioning' } },
   params: {
-    text: { kind: 'string', label: 'Text', multiline: true, description: 'Text description of the audio to generate (or, on a negative prompt, qualities to avoid).' },
+    text: {
+      kind: 'string',
+      label: 'Text',
+      multiline: true,
+      description: 'Text description of the audio to generate (or, on a negative prompt, qualities to avoid).',
+    },
     model: modelParam,
   },
   async run({ params, services, signal, progress }) {

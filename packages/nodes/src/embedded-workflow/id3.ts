@@ -27,7 +27,7 @@ export function hasId3Tag(bytes: Uint8Array): boolean {
 /** The value of the ID3v2.3/2.4 TXXX frame described "sa3-workflow". */
 export function readMp3Workflow(bytes: Uint8Array): string | null {
   const frame = parseId3Tag(bytes)?.frames.find(isWorkflowFrame);
-  return frame ? parseTxxx(frame.data)?.value ?? null : null;
+  return frame ? (parseTxxx(frame.data)?.value ?? null) : null;
 }
 
 /** A plain (flagless) TXXX frame described "sa3-workflow". */

@@ -10,7 +10,11 @@ function parseEnd(value: unknown): readonly [string, string] | null {
 export function parseConnection(raw: unknown, index: number, problems: WorkflowProblem[]): WorkflowConnection | null {
   const path = `/connections/${index}`;
   if (!isObject(raw)) {
-    problems.push({ code: 'invalid_structure', message: `wire #${index + 1} must be an object { "from": [node, output], "to": [node, input] }, got ${describe(raw)}`, path });
+    problems.push({
+      code: 'invalid_structure',
+      message: `wire #${index + 1} must be an object { "from": [node, output], "to": [node, input] }, got ${describe(raw)}`,
+      path,
+    });
     return null;
   }
   const from = parseEnd(raw.from);
@@ -20,7 +24,8 @@ export function parseConnection(raw: unknown, index: number, problems: WorkflowP
     return null;
   }
   for (const key of Object.keys(raw)) {
-    if (key !== 'from' && key !== 'to') problems.push({ code: 'unknown_field', message: `wire #${index + 1} has the unknown field "${key}"`, path: `${path}/${key}` });
+    if (key !== 'from' && key !== 'to')
+      problems.push({ code: 'unknown_field', message: `wire #${index + 1} has the unknown field "${key}"`, path: `${path}/${key}` });
   }
   return { from, to };
 }

@@ -14,7 +14,11 @@ export function parseNode(raw: unknown, index: number, problems: WorkflowProblem
   }
   const id = raw.id;
   if (typeof id !== 'string' || !NODE_ID.test(id)) {
-    problems.push({ code: 'invalid_structure', message: `node #${index + 1} has the id ${JSON.stringify(id)}; an id is 1-64 letters, digits, "_" or "-"`, path: `${path}/id` });
+    problems.push({
+      code: 'invalid_structure',
+      message: `node #${index + 1} has the id ${JSON.stringify(id)}; an id is 1-64 letters, digits, "_" or "-"`,
+      path: `${path}/id`,
+    });
     return null;
   }
   const where = `node "${id}"`;
@@ -24,23 +28,44 @@ export function parseNode(raw: unknown, index: number, problems: WorkflowProblem
     ok = false;
   }
   if (!Number.isInteger(raw.typeVersion) || (raw.typeVersion as number) < 1) {
-    problems.push({ code: 'invalid_structure', message: `${where} has "typeVersion" ${JSON.stringify(raw.typeVersion)}; it must be a whole number from 1`, node: id, path: `${path}/typeVersion` });
+    problems.push({
+      code: 'invalid_structure',
+      message: `${where} has "typeVersion" ${JSON.stringify(raw.typeVersion)}; it must be a whole number from 1`,
+      node: id,
+      path: `${path}/typeVersion`,
+    });
     ok = false;
   }
   if (raw.params !== undefined && !isObject(raw.params)) {
-    problems.push({ code: 'invalid_structure', message: `${where} has "params" that is ${describe(raw.params)}; params are an object of named values`, node: id, path: `${path}/params` });
+    problems.push({
+      code: 'invalid_structure',
+      message: `${where} has "params" that is ${describe(raw.params)}; params are an object of named values`,
+      node: id,
+      path: `${path}/params`,
+    });
     ok = false;
   }
   const position = raw.position;
   const validPosition = Array.isArray(position) && position.length === 2 && position.every((v) => typeof v === 'number' && Number.isFinite(v));
   if (position !== undefined && !validPosition) {
-    problems.push({ code: 'invalid_structure', message: `${where} has "position" ${JSON.stringify(position)}; it must be [x, y] numbers`, node: id, path: `${path}/position` });
+    problems.push({
+      code: 'invalid_structure',
+      message: `${where} has "position" ${JSON.stringify(position)}; it must be [x, y] numbers`,
+      node: id,
+      path: `${path}/position`,
+    });
   }
   if (raw.title !== undefined && typeof raw.title !== 'string') {
     problems.push({ code: 'invalid_structure', message: `${where} has a "title" that is not a string`, node: id, path: `${path}/title` });
   }
   for (const key of Object.keys(raw)) {
-    if (!nodeFields.includes(key)) problems.push({ code: 'unknown_field', message: `${where} has the unknown field "${key}" (known: ${nodeFields.join(', ')})`, node: id, path: `${path}/${key}` });
+    if (!nodeFields.includes(key))
+      problems.push({
+        code: 'unknown_field',
+        message: `${where} has the unknown field "${key}" (known: ${nodeFields.join(', ')})`,
+        node: id,
+        path: `${path}/${key}`,
+      });
   }
   if (!ok) return null;
   return {

@@ -21,10 +21,15 @@ export function parseWorkflow(text: string): { workflow: Workflow | null; proble
   } catch (error) {
     return { workflow: null, problems: [{ code: 'invalid_json', message: jsonErrorMessage(text, error), path: '' }] };
   }
-  if (!isObject(root)) return { workflow: null, problems: [{ code: 'invalid_structure', message: `the file holds ${describe(root)}; a workflow is a JSON object`, path: '' }] };
+  if (!isObject(root))
+    return { workflow: null, problems: [{ code: 'invalid_structure', message: `the file holds ${describe(root)}; a workflow is a JSON object`, path: '' }] };
 
   if (root.format !== WORKFLOW_FORMAT) {
-    problems.push({ code: 'invalid_format', message: `"format" is ${JSON.stringify(root.format)}; a workflow file says "format": "${WORKFLOW_FORMAT}"`, path: '/format' });
+    problems.push({
+      code: 'invalid_format',
+      message: `"format" is ${JSON.stringify(root.format)}; a workflow file says "format": "${WORKFLOW_FORMAT}"`,
+      path: '/format',
+    });
   }
   if (root.version !== WORKFLOW_VERSION) {
     const newer = typeof root.version === 'number' && root.version > WORKFLOW_VERSION;
@@ -37,17 +42,33 @@ export function parseWorkflow(text: string): { workflow: Workflow | null; proble
     });
   }
   for (const key of Object.keys(root)) {
-    if (!topLevelFields.includes(key)) problems.push({ code: 'unknown_field', message: `unknown top-level field "${key}" (known: ${topLevelFields.join(', ')}; tools may keep their own data under "meta")`, path: `/${key}` });
+    if (!topLevelFields.includes(key))
+      problems.push({
+        code: 'unknown_field',
+        message: `unknown top-level field "${key}" (known: ${topLevelFields.join(', ')}; tools may keep their own data under "meta")`,
+        path: `/${key}`,
+      });
   }
   for (const key of ['name', 'description'] as const) {
-    if (root[key] !== undefined && typeof root[key] !== 'string') problems.push({ code: 'invalid_structure', message: `"${key}" must be a string, got ${describe(root[key])}`, path: `/${key}` });
+    if (root[key] !== undefined && typeof root[key] !== 'string')
+      problems.push({ code: 'invalid_structure', message: `"${key}" must be a string, got ${describe(root[key])}`, path: `/${key}` });
   }
-  if (root.models !== undefined && !isObject(root.models)) problems.push({ code: 'invalid_structure', message: `"models" must be an object mapping model ids to { "sha256": ... }, got ${describe(root.models)}`, path: '/models' });
-  if (root.meta !== undefined && !isObject(root.meta)) problems.push({ code: 'invalid_structure', message: `"meta" must be an object, got ${describe(root.meta)}`, path: '/meta' });
+  if (root.models !== undefined && !isObject(root.models))
+    problems.push({
+      code: 'invalid_structure',
+      message: `"models" must be an object mapping model ids to { "sha256": ... }, got ${describe(root.models)}`,
+      path: '/models',
+    });
+  if (root.meta !== undefined && !isObject(root.meta))
+    problems.push({ code: 'invalid_structure', message: `"meta" must be an object, got ${describe(root.meta)}`, path: '/meta' });
 
   const nodes: WorkflowNode[] = [];
   if (!Array.isArray(root.nodes)) {
-    problems.push({ code: 'invalid_structure', message: `"nodes" must be an array of nodes, got ${root.nodes === undefined ? 'nothing' : describe(root.nodes)}`, path: '/nodes' });
+    problems.push({
+      code: 'invalid_structure',
+      message: `"nodes" must be an array of nodes, got ${root.nodes === undefined ? 'nothing' : describe(root.nodes)}`,
+      path: '/nodes',
+    });
   } else {
     root.nodes.forEach((raw, index) => {
       const node = parseNode(raw, index, problems);

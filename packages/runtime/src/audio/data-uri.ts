@@ -13,7 +13,10 @@ export function parseDataUri(uri: string): DataUri {
   if (!/^data:/i.test(uri)) throw invalid('it does not start with "data:"');
   const comma = uri.indexOf(',');
   if (comma < 0) throw invalid('there is no comma between the media type and the data');
-  const header = uri.slice(5, comma).split(';').map((part) => part.trim());
+  const header = uri
+    .slice(5, comma)
+    .split(';')
+    .map((part) => part.trim());
   const isBase64 = header.length > 1 && header[header.length - 1]!.toLowerCase() === 'base64';
   const mime = header[0] || 'text/plain';
 
@@ -21,7 +24,9 @@ export function parseDataUri(uri: string): DataUri {
   if (!raw) throw invalid('it contains a "%" that is not followed by two hex digits');
   if (!isBase64) return { mime, bytes: raw };
 
-  const text = Buffer.from(raw).toString('latin1').replace(/[\t\n\f\r ]/g, '');
+  const text = Buffer.from(raw)
+    .toString('latin1')
+    .replace(/[\t\n\f\r ]/g, '');
   if (!BASE64.test(text) || text.length % 4 === 1 || (text.includes('=') && text.length % 4 !== 0)) {
     throw invalid('its data is not valid base64');
   }

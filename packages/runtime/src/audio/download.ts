@@ -34,8 +34,7 @@ export async function downloadToFile(url: string, target: string, limits: Downlo
     }
     return sourceError('url_unreachable', `could not download ${showSource(url)}: ${networkReason(error)}`, error);
   };
-  const tooLarge = () =>
-    sourceError('url_too_large', `the file at ${showSource(url)} is larger than the download limit of ${formatBytes(limits.maxBytes)}`);
+  const tooLarge = () => sourceError('url_too_large', `the file at ${showSource(url)} is larger than the download limit of ${formatBytes(limits.maxBytes)}`);
 
   let response: Response;
   try {

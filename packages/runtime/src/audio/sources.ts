@@ -53,12 +53,7 @@ export function localPathOf(source: string, options: Pick<SourceOptions, 'baseDi
  * Hands `use` a local, non-empty regular file holding the bytes `source` names. Downloads and
  * data: URIs go to a private temp directory that is removed afterwards, whatever happens.
  */
-export async function withLocalAudioFile<T>(
-  source: string,
-  options: SourceOptions,
-  signal: AbortSignal,
-  use: (path: string) => Promise<T>,
-): Promise<T> {
+export async function withLocalAudioFile<T>(source: string, options: SourceOptions, signal: AbortSignal, use: (path: string) => Promise<T>): Promise<T> {
   if (source.trim() === '') throw sourceError('source_empty', 'no audio source was given: expected a file path, an http(s) URL, a data: URI or upload:<id>');
   const shown = showSource(source);
   const classified = classifySource(source);
@@ -66,7 +61,10 @@ export async function withLocalAudioFile<T>(
     case 'path': {
       const path = resolve(options.baseDir, classified.path);
       if (options.confinePaths && !path.startsWith(resolve(options.baseDir) + sep)) {
-        throw sourceError('path_not_allowed', `the audio path ${shown} is outside the folder this server reads files from (${options.baseDir}); upload the file or give an http(s) URL or data: URI`);
+        throw sourceError(
+          'path_not_allowed',
+          `the audio path ${shown} is outside the folder this server reads files from (${options.baseDir}); upload the file or give an http(s) URL or data: URI`,
+        );
       }
       await checkAudioFile(path, `the audio file ${shown}`, 'file_not_found', path === source ? '' : ` (looked for ${path})`);
       return use(path);
@@ -112,7 +110,10 @@ function unsupportedScheme(source: string, scheme: string) {
 
 function uploadPath(source: string, id: string, uploadDir: string | undefined): string {
   if (!UPLOAD_ID.test(id)) {
-    throw sourceError('upload_id_invalid', `${showSource(source)} is not a valid upload id: expected letters, digits, "_" or "-", optionally followed by one extension`);
+    throw sourceError(
+      'upload_id_invalid',
+      `${showSource(source)} is not a valid upload id: expected letters, digits, "_" or "-", optionally followed by one extension`,
+    );
   }
   if (!uploadDir) throw sourceError('upload_not_found', `the upload ${showSource(source)} cannot be found because this runtime has no upload directory`);
   return join(uploadDir, id);

@@ -30,11 +30,23 @@ export const communityPacks: readonly CatalogueEntry[] = [
       { role: 'dit', repo: INT4_REPO, path: 'dit_q4.onnx', packPath: 'dit_q4.onnx', verified: false, approxBytes: 300_000_000 },
       { role: 'decoder', repo: INT4_REPO, path: 'decoder_q4.onnx', packPath: 'decoder_q4.onnx', verified: false, approxBytes: 160_000_000 },
       { role: 'tokenizer', repo: INT4_REPO, path: 'tokenizer/tokenizer.json', packPath: 'tokenizer/tokenizer.json', verified: false, approxBytes: 34_362_429 },
-      { role: 'tokenizerConfig', repo: INT4_REPO, path: 'tokenizer/tokenizer_config.json', packPath: 'tokenizer/tokenizer_config.json', verified: false, optional: true, approxBytes: 40_000 },
+      {
+        role: 'tokenizerConfig',
+        repo: INT4_REPO,
+        path: 'tokenizer/tokenizer_config.json',
+        packPath: 'tokenizer/tokenizer_config.json',
+        verified: false,
+        optional: true,
+        approxBytes: 40_000,
+      },
       { role: 'encoder', repo: ENCODER_REPO, path: 'encoder.onnx', packPath: 'encoder/encoder.onnx', verified: false, approxBytes: 220_000_000 },
     ],
     io: {
-      textEncoder: io({ input_ids: ['int64', [1, TEXT_TOKENS]], attention_mask: ['int64', [1, TEXT_TOKENS]] }, { hidden_states: ['float32', [1, TEXT_TOKENS, HIDDEN_SIZE]] }, { hidden_states: 'last_hidden_state' }),
+      textEncoder: io(
+        { input_ids: ['int64', [1, TEXT_TOKENS]], attention_mask: ['int64', [1, TEXT_TOKENS]] },
+        { hidden_states: ['float32', [1, TEXT_TOKENS, HIDDEN_SIZE]] },
+        { hidden_states: 'last_hidden_state' },
+      ),
       conditioner: io({ seconds: ['float32', [1]] }, { embedding: ['float32', [1, 1, HIDDEN_SIZE]] }),
       dit: io(
         {

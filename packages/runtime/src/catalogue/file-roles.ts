@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { FileRole } from './index.js';
+import type { FileRole } from './catalogue-entry.js';
 
 const roleNames: Readonly<Record<FileRole, string>> = {
   textEncoder: 'text encoder graph',

@@ -13,7 +13,10 @@ const MEDIUM_SAMPLE_SIZE = 16_777_216;
 
 const licence = (repo: string) => `Stability AI licence of ${repo} (LICENSE.md there) and the Gemma terms for T5Gemma (LICENSE_GEMMA.md)`;
 
-const t5gemmaEncoderIo: GraphIo = io({ input_ids: ['int64', [1, TEXT_TOKENS]], attention_mask: ['int64', [1, TEXT_TOKENS]] }, { hidden_states: ['float32', [1, TEXT_TOKENS, HIDDEN_SIZE]] });
+const t5gemmaEncoderIo: GraphIo = io(
+  { input_ids: ['int64', [1, TEXT_TOKENS]], attention_mask: ['int64', [1, TEXT_TOKENS]] },
+  { hidden_states: ['float32', [1, TEXT_TOKENS, HIDDEN_SIZE]] },
+);
 
 const bakedDitIo: GraphIo = io(
   {
@@ -38,20 +41,56 @@ const sameSCodec = { chunkLatents: 128, overlapLatents: 32, encoderMultipleLaten
 
 function t5gemmaFiles(tokenizerRepo: string): CatalogueFile[] {
   return [
-    { role: 'textEncoder', repo: OPTIMIZED_REPO, path: 'onnx/t5gemma/encoder.onnx', packPath: 't5gemma/encoder.onnx', verified: true, approxBytes: 600_000_000 },
-    { role: 'tokenizer', repo: tokenizerRepo, path: 't5gemma-b-b-ul2/tokenizer.json', packPath: 't5gemma-b-b-ul2/tokenizer.json', verified: true, approxBytes: 34_362_429 },
-    { role: 'tokenizerConfig', repo: tokenizerRepo, path: 't5gemma-b-b-ul2/tokenizer_config.json', packPath: 't5gemma-b-b-ul2/tokenizer_config.json', verified: true, optional: true, approxBytes: 40_000 },
+    {
+      role: 'textEncoder',
+      repo: OPTIMIZED_REPO,
+      path: 'onnx/t5gemma/encoder.onnx',
+      packPath: 't5gemma/encoder.onnx',
+      verified: true,
+      approxBytes: 600_000_000,
+    },
+    {
+      role: 'tokenizer',
+      repo: tokenizerRepo,
+      path: 't5gemma-b-b-ul2/tokenizer.json',
+      packPath: 't5gemma-b-b-ul2/tokenizer.json',
+      verified: true,
+      approxBytes: 34_362_429,
+    },
+    {
+      role: 'tokenizerConfig',
+      repo: tokenizerRepo,
+      path: 't5gemma-b-b-ul2/tokenizer_config.json',
+      packPath: 't5gemma-b-b-ul2/tokenizer_config.json',
+      verified: true,
+      optional: true,
+      approxBytes: 40_000,
+    },
   ];
 }
 
 const sameSFiles: CatalogueFile[] = [
-  { role: 'encoder', repo: OPTIMIZED_REPO, path: 'onnx/same-s/enc_dynamic_bf16.onnx', packPath: 'same-s/enc_dynamic_bf16.onnx', verified: true, approxBytes: 220_000_000 },
-  { role: 'decoder', repo: OPTIMIZED_REPO, path: 'onnx/same-s/dec_dynamic_bf16.onnx', packPath: 'same-s/dec_dynamic_bf16.onnx', verified: true, approxBytes: 220_000_000 },
+  {
+    role: 'encoder',
+    repo: OPTIMIZED_REPO,
+    path: 'onnx/same-s/enc_dynamic_bf16.onnx',
+    packPath: 'same-s/enc_dynamic_bf16.onnx',
+    verified: true,
+    approxBytes: 220_000_000,
+  },
+  {
+    role: 'decoder',
+    repo: OPTIMIZED_REPO,
+    path: 'onnx/same-s/dec_dynamic_bf16.onnx',
+    packPath: 'same-s/dec_dynamic_bf16.onnx',
+    verified: true,
+    approxBytes: 220_000_000,
+  },
 ];
 
 const officialUnverified = [
   `whether ${OPTIMIZED_REPO} itself is gated (the post-trained model repos are)`,
-  'the T5Gemma encoder graph\'s dtypes (int64 ids assumed; a pull takes them from the downloaded graph)',
+  "the T5Gemma encoder graph's dtypes (int64 ids assumed; a pull takes them from the downloaded graph)",
   'whether dec_dynamic_bf16.onnx outputs int32 "pcm" [1,N,2] (as the TensorRT build notes say) or float "audio" [1,2,N]; sa3 reads either',
   'whether dit.onnx has external data (a pull takes dit.onnx.data when the repo has it)',
   'sizes other than tokenizer.json: estimated from parameter counts',
@@ -93,7 +132,15 @@ const T5GEMMA_WEIGHTS_BYTES = 1_183_022_944;
 
 /** The files of a safetensors release (reference 1.6) that the converter needs, laid out as in the repo. */
 function checkpointFiles(repo: string, rootBytes: number): CatalogueFile[] {
-  const file = (role: CatalogueFile['role'], path: string, approxBytes: number, optional = false): CatalogueFile => ({ role, repo, path, packPath: path, verified: true, approxBytes, ...(optional ? { optional } : {}) });
+  const file = (role: CatalogueFile['role'], path: string, approxBytes: number, optional = false): CatalogueFile => ({
+    role,
+    repo,
+    path,
+    packPath: path,
+    verified: true,
+    approxBytes,
+    ...(optional ? { optional } : {}),
+  });
   return [
     file('checkpointWeights', 'model.safetensors', rootBytes),
     file('checkpointConfig', 'model_config.json', 10_000),
@@ -110,12 +157,7 @@ const checkpointUnverified = ['the sizes of model_config.json and t5gemma-b-b-ul
  * A pack converted on this machine from a safetensors release: a pull downloads the checkpoint
  * into staging, converts it (sa3 models convert) and deletes it.
  */
-function convertible(
-  id: 'medium' | 'medium-base' | 'small-music-base' | 'small-sfx-base',
-  repo: string,
-  title: string,
-  why: string,
-): CatalogueEntry {
+function convertible(id: 'medium' | 'medium-base' | 'small-music-base' | 'small-sfx-base', repo: string, title: string, why: string): CatalogueEntry {
   const family = id.startsWith('medium') ? 'medium' : 'small';
   const postTrained = !id.endsWith('-base');
   return {
@@ -134,7 +176,10 @@ function convertible(
     io: {},
     text: { maxTokens: TEXT_TOKENS, hiddenSize: HIDDEN_SIZE },
     codec: family === 'small' ? sameSCodec : { chunkLatents: 128, overlapLatents: 32, encoderMultipleLatents: 1, decoderEvenLatents: false },
-    unverified: family === 'medium' && postTrained ? checkpointUnverified : [...checkpointUnverified, `that model.safetensors of ${repo} is as large as its post-trained sibling's`],
+    unverified:
+      family === 'medium' && postTrained
+        ? checkpointUnverified
+        : [...checkpointUnverified, `that model.safetensors of ${repo} is as large as its post-trained sibling's`],
     note: 'The graphs, codec settings and I/O come from the converted checkpoint (its model_config.json), not from this entry.',
   };
 }
@@ -151,6 +196,16 @@ export const officialPacks: readonly CatalogueEntry[] = [
   postTrainedSmall('small-music', 'sa3-sm-music', 'stabilityai/stable-audio-3-small-music', 'Stable Audio 3 small music (official ONNX)'),
   postTrainedSmall('small-sfx', 'sa3-sm-sfx', 'stabilityai/stable-audio-3-small-sfx', 'Stable Audio 3 small sound effects (official ONNX)'),
   convertible('medium-base', 'stabilityai/stable-audio-3-medium-base', 'Stable Audio 3 medium base', noExport('stabilityai/stable-audio-3-medium-base')),
-  convertible('small-music-base', 'stabilityai/stable-audio-3-small-music-base', 'Stable Audio 3 small music base', noExport('stabilityai/stable-audio-3-small-music-base')),
-  convertible('small-sfx-base', 'stabilityai/stable-audio-3-small-sfx-base', 'Stable Audio 3 small sound effects base', noExport('stabilityai/stable-audio-3-small-sfx-base')),
+  convertible(
+    'small-music-base',
+    'stabilityai/stable-audio-3-small-music-base',
+    'Stable Audio 3 small music base',
+    noExport('stabilityai/stable-audio-3-small-music-base'),
+  ),
+  convertible(
+    'small-sfx-base',
+    'stabilityai/stable-audio-3-small-sfx-base',
+    'Stable Audio 3 small sound effects base',
+    noExport('stabilityai/stable-audio-3-small-sfx-base'),
+  ),
 ];

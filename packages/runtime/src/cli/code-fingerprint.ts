@@ -14,7 +14,11 @@ export function codeFingerprint(): string {
   const hash = createHash('sha256');
   for (const dir of [nodesDir, join(runtimeDir, 'engine'), join(runtimeDir, 'tensors')]) {
     const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.js')).sort();
-    for (const file of files) hash.update(file).update('\0').update(readFileSync(join(dir, file)));
+    for (const file of files)
+      hash
+        .update(file)
+        .update('\0')
+        .update(readFileSync(join(dir, file)));
   }
   return hash.digest('hex').slice(0, 16);
 }

@@ -67,7 +67,12 @@ export async function executeWorkflow(options: ExecuteOptions): Promise<number> 
   process.on('SIGINT', onSigint);
   let report: RunReport;
   try {
-    report = await executor.run(loaded.workflow!, { outDir, signal: controller.signal, onEvent, ...(options.workflowName ? { workflowName: options.workflowName } : {}) });
+    report = await executor.run(loaded.workflow!, {
+      outDir,
+      signal: controller.signal,
+      onEvent,
+      ...(options.workflowName ? { workflowName: options.workflowName } : {}),
+    });
   } catch (error) {
     if (error instanceof WorkflowInvalidError) {
       process.stderr.write(formatProblems(options.label, error.problems, style) + '\n');
@@ -79,7 +84,11 @@ export async function executeWorkflow(options: ExecuteOptions): Promise<number> 
     await close();
   }
 
-  const reportPath = options.report ? resolve(options.report) : report.status === 'succeeded' && options.reportBesideOutputs ? join(outDir, `${report.runId}.report.json`) : undefined;
+  const reportPath = options.report
+    ? resolve(options.report)
+    : report.status === 'succeeded' && options.reportBesideOutputs
+      ? join(outDir, `${report.runId}.report.json`)
+      : undefined;
   if (reportPath) await writeFileAtomic(reportPath, JSON.stringify(report, null, 2) + '\n');
   if (!options.json) {
     if (report.status === 'succeeded') {

@@ -11,7 +11,6 @@ import { generateCommand } from './commands/generate.js';
 import { modelsCommand } from './commands/models.js';
 import { serveCommand } from './commands/serve.js';
 
-
 function usageError(message: string): number {
   process.stderr.write(`sa3: ${message}\nRun "sa3 --help" for usage.\n`);
   return EXIT_INVALID_INPUT;
@@ -28,7 +27,13 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT_OK;
   }
   const spec = {
-    run: { set: { type: 'string', multiple: true }, out: { type: 'string' }, json: { type: 'boolean' }, report: { type: 'string' }, 'no-cache': { type: 'boolean' } },
+    run: {
+      set: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+      report: { type: 'string' },
+      'no-cache': { type: 'boolean' },
+    },
     validate: { json: { type: 'boolean' } },
     nodes: { json: { type: 'boolean' } },
     extract: { out: { type: 'string' } },
@@ -49,13 +54,36 @@ async function main(argv: readonly string[]): Promise<number> {
       end: { type: 'string' },
       json: { type: 'boolean' },
     },
-    models: { json: { type: 'boolean' }, id: { type: 'string' }, base: { type: 'boolean' }, layout: { type: 'string' }, move: { type: 'boolean' }, 'keep-checkpoint': { type: 'boolean' }, precision: { type: 'string' }, out: { type: 'string', short: 'o' } },
-    serve: { host: { type: 'string' }, port: { type: 'string' }, token: { type: 'string' }, queue: { type: 'string' }, files: { type: 'string' }, outputs: { type: 'string' }, 'output-urls': { type: 'boolean' }, 'no-cache': { type: 'boolean' } },
+    models: {
+      json: { type: 'boolean' },
+      id: { type: 'string' },
+      base: { type: 'boolean' },
+      layout: { type: 'string' },
+      move: { type: 'boolean' },
+      'keep-checkpoint': { type: 'boolean' },
+      precision: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+    },
+    serve: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      token: { type: 'string' },
+      queue: { type: 'string' },
+      files: { type: 'string' },
+      outputs: { type: 'string' },
+      'output-urls': { type: 'boolean' },
+      'no-cache': { type: 'boolean' },
+    },
   } as const;
   if (!Object.hasOwn(spec, command)) return usageError(`unknown command "${command}"`);
   let parsed;
   try {
-    parsed = parseArgs({ args: [...rest], options: { ...spec[command as keyof typeof spec], help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: [...rest],
+      options: { ...spec[command as keyof typeof spec], help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     return usageError((error as Error).message);
   }
@@ -65,7 +93,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT_OK;
   }
   if (command === 'serve') return serveCommand(values as Record<string, string | boolean | undefined>);
-  if (command === 'models') return modelsCommand(parsed.positionals, { json: values.json === true, values: values as Record<string, string | boolean | undefined> });
+  if (command === 'models')
+    return modelsCommand(parsed.positionals, { json: values.json === true, values: values as Record<string, string | boolean | undefined> });
   const [file, ...extra] = parsed.positionals;
   if (extra.length > 0) return usageError(`unexpected argument "${extra[0]}"`);
   switch (command) {
@@ -83,7 +112,11 @@ async function main(argv: readonly string[]): Promise<number> {
       return validateCommand(file, { json: values.json === true });
     case 'generate':
       if (!file) return usageError('generate needs a PROMPT, e.g. sa3 generate "warm analog pad" --duration 30 --out pad.wav');
-      return generateCommand(file, { out: (values.out as string | undefined) ?? 'sa3-output.wav', json: values.json === true, values: values as Record<string, string | boolean | undefined> });
+      return generateCommand(file, {
+        out: (values.out as string | undefined) ?? 'sa3-output.wav',
+        json: values.json === true,
+        values: values as Record<string, string | boolean | undefined>,
+      });
     case 'nodes':
       return nodesCommand(file, { json: values.json === true });
     default:

@@ -28,7 +28,10 @@ export class ProgressView {
   private lastDraw = 0;
   private readonly live: boolean;
 
-  constructor(private readonly out: NodeJS.WriteStream, private readonly style: Style) {
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly style: Style,
+  ) {
     this.live = out.isTTY === true;
   }
 

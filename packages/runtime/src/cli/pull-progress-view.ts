@@ -50,7 +50,9 @@ export class PullProgressView {
         break;
       case 'plan':
         this.total = event.bytes;
-        this.line(`pulling ${event.id}: ${event.files} files, ${formatBytes(event.bytes)}${event.bytesOnDisk > 0 ? ` (${formatBytes(event.bytesOnDisk)} already downloaded)` : ''}`);
+        this.line(
+          `pulling ${event.id}: ${event.files} files, ${formatBytes(event.bytes)}${event.bytesOnDisk > 0 ? ` (${formatBytes(event.bytesOnDisk)} already downloaded)` : ''}`,
+        );
         if (event.checkpoint) {
           this.line(
             `  this is the safetensors checkpoint from ${event.checkpoint.repo}; sa3 converts it into ONNX here (about as much again on disk while converting)${event.checkpoint.keep ? ' and keeps it afterwards' : ' and deletes it afterwards (--keep-checkpoint keeps it)'}`,
@@ -62,7 +64,12 @@ export class PullProgressView {
         this.fileDone.set(event.path, event.resumeFrom);
         this.fileStarted = Date.now();
         this.fileStartBytes = event.resumeFrom;
-        if (!this.live) this.line(event.resumeFrom > 0 ? `resuming ${event.path} at ${formatBytes(event.resumeFrom)} of ${formatBytes(event.bytes)}` : `downloading ${event.path} (${formatBytes(event.bytes)})`);
+        if (!this.live)
+          this.line(
+            event.resumeFrom > 0
+              ? `resuming ${event.path} at ${formatBytes(event.resumeFrom)} of ${formatBytes(event.bytes)}`
+              : `downloading ${event.path} (${formatBytes(event.bytes)})`,
+          );
         this.draw(true);
         break;
       case 'progress':
@@ -76,7 +83,10 @@ export class PullProgressView {
       case 'verified': {
         const seconds = Math.max((Date.now() - this.fileStarted) / 1000, 0.001);
         const bytes = (this.fileDone.get(event.path) ?? 0) - this.fileStartBytes;
-        if (!this.live) this.line(`${this.style.green('verified')} ${event.path}: ${formatBytes(bytes)} in ${seconds.toFixed(1)} s (${formatBytes(bytes / seconds)}/s), sha256 ok`);
+        if (!this.live)
+          this.line(
+            `${this.style.green('verified')} ${event.path}: ${formatBytes(bytes)} in ${seconds.toFixed(1)} s (${formatBytes(bytes / seconds)}/s), sha256 ok`,
+          );
         break;
       }
       case 'converting':

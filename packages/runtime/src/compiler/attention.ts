@@ -11,7 +11,15 @@ export function splitHeads(g: GraphBuilder, x: Value, heads: number, headDim: nu
  * The fused `<key>.to_qkv` projection of h [B,N,E] split into heads, in chunk order q, k, v
  * (then q_diff, k_diff for differential attention): [B,H,N,D] each.
  */
-export async function qkvHeads(ctx: LayerContext, h: Value, key: string, width: number, heads: number, headDim: number, differential: boolean): Promise<Value[]> {
+export async function qkvHeads(
+  ctx: LayerContext,
+  h: Value,
+  key: string,
+  width: number,
+  heads: number,
+  headDim: number,
+  differential: boolean,
+): Promise<Value[]> {
   const parts = differential ? 5 : 3;
   const qkv = await linear(ctx, h, `${key}.to_qkv`, width, parts * width, false); // [B,N,parts·E]
   return ctx.g.split(qkv, Array<number>(parts).fill(width), 2).map((c) => splitHeads(ctx.g, c, heads, headDim)); // [B,H,N,D] each

@@ -42,7 +42,10 @@ export class Checkpoint {
   async read(key: string, shape: readonly number[]): Promise<Float32Array> {
     const actual = this.shape(key);
     if (actual.length !== shape.length || actual.some((d, i) => d !== shape[i])) {
-      throw new ConvertError('tensor_shape', `the checkpoint tensor "${key}" has shape [${actual.join(', ')}], but the model config implies [${shape.join(', ')}]`);
+      throw new ConvertError(
+        'tensor_shape',
+        `the checkpoint tensor "${key}" has shape [${actual.join(', ')}], but the model config implies [${shape.join(', ')}]`,
+      );
     }
     this.used.add(key);
     return this.file.readFloat32(key);

@@ -27,12 +27,18 @@ export interface ConvertedConditioner {
 /** model.conditioning.cond_dim of a parsed model_config.json. */
 export function conditioningWidth(modelConfig: unknown): number {
   const width = (modelConfig as { model?: { conditioning?: { cond_dim?: unknown } } } | null)?.model?.conditioning?.cond_dim;
-  if (!Number.isInteger(width) || (width as number) <= 0) throw new ConvertError('config_invalid', 'model_config.json has no positive whole number at model.conditioning.cond_dim');
+  if (!Number.isInteger(width) || (width as number) <= 0)
+    throw new ConvertError('config_invalid', 'model_config.json has no positive whole number at model.conditioning.cond_dim');
   return width as number;
 }
 
 /** Writes `<outDir>/<fileName>` from the checkpoint's conditioner tensors. */
-export async function convertConditionerWeights(checkpointPath: string, modelConfig: unknown, outDir: string, fileName = 'conditioner.safetensors'): Promise<ConvertedConditioner> {
+export async function convertConditionerWeights(
+  checkpointPath: string,
+  modelConfig: unknown,
+  outDir: string,
+  fileName = 'conditioner.safetensors',
+): Promise<ConvertedConditioner> {
   const hiddenSize = conditioningWidth(modelConfig);
   const checkpoint = await Checkpoint.open(checkpointPath);
   try {

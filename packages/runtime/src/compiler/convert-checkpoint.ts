@@ -47,7 +47,11 @@ export async function convertCheckpoint(dir: string, outDir: string, options: Co
     report(name, 1, 1);
     return result;
   };
-  const dit = await convertDit(checkpoint, modelConfig, outDir, { ...store, precision: options.precision ?? 'fp32', onProgress: (done, total) => report('dit', done, total) });
+  const dit = await convertDit(checkpoint, modelConfig, outDir, {
+    ...store,
+    precision: options.precision ?? 'fp32',
+    onProgress: (done, total) => report('dit', done, total),
+  });
   const conditioner = await part('conditioner', () => convertConditionerWeights(checkpoint, modelConfig, outDir));
   const encoder = await part('encoder', () => convertSameCodec('encoder', checkpoint, modelConfig, outDir, store));
   const decoder = await part('decoder', () => convertSameCodec('decoder', checkpoint, modelConfig, outDir, store));

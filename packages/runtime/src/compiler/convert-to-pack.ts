@@ -12,7 +12,16 @@ import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../files/index.js';
 import type { TensorDeclaration } from './graph/index.js';
 import type { OnnxDtype } from '../model-files/index.js';
-import { PACK_FORMAT, PACK_MANIFEST, PACK_VERSION, type GraphSpec, type PackFile, type PackManifest, type TensorDtype, type TensorSpec } from '../pack-format/index.js';
+import {
+  PACK_FORMAT,
+  PACK_MANIFEST,
+  PACK_VERSION,
+  type GraphSpec,
+  type PackFile,
+  type PackManifest,
+  type TensorDtype,
+  type TensorSpec,
+} from '../pack-format/index.js';
 import { sha256File } from '../store/index.js';
 import { Checkpoint } from './checkpoint.js';
 import { CHECKPOINT_FILE, convertCheckpoint, readModelConfig, type CheckpointPart } from './convert-checkpoint.js';
@@ -49,7 +58,9 @@ function tensorDtype(dtype: OnnxDtype, where: string): TensorDtype {
 /** The manifest entry of a converted graph; its tensor names are its roles. */
 function graphSpec(graph: ConvertedGraph): GraphSpec {
   const specs = (declared: readonly TensorDeclaration[]): Record<string, TensorSpec> =>
-    Object.fromEntries(declared.map((d) => [d.name, { name: d.name, dtype: tensorDtype(d.dtype, `${graph.saved.modelFile}: ${d.name}`), shape: [...d.shape] }]));
+    Object.fromEntries(
+      declared.map((d) => [d.name, { name: d.name, dtype: tensorDtype(d.dtype, `${graph.saved.modelFile}: ${d.name}`), shape: [...d.shape] }]),
+    );
   return {
     file: graph.saved.modelFile,
     ...(graph.saved.externalDataFile === undefined ? {} : { externalData: [graph.saved.externalDataFile] }),
@@ -59,7 +70,10 @@ function graphSpec(graph: ConvertedGraph): GraphSpec {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
@@ -75,7 +89,10 @@ async function promptProjection(checkpointPath: string, prompt: PackConfig['prom
     await checkpoint.close();
   }
   if (encoderWidth !== prompt.width) {
-    throw new ConvertError('tensor_missing', `the text encoder is ${encoderWidth} wide but model.conditioning.cond_dim is ${prompt.width}, and the checkpoint has no "${key}.weight" to project between them`);
+    throw new ConvertError(
+      'tensor_missing',
+      `the text encoder is ${encoderWidth} wide but model.conditioning.cond_dim is ${prompt.width}, and the checkpoint has no "${key}.weight" to project between them`,
+    );
   }
   return undefined;
 }
@@ -97,19 +114,37 @@ async function convertInto(checkpointDir: string, staging: string, options: Conv
   const checkpointPath = join(checkpointDir, CHECKPOINT_FILE);
   const textDir = join(checkpointDir, config.prompt.subfolder);
   if (!(await exists(join(textDir, TOKENIZER_FILE)))) {
-    throw new ConvertError('checkpoint_unreadable', `the checkpoint folder ${checkpointDir} has no ${config.prompt.subfolder}/${TOKENIZER_FILE}, the prompt encoder's tokenizer`);
+    throw new ConvertError(
+      'checkpoint_unreadable',
+      `the checkpoint folder ${checkpointDir} has no ${config.prompt.subfolder}/${TOKENIZER_FILE}, the prompt encoder's tokenizer`,
+    );
   }
 
   const t5 = await readT5GemmaConfigFile(textDir);
   const projection = await promptProjection(checkpointPath, config.prompt, t5.hiddenSize);
   const precision = options.precision ?? 'fp32';
-  const text = await convertT5GemmaEncoder(textDir, staging, { fileName: TEXT_ENCODER_FILE, precision, ...(projection ? { projection } : {}), onProgress: (done, total) => report('textEncoder', done, total) });
+  const text = await convertT5GemmaEncoder(textDir, staging, {
+    fileName: TEXT_ENCODER_FILE,
+    precision,
+    ...(projection ? { projection } : {}),
+    onProgress: (done, total) => report('textEncoder', done, total),
+  });
   const converted = await convertCheckpoint(checkpointDir, staging, { precision, onProgress: report });
   if (converted.dit.config.condTokenDim !== text.hiddenSize) {
-    throw new ConvertError('config_invalid', `model.diffusion.config.cond_token_dim is ${converted.dit.config.condTokenDim} but the prompt encoder delivers ${text.hiddenSize} values per token`);
+    throw new ConvertError(
+      'config_invalid',
+      `model.diffusion.config.cond_token_dim is ${converted.dit.config.condTokenDim} but the prompt encoder delivers ${text.hiddenSize} values per token`,
+    );
   }
 
-  const written = [...text.saved.files, ...converted.dit.saved.files, ...converted.encoder.saved.files, ...converted.decoder.saved.files, converted.conditioner.file, TOKENIZER_FILE];
+  const written = [
+    ...text.saved.files,
+    ...converted.dit.saved.files,
+    ...converted.encoder.saved.files,
+    ...converted.decoder.saved.files,
+    converted.conditioner.file,
+    TOKENIZER_FILE,
+  ];
   await copyFile(join(textDir, TOKENIZER_FILE), join(staging, TOKENIZER_FILE));
   if (await exists(join(textDir, TOKENIZER_CONFIG_FILE))) {
     await copyFile(join(textDir, TOKENIZER_CONFIG_FILE), join(staging, TOKENIZER_CONFIG_FILE));
@@ -149,7 +184,8 @@ export async function convertCheckpointToPack(checkpointDir: string, outDir: str
   if (options.precision !== undefined && options.precision !== 'fp32' && options.precision !== 'fp16') {
     throw new ConvertError('config_invalid', `the precision ${JSON.stringify(options.precision)} is not one sa3 converts to; use fp32 or fp16`);
   }
-  if (!/^[a-z0-9][a-z0-9._-]*$/.test(options.id)) throw new ConvertError('config_invalid', `the pack id ${JSON.stringify(options.id)} must be lower-case letters, digits, ".", "_" or "-"`);
+  if (!/^[a-z0-9][a-z0-9._-]*$/.test(options.id))
+    throw new ConvertError('config_invalid', `the pack id ${JSON.stringify(options.id)} must be lower-case letters, digits, ".", "_" or "-"`);
   if (await exists(outDir)) throw new ConvertError('output_exists', `${outDir} already exists; remove it or convert into another folder`);
   await mkdir(dirname(outDir), { recursive: true });
   const staging = await mkdtemp(join(dirname(outDir), `.${basename(outDir)}.converting-`));

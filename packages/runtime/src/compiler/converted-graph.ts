@@ -45,5 +45,9 @@ export async function writeConvertedGraph<T>(
 /** Refuses a checkpoint with tensors under `prefix` the graph did not use: a layout its config does not describe. */
 export function refuseUnusedTensors(checkpoint: Checkpoint, prefix: string, part: string, config: string): void {
   const unused = [...checkpoint.keys()].filter((key) => key.startsWith(prefix) && !checkpoint.usedKeys.has(key));
-  if (unused.length > 0) throw new ConvertError('tensor_unexpected', `the ${part} tensor "${unused[0]}" is not part of the ${part} ${config} describes (${unused.length} such tensors), so its layout is unknown`);
+  if (unused.length > 0)
+    throw new ConvertError(
+      'tensor_unexpected',
+      `the ${part} tensor "${unused[0]}" is not part of the ${part} ${config} describes (${unused.length} such tensors), so its layout is unknown`,
+    );
 }

@@ -25,7 +25,6 @@ export interface DitConfig {
   readonly crossTokens: number;
 }
 
-
 /** Keys of the DiT config and the values whose weight layout this converter reproduces. */
 const ditKeys: Readonly<Record<string, (value: unknown) => boolean>> = {
   io_channels: isPositiveInteger,
@@ -53,20 +52,30 @@ const ditKeys: Readonly<Record<string, (value: unknown) => boolean>> = {
 const normKeys: Readonly<Record<string, (value: unknown) => boolean>> = { force_fp32: (v) => typeof v === 'boolean' };
 const attnKeys: Readonly<Record<string, (value: unknown) => boolean>> = { qk_norm: (v) => v === 'rms', differential: (v) => typeof v === 'boolean' };
 const ffKeys: Readonly<Record<string, (value: unknown) => boolean>> = { mult: (v) => typeof v === 'number' && v > 0 };
-const required = ['io_channels', 'embed_dim', 'depth', 'num_heads', 'cond_token_dim', 'global_cond_dim', 'local_add_cond_dim', 'num_memory_tokens', 'global_cond_type', 'timestep_features_type', 'norm_type'];
-
+const required = [
+  'io_channels',
+  'embed_dim',
+  'depth',
+  'num_heads',
+  'cond_token_dim',
+  'global_cond_dim',
+  'local_add_cond_dim',
+  'num_memory_tokens',
+  'global_cond_type',
+  'timestep_features_type',
+  'norm_type',
+];
 
 function isPositiveInteger(v: unknown): v is number {
   return Number.isInteger(v) && (v as number) > 0;
 }
 
-
-
 function checkKeys(block: Json, known: Readonly<Record<string, (value: unknown) => boolean>>, path: string): void {
   for (const [key, value] of Object.entries(block)) {
     const accepts = known[key];
     if (!accepts) failConfig(`model_config.json has the key ${path}.${key}, which no SA3 DiT uses, so its weight layout is unknown to this converter`);
-    if (!accepts(value)) failConfig(`model_config.json sets ${path}.${key} to ${JSON.stringify(value)}, a DiT variant whose weight layout this converter does not know`);
+    if (!accepts(value))
+      failConfig(`model_config.json sets ${path}.${key} to ${JSON.stringify(value)}, a DiT variant whose weight layout this converter does not know`);
   }
 }
 
@@ -75,7 +84,8 @@ function conditionerTokens(conditioning: Json, id: string): number {
   const configs = conditioning.configs;
   if (!Array.isArray(configs)) failConfig('model_config.json has no list at model.conditioning.configs');
   const entry = configs.find((c): c is Json => isObject(c) && c.id === id);
-  if (!entry) failConfig(`model_config.json lists "${id}" in model.diffusion.cross_attention_cond_ids but model.conditioning.configs has no conditioner with that id`);
+  if (!entry)
+    failConfig(`model_config.json lists "${id}" in model.diffusion.cross_attention_cond_ids but model.conditioning.configs has no conditioner with that id`);
   const config = isObject(entry.config) ? entry.config : {};
   if (entry.type === 'number') return 1;
   if (entry.type === 't5gemma' || entry.type === 't5') {

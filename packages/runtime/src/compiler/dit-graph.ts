@@ -105,7 +105,11 @@ export async function convertDit(checkpointPath: string, modelConfig: unknown, o
   const config = readDitConfig(modelConfig);
   const checkpoint = await Checkpoint.open(checkpointPath);
   try {
-    const info = { graphName: 'dit', docString: `SA3 DiT, explicit conditioning layout, converted from ${checkpointPath}`, floatPrecision: floatPrecisionOf(options.precision) };
+    const info = {
+      graphName: 'dit',
+      docString: `SA3 DiT, explicit conditioning layout, converted from ${checkpointPath}`,
+      floatPrecision: floatPrecisionOf(options.precision),
+    };
     const { built: _, ...graph } = await writeConvertedGraph(outDir, options.fileName ?? 'dit.onnx', options, info, async (g, store) => {
       await buildDit({ g, checkpoint, store }, config, options);
       refuseUnusedTensors(checkpoint, DIT_PREFIX, 'DiT', 'the model config');

@@ -19,7 +19,11 @@ function probe(spec: TensorSpec, dims: Readonly<Record<string, number>>): ort.Te
   const size = shape.reduce((a, b) => a * b, 1);
   if (spec.dtype === 'bool') return new ort.Tensor('bool', new Uint8Array(size).fill(1), shape);
   if (spec.dtype !== 'float32') throw new ConvertError('check_failed', `the check cannot feed the ${spec.dtype} input "${spec.name}"`);
-  return new ort.Tensor('float32', Float32Array.from({ length: size }, (_, i) => 0.5 * Math.sin(i * 0.37)), shape);
+  return new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: size }, (_, i) => 0.5 * Math.sin(i * 0.37)),
+    shape,
+  );
 }
 
 function feedsFor(graph: GraphSpec, dims: Readonly<Record<string, number>>): Record<string, ort.Tensor> {
@@ -40,7 +44,8 @@ async function runOnce(dir: string, role: string, graph: GraphSpec, feeds: Recor
   }
   for (const [name, value] of Object.entries(outputs)) {
     const data = (value as ort.Tensor).data as Float32Array;
-    if (!data.every(Number.isFinite)) throw new ConvertError('check_failed', `the converted ${role} graph ${graph.file} returned NaN or infinity in "${name}" on a small input`);
+    if (!data.every(Number.isFinite))
+      throw new ConvertError('check_failed', `the converted ${role} graph ${graph.file} returned NaN or infinity in "${name}" on a small input`);
   }
 }
 
@@ -52,7 +57,11 @@ export async function checkConvertedPack(dir: string, manifest: PackManifest, on
   const shape = [1, manifest.text.maxTokens];
   const text = graphs.textEncoder.inputs;
   const checks: [string, GraphSpec, Record<string, ort.Tensor>][] = [
-    ['text encoder', graphs.textEncoder, { [text.input_ids!.name]: new ort.Tensor('int64', ids, shape), [text.attention_mask!.name]: new ort.Tensor('int64', mask, shape) }],
+    [
+      'text encoder',
+      graphs.textEncoder,
+      { [text.input_ids!.name]: new ort.Tensor('int64', ids, shape), [text.attention_mask!.name]: new ort.Tensor('int64', mask, shape) },
+    ],
     ['DiT', graphs.dit, feedsFor(graphs.dit, { batch: 1, L: DIT_CHECK_LATENTS })],
     ['codec encoder', graphs.encoder, feedsFor(graphs.encoder, { batch: 1, N: CHECK_LATENTS * manifest.samplesPerLatent })],
     ['codec decoder', graphs.decoder, feedsFor(graphs.decoder, { batch: 1, L: CHECK_LATENTS })],

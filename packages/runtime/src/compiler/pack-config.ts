@@ -21,9 +21,6 @@ export interface PackConfig {
   readonly codec: PackManifest['codec'];
 }
 
-
-
-
 function at(root: unknown, path: readonly string[]): unknown {
   let value = root;
   for (const key of path) value = isObject(value) ? value[key] : undefined;
@@ -40,23 +37,37 @@ function promptConditioner(modelConfig: unknown): PackConfig['prompt'] {
   const configs = at(modelConfig, ['model', 'conditioning', 'configs']);
   if (!Array.isArray(configs)) failConfig('model_config.json has no list at model.conditioning.configs');
   const prompts = configs.filter((c): c is Json => isObject(c) && c.type === 't5gemma');
-  if (prompts.length !== 1) failConfig(`model_config.json lists ${prompts.length} conditioners of type "t5gemma" in model.conditioning.configs; a pack takes exactly one prompt encoder`);
+  if (prompts.length !== 1)
+    failConfig(
+      `model_config.json lists ${prompts.length} conditioners of type "t5gemma" in model.conditioning.configs; a pack takes exactly one prompt encoder`,
+    );
   const entry = prompts[0]!;
   const config = isObject(entry.config) ? entry.config : {};
   const subfolder = config.subfolder ?? DEFAULT_TEXT_SUBFOLDER;
-  if (typeof subfolder !== 'string' || subfolder.split(/[\\/]/).includes('..')) failConfig(`model_config.json: the "${String(entry.id)}" conditioner's subfolder must be a folder name inside the checkpoint`);
-  return { id: String(entry.id), maxTokens: positiveInteger(config, ['max_length']), width: positiveInteger(modelConfig, ['model', 'conditioning', 'cond_dim']), subfolder };
+  if (typeof subfolder !== 'string' || subfolder.split(/[\\/]/).includes('..'))
+    failConfig(`model_config.json: the "${String(entry.id)}" conditioner's subfolder must be a folder name inside the checkpoint`);
+  return {
+    id: String(entry.id),
+    maxTokens: positiveInteger(config, ['max_length']),
+    width: positiveInteger(modelConfig, ['model', 'conditioning', 'cond_dim']),
+    subfolder,
+  };
 }
 
 /** The manifest settings of a checkpoint's parsed model_config.json. */
 export function readPackConfig(modelConfig: unknown): PackConfig {
   const dit = readDitConfig(modelConfig);
   const objective = at(modelConfig, ['model', 'diffusion', 'diffusion_objective']);
-  if (objective !== 'rf_denoiser' && objective !== 'rectified_flow') failConfig(`model_config.json sets model.diffusion.diffusion_objective to ${JSON.stringify(objective)}; a pack runs "rf_denoiser" or "rectified_flow"`);
-  if (at(modelConfig, ['sample_rate']) !== SAMPLE_RATE) failConfig(`model_config.json has sample_rate ${JSON.stringify(at(modelConfig, ['sample_rate']))}; SA3 packs run at ${SAMPLE_RATE}`);
+  if (objective !== 'rf_denoiser' && objective !== 'rectified_flow')
+    failConfig(`model_config.json sets model.diffusion.diffusion_objective to ${JSON.stringify(objective)}; a pack runs "rf_denoiser" or "rectified_flow"`);
+  if (at(modelConfig, ['sample_rate']) !== SAMPLE_RATE)
+    failConfig(`model_config.json has sample_rate ${JSON.stringify(at(modelConfig, ['sample_rate']))}; SA3 packs run at ${SAMPLE_RATE}`);
   const decoder = readSameConfig(modelConfig, 'decoder');
   const samplesPerLatent = positiveInteger(modelConfig, ['model', 'pretransform', 'config', 'downsampling_ratio']);
-  if (samplesPerLatent !== decoder.stride * decoder.patchSize) failConfig(`model_config.json: model.pretransform.config.downsampling_ratio ${samplesPerLatent} is not the codec's stride × patch_size = ${decoder.stride * decoder.patchSize}`);
+  if (samplesPerLatent !== decoder.stride * decoder.patchSize)
+    failConfig(
+      `model_config.json: model.pretransform.config.downsampling_ratio ${samplesPerLatent} is not the codec's stride × patch_size = ${decoder.stride * decoder.patchSize}`,
+    );
   // SAME-S (chunked attention) works on pairs of latents; SAME-L (banded attention) on single ones.
   const chunked = decoder.slidingWindow === null;
   return {

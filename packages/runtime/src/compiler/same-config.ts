@@ -32,10 +32,6 @@ export interface SameConfig {
   readonly patchSize: number;
 }
 
-
-
-
-
 function singleInteger(block: Json, key: string, path: string): number {
   const value = block[key];
   if (!Array.isArray(value) || value.length !== 1 || !Number.isInteger(value[0]) || value[0] <= 0) {
@@ -54,12 +50,16 @@ function positiveInteger(block: Json, key: string, path: string, fallback?: numb
 export function readSameConfig(modelConfig: unknown, side: CodecSide): SameConfig {
   if (!isObject(modelConfig)) failConfig('model_config.json is not a JSON object');
   const pretransform = childObject(childObject(modelConfig, 'model', ''), 'pretransform', 'model');
-  if (pretransform.type !== 'autoencoder') failConfig(`model_config.json sets model.pretransform.type to ${JSON.stringify(pretransform.type)}; only "autoencoder" can be converted`);
+  if (pretransform.type !== 'autoencoder')
+    failConfig(`model_config.json sets model.pretransform.type to ${JSON.stringify(pretransform.type)}; only "autoencoder" can be converted`);
   const outer = childObject(pretransform, 'config', 'model.pretransform');
   const sideBlock = childObject(outer, side, 'model.pretransform.config');
   const path = `model.pretransform.config.${side}.config`;
   // The released configs say "taae_v2"; the official factory also builds the same codec for "same".
-  if (sideBlock.type !== 'taae_v2' && sideBlock.type !== 'same') failConfig(`model_config.json sets model.pretransform.config.${side}.type to ${JSON.stringify(sideBlock.type)}; only the SAME codec ("taae_v2" or "same") can be converted`);
+  if (sideBlock.type !== 'taae_v2' && sideBlock.type !== 'same')
+    failConfig(
+      `model_config.json sets model.pretransform.config.${side}.type to ${JSON.stringify(sideBlock.type)}; only the SAME codec ("taae_v2" or "same") can be converted`,
+    );
   const c = childObject(sideBlock, 'config', `model.pretransform.config.${side}`);
 
   for (const key of ['conformer', 'layer_scale', 'cross_attn', 'feat_scale', 'use_snake', 'use_dilated_conv']) {
@@ -70,7 +70,8 @@ export function readSameConfig(modelConfig: unknown, side: CodecSide): SameConfi
   let slidingWindow: [number, number] | null = null;
   if (c.sliding_window != null) {
     const w = c.sliding_window;
-    if (!Array.isArray(w) || w.length !== 2 || !w.every((n) => Number.isInteger(n) && n >= 0)) failConfig(`model_config.json: ${path}.sliding_window must be two whole numbers of latents, before and after`);
+    if (!Array.isArray(w) || w.length !== 2 || !w.every((n) => Number.isInteger(n) && n >= 0))
+      failConfig(`model_config.json: ${path}.sliding_window must be two whole numbers of latents, before and after`);
     slidingWindow = [w[0] as number, w[1] as number];
   }
 
@@ -88,7 +89,10 @@ export function readSameConfig(modelConfig: unknown, side: CodecSide): SameConfi
   const audioChannels = positiveInteger(patched, 'channels', 'model.pretransform.config.pretransform.config');
   const patchSize = positiveInteger(patched, 'patch_size', 'model.pretransform.config.pretransform.config');
   const outerWidth = positiveInteger(c, side === 'encoder' ? 'in_channels' : 'out_channels', path, audioChannels * patchSize);
-  if (outerWidth !== audioChannels * patchSize) failConfig(`model_config.json: ${path}.${side === 'encoder' ? 'in_channels' : 'out_channels'} ${outerWidth} is not channels × patch_size = ${audioChannels * patchSize}`);
+  if (outerWidth !== audioChannels * patchSize)
+    failConfig(
+      `model_config.json: ${path}.${side === 'encoder' ? 'in_channels' : 'out_channels'} ${outerWidth} is not channels × patch_size = ${audioChannels * patchSize}`,
+    );
 
   return {
     side,

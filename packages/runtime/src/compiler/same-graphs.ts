@@ -78,7 +78,13 @@ async function buildDecoder(ctx: LayerContext, cfg: SameConfig): Promise<void> {
 }
 
 /** Converts one side of the codec of `checkpointPath` into `<outDir>/<fileName>` plus its external data. */
-export async function convertSameCodec(side: CodecSide, checkpointPath: string, modelConfig: unknown, outDir: string, options: ConvertCodecOptions = {}): Promise<ConvertedCodecGraph> {
+export async function convertSameCodec(
+  side: CodecSide,
+  checkpointPath: string,
+  modelConfig: unknown,
+  outDir: string,
+  options: ConvertCodecOptions = {},
+): Promise<ConvertedCodecGraph> {
   const config = readSameConfig(modelConfig, side);
   const checkpoint = await Checkpoint.open(checkpointPath);
   try {

@@ -28,10 +28,7 @@ export interface T5GemmaConfig {
   readonly layerWindows: readonly (number | null)[];
 }
 
-
 const GELU: Readonly<Record<string, GeluKind>> = { gelu_pytorch_tanh: 'tanh', gelu_new: 'tanh', gelu: 'erf' };
-
-
 
 function positiveInteger(block: Json, key: string, where: string): number {
   const value = block[key];
@@ -48,7 +45,8 @@ function positiveNumber(block: Json, key: string, where: string): number {
 function ropeTheta(block: Json, where: string): number {
   const parameters = block.rope_parameters;
   if (isObject(parameters)) {
-    if (parameters.rope_type !== undefined && parameters.rope_type !== 'default') failConfig(`${where} sets rope_parameters.rope_type to ${JSON.stringify(parameters.rope_type)}; only "default" RoPE can be converted`);
+    if (parameters.rope_type !== undefined && parameters.rope_type !== 'default')
+      failConfig(`${where} sets rope_parameters.rope_type to ${JSON.stringify(parameters.rope_type)}; only "default" RoPE can be converted`);
     return positiveNumber(parameters, 'rope_theta', `${where} rope_parameters`);
   }
   if (block.rope_scaling != null) failConfig(`${where} sets rope_scaling; only default RoPE can be converted`);
@@ -58,7 +56,8 @@ function ropeTheta(block: Json, where: string): number {
 /** The encoder config from a parsed T5Gemma config.json; `path` names the file in messages. */
 export function readT5GemmaConfig(json: unknown, path = 'config.json'): T5GemmaConfig {
   if (!isObject(json)) failConfig(`${path} is not a JSON object`);
-  if (json.model_type !== undefined && json.model_type !== 't5gemma') failConfig(`${path} has model_type ${JSON.stringify(json.model_type)}; only a "t5gemma" text encoder can be converted`);
+  if (json.model_type !== undefined && json.model_type !== 't5gemma')
+    failConfig(`${path} has model_type ${JSON.stringify(json.model_type)}; only a "t5gemma" text encoder can be converted`);
   const block = isObject(json.encoder) ? json.encoder : failConfig(`${path} has no "encoder" object, so it is not a T5Gemma config`);
   const where = `${path} encoder`;
   const hiddenSize = positiveInteger(block, 'hidden_size', where);
@@ -70,7 +69,8 @@ export function readT5GemmaConfig(json: unknown, path = 'config.json'): T5GemmaC
   if (!Number.isInteger(headDim)) failConfig(`${where} has no head_dim and hidden_size ${hiddenSize} is not a multiple of num_attention_heads ${heads}`);
   const partial = block.partial_rotary_factor === undefined ? 1 : positiveNumber(block, 'partial_rotary_factor', where);
   const rotaryDim = Math.trunc(headDim * partial);
-  if (rotaryDim % 2 !== 0 || rotaryDim > headDim) failConfig(`${where}: partial_rotary_factor ${partial} gives ${rotaryDim} rotary dims of ${headDim}, which RoPE cannot split in halves`);
+  if (rotaryDim % 2 !== 0 || rotaryDim > headDim)
+    failConfig(`${where}: partial_rotary_factor ${partial} gives ${rotaryDim} rotary dims of ${headDim}, which RoPE cannot split in halves`);
 
   const activation = block.hidden_activation ?? block.hidden_act;
   const gelu = typeof activation === 'string' ? GELU[activation] : undefined;

@@ -66,11 +66,21 @@ function windowBand(g: GraphBuilder, seqLen: Value, window: number): Value {
 
 function encoderPrefix(checkpoint: Checkpoint): string {
   const prefix = ENCODER_PREFIXES.find((p) => checkpoint.has(`${p}embed_tokens.weight`));
-  if (!prefix) throw new ConvertError('tensor_missing', `the text encoder weights ${checkpoint.path} have no tensor "model.encoder.embed_tokens.weight", so they are not a T5Gemma encoder`);
+  if (!prefix)
+    throw new ConvertError(
+      'tensor_missing',
+      `the text encoder weights ${checkpoint.path} have no tensor "model.encoder.embed_tokens.weight", so they are not a T5Gemma encoder`,
+    );
   return prefix;
 }
 
-async function buildEncoder(ctx: LayerContext, cfg: T5GemmaConfig, prefix: string, options: ConvertTextEncoderOptions, projection: LayerContext | undefined): Promise<number> {
+async function buildEncoder(
+  ctx: LayerContext,
+  cfg: T5GemmaConfig,
+  prefix: string,
+  options: ConvertTextEncoderOptions,
+  projection: LayerContext | undefined,
+): Promise<number> {
   const { g } = ctx;
   const H = cfg.hiddenSize;
   const ids = g.input('input_ids', 'int64', ['batch', 'T']);
@@ -111,15 +121,23 @@ async function buildEncoder(ctx: LayerContext, cfg: T5GemmaConfig, prefix: strin
 export async function convertT5GemmaEncoder(t5Dir: string, outDir: string, options: ConvertTextEncoderOptions = {}): Promise<ConvertedTextEncoder> {
   const config = await readT5GemmaConfigFile(t5Dir);
   const checkpoint = await Checkpoint.open(join(t5Dir, T5GEMMA_WEIGHTS_FILE));
-  const projectionCheckpoint = options.projection ? await Checkpoint.open(options.projection.checkpointPath).catch(async (error: unknown) => {
-    await checkpoint.close();
-    throw error;
-  }) : undefined;
+  const projectionCheckpoint = options.projection
+    ? await Checkpoint.open(options.projection.checkpointPath).catch(async (error: unknown) => {
+        await checkpoint.close();
+        throw error;
+      })
+    : undefined;
   try {
     const info = { graphName: 'text_encoder', docString: `T5Gemma encoder, converted from ${t5Dir}`, floatPrecision: floatPrecisionOf(options.precision) };
     const prefix = encoderPrefix(checkpoint);
     const { built: hiddenSize, ...graph } = await writeConvertedGraph(outDir, options.fileName ?? 'text_encoder.onnx', options, info, async (g, store) => {
-      const width = await buildEncoder({ g, checkpoint, store }, config, prefix, options, projectionCheckpoint && { g, checkpoint: projectionCheckpoint, store });
+      const width = await buildEncoder(
+        { g, checkpoint, store },
+        config,
+        prefix,
+        options,
+        projectionCheckpoint && { g, checkpoint: projectionCheckpoint, store },
+      );
       refuseUnusedTensors(checkpoint, prefix, 'text encoder', 'its config.json');
       return width;
     });

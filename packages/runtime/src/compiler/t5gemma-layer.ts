@@ -22,7 +22,11 @@ const MASKED_LOGIT = -3.4028234663852886e38;
 export function gemmaRmsNorm(ctx: LayerContext, x: Value, key: string, cfg: T5GemmaConfig): Promise<Value> {
   return ctx.g.island(async () => {
     const w = await ctx.checkpoint.read(`${key}.weight`, [cfg.hiddenSize]);
-    const gain = await ctx.store.add(`${key}.weight_plus_one`, w.map((v) => Math.fround(1 + v)), [cfg.hiddenSize]);
+    const gain = await ctx.store.add(
+      `${key}.weight_plus_one`,
+      w.map((v) => Math.fround(1 + v)),
+      [cfg.hiddenSize],
+    );
     return rmsNorm(ctx.g, x, gain, cfg.rmsNormEps); // [B,T,H]
   });
 }

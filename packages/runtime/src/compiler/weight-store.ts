@@ -6,7 +6,18 @@
 import { open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FloatPrecision, GraphCore, Value } from './graph/index.js';
-import { toHalfBits, encodeModel, EXTERNAL_DATA_ALIGNMENT, DEFAULT_EXTERNAL_THRESHOLD_BYTES, type SavedModel, type OnnxProto, externalTensorProto, makeTensorValue, tensorBytes, tensorProto } from '../model-files/index.js';
+import {
+  toHalfBits,
+  encodeModel,
+  EXTERNAL_DATA_ALIGNMENT,
+  DEFAULT_EXTERNAL_THRESHOLD_BYTES,
+  type SavedModel,
+  type OnnxProto,
+  externalTensorProto,
+  makeTensorValue,
+  tensorBytes,
+  tensorProto,
+} from '../model-files/index.js';
 import { ConvertError } from './convert-error.js';
 
 export interface WeightStoreOptions {
@@ -54,7 +65,7 @@ export class WeightStore {
     }
     this.offset = Math.ceil(this.offset / EXTERNAL_DATA_ALIGNMENT) * EXTERNAL_DATA_ALIGNMENT;
     const bytes = tensorBytes(data);
-    for (let done = 0; done < bytes.byteLength; ) {
+    for (let done = 0; done < bytes.byteLength;) {
       const { bytesWritten } = await this.handle.write(bytes, done, Math.min(bytes.byteLength - done, 1 << 30), this.offset + done);
       done += bytesWritten;
     }
@@ -70,7 +81,9 @@ export class WeightStore {
     this.handle = undefined;
     if (!external) await rm(join(this.dir, this.dataFile), { force: true });
     await writeFile(join(this.dir, this.fileName), encodeModel(g.modelProto(this.protos)));
-    return external ? { modelFile: this.fileName, externalDataFile: this.dataFile, files: [this.fileName, this.dataFile] } : { modelFile: this.fileName, files: [this.fileName] };
+    return external
+      ? { modelFile: this.fileName, externalDataFile: this.dataFile, files: [this.fileName, this.dataFile] }
+      : { modelFile: this.fileName, files: [this.fileName] };
   }
 
   /** After a failed conversion: closes and deletes the data file, and writes no model. */
@@ -83,7 +96,11 @@ export class WeightStore {
 
 function toFloat16(name: string, values: Float32Array): Uint16Array {
   for (const v of values) {
-    if (Math.abs(v) > FLOAT16_MAX) throw new ConvertError('tensor_out_of_range', `the tensor "${name}" holds ${v}, beyond float16's range of ±${FLOAT16_MAX}; convert with --precision fp32`);
+    if (Math.abs(v) > FLOAT16_MAX)
+      throw new ConvertError(
+        'tensor_out_of_range',
+        `the tensor "${name}" holds ${v}, beyond float16's range of ±${FLOAT16_MAX}; convert with --precision fp32`,
+      );
   }
   return toHalfBits(values);
 }

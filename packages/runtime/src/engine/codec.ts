@@ -45,7 +45,12 @@ export async function decodeLatents(decoder: GraphSession, pack: PackManifest, l
 /**
  * SAME encode of planar stereo whose length is a whole number of latents, chunked like decode.
  */
-export async function encodeAudio(encoder: GraphSession, pack: PackManifest, channels: readonly [Float32Array, Float32Array], ctx: CodecContext): Promise<Latents> {
+export async function encodeAudio(
+  encoder: GraphSession,
+  pack: PackManifest,
+  channels: readonly [Float32Array, Float32Array],
+  ctx: CodecContext,
+): Promise<Latents> {
   const spl = pack.samplesPerLatent;
   const length = channels[0].length / spl;
   if (!Number.isInteger(length)) throw new Error(`encodeAudio needs a whole number of latents of audio, got ${channels[0].length} samples`);

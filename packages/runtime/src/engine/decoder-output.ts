@@ -4,7 +4,11 @@ import type * as ort from 'onnxruntime-node';
  * A decoder run's audio as planar float channels of `samples` each: float "audio" [1,2,N] as
  * it is, or the PCM-baked variant's int32 "pcm" [1,N,2] (interleaved) divided by its full scale.
  */
-export function decodedChannels(outputs: Readonly<Record<string, ort.Tensor>>, samples: number, pcmFullScale: number | undefined): [Float32Array, Float32Array] {
+export function decodedChannels(
+  outputs: Readonly<Record<string, ort.Tensor>>,
+  samples: number,
+  pcmFullScale: number | undefined,
+): [Float32Array, Float32Array] {
   const audio = outputs.audio;
   if (audio) {
     const data = audio.data as Float32Array;

@@ -11,13 +11,23 @@ export interface ExplicitConditioning {
 }
 
 /** Which branch of classifier-free guidance a DiT call is for. */
-export type Branch = { readonly kind: 'cond'; readonly prompt: EncodedPrompt } | { readonly kind: 'negative'; readonly prompt: EncodedPrompt } | { readonly kind: 'uncond' };
+export type Branch =
+  { readonly kind: 'cond'; readonly prompt: EncodedPrompt } | { readonly kind: 'negative'; readonly prompt: EncodedPrompt } | { readonly kind: 'uncond' };
 
 /**
  * The conditioning inputs of one DiT call (everything but x and t), built once per branch and
  * reused for every step.
  */
-export function conditioningFeeds(pack: PackManifest, branch: Branch, seconds: number, localAddCond: Float32Array, latents: number, validLatents: number, explicit: ExplicitConditioning | null, keyMask: boolean): Record<string, ort.Tensor> {
+export function conditioningFeeds(
+  pack: PackManifest,
+  branch: Branch,
+  seconds: number,
+  localAddCond: Float32Array,
+  latents: number,
+  validLatents: number,
+  explicit: ExplicitConditioning | null,
+  keyMask: boolean,
+): Record<string, ort.Tensor> {
   const tokens = pack.text.maxTokens;
   const hiddenSize = pack.text.hiddenSize;
   const feeds: Record<string, ort.Tensor> = {

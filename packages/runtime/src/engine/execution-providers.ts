@@ -10,9 +10,13 @@ export type ProviderName = (typeof knownProviders)[number];
  */
 export function requestedProviders(configured?: string): ProviderName[] {
   const text = configured ?? process.env.SA3_EXECUTION_PROVIDER ?? 'cpu';
-  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   for (const name of names) {
-    if (!(knownProviders as readonly string[]).includes(name)) throw new Error(`unknown execution provider "${name}"; choose from ${knownProviders.join(', ')}`);
+    if (!(knownProviders as readonly string[]).includes(name))
+      throw new Error(`unknown execution provider "${name}"; choose from ${knownProviders.join(', ')}`);
   }
   const list = names as ProviderName[];
   return list.includes('cpu') ? list : [...list, 'cpu'];
@@ -44,7 +48,12 @@ export function intraOpThreads(log: (line: string) => void = () => {}): number {
  * Opens a session on the first provider that loads, falling back towards cpu. Says once, in
  * one line, what was asked and what runs when that is not the same.
  */
-export async function openSession(path: string, providers: readonly ProviderName[], log: (line: string) => void, threads = intraOpThreads(log)): Promise<OpenedSession> {
+export async function openSession(
+  path: string,
+  providers: readonly ProviderName[],
+  log: (line: string) => void,
+  threads = intraOpThreads(log),
+): Promise<OpenedSession> {
   // ONNX Runtime's own log would print a multi-line native error for every provider that does
   // not load; failures reach the caller as exceptions anyway. SA3_ORT_LOG_LEVEL brings it back.
   ort.env.logLevel = (process.env.SA3_ORT_LOG_LEVEL as typeof ort.env.logLevel) ?? 'fatal';
@@ -58,7 +67,8 @@ export async function openSession(path: string, providers: readonly ProviderName
         ...(provider === 'cpu' ? {} : { logSeverityLevel: 4 as const }),
         intraOpNumThreads: threads,
       });
-      if (failures.length > 0) log(`execution provider ${providers[0]} was asked for but could not load (${failures[0]}); running ${path.split('/').pop()} on ${provider}`);
+      if (failures.length > 0)
+        log(`execution provider ${providers[0]} was asked for but could not load (${failures[0]}); running ${path.split('/').pop()} on ${provider}`);
       return { session, provider };
     } catch (error) {
       if (provider === 'cpu') throw error;

@@ -19,15 +19,25 @@ function checkAgainstManifest(file: string, session: ort.InferenceSession, spec:
     for (const [role, tensor] of Object.entries(declared)) {
       const meta = actual.find((m) => m.name === tensor.name);
       if (!meta) {
-        throw new PackError('graph_mismatch', `${file} has no ${kind} "${tensor.name}" (the ${role} ${kind} the pack declares); its ${kind}s are ${actual.map((m) => m.name).join(', ')}`, file);
+        throw new PackError(
+          'graph_mismatch',
+          `${file} has no ${kind} "${tensor.name}" (the ${role} ${kind} the pack declares); its ${kind}s are ${actual.map((m) => m.name).join(', ')}`,
+          file,
+        );
       }
       if (!meta.isTensor) continue;
       if (meta.type !== ortTypes[tensor.dtype]) {
         throw new PackError('graph_mismatch', `${file} ${kind} "${tensor.name}" is ${meta.type}, but the pack declares ${tensor.dtype}`, file);
       }
-      const fixedMismatch = meta.shape.length !== tensor.shape.length || meta.shape.some((d, i) => typeof d === 'number' && typeof tensor.shape[i] === 'number' && d !== tensor.shape[i]);
+      const fixedMismatch =
+        meta.shape.length !== tensor.shape.length ||
+        meta.shape.some((d, i) => typeof d === 'number' && typeof tensor.shape[i] === 'number' && d !== tensor.shape[i]);
       if (meta.shape.length > 0 && fixedMismatch) {
-        throw new PackError('graph_mismatch', `${file} ${kind} "${tensor.name}" has shape ${describeShape(meta.shape)}, but the pack declares ${describeShape(tensor.shape)}`, file);
+        throw new PackError(
+          'graph_mismatch',
+          `${file} ${kind} "${tensor.name}" has shape ${describeShape(meta.shape)}, but the pack declares ${describeShape(tensor.shape)}`,
+          file,
+        );
       }
     }
   }
@@ -74,7 +84,8 @@ export class GraphSession {
     for (const [role, tensor] of Object.entries(feeds)) {
       const spec = this.spec.inputs[role];
       if (!spec) continue;
-      named[spec.name] = spec.dtype === 'float16' && tensor.type === 'float32' ? new ort.Tensor('float16', toHalfBits(tensor.data as Float32Array), tensor.dims) : tensor;
+      named[spec.name] =
+        spec.dtype === 'float16' && tensor.type === 'float32' ? new ort.Tensor('float16', toHalfBits(tensor.data as Float32Array), tensor.dims) : tensor;
     }
     const started = performance.now();
     const results = await this.session.run(named);

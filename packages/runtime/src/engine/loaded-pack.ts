@@ -57,7 +57,8 @@ export class LoadedPack {
           const data = await file.readFloat32(name).catch(() => {
             throw new PackError('manifest_invalid', `${path} has no tensor "${name}"`, this.manifest.conditionerWeights);
           });
-          if (data.length !== size) throw new PackError('manifest_invalid', `${path} tensor "${name}" has ${data.length} values, expected ${size}`, this.manifest.conditionerWeights);
+          if (data.length !== size)
+            throw new PackError('manifest_invalid', `${path} tensor "${name}" has ${data.length} values, expected ${size}`, this.manifest.conditionerWeights);
           return data;
         };
         const hidden = this.manifest.text.hiddenSize;
@@ -84,12 +85,20 @@ export class LoadedPack {
       const conditioner = await this.graph('conditioner');
       const { embedding } = await conditioner.run({ seconds: new ort.Tensor('float32', Float32Array.of(seconds), [1]) });
       const data = embedding!.data as Float32Array;
-      if (data.length !== hidden) throw new PackError('graph_mismatch', `${conditioner.file} returned ${data.length} values for the seconds embedding, expected ${hidden}`, conditioner.file);
+      if (data.length !== hidden)
+        throw new PackError(
+          'graph_mismatch',
+          `${conditioner.file} returned ${data.length} values for the seconds embedding, expected ${hidden}`,
+          conditioner.file,
+        );
       secondsRow = Float32Array.from(data);
     } else if (weights?.seconds) {
       secondsRow = secondsEmbedding(seconds, weights.seconds.weight, weights.seconds.bias);
     } else {
-      throw new PackError('manifest_invalid', `the pack ${this.manifest.id} has an explicit-layout DiT but neither a conditioner graph nor conditioner weights`);
+      throw new PackError(
+        'manifest_invalid',
+        `the pack ${this.manifest.id} has an explicit-layout DiT but neither a conditioner graph nor conditioner weights`,
+      );
     }
     return { secondsRow, paddingEmbedding: weights?.paddingEmbedding ?? null };
   }

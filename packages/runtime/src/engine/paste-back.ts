@@ -6,7 +6,13 @@ import { SAMPLE_RATE } from '@sa3/nodes';
  * the region (so nothing outside it changes). Where the region runs past the end of the source
  * (extending), there is no source to blend with and the new audio starts at the seam.
  */
-export function pasteBack(generated: readonly Float32Array[], source: readonly Float32Array[], startSeconds: number, endSeconds: number, crossfadeMs: number): Float32Array[] {
+export function pasteBack(
+  generated: readonly Float32Array[],
+  source: readonly Float32Array[],
+  startSeconds: number,
+  endSeconds: number,
+  crossfadeMs: number,
+): Float32Array[] {
   const frames = generated[0]!.length;
   const sourceFrames = source[0]!.length;
   const start = Math.min(Math.trunc(startSeconds * SAMPLE_RATE), frames);

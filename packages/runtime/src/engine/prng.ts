@@ -41,7 +41,8 @@ export function portableLog(x: number): number {
   // ln(m) = 2 atanh(z), z = (m - 1) / (m + 1), |z| < 0.172: ten terms reach double precision.
   const z = (m - 1) / (m + 1);
   const z2 = z * z;
-  const series = 1 + z2 * (1 / 3 + z2 * (1 / 5 + z2 * (1 / 7 + z2 * (1 / 9 + z2 * (1 / 11 + z2 * (1 / 13 + z2 * (1 / 15 + z2 * (1 / 17 + z2 * (1 / 19 + z2 / 21)))))))));
+  const series =
+    1 + z2 * (1 / 3 + z2 * (1 / 5 + z2 * (1 / 7 + z2 * (1 / 9 + z2 * (1 / 11 + z2 * (1 / 13 + z2 * (1 / 15 + z2 * (1 / 17 + z2 * (1 / 19 + z2 / 21)))))))));
   return exponent * LN2 + 2 * z * series;
 }
 

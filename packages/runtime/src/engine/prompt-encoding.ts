@@ -18,7 +18,10 @@ export async function encodePromptText(text: string, packId: string, tokenizer: 
   const { hidden_states: hidden } = await encoder.run({ input_ids: new ort.Tensor('int64', ids, shape), attention_mask: new ort.Tensor('int64', mask, shape) });
   const rows = hidden!.data as Float32Array;
   for (const value of rows) {
-    if (!Number.isFinite(value)) throw new NodeError('text_encoder_nan', `the text encoder returned NaN or infinity for the prompt ${JSON.stringify(text.slice(0, 60))}`, { param: 'text' });
+    if (!Number.isFinite(value))
+      throw new NodeError('text_encoder_nan', `the text encoder returned NaN or infinity for the prompt ${JSON.stringify(text.slice(0, 60))}`, {
+        param: 'text',
+      });
   }
   return { packId, hidden: rows, mask: Float32Array.from(mask, (v) => Number(v)) };
 }

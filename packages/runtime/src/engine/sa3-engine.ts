@@ -108,7 +108,11 @@ export class Sa3Engine implements Engine {
 
   async edit(request: EditRequest, ctx: EngineCallContext): Promise<AudioClip> {
     if (request.initNoiseLevel < MIN_INIT_NOISE_LEVEL) {
-      throw new NodeError('value_smaller_than_min', `init_noise_level ${request.initNoiseLevel} is below ${MIN_INIT_NOISE_LEVEL}, where the model is undefined (it would return NaN); use ${MIN_INIT_NOISE_LEVEL} or more`, { param: 'init_noise_level', kind: 'input' });
+      throw new NodeError(
+        'value_smaller_than_min',
+        `init_noise_level ${request.initNoiseLevel} is below ${MIN_INIT_NOISE_LEVEL}, where the model is undefined (it would return NaN); use ${MIN_INIT_NOISE_LEVEL} or more`,
+        { param: 'init_noise_level', kind: 'input' },
+      );
     }
     const pack = await this.pack(request.model);
     const layout = await this.layoutFor(pack, request.durationSeconds);
@@ -120,11 +124,18 @@ export class Sa3Engine implements Engine {
 
   async inpaint(request: InpaintRequest, ctx: EngineCallContext): Promise<AudioClip> {
     if (!(request.endSeconds > request.startSeconds)) {
-      throw new NodeError('invalid_range', `end_seconds (${request.endSeconds}) must be greater than start_seconds (${request.startSeconds})`, { param: 'end_seconds', kind: 'input' });
+      throw new NodeError('invalid_range', `end_seconds (${request.endSeconds}) must be greater than start_seconds (${request.startSeconds})`, {
+        param: 'end_seconds',
+        kind: 'input',
+      });
     }
     const sourceSeconds = request.source.channels[0]!.length / request.source.sampleRate;
     if (request.startSeconds > sourceSeconds + 1e-9) {
-      throw new NodeError('value_bigger_than_max', `start_seconds is ${request.startSeconds} s but the source audio is only ${sourceSeconds.toFixed(3)} s long`, { param: 'start_seconds', kind: 'input' });
+      throw new NodeError(
+        'value_bigger_than_max',
+        `start_seconds is ${request.startSeconds} s but the source audio is only ${sourceSeconds.toFixed(3)} s long`,
+        { param: 'start_seconds', kind: 'input' },
+      );
     }
     const pack = await this.pack(request.model);
     const layout = await this.layoutFor(pack, request.durationSeconds);
@@ -150,7 +161,11 @@ export class Sa3Engine implements Engine {
   private async layoutFor(pack: LoadedPack, durationSeconds: number): Promise<LatentLayout> {
     const { maxSamples, id } = pack.manifest;
     if (Math.round(durationSeconds * SAMPLE_RATE) > maxSamples) {
-      throw new NodeError('value_bigger_than_max', `duration ${durationSeconds} s is longer than the ${(maxSamples / SAMPLE_RATE).toFixed(1)} s the model pack "${id}" can make`, { param: 'duration', kind: 'input' });
+      throw new NodeError(
+        'value_bigger_than_max',
+        `duration ${durationSeconds} s is longer than the ${(maxSamples / SAMPLE_RATE).toFixed(1)} s the model pack "${id}" can make`,
+        { param: 'duration', kind: 'input' },
+      );
     }
     const dit = await pack.graph('dit');
     const keyMask = pack.manifest.ditLayout === 'explicit' && dit.hasInput('padding_mask');
@@ -172,11 +187,21 @@ export class Sa3Engine implements Engine {
       return out;
     };
     const channels: [Float32Array, Float32Array] = [fit(source.channels[0]), fit(source.channels[1] ?? source.channels[0])];
-    const latents = await encodeAudio(await pack.graph('encoder'), pack.manifest, channels, { signal: ctx.signal, onChunk: (i, n) => ctx.onProgress(i, n, 'encoding') });
+    const latents = await encodeAudio(await pack.graph('encoder'), pack.manifest, channels, {
+      signal: ctx.signal,
+      onChunk: (i, n) => ctx.onProgress(i, n, 'encoding'),
+    });
     return latents.data;
   }
 
-  private async sample(pack: LoadedPack, input: SamplingInput, layout: LatentLayout, localAddCond: Float32Array, init: { latents: Float32Array; level: number } | null, ctx: EngineCallContext): Promise<Float32Array> {
+  private async sample(
+    pack: LoadedPack,
+    input: SamplingInput,
+    layout: LatentLayout,
+    localAddCond: Float32Array,
+    init: { latents: Float32Array; level: number } | null,
+    ctx: EngineCallContext,
+  ): Promise<Float32Array> {
     const manifest = pack.manifest;
     const channels = manifest.latentChannels;
     const size = channels * layout.latents;
@@ -195,7 +220,8 @@ export class Sa3Engine implements Engine {
       start = new Float32Array(size);
       for (let i = 0; i < size; i++) start[i] = init.latents[i]! * (1 - sigmaMax) + epsilon[i]! * sigmaMax;
     }
-    const feedsFor = (branch: Parameters<typeof conditioningFeeds>[1]) => conditioningFeeds(manifest, branch, input.durationSeconds, localAddCond, layout.latents, layout.validLatents, explicit, keyMask);
+    const feedsFor = (branch: Parameters<typeof conditioningFeeds>[1]) =>
+      conditioningFeeds(manifest, branch, input.durationSeconds, localAddCond, layout.latents, layout.validLatents, explicit, keyMask);
     const condFeeds = feedsFor({ kind: 'cond', prompt });
     const uncondFeeds = input.cfgScale !== 1 ? feedsFor(negative ? { kind: 'negative', prompt: negative } : { kind: 'uncond' }) : null;
     const shape = [1, channels, layout.latents];
@@ -204,7 +230,17 @@ export class Sa3Engine implements Engine {
       const cond = (await dit.run({ ...condFeeds, ...step })).velocity!.data as Float32Array;
       if (!uncondFeeds) return cond;
       const uncond = (await dit.run({ ...uncondFeeds, ...step })).velocity!.data as Float32Array;
-      return guidedVelocity({ x, vCond: cond, vUncond: uncond, t, cfgScale: input.cfgScale, apgScale: this.apgScale, channels, length: layout.latents, validLatents: layout.validLatents });
+      return guidedVelocity({
+        x,
+        vCond: cond,
+        vUncond: uncond,
+        t,
+        cfgScale: input.cfgScale,
+        apgScale: this.apgScale,
+        channels,
+        length: layout.latents,
+        validLatents: layout.validLatents,
+      });
     };
     const sigmas = samplingSchedule(input.steps, sigmaMax);
     const run = { start, sigmas, model, signal: ctx.signal, onStep: (step: number, total: number) => ctx.onProgress(step, total, 'sampling') };
@@ -214,7 +250,12 @@ export class Sa3Engine implements Engine {
   /** Decode, silence what lies past the valid latents, clamp to [-1, 1], trim to the exact length. */
   private async decode(pack: LoadedPack, latents: Float32Array, layout: LatentLayout, ctx: EngineCallContext): Promise<AudioClip> {
     const manifest = pack.manifest;
-    const decoded = await decodeLatents(await pack.graph('decoder'), manifest, { channels: manifest.latentChannels, length: layout.latents, data: latents }, { signal: ctx.signal, onChunk: (i, n) => ctx.onProgress(i, n, 'decoding') });
+    const decoded = await decodeLatents(
+      await pack.graph('decoder'),
+      manifest,
+      { channels: manifest.latentChannels, length: layout.latents, data: latents },
+      { signal: ctx.signal, onChunk: (i, n) => ctx.onProgress(i, n, 'decoding') },
+    );
     const validSamples = layout.validLatents * manifest.samplesPerLatent;
     const channels = decoded.map((channel) => {
       const out = new Float32Array(layout.frames);

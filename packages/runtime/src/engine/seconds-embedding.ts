@@ -6,7 +6,13 @@ export const SECONDS_MAX = 384;
 const FEATURES = 256;
 
 /** [index, ulps] where the reference's exp differs from the correctly rounded one (count 128). */
-const MKL_EXP_ULPS: ReadonlyArray<readonly [number, number]> = [[26, -1], [27, 1], [44, 1], [86, -1], [124, 1]];
+const MKL_EXP_ULPS: ReadonlyArray<readonly [number, number]> = [
+  [26, -1],
+  [27, 1],
+  [44, 1],
+  [86, -1],
+  [124, 1],
+];
 
 /**
  * The float32 frequencies exp(linspace(0, 1, count) · (ln 1e4 − ln 0.5) + ln 0.5), rounded

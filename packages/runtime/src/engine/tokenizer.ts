@@ -15,13 +15,18 @@ export interface TokenizedPrompt {
  * and right-padded with id 0 to the pack's max tokens.
  */
 export class PromptTokenizer {
-  private constructor(private readonly tokenizer: Tokenizer, readonly maxTokens: number) {}
+  private constructor(
+    private readonly tokenizer: Tokenizer,
+    readonly maxTokens: number,
+  ) {}
 
   static async load(path: string, maxTokens: number): Promise<PromptTokenizer> {
     try {
       const json = JSON.parse(await readFile(path, 'utf8')) as object;
       // tokenizer_config.json beside it names the special tokens some models need (unk, pad).
-      const config = await readFile(join(dirname(path), 'tokenizer_config.json'), 'utf8').then((t) => JSON.parse(t) as object).catch(() => ({}));
+      const config = await readFile(join(dirname(path), 'tokenizer_config.json'), 'utf8')
+        .then((t) => JSON.parse(t) as object)
+        .catch(() => ({}));
       return new PromptTokenizer(new Tokenizer(json, config), maxTokens);
     } catch (error) {
       throw new PackError('tokenizer_invalid', `${path} is not a usable tokenizer.json: ${(error as Error).message}`, path);
@@ -30,7 +35,8 @@ export class PromptTokenizer {
 
   encode(text: string): TokenizedPrompt {
     const raw = this.tokenizer.encode(text, { add_special_tokens: false }).ids.slice(0, this.maxTokens);
-    if (raw.some((id: number | undefined) => !Number.isInteger(id))) throw new Error(`the tokenizer has no id for a word of ${JSON.stringify(text.slice(0, 60))} and no unknown token`);
+    if (raw.some((id: number | undefined) => !Number.isInteger(id)))
+      throw new Error(`the tokenizer has no id for a word of ${JSON.stringify(text.slice(0, 60))} and no unknown token`);
     const ids = new BigInt64Array(this.maxTokens);
     const mask = new BigInt64Array(this.maxTokens);
     raw.forEach((id: number, i: number) => {

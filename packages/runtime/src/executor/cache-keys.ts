@@ -21,8 +21,13 @@ export async function computeCacheKeys(order: readonly PlannedNode[], services: 
     const inputs = Object.fromEntries(Object.entries(node.inputs).map(([name, [from, output]]) => [name, `${byId.get(from)!.cacheKey}:${output}`]));
     const fingerprint = node.definition.fingerprint ? await node.definition.fingerprint(node.params as never, services) : undefined;
     // A model that cannot be resolved fails the node when it runs, with the engine's own sentence.
-    const model = node.definition.usesModel && services.engine && typeof node.params.model === 'string' ? await services.engine.packHash(node.params.model).catch(() => 'unresolved') : undefined;
-    node.cacheKey = sha256Hex(stableStringify({ type: node.definition.type, typeVersion: node.definition.typeVersion, params: node.params, inputs, fingerprint, model }));
+    const model =
+      node.definition.usesModel && services.engine && typeof node.params.model === 'string'
+        ? await services.engine.packHash(node.params.model).catch(() => 'unresolved')
+        : undefined;
+    node.cacheKey = sha256Hex(
+      stableStringify({ type: node.definition.type, typeVersion: node.definition.typeVersion, params: node.params, inputs, fingerprint, model }),
+    );
   }
 }
 

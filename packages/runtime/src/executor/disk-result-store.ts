@@ -98,7 +98,17 @@ export class DiskResultStore {
     if (clips.reduce((sum, [, clip]) => sum + clip.channels.reduce((n, c) => n + c.byteLength, 0), 0) > this.maxBytes) return;
     const dir = await this.folder();
     await mkdir(dir, { recursive: true });
-    const header = Buffer.from(JSON.stringify(clips.map(([name, clip]): StoredAudio => ({ name, sampleRate: clip.sampleRate, channels: clip.channels.length, frames: clip.channels[0]?.length ?? 0 }))), 'utf8');
+    const header = Buffer.from(
+      JSON.stringify(
+        clips.map(([name, clip]): StoredAudio => ({
+          name,
+          sampleRate: clip.sampleRate,
+          channels: clip.channels.length,
+          frames: clip.channels[0]?.length ?? 0,
+        })),
+      ),
+      'utf8',
+    );
     const prefix = Buffer.alloc(PREFIX_BYTES);
     prefix.writeUInt32LE(MAGIC, 0);
     prefix.writeUInt32LE(FORMAT, 4);
@@ -110,7 +120,8 @@ export class DiskResultStore {
       try {
         await handle.write(prefix);
         await handle.write(header);
-        for (const [, clip] of clips) for (const channel of clip.channels) await handle.write(new Uint8Array(channel.buffer, channel.byteOffset, channel.byteLength));
+        for (const [, clip] of clips)
+          for (const channel of clip.channels) await handle.write(new Uint8Array(channel.buffer, channel.byteOffset, channel.byteLength));
       } finally {
         await handle.close();
       }

@@ -1,6 +1,6 @@
-import type { RunReport } from './report.js';
+import type { OutputSummary, RunReport } from './report.js';
 
-export type OutputSummary = Record<string, unknown>;
+export type { OutputSummary } from './report.js';
 
 interface EventBase {
   readonly runId: string;
@@ -15,7 +15,15 @@ export type RunEventBody =
   | { readonly type: 'node-progress'; readonly node: string; readonly step: number; readonly total: number; readonly phase?: string }
   | { readonly type: 'node-cached'; readonly node: string; readonly nodeType: string; readonly outputs: OutputSummary }
   | { readonly type: 'node-done'; readonly node: string; readonly nodeType: string; readonly ms: number; readonly outputs: OutputSummary }
-  | { readonly type: 'node-error'; readonly node: string; readonly nodeType: string; readonly code: string; readonly message: string; readonly param?: string; readonly input?: string }
+  | {
+      readonly type: 'node-error';
+      readonly node: string;
+      readonly nodeType: string;
+      readonly code: string;
+      readonly message: string;
+      readonly param?: string;
+      readonly input?: string;
+    }
   | { readonly type: 'run-done'; readonly report: RunReport }
   | { readonly type: 'run-error'; readonly report: RunReport }
   | { readonly type: 'run-cancelled'; readonly report: RunReport };

@@ -69,7 +69,14 @@ function newRunId(now: Date): string {
 
 function toErrorReport(node: PlannedNode, error: unknown): RunErrorReport {
   if (error instanceof NodeError) {
-    return { code: error.code, message: error.message, node: node.id, kind: error.kind, ...(error.param ? { param: error.param } : {}), ...(error.input ? { input: error.input } : {}) };
+    return {
+      code: error.code,
+      message: error.message,
+      node: node.id,
+      kind: error.kind,
+      ...(error.param ? { param: error.param } : {}),
+      ...(error.input ? { input: error.input } : {}),
+    };
   }
   const message = error instanceof Error ? error.message : String(error);
   // Errors of the engine and the packs (PackError...) carry a code and a finished sentence.
@@ -119,7 +126,10 @@ export class Executor {
       options.onEvent?.({ runId, seq: ++seq, time: new Date().toISOString(), ...body } as RunEvent);
     };
 
-    const order = topologicalOrder(workflow.nodes.map((n) => n.id), workflow.connections);
+    const order = topologicalOrder(
+      workflow.nodes.map((n) => n.id),
+      workflow.connections,
+    );
     const nodeById = new Map(workflow.nodes.map((n) => [n.id, n]));
     const planned = new Map<string, PlannedNode>();
     for (const id of order) {
@@ -182,7 +192,9 @@ export class Executor {
 
     const execute = async (node: PlannedNode): Promise<NodeOutputs | null> => {
       const entry = nodeReport.get(node.id)!;
-      const upstream = await Promise.all(Object.entries(node.inputs).map(async ([name, [from, output]]) => [name, (await results.get(from)!)?.[output]] as const));
+      const upstream = await Promise.all(
+        Object.entries(node.inputs).map(async ([name, [from, output]]) => [name, (await results.get(from)!)?.[output]] as const),
+      );
       if (controller.signal.aborted || upstream.some(([, value]) => value === undefined)) {
         entry.status = controller.signal.aborted && !firstError ? 'cancelled' : 'skipped';
         return null;
@@ -234,7 +246,15 @@ export class Executor {
         entry.status = 'failed';
         const failure = toErrorReport(node, error);
         firstError ??= failure;
-        emit({ type: 'node-error', node: node.id, nodeType: node.definition.type, code: failure.code, message: failure.message, ...(failure.param ? { param: failure.param } : {}), ...(failure.input ? { input: failure.input } : {}) });
+        emit({
+          type: 'node-error',
+          node: node.id,
+          nodeType: node.definition.type,
+          code: failure.code,
+          message: failure.message,
+          ...(failure.param ? { param: failure.param } : {}),
+          ...(failure.input ? { input: failure.input } : {}),
+        });
         controller.abort();
         return null;
       }
@@ -264,7 +284,11 @@ export class Executor {
         emit({ type: 'run-done', report: finish('succeeded') });
       } catch (error) {
         await staging.discard();
-        report.error = { code: 'output_write_failed', message: `could not write the outputs into ${options.outDir}: ${error instanceof Error ? error.message : String(error)}`, kind: 'run' };
+        report.error = {
+          code: 'output_write_failed',
+          message: `could not write the outputs into ${options.outDir}: ${error instanceof Error ? error.message : String(error)}`,
+          kind: 'run',
+        };
         emit({ type: 'run-error', report: finish('failed') });
       }
     }

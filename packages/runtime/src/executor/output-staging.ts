@@ -23,7 +23,10 @@ export class OutputStaging {
   private readonly stagingDir: string;
   private readonly claimed = new Set<string>();
 
-  constructor(private readonly outDir: string, runId: string) {
+  constructor(
+    private readonly outDir: string,
+    runId: string,
+  ) {
     this.stagingDir = join(resolve(outDir), `.sa3-staging-${runId}`);
   }
 
@@ -49,7 +52,14 @@ export class OutputStaging {
     for (const file of this.staged) {
       await mkdir(dirname(file.wantedPath), { recursive: true });
       const finalPath = await this.placeWithoutOverwriting(file.tempPath, file.wantedPath);
-      reports.push({ node: file.node, path: relative(root, finalPath).split(sep).join('/'), absolutePath: finalPath, bytes: file.bytes, sha256: file.sha256, mime: file.mime });
+      reports.push({
+        node: file.node,
+        path: relative(root, finalPath).split(sep).join('/'),
+        absolutePath: finalPath,
+        bytes: file.bytes,
+        sha256: file.sha256,
+        mime: file.mime,
+      });
     }
     await this.discard();
     return reports;

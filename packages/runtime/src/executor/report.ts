@@ -1,4 +1,5 @@
-import type { OutputSummary } from './events.js';
+/** What a node's outputs look like in events and the report: sizes and durations, never the data. */
+export type OutputSummary = Record<string, unknown>;
 
 export type NodeStatus = 'pending' | 'done' | 'cached' | 'failed' | 'cancelled' | 'skipped';
 

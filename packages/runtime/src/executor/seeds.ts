@@ -3,7 +3,11 @@ import { RANDOM_SEED, SEED_MAX, type ParamSpecs } from '@sa3/nodes';
 import type { NodeLookup, Workflow } from '../workflow/index.js';
 
 /** Replaces every seed of -1 with a fresh random seed, returning the seeds as they will be used. */
-export function resolveSeeds(workflow: Workflow, nodes: NodeLookup, draw: () => number = () => randomInt(0, SEED_MAX + 1)): { workflow: Workflow; seeds: Record<string, Record<string, number>> } {
+export function resolveSeeds(
+  workflow: Workflow,
+  nodes: NodeLookup,
+  draw: () => number = () => randomInt(0, SEED_MAX + 1),
+): { workflow: Workflow; seeds: Record<string, Record<string, number>> } {
   const seeds: Record<string, Record<string, number>> = {};
   const resolved = workflow.nodes.map((node) => {
     const specs = (nodes.get(node.type)?.params ?? {}) as ParamSpecs;

@@ -32,7 +32,12 @@ export function createRuntime(options: RuntimeOptions): { services: NodeServices
       ...(options.maxDownloadBytes ? { maxDownloadBytes: options.maxDownloadBytes } : {}),
     }),
   };
-  const executor = new Executor({ services, embedWorkflow, ...(options.cache ? { cache: options.cache } : {}), ...(options.store ? { store: options.store } : {}) });
+  const executor = new Executor({
+    services,
+    embedWorkflow,
+    ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.store ? { store: options.store } : {}),
+  });
   return {
     services,
     executor,

@@ -55,7 +55,13 @@ export async function convertPulledCheckpoint(options: ConvertPulledOptions): Pr
       id: entry.id,
       title: entry.title,
       precision: options.precision,
-      source: { repo, revision: options.revision, commits: { [repo]: options.revision }, licence: entry.licence, note: `Converted to ${precisionNote(options.precision)} ONNX on this machine from the safetensors checkpoint of ${repo}.` },
+      source: {
+        repo,
+        revision: options.revision,
+        commits: { [repo]: options.revision },
+        licence: entry.licence,
+        note: `Converted to ${precisionNote(options.precision)} ONNX on this machine from the safetensors checkpoint of ${repo}.`,
+      },
       onProgress: (part, done, total) => {
         // Conversion has no signal of its own: stopping here makes the converter clean up its folder.
         if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');

@@ -97,7 +97,12 @@ export async function downloadFile(file: PlannedFile, options: DownloadOptions):
     try {
       for await (const chunk of response.body ?? []) {
         const bytes = chunk as Uint8Array;
-        if (have + bytes.byteLength > file.bytes) throw new PackError('file_corrupt', `${file.path} from ${file.repo} is longer than the ${file.bytes} bytes the repository lists; nothing was installed; pull again`, file.path);
+        if (have + bytes.byteLength > file.bytes)
+          throw new PackError(
+            'file_corrupt',
+            `${file.path} from ${file.repo} is longer than the ${file.bytes} bytes the repository lists; nothing was installed; pull again`,
+            file.path,
+          );
         await handle.write(bytes);
         digests.update(bytes);
         have += bytes.byteLength;
@@ -114,7 +119,11 @@ export async function downloadFile(file: PlannedFile, options: DownloadOptions):
       failures++;
       const reason = broke ? (networkCause(broke) ?? (broke as Error).message) : 'the connection closed early';
       if (failures >= maxAttempts) {
-        throw new PackError('download_failed', `the download of ${file.path} from ${file.repo} broke off ${failures} times (${reason}) at ${have} of ${file.bytes} bytes; run the pull again to resume from there`, file.path);
+        throw new PackError(
+          'download_failed',
+          `the download of ${file.path} from ${file.repo} broke off ${failures} times (${reason}) at ${have} of ${file.bytes} bytes; run the pull again to resume from there`,
+          file.path,
+        );
       }
       options.onRetry?.(have, failures, reason);
     }

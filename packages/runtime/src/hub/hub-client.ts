@@ -73,7 +73,11 @@ export class HubClient {
    * the repo however long it takes. A mirror that answers without a commit id keeps the name.
    */
   async commitOf(repo: string, revision: string, signal?: AbortSignal): Promise<string> {
-    const response = await this.get(this.revisionUrl(repo, revision), { repo, missing: () => `there is no repository ${repo} (or no revision ${revision}) on ${this.hostDescription}`, ...(signal ? { signal } : {}) });
+    const response = await this.get(this.revisionUrl(repo, revision), {
+      repo,
+      missing: () => `there is no repository ${repo} (or no revision ${revision}) on ${this.hostDescription}`,
+      ...(signal ? { signal } : {}),
+    });
     const body = (await response.json().catch(() => null)) as { sha?: unknown } | null;
     return typeof body?.sha === 'string' && /^[0-9a-f]{40}$/.test(body.sha) ? body.sha : revision;
   }
@@ -84,7 +88,10 @@ export class HubClient {
   }
 
   offlineError(cause: string): PackError {
-    return new PackError('offline', `cannot reach ${this.hostDescription}: you seem to be offline (${cause}); connect and pull again, or download the files by hand and run "sa3 models import DIR"`);
+    return new PackError(
+      'offline',
+      `cannot reach ${this.hostDescription}: you seem to be offline (${cause}); connect and pull again, or download the files by hand and run "sa3 models import DIR"`,
+    );
   }
 
   gatedError(repo: string): PackError {

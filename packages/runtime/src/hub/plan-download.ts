@@ -15,7 +15,11 @@ export interface PlannedFile extends RemoteFile {
 
 function missingFile(entry: CatalogueEntry, file: CatalogueFile): PackError {
   const unverified = file.verified ? '' : `; sa3 also looked for ${posix.basename(file.path)} anywhere in the repo, as that name is not confirmed`;
-  return new PackError('remote_missing', `the repository ${file.repo} has no file ${file.path} (the ${describeRole(file.role)} of ${entry.id})${unverified}`, file.path);
+  return new PackError(
+    'remote_missing',
+    `the repository ${file.repo} has no file ${file.path} (the ${describeRole(file.role)} of ${entry.id})${unverified}`,
+    file.path,
+  );
 }
 
 /** The catalogue file in the repo's listing: its exact path, or for an unverified name the one file ending the same way. */
@@ -25,7 +29,12 @@ function findRemote(file: CatalogueFile, tree: readonly RemoteFile[]): RemoteFil
   for (const matches of [(f: RemoteFile) => f.path.endsWith(`/${file.path}`), (f: RemoteFile) => posix.basename(f.path) === posix.basename(file.path)]) {
     const found = tree.filter(matches);
     if (found.length === 1) return found[0];
-    if (found.length > 1) throw new PackError('remote_missing', `the repository ${file.repo} has several files that could be the ${describeRole(file.role)} (${found.map((f) => f.path).join(', ')}); download the one you want and use "sa3 models import DIR"`, file.path);
+    if (found.length > 1)
+      throw new PackError(
+        'remote_missing',
+        `the repository ${file.repo} has several files that could be the ${describeRole(file.role)} (${found.map((f) => f.path).join(', ')}); download the one you want and use "sa3 models import DIR"`,
+        file.path,
+      );
   }
   return undefined;
 }

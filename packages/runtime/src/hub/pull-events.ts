@@ -3,7 +3,14 @@ export type PullEvent =
   | { readonly type: 'waiting'; readonly id: string; readonly pid: number | null }
   | { readonly type: 'already-installed'; readonly id: string; readonly dir: string }
   /** `checkpoint`: the files are a safetensors checkpoint that is converted into the pack after downloading. */
-  | { readonly type: 'plan'; readonly id: string; readonly files: number; readonly bytes: number; readonly bytesOnDisk: number; readonly checkpoint?: { readonly repo: string; readonly keep: boolean } }
+  | {
+      readonly type: 'plan';
+      readonly id: string;
+      readonly files: number;
+      readonly bytes: number;
+      readonly bytesOnDisk: number;
+      readonly checkpoint?: { readonly repo: string; readonly keep: boolean };
+    }
   | { readonly type: 'file'; readonly path: string; readonly repo: string; readonly bytes: number; readonly resumeFrom: number }
   | { readonly type: 'progress'; readonly path: string; readonly done: number; readonly total: number }
   | { readonly type: 'retry'; readonly path: string; readonly bytesOnDisk: number; readonly attempt: number; readonly reason: string }

@@ -4,7 +4,18 @@ import { catalogueEntry, entrySourceRepo, type CatalogueEntry } from '../catalog
 import type { ConvertPrecision } from '../compiler/index.js';
 import { writeFileAtomic } from '../files/index.js';
 import { loadManifest, PACK_MANIFEST, PackError } from '../pack-format/index.js';
-import { acquirePackLock, assembleManifest, diskFullError, freeBytes, installPackDir, packHome, sa3Home, stampVerified, type PackHome, type PlacedFile } from '../store/index.js';
+import {
+  acquirePackLock,
+  assembleManifest,
+  diskFullError,
+  freeBytes,
+  installPackDir,
+  packHome,
+  sa3Home,
+  stampVerified,
+  type PackHome,
+  type PlacedFile,
+} from '../store/index.js';
 import { convertPulledCheckpoint } from './convert-pulled-checkpoint.js';
 import { downloadFile } from './download-file.js';
 import { HubClient, type HubSettings } from './hub-client.js';
@@ -52,10 +63,16 @@ async function isInstalled(dir: string, entry: CatalogueEntry, precision: Conver
   const repo = entrySourceRepo(entry);
   const installedPrecision = manifest.precision ?? 'fp32';
   if (manifest.id === entry.id && manifest.source?.repo === repo && precision !== undefined && precision !== installedPrecision) {
-    throw new PackError('pack_exists', `${entry.id} is installed in ${dir} converted to ${installedPrecision}; remove it first with "sa3 models remove ${entry.id}" to pull it as ${precision}, or keep both by converting the checkpoint with "sa3 models convert DIR --precision ${precision} --out ${entry.id}-${precision}"`);
+    throw new PackError(
+      'pack_exists',
+      `${entry.id} is installed in ${dir} converted to ${installedPrecision}; remove it first with "sa3 models remove ${entry.id}" to pull it as ${precision}, or keep both by converting the checkpoint with "sa3 models convert DIR --precision ${precision} --out ${entry.id}-${precision}"`,
+    );
   }
   if (manifest.id === entry.id && manifest.source?.repo === repo) return true;
-  throw new PackError('pack_exists', `another pack called "${entry.id}" (not the one from ${repo}) is installed in ${dir}; remove it first with "sa3 models remove ${entry.id}"`);
+  throw new PackError(
+    'pack_exists',
+    `another pack called "${entry.id}" (not the one from ${repo}) is installed in ${dir}; remove it first with "sa3 models remove ${entry.id}"`,
+  );
 }
 
 interface Download {
@@ -121,7 +138,8 @@ async function bytesStillNeeded(plan: readonly PlannedFile[], staging: StagingAr
  */
 export async function pullPack(id: string, options: PullOptions = {}): Promise<PullResult> {
   const entry = catalogueEntry(id, options.catalogue);
-  if (entry.availability.kind !== 'pullable' && entry.availability.kind !== 'convertible') throw new PackError('not_pullable', `${id} cannot be pulled yet: it ${entry.availability.reason}`);
+  if (entry.availability.kind !== 'pullable' && entry.availability.kind !== 'convertible')
+    throw new PackError('not_pullable', `${id} cannot be pulled yet: it ${entry.availability.reason}`);
   const home = packHome(options.home ?? sa3Home());
   const target = join(home.packs, id);
   const emit = options.onEvent ?? (() => undefined);
@@ -131,7 +149,10 @@ export async function pullPack(id: string, options: PullOptions = {}): Promise<P
   };
   if (await isInstalled(target, entry, options.precision)) return already();
 
-  const lock = await acquirePackLock(home.staging, id, { onWait: (holder) => emit({ type: 'waiting', id, pid: holder?.pid ?? null }), ...(options.signal ? { signal: options.signal } : {}) });
+  const lock = await acquirePackLock(home.staging, id, {
+    onWait: (holder) => emit({ type: 'waiting', id, pid: holder?.pid ?? null }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   try {
     if (await isInstalled(target, entry, options.precision)) return already();
     const client = new HubClient(options);
@@ -145,7 +166,14 @@ export async function pullPack(id: string, options: PullOptions = {}): Promise<P
     const diskNeeded = needed + (convert ? total : 0);
     const free = await (options.freeBytes ?? freeBytes)(home.staging);
     if (free !== null && free < diskNeeded) throw diskFullError(home.root, diskNeeded);
-    emit({ type: 'plan', id, files: plan.length, bytes: total, bytesOnDisk: total - needed, ...(convert ? { checkpoint: { repo: convert.repo, keep: options.keepCheckpoint === true } } : {}) });
+    emit({
+      type: 'plan',
+      id,
+      files: plan.length,
+      bytes: total,
+      bytesOnDisk: total - needed,
+      ...(convert ? { checkpoint: { repo: convert.repo, keep: options.keepCheckpoint === true } } : {}),
+    });
 
     const download: Download = { client, entry, home, staging, options, emit };
     let downloaded = 0;
@@ -185,11 +213,21 @@ export async function pullPack(id: string, options: PullOptions = {}): Promise<P
       await rm(staging.dir, { recursive: true, force: true });
       const bytes = await packBytes(converted.dir);
       emit({ type: 'installed', id, dir: converted.dir, bytes });
-      return { id, dir: converted.dir, status: 'installed', downloadedBytes: downloaded, ...(converted.checkpointDir ? { checkpointDir: converted.checkpointDir } : {}) };
+      return {
+        id,
+        dir: converted.dir,
+        status: 'installed',
+        downloadedBytes: downloaded,
+        ...(converted.checkpointDir ? { checkpointDir: converted.checkpointDir } : {}),
+      };
     }
 
     const repo = entrySourceRepo(entry);
-    const manifest = await assembleManifest(entry, staging.packDir, placed, { ...(repo ? { repo } : {}), revision: (repo && commits[repo]) || entry.revision, commits });
+    const manifest = await assembleManifest(entry, staging.packDir, placed, {
+      ...(repo ? { repo } : {}),
+      revision: (repo && commits[repo]) || entry.revision,
+      commits,
+    });
     await writeFileAtomic(join(staging.packDir, PACK_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     await stampVerified(staging.packDir, await loadManifest(staging.packDir));
     const dir = await installPackDir(home, staging.packDir, id);

@@ -20,7 +20,10 @@ interface TreeEntry {
 }
 
 function nextPage(link: string | null): string | undefined {
-  return link?.split(',').map((part) => /<([^>]+)>\s*;\s*rel="?next"?/.exec(part)?.[1]).find(Boolean);
+  return link
+    ?.split(',')
+    .map((part) => /<([^>]+)>\s*;\s*rel="?next"?/.exec(part)?.[1])
+    .find(Boolean);
 }
 
 /** Every file under `dir` (recursively) at `revision`, following the tree API's pages. */
@@ -30,7 +33,10 @@ export async function listRepoFiles(client: HubClient, repo: string, revision: s
   while (url) {
     const response = await client.get(url, {
       repo,
-      missing: () => (dir ? `the repository ${repo} has no folder ${dir} at revision ${revision}` : `there is no repository ${repo} (or no revision ${revision}) on ${client.hostDescription}`),
+      missing: () =>
+        dir
+          ? `the repository ${repo} has no folder ${dir} at revision ${revision}`
+          : `there is no repository ${repo} (or no revision ${revision}) on ${client.hostDescription}`,
       headers: { accept: 'application/json' },
       ...(signal ? { signal } : {}),
     });
@@ -41,7 +47,8 @@ export async function listRepoFiles(client: HubClient, repo: string, revision: s
       if (signal?.aborted) throw error;
       throw new PackError('http_error', `${client.hostDescription} sent a file list for ${repo} that is not JSON; try again later`);
     }
-    if (!Array.isArray(entries)) throw new PackError('http_error', `${client.hostDescription} sent a file list for ${repo} that is not a list; try again later`);
+    if (!Array.isArray(entries))
+      throw new PackError('http_error', `${client.hostDescription} sent a file list for ${repo} that is not a list; try again later`);
     for (const entry of entries) {
       if (entry.type !== 'file' || typeof entry.path !== 'string') continue;
       const bytes = entry.lfs?.size ?? entry.size ?? 0;

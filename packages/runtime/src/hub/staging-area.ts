@@ -33,7 +33,10 @@ export class StagingArea {
   }
 
   static async open(dir: string, folder: 'pack' | 'checkpoint' = 'pack'): Promise<StagingArea> {
-    const done = await readFile(join(dir, 'done.json'), 'utf8').then((t) => JSON.parse(t) as DoneRecord, () => ({}));
+    const done = await readFile(join(dir, 'done.json'), 'utf8').then(
+      (t) => JSON.parse(t) as DoneRecord,
+      () => ({}),
+    );
     return new StagingArea(dir, done, folder);
   }
 

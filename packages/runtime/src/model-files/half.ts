@@ -20,11 +20,11 @@ export function floatToHalf(value: number): number {
     const half = mantissa >>> shift;
     const rest = mantissa & ((1 << shift) - 1);
     const midpoint = 1 << (shift - 1);
-    return sign | (half + (rest > midpoint || (rest === midpoint && (half & 1)) ? 1 : 0));
+    return sign | (half + (rest > midpoint || (rest === midpoint && half & 1) ? 1 : 0));
   }
   const rest = mantissa & 0x1fff;
   let half = (e << 10) | (mantissa >>> 13);
-  if (rest > 0x1000 || (rest === 0x1000 && (half & 1))) half++;
+  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++;
   return sign | half;
 }
 

@@ -30,7 +30,8 @@ export type NamedTensor = readonly [name: string, tensor: TensorValue];
 
 export function encodeModel(model: OnnxProto.IModelProto): Uint8Array {
   const bytes = onnx.ModelProto.encode(model).finish();
-  if (bytes.byteLength > PROTOBUF_LIMIT_BYTES) throw new RangeError(`the model is ${bytes.byteLength} bytes, over the 2 GiB protobuf limit: save it with external data`);
+  if (bytes.byteLength > PROTOBUF_LIMIT_BYTES)
+    throw new RangeError(`the model is ${bytes.byteLength} bytes, over the 2 GiB protobuf limit: save it with external data`);
   return bytes;
 }
 
@@ -68,7 +69,7 @@ export async function saveModel(
         offset = alignUp(offset, EXTERNAL_DATA_ALIGNMENT);
         const bytes = tensorBytes(tensor.data);
         // Large tensors may exceed what one write call takes; write them in slices.
-        for (let done = 0; done < bytes.byteLength; ) {
+        for (let done = 0; done < bytes.byteLength;) {
           const { bytesWritten } = await handle.write(bytes, done, Math.min(bytes.byteLength - done, 1 << 30), offset + done);
           done += bytesWritten;
         }

@@ -12,7 +12,8 @@ export function safetensorsBytes(tensors: Readonly<Record<string, Float32Tensor>
   let offset = 0;
   for (const [name, { shape, data }] of Object.entries(tensors)) {
     const count = shape.reduce((a, b) => a * b, 1);
-    if (count !== data.length) throw new RangeError(`safetensors tensor "${name}": shape [${shape.join(', ')}] holds ${count} values but the data has ${data.length}`);
+    if (count !== data.length)
+      throw new RangeError(`safetensors tensor "${name}": shape [${shape.join(', ')}] holds ${count} values but the data has ${data.length}`);
     header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + data.byteLength] };
     offset += data.byteLength;
   }
@@ -30,6 +31,10 @@ export function safetensorsBytes(tensors: Readonly<Record<string, Float32Tensor>
   return out;
 }
 
-export async function writeSafetensors(path: string, tensors: Readonly<Record<string, Float32Tensor>>, metadata?: Readonly<Record<string, string>>): Promise<void> {
+export async function writeSafetensors(
+  path: string,
+  tensors: Readonly<Record<string, Float32Tensor>>,
+  metadata?: Readonly<Record<string, string>>,
+): Promise<void> {
   await writeFile(path, safetensorsBytes(tensors, metadata));
 }

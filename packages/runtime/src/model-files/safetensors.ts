@@ -41,7 +41,8 @@ export class SafetensorsFile {
       const lengthBytes = Buffer.alloc(8);
       await handle.read(lengthBytes, 0, 8, 0);
       const headerLength = Number(lengthBytes.readBigUInt64LE(0));
-      if (headerLength > size - 8 || headerLength > 100 * 1024 * 1024) throw new SafetensorsError(`${path} declares a ${headerLength}-byte header but is only ${size} bytes long: the file is truncated or not safetensors`);
+      if (headerLength > size - 8 || headerLength > 100 * 1024 * 1024)
+        throw new SafetensorsError(`${path} declares a ${headerLength}-byte header but is only ${size} bytes long: the file is truncated or not safetensors`);
       const headerBytes = Buffer.alloc(headerLength);
       await handle.read(headerBytes, 0, headerLength, 8);
       let header: Record<string, unknown>;
@@ -61,8 +62,12 @@ export class SafetensorsFile {
         const { dtype, shape, data_offsets: offsets } = entry as { dtype: SafetensorsDtype; shape: number[]; data_offsets: [number, number] };
         if (!(dtype in bytesPerElement)) throw new SafetensorsError(`${path}: tensor "${name}" has the unsupported dtype ${dtype}`);
         const expected = shape.reduce((a, b) => a * b, 1) * bytesPerElement[dtype];
-        if (offsets[1] - offsets[0] !== expected) throw new SafetensorsError(`${path}: tensor "${name}" spans ${offsets[1] - offsets[0]} bytes but its shape [${shape.join(', ')}] of ${dtype} needs ${expected}`);
-        if (dataOffset + offsets[1] > size) throw new SafetensorsError(`${path} is truncated: tensor "${name}" ends at byte ${dataOffset + offsets[1]} of a ${size}-byte file`);
+        if (offsets[1] - offsets[0] !== expected)
+          throw new SafetensorsError(
+            `${path}: tensor "${name}" spans ${offsets[1] - offsets[0]} bytes but its shape [${shape.join(', ')}] of ${dtype} needs ${expected}`,
+          );
+        if (dataOffset + offsets[1] > size)
+          throw new SafetensorsError(`${path} is truncated: tensor "${name}" ends at byte ${dataOffset + offsets[1]} of a ${size}-byte file`);
         tensors.set(name, { name, dtype, shape, begin: offsets[0], end: offsets[1] });
       }
       return new SafetensorsFile(path, handle, dataOffset, tensors, metadata);

@@ -33,7 +33,13 @@ export function predictionWorkflow(input: PredictionInput, options: { filename?:
       position: [300, 100],
     });
   } else if (input.init_audio) {
-    nodes.push({ id: 'sampler', type: 'sa3.edit', typeVersion: 1, params: defined({ ...sampling, init_noise_level: input.init_noise_level, duration: input.duration }), position: [300, 100] });
+    nodes.push({
+      id: 'sampler',
+      type: 'sa3.edit',
+      typeVersion: 1,
+      params: defined({ ...sampling, init_noise_level: input.init_noise_level, duration: input.duration }),
+      position: [300, 100],
+    });
   } else {
     nodes.push({ id: 'sampler', type: 'sa3.generate', typeVersion: 1, params: defined({ ...sampling, duration: input.duration }), position: [300, 100] });
   }

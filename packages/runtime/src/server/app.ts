@@ -39,10 +39,13 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   let checking: Promise<unknown> | null = null;
   const checkSetup = (): void => {
     if (setup.status === 'READY' || checking) return;
-    checking = locator.resolve('auto').then(
-      ({ manifest }) => (setup = { status: 'READY', logs: `model pack "${manifest.id}" is installed` }),
-      (error: Error) => (setup = { status: 'SETUP_FAILED', logs: error.message }),
-    ).finally(() => (checking = null));
+    checking = locator
+      .resolve('auto')
+      .then(
+        ({ manifest }) => (setup = { status: 'READY', logs: `model pack "${manifest.id}" is installed` }),
+        (error: Error) => (setup = { status: 'SETUP_FAILED', logs: error.message }),
+      )
+      .finally(() => (checking = null));
   };
   checkSetup();
   await checking;
@@ -53,14 +56,19 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     const path = req.url.split('?')[0]!;
     if (!options.token || OPEN_PATHS.has(path) || isEditorAssetPath(path)) return;
     if (req.headers.authorization !== `Bearer ${options.token}`) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ detail: 'this server needs "Authorization: Bearer <token>" with the token it was started with (--token or SA3_TOKEN)' });
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ detail: 'this server needs "Authorization: Bearer <token>" with the token it was started with (--token or SA3_TOKEN)' });
     }
   });
 
   const limit = formatBytes(options.bodyLimitBytes);
   app.setErrorHandler((error: FastifyError, _req, reply) => {
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ detail: `the request body is larger than the ${limit} this server accepts` });
-    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) return reply.code(400).send({ detail: `the request body is not valid JSON: ${error.message}` });
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return reply.code(413).send({ detail: `the request body is larger than the ${limit} this server accepts` });
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError)
+      return reply.code(400).send({ detail: `the request body is not valid JSON: ${error.message}` });
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send({ detail: error.message });
     if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return reply.code(400).send({ detail: 'the request body is empty; send a JSON object' });
     if (error.statusCode && error.statusCode < 500) return reply.code(error.statusCode).send({ detail: error.message });

@@ -106,11 +106,15 @@ export class RunManager {
     await new Promise<void>((resolve) => {
       const wake = (): void => resolve();
       this.waiting.push(wake);
-      signal.addEventListener('abort', () => {
-        const i = this.waiting.indexOf(wake);
-        if (i >= 0) this.waiting.splice(i, 1);
-        resolve();
-      }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          const i = this.waiting.indexOf(wake);
+          if (i >= 0) this.waiting.splice(i, 1);
+          resolve();
+        },
+        { once: true },
+      );
     });
     if (signal.aborted) return false;
     this.active++;

@@ -1,7 +1,20 @@
 import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { describeRole, isGraphRole, type CatalogueEntry, type FileRole, type GraphRole } from '../catalogue/index.js';
-import { graphRoles, PACK_FORMAT, PACK_VERSION, PackError, tensor, type Dim, type GraphIo, type GraphSpec, type PackFile, type PackManifest, type TensorDtype, type TensorSpec } from '../pack-format/index.js';
+import {
+  graphRoles,
+  PACK_FORMAT,
+  PACK_VERSION,
+  PackError,
+  tensor,
+  type Dim,
+  type GraphIo,
+  type GraphSpec,
+  type PackFile,
+  type PackManifest,
+  type TensorDtype,
+  type TensorSpec,
+} from '../pack-format/index.js';
 import { readOnnxSummary, type GraphTensor, type OnnxSummary } from './onnx-summary.js';
 import { readPcmFullScale } from './pcm-full-scale.js';
 import { removeRandomNoise } from './remove-random-noise.js';
@@ -33,7 +46,12 @@ async function pcmFullScale(dir: string, decoder: GraphSpec): Promise<number | u
   const pcm = decoder.outputs.pcm;
   if (!pcm) return undefined;
   const scale = await readPcmFullScale(join(dir, decoder.file), pcm.name);
-  if (scale === null) throw new PackError('graph_mismatch', `${decoder.file} outputs int32 "${pcm.name}", but its graph does not end in the multiply by a constant sa3 reads the PCM full scale from`, decoder.file);
+  if (scale === null)
+    throw new PackError(
+      'graph_mismatch',
+      `${decoder.file} outputs int32 "${pcm.name}", but its graph does not end in the multiply by a constant sa3 reads the PCM full scale from`,
+      decoder.file,
+    );
   return scale;
 }
 
@@ -47,8 +65,16 @@ function fitTensor(file: string, kind: 'input' | 'output', role: string, expecte
   if (!found) return null;
   // The engine converts between float32 and float16 itself; any other difference it cannot feed.
   const compatible = found.dtype === expected.dtype || (floatTypes.includes(found.dtype) && floatTypes.includes(expected.dtype));
-  if (!compatible) throw new PackError('graph_mismatch', `${file} ${kind} "${found.name}" (the ${role} ${kind}) is ${found.dtype}, but sa3 ${kind === 'input' ? 'feeds' : 'reads'} ${expected.dtype}`, file);
-  const shape: Dim[] = found.shape && found.shape.length === expected.shape.length ? found.shape.map((d, i) => (d === '?' || d === '' ? expected.shape[i]! : d)) : [...expected.shape];
+  if (!compatible)
+    throw new PackError(
+      'graph_mismatch',
+      `${file} ${kind} "${found.name}" (the ${role} ${kind}) is ${found.dtype}, but sa3 ${kind === 'input' ? 'feeds' : 'reads'} ${expected.dtype}`,
+      file,
+    );
+  const shape: Dim[] =
+    found.shape && found.shape.length === expected.shape.length
+      ? found.shape.map((d, i) => (d === '?' || d === '' ? expected.shape[i]! : d))
+      : [...expected.shape];
   return { name: found.name, dtype: found.dtype as TensorDtype, shape };
 }
 
@@ -60,7 +86,11 @@ function fitGraph(file: string, role: GraphRole, entry: CatalogueEntry, io: Grap
       const tensor = fitTensor(file, kind, tensorRole, spec, actual);
       if (tensor) fitted[tensorRole] = tensor;
       else if (!(kind === 'input' && optional.includes(tensorRole))) {
-        throw new PackError('graph_mismatch', `${file} has no ${kind} "${spec.name}" (its ${tensorRole} ${kind}); its ${kind}s are ${actual.map((t) => t.name).join(', ') || 'none'}: it is not the ${describeRole(role)} this pack expects`, file);
+        throw new PackError(
+          'graph_mismatch',
+          `${file} has no ${kind} "${spec.name}" (its ${tensorRole} ${kind}); its ${kind}s are ${actual.map((t) => t.name).join(', ') || 'none'}: it is not the ${describeRole(role)} this pack expects`,
+          file,
+        );
       }
     }
     return fitted;
@@ -74,20 +104,27 @@ function fitGraph(file: string, role: GraphRole, entry: CatalogueEntry, io: Grap
  * placed was rewritten by an earlier, interrupted assembly.
  */
 async function withoutRandomNoise(dir: string, files: readonly PlacedFile[]): Promise<PlacedFile[]> {
-  return Promise.all(files.map(async (file) => {
-    if (!isGraphRole(file.role)) return file;
-    const path = join(dir, file.path);
-    const replaced = await removeRandomNoise(path);
-    const { size } = await stat(path);
-    return replaced > 0 || size !== file.bytes ? { ...file, bytes: size, sha256: await sha256File(path) } : file;
-  }));
+  return Promise.all(
+    files.map(async (file) => {
+      if (!isGraphRole(file.role)) return file;
+      const path = join(dir, file.path);
+      const replaced = await removeRandomNoise(path);
+      const { size } = await stat(path);
+      return replaced > 0 || size !== file.bytes ? { ...file, bytes: size, sha256: await sha256File(path) } : file;
+    }),
+  );
 }
 
 /**
  * The sa3-pack.json of a catalogue pack whose files are in `dir`: each graph's I/O read from
  * the graph itself and checked against the catalogue, its external data files attached.
  */
-export async function assembleManifest(entry: CatalogueEntry, dir: string, placed: readonly PlacedFile[], source: PackManifest['source']): Promise<PackManifest> {
+export async function assembleManifest(
+  entry: CatalogueEntry,
+  dir: string,
+  placed: readonly PlacedFile[],
+  source: PackManifest['source'],
+): Promise<PackManifest> {
   const files = await withoutRandomNoise(dir, placed);
   const byRole = (role: FileRole) => files.find((f) => f.role === role);
   const present = new Set(files.map((f) => f.path));
@@ -96,7 +133,8 @@ export async function assembleManifest(entry: CatalogueEntry, dir: string, place
     const file = byRole(role);
     if (!file) throw new PackError('graph_missing', `the pack ${entry.id} is missing its ${describeRole(role)}`, undefined);
     const summary = await readOnnxSummary(join(dir, file.path));
-    if (!summary) throw new PackError('graph_unloadable', `${file.path} is not an ONNX model, but it should be the ${describeRole(role)} of ${entry.id}`, file.path);
+    if (!summary)
+      throw new PackError('graph_unloadable', `${file.path} is not an ONNX model, but it should be the ${describeRole(role)} of ${entry.id}`, file.path);
     const externalData = summary.externalFiles.map((location) => posix.normalize(posix.join(posix.dirname(file.path), location)));
     for (const data of externalData) {
       if (!present.has(data)) throw new PackError('file_missing', `${file.path} loads its weights from ${data}, which the pack does not have`, data);
@@ -129,4 +167,3 @@ export async function assembleManifest(entry: CatalogueEntry, dir: string, place
     source: { ...source, licence: entry.licence, ...(entry.note ? { note: entry.note } : {}) },
   };
 }
-

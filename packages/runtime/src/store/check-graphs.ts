@@ -7,11 +7,19 @@ export async function checkPackGraphs(dir: string, manifest: PackManifest): Prom
   for (const [role, graph] of Object.entries(manifest.graphs)) {
     if (!graph) continue;
     const summary = await readOnnxSummary(join(dir, graph.file));
-    if (!summary) throw new PackError('graph_unloadable', `${join(dir, graph.file)} is not an ONNX model, but the pack uses it as its ${role} graph`, graph.file);
-    for (const [kind, declared, actual] of [['input', graph.inputs, summary.inputs], ['output', graph.outputs, summary.outputs]] as const) {
+    if (!summary)
+      throw new PackError('graph_unloadable', `${join(dir, graph.file)} is not an ONNX model, but the pack uses it as its ${role} graph`, graph.file);
+    for (const [kind, declared, actual] of [
+      ['input', graph.inputs, summary.inputs],
+      ['output', graph.outputs, summary.outputs],
+    ] as const) {
       for (const [tensorRole, spec] of Object.entries(declared)) {
         if (!actual.some((t) => t.name === spec.name)) {
-          throw new PackError('graph_mismatch', `${graph.file} has no ${kind} "${spec.name}" (the ${tensorRole} ${kind} the pack declares); its ${kind}s are ${actual.map((t) => t.name).join(', ')}`, graph.file);
+          throw new PackError(
+            'graph_mismatch',
+            `${graph.file} has no ${kind} "${spec.name}" (the ${tensorRole} ${kind} the pack declares); its ${kind}s are ${actual.map((t) => t.name).join(', ')}`,
+            graph.file,
+          );
         }
       }
     }

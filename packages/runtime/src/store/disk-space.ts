@@ -13,7 +13,10 @@ export async function freeBytes(path: string): Promise<number | null> {
 }
 
 export function diskFullError(home: string, bytes: number): PackError {
-  return new PackError('disk_full', `not enough disk space in SA3_HOME (${home}) for ${formatGigabytes(bytes)} GB; free some space or set SA3_HOME to a folder on a bigger disk`);
+  return new PackError(
+    'disk_full',
+    `not enough disk space in SA3_HOME (${home}) for ${formatGigabytes(bytes)} GB; free some space or set SA3_HOME to a folder on a bigger disk`,
+  );
 }
 
 export function isDiskFull(error: unknown): boolean {

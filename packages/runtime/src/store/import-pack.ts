@@ -65,7 +65,12 @@ async function importSa3Pack(source: string, manifest: PackManifest, work: strin
     await transfer(join(source, file.path), join(work, file.path), move, home);
     if (move) continue;
     const actual = await sha256File(join(work, file.path));
-    if (actual !== file.sha256) throw new PackError('file_corrupt', `${join(source, file.path)} is corrupted: its sha256 is ${actual.slice(0, 12)}... but the pack says ${file.sha256.slice(0, 12)}...; nothing was imported`, file.path);
+    if (actual !== file.sha256)
+      throw new PackError(
+        'file_corrupt',
+        `${join(source, file.path)} is corrupted: its sha256 is ${actual.slice(0, 12)}... but the pack says ${file.sha256.slice(0, 12)}...; nothing was imported`,
+        file.path,
+      );
   }
   await writeFileAtomic(join(work, PACK_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
 }

@@ -32,7 +32,10 @@ export function locatePublishedFile(file: CatalogueFile, files: readonly string[
     (p) => lastTwo !== name && (p === lastTwo || p.endsWith(`/${lastTwo}`)),
     (p) => posix.basename(p) === name && (!file.verified || !p.includes('/')),
   ];
-  for (const [pool, prefix] of [[inRepoFolder, repoPrefix], [files, '']] as const) {
+  for (const [pool, prefix] of [
+    [inRepoFolder, repoPrefix],
+    [files, ''],
+  ] as const) {
     for (const rule of rules) {
       const found = pool.filter(rule);
       if (found.length === 1) return prefix + found[0]!;
@@ -73,16 +76,29 @@ export async function matchPublishedLayout(dir: string, catalogue: readonly Cata
   if (id !== undefined && candidates.length === 0) {
     const known = catalogue.find((e) => e.id === id);
     if (known?.availability.kind === 'convertible') {
-      throw new PackError('import_unmatched', `${id} is made from its safetensors checkpoint, not imported from published files: run "sa3 models pull ${id}", or download ${known.availability.repo} (model.safetensors, model_config.json, t5gemma-b-b-ul2/) and run "sa3 models convert DIR --id ${id}"`);
+      throw new PackError(
+        'import_unmatched',
+        `${id} is made from its safetensors checkpoint, not imported from published files: run "sa3 models pull ${id}", or download ${known.availability.repo} (model.safetensors, model_config.json, t5gemma-b-b-ul2/) and run "sa3 models convert DIR --id ${id}"`,
+      );
     }
-    throw new PackError('import_unmatched', known && known.availability.kind !== 'pullable' ? `${id} cannot be imported from published files: it ${known.availability.reason}` : `"${id}" is not a pack sa3 knows; the known packs are ${catalogue.map((e) => e.id).join(', ')}`);
+    throw new PackError(
+      'import_unmatched',
+      known && known.availability.kind !== 'pullable'
+        ? `${id} cannot be imported from published files: it ${known.availability.reason}`
+        : `"${id}" is not a pack sa3 knows; the known packs are ${catalogue.map((e) => e.id).join(', ')}`,
+    );
   }
   const results = candidates.map((entry) => matchEntry(entry, files));
   const complete = results.filter((r) => r.missing.length === 0);
   if (complete.length === 1) return complete[0]!.match;
-  if (complete.length > 1) throw new PackError('import_unmatched', `${dir} holds the published files of ${complete.map((r) => r.match.entry.id).join(' and ')}; say which with --id`);
+  if (complete.length > 1)
+    throw new PackError('import_unmatched', `${dir} holds the published files of ${complete.map((r) => r.match.entry.id).join(' and ')}; say which with --id`);
   const closest = [...results].sort((a, b) => a.missing.length - b.missing.length)[0];
   if (!closest) throw new PackError('import_unmatched', `${dir} is not an sa3 pack: it has no sa3-pack.json`);
   const lacking = closest.missing.map((f) => `${f.path} (the ${describeRole(f.role)})`).join(', ');
-  throw new PackError('import_unmatched', `${dir} is not an sa3 pack (it has no sa3-pack.json) and not a complete published layout: for ${closest.match.entry.id} it lacks ${lacking}`, closest.missing[0]?.path);
+  throw new PackError(
+    'import_unmatched',
+    `${dir} is not an sa3 pack (it has no sa3-pack.json) and not a complete published layout: for ${closest.match.entry.id} it lacks ${lacking}`,
+    closest.missing[0]?.path,
+  );
 }

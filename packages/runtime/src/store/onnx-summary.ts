@@ -20,7 +20,17 @@ export interface OnnxSummary {
   readonly externalFiles: readonly string[];
 }
 
-const ELEMENT_TYPES: Readonly<Record<number, string>> = { 1: 'float32', 2: 'uint8', 3: 'int8', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'float64', 16: 'bfloat16' };
+const ELEMENT_TYPES: Readonly<Record<number, string>> = {
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  6: 'int32',
+  7: 'int64',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  16: 'bfloat16',
+};
 /** An initializer message this small has no inline weights to speak of; bigger ones are skipped unread. */
 const SMALL_TENSOR = 1 << 16;
 const ModelField = { graph: 7 } as const;
@@ -61,7 +71,8 @@ export async function readOnnxSummary(path: string): Promise<OnnxSummary | null>
     }
     return sawGraph ? { inputs, outputs, externalFiles: [...externalFiles] } : null;
   } catch (error) {
-    if (error instanceof NotOnnx || error instanceof RangeError || (error instanceof Error && /invalid wire type|index out of range/.test(error.message))) return null;
+    if (error instanceof NotOnnx || error instanceof RangeError || (error instanceof Error && /invalid wire type|index out of range/.test(error.message)))
+      return null;
     throw error;
   } finally {
     await handle.close();

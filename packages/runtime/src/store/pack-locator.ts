@@ -48,10 +48,14 @@ export class PackLocator implements PackSource {
   async resolve(model: string): Promise<LocatedPack> {
     const ids = new Map<string, string>();
     for (const root of this.roots) {
-      const dirs = existsSync(join(root, PACK_MANIFEST)) ? [root] : (await readdir(root, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => join(root, e.name));
+      const dirs = existsSync(join(root, PACK_MANIFEST))
+        ? [root]
+        : (await readdir(root, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => join(root, e.name));
       for (const dir of dirs) {
         if (!existsSync(join(dir, PACK_MANIFEST))) continue;
-        const id = await loadManifest(dir).then((m) => m.id).catch(() => null);
+        const id = await loadManifest(dir)
+          .then((m) => m.id)
+          .catch(() => null);
         if (id && !ids.has(id)) ids.set(id, dir);
       }
     }
@@ -59,7 +63,8 @@ export class PackLocator implements PackSource {
     const dir = pick === undefined ? undefined : ids.get(pick);
     if (!dir) {
       const installed = [...ids.keys()];
-      const hint = 'pull one with "sa3 models pull small-music" (accept its licence on huggingface.co/stabilityai/stable-audio-3-small-music and set HF_TOKEN first), or make an offline test pack with "sa3 models testpack"';
+      const hint =
+        'pull one with "sa3 models pull small-music" (accept its licence on huggingface.co/stabilityai/stable-audio-3-small-music and set HF_TOKEN first), or make an offline test pack with "sa3 models testpack"';
       throw new PackError(
         'model_not_installed',
         model === 'auto' || installed.length === 0

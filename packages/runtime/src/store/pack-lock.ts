@@ -57,7 +57,11 @@ export async function lockHolder(stagingDir: string, id: string): Promise<LockHo
  * Takes `<staging>/<id>.lock` (created exclusively, holding the pid), waiting while another
  * live process (or another pull in this one) holds it. A stale lock is removed and taken over.
  */
-export async function acquirePackLock(stagingDir: string, id: string, options: { onWait?: (holder: LockHolder | null) => void; pollMs?: number; signal?: AbortSignal } = {}): Promise<PackLock> {
+export async function acquirePackLock(
+  stagingDir: string,
+  id: string,
+  options: { onWait?: (holder: LockHolder | null) => void; pollMs?: number; signal?: AbortSignal } = {},
+): Promise<PackLock> {
   const path = lockPath(stagingDir, id);
   await mkdir(stagingDir, { recursive: true });
   const token = randomBytes(8).toString('hex');

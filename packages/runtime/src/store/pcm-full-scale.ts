@@ -23,12 +23,18 @@ function scalarOf(tensor: OnnxProto.ITensorProto | null | undefined): number | u
   if (!raw || raw.length === 0) return undefined;
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   switch (tensor.dataType) {
-    case onnx.TensorProto.DataType.FLOAT: return view.getFloat32(0, true);
-    case onnx.TensorProto.DataType.DOUBLE: return view.getFloat64(0, true);
-    case onnx.TensorProto.DataType.INT32: return view.getInt32(0, true);
-    case onnx.TensorProto.DataType.INT64: return Number(view.getBigInt64(0, true));
-    case onnx.TensorProto.DataType.FLOAT16: return halfToFloat(view.getUint16(0, true));
-    default: return undefined;
+    case onnx.TensorProto.DataType.FLOAT:
+      return view.getFloat32(0, true);
+    case onnx.TensorProto.DataType.DOUBLE:
+      return view.getFloat64(0, true);
+    case onnx.TensorProto.DataType.INT32:
+      return view.getInt32(0, true);
+    case onnx.TensorProto.DataType.INT64:
+      return Number(view.getBigInt64(0, true));
+    case onnx.TensorProto.DataType.FLOAT16:
+      return halfToFloat(view.getUint16(0, true));
+    default:
+      return undefined;
   }
 }
 

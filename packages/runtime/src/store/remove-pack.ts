@@ -21,13 +21,20 @@ export async function removePack(id: string, options: { home?: string } = {}): P
 
   let dir: string | null = join(home.packs, id);
   if (!(await stat(dir).catch(() => null))?.isDirectory()) {
-    dir = await new PackLocator([home.packs]).resolve(id).then((p) => p.dir, () => null);
+    dir = await new PackLocator([home.packs]).resolve(id).then(
+      (p) => p.dir,
+      () => null,
+    );
   }
   const work = join(home.staging, id);
   const partial = (await stat(work).catch(() => null)) !== null;
   if (!dir && !partial) {
-    const elsewhere = await new PackLocator(defaultPackRoots().filter((root) => root !== home.packs)).resolve(id).then((p) => p.dir, () => null);
-    if (elsewhere) throw new PackError('not_removable', `the pack ${id} is in ${elsewhere}, outside SA3_HOME (it is found through SA3_PACKS); delete that folder by hand`);
+    const elsewhere = await new PackLocator(defaultPackRoots().filter((root) => root !== home.packs)).resolve(id).then(
+      (p) => p.dir,
+      () => null,
+    );
+    if (elsewhere)
+      throw new PackError('not_removable', `the pack ${id} is in ${elsewhere}, outside SA3_HOME (it is found through SA3_PACKS); delete that folder by hand`);
     throw new PackError('model_not_installed', `the pack "${id}" is not installed in ${home.packs}`);
   }
   if (dir) {

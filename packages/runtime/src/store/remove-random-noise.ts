@@ -47,14 +47,35 @@ function zerosFor(node: OnnxProto.INodeProto): OnnxProto.INodeProto[] {
     if (dtype === undefined || dtype === null) return [{ opType: 'Sub', name: `${name}/zeros`, input: [input, input], output: [out] }];
     return [
       { opType: 'Shape', name: `${name}/shape`, input: [input], output: [`${out}/shape`] },
-      { opType: 'ConstantOfShape', name: `${name}/zeros`, input: [`${out}/shape`], output: [out], attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: zeroTensor(Number(dtype)) }] },
+      {
+        opType: 'ConstantOfShape',
+        name: `${name}/zeros`,
+        input: [`${out}/shape`],
+        output: [out],
+        attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: zeroTensor(Number(dtype)) }],
+      },
     ];
   }
   const shape = (attribute(node, 'shape')?.ints ?? []).map(Number);
-  const shapeTensor: OnnxProto.ITensorProto = { dims: [shape.length], dataType: onnx.TensorProto.DataType.INT64, rawData: new Uint8Array(BigInt64Array.from(shape, BigInt).buffer) };
+  const shapeTensor: OnnxProto.ITensorProto = {
+    dims: [shape.length],
+    dataType: onnx.TensorProto.DataType.INT64,
+    rawData: new Uint8Array(BigInt64Array.from(shape, BigInt).buffer),
+  };
   return [
-    { opType: 'Constant', name: `${name}/shape`, output: [`${out}/shape`], attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: shapeTensor }] },
-    { opType: 'ConstantOfShape', name: `${name}/zeros`, input: [`${out}/shape`], output: [out], attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: zeroTensor(Number(dtype ?? onnx.TensorProto.DataType.FLOAT)) }] },
+    {
+      opType: 'Constant',
+      name: `${name}/shape`,
+      output: [`${out}/shape`],
+      attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: shapeTensor }],
+    },
+    {
+      opType: 'ConstantOfShape',
+      name: `${name}/zeros`,
+      input: [`${out}/shape`],
+      output: [out],
+      attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: zeroTensor(Number(dtype ?? onnx.TensorProto.DataType.FLOAT)) }],
+    },
   ];
 }
 

@@ -21,7 +21,10 @@ type Stamp = Record<string, { bytes: number; mtimeMs: number; sha256: string }>;
  */
 export async function verifyPackFiles(dir: string, manifest: PackManifest, options: { force?: boolean } = {}): Promise<void> {
   let stamp: Stamp = {};
-  if (!options.force) stamp = await readFile(join(dir, STAMP), 'utf8').then((t) => JSON.parse(t) as Stamp).catch(() => ({}));
+  if (!options.force)
+    stamp = await readFile(join(dir, STAMP), 'utf8')
+      .then((t) => JSON.parse(t) as Stamp)
+      .catch(() => ({}));
   const next: Stamp = {};
   for (const file of manifest.files) {
     const path = join(dir, file.path);
@@ -33,7 +36,11 @@ export async function verifyPackFiles(dir: string, manifest: PackManifest, optio
     }
     const actual = await sha256File(path);
     if (actual !== file.sha256) {
-      throw new PackError('file_corrupt', `${path} is corrupted: its sha256 is ${actual.slice(0, 12)}... but the pack says ${file.sha256.slice(0, 12)}...; pull the pack again`, file.path);
+      throw new PackError(
+        'file_corrupt',
+        `${path} is corrupted: its sha256 is ${actual.slice(0, 12)}... but the pack says ${file.sha256.slice(0, 12)}...; pull the pack again`,
+        file.path,
+      );
     }
     next[file.path] = { bytes: info.size, mtimeMs: info.mtimeMs, sha256: actual };
   }

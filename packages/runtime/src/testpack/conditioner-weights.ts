@@ -21,7 +21,10 @@ export function paddingEmbedding(): Float32Array {
 
 /** Linear(256 -> 768) weight, row-major [768, 256] as in PyTorch. */
 export function secondsWeight(): Float32Array {
-  return Float32Array.from({ length: HIDDEN_SIZE * SECONDS_FEATURES }, (_, n) => 0.01 * Math.sin(0.37 * Math.floor(n / SECONDS_FEATURES) + 0.11 * (n % SECONDS_FEATURES) + 0.5));
+  return Float32Array.from(
+    { length: HIDDEN_SIZE * SECONDS_FEATURES },
+    (_, n) => 0.01 * Math.sin(0.37 * Math.floor(n / SECONDS_FEATURES) + 0.11 * (n % SECONDS_FEATURES) + 0.5),
+  );
 }
 
 export function secondsBias(): Float32Array {

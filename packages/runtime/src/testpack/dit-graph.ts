@@ -57,7 +57,11 @@ function velocityFromCross(g: GraphBuilder, x: Value, t: Value, cross: Value, lo
 /** The official seconds conditioner: seconds [1] -> embedding [1,768]. */
 function secondsEmbedder(g: GraphBuilder, seconds: Value): Value {
   const s = g.div(g.clip(seconds, 0, SECONDS_MAX), SECONDS_MAX); // [1]
-  const angularFreqs = g.initializer('seconds_angular_freqs', Float32Array.from(expoFourierFrequencies(), (f) => 2 * Math.PI * f), [1, SECONDS_FEATURES / 2]);
+  const angularFreqs = g.initializer(
+    'seconds_angular_freqs',
+    Float32Array.from(expoFourierFrequencies(), (f) => 2 * Math.PI * f),
+    [1, SECONDS_FEATURES / 2],
+  );
   const args = g.mul(g.unsqueeze(s, [1]), angularFreqs); // [1,128]
   const features = g.concat([g.cos(args), g.sin(args)], 1); // [1,256]
   const weight = g.initializer('seconds_weight', secondsWeight(), [HIDDEN_SIZE, SECONDS_FEATURES]);

@@ -15,7 +15,15 @@ export {
   type TestNote,
 } from './notes.js';
 export { EOS_ID, FILLER_WORDS, PAD_ID, TESTPACK_VOCABULARY, UNK_ID, VOCABULARY_SIZE, tokenId, tokenizerConfigJson, tokenizerJson } from './tokenizer-json.js';
-export { SECONDS_FEATURES, SECONDS_MAX, expoFourierFrequencies, paddingEmbedding, secondsBias, secondsEmbedding, secondsWeight } from './conditioner-weights.js';
+export {
+  SECONDS_FEATURES,
+  SECONDS_MAX,
+  expoFourierFrequencies,
+  paddingEmbedding,
+  secondsBias,
+  secondsEmbedding,
+  secondsWeight,
+} from './conditioner-weights.js';
 export { analysisBasis, buildDecoder, buildEncoder, synthesisBasis } from './codec-graphs.js';
 export { buildConditioner, buildDit, tonePlacement, TEXTURE, type IoNames } from './dit-graph.js';
 export { buildTextEncoder, embeddingTable } from './text-encoder-graph.js';

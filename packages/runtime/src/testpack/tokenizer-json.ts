@@ -45,5 +45,12 @@ export function tokenizerJson(): object {
  * model, which takes the unknown token from this config rather than from tokenizer.json.
  */
 export function tokenizerConfigJson(): object {
-  return { tokenizer_class: 'PreTrainedTokenizerFast', model_max_length: 256, pad_token: '<pad>', eos_token: '<eos>', unk_token: '<unk>', padding_side: 'right' };
+  return {
+    tokenizer_class: 'PreTrainedTokenizerFast',
+    model_max_length: 256,
+    pad_token: '<pad>',
+    eos_token: '<eos>',
+    unk_token: '<unk>',
+    padding_side: 'right',
+  };
 }

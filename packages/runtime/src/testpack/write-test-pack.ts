@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../files/index.js';
 import type { GraphBuilder } from '../compiler/index.js';
 import { type OnnxDtype, type SavedModel, writeSafetensors } from '../model-files/index.js';
-import { PACK_FORMAT, PACK_MANIFEST, PACK_VERSION, type DitLayout, type GraphSpec, type PackFile, type PackManifest, type TensorDtype, type TensorSpec } from '../pack-format/index.js';
+import {
+  PACK_FORMAT,
+  PACK_MANIFEST,
+  PACK_VERSION,
+  type DitLayout,
+  type GraphSpec,
+  type PackFile,
+  type PackManifest,
+  type TensorDtype,
+  type TensorSpec,
+} from '../pack-format/index.js';
 import { buildDecoder, buildEncoder, TESTPACK_PCM_FULL_SCALE } from './codec-graphs.js';
 import { paddingEmbedding, SECONDS_FEATURES, secondsBias, secondsWeight } from './conditioner-weights.js';
 import { buildConditioner, buildDit } from './dit-graph.js';
@@ -122,7 +132,14 @@ export async function writeTestPack(dir: string, options: TestPackOptions): Prom
     text: { tokenizer: TESTPACK_FILES.tokenizer, maxTokens: TEXT_TOKENS, hiddenSize: HIDDEN_SIZE },
     ditLayout: layout,
     ...(layout === 'explicit' && !conditionerGraph ? { conditionerWeights: TESTPACK_FILES.conditionerWeights } : {}),
-    codec: { chunkLatents: 128, overlapLatents: 32, encoderMultipleLatents: 2, decoderEvenLatents: false, ...(pcm ? { pcmFullScale: TESTPACK_PCM_FULL_SCALE } : {}), ...options.codec },
+    codec: {
+      chunkLatents: 128,
+      overlapLatents: 32,
+      encoderMultipleLatents: 2,
+      decoderEvenLatents: false,
+      ...(pcm ? { pcmFullScale: TESTPACK_PCM_FULL_SCALE } : {}),
+      ...options.codec,
+    },
     graphs: { textEncoder, dit, encoder, decoder, ...(conditionerGraph ? { conditioner: conditionerGraph } : {}) },
     files: await Promise.all([...written].sort().map((path) => describeFile(dir, path))),
     source: { licence: 'MIT', note: 'Generated test pack: note words in the prompt pick 0.5-amplitude sines; not a real model.' },

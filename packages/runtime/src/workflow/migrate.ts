@@ -23,13 +23,21 @@ export function migrateWorkflow(workflow: Workflow, nodes: NodeLookup): { workfl
     for (let version = node.typeVersion; version < definition.typeVersion; version++) {
       const step = definition.migrations?.[version];
       if (!step) {
-        problems.push({ code: 'migration_failed', message: `node "${node.id}" is ${node.type} version ${node.typeVersion}, and this runtime has no migration from version ${version} to ${version + 1}`, node: node.id });
+        problems.push({
+          code: 'migration_failed',
+          message: `node "${node.id}" is ${node.type} version ${node.typeVersion}, and this runtime has no migration from version ${version} to ${version + 1}`,
+          node: node.id,
+        });
         return node;
       }
       try {
         params = step(params);
       } catch (error) {
-        problems.push({ code: 'migration_failed', message: `node "${node.id}" could not be upgraded from ${node.type} version ${version}: ${error instanceof Error ? error.message : String(error)}`, node: node.id });
+        problems.push({
+          code: 'migration_failed',
+          message: `node "${node.id}" could not be upgraded from ${node.type} version ${version}: ${error instanceof Error ? error.message : String(error)}`,
+          node: node.id,
+        });
         return node;
       }
     }

@@ -31,12 +31,22 @@ export function applyOverrides(workflow: Workflow, overrides: readonly ParamOver
   for (const override of overrides) {
     const node = byId.get(override.node);
     if (!node) {
-      problems.push({ code: 'missing_node', message: `--set ${override.node}.${override.param}: there is no node "${override.node}"; nodes are ${[...byId.keys()].join(', ')}`, node: override.node, param: override.param });
+      problems.push({
+        code: 'missing_node',
+        message: `--set ${override.node}.${override.param}: there is no node "${override.node}"; nodes are ${[...byId.keys()].join(', ')}`,
+        node: override.node,
+        param: override.param,
+      });
       continue;
     }
     const params = nodes.get(node.type)?.params;
     if (params && !Object.hasOwn(params, override.param)) {
-      problems.push({ code: 'unknown_param', message: `--set ${override.node}.${override.param}: node "${override.node}" (${node.type}) has no param "${override.param}"; its params are ${Object.keys(params).join(', ')}`, node: override.node, param: override.param });
+      problems.push({
+        code: 'unknown_param',
+        message: `--set ${override.node}.${override.param}: node "${override.node}" (${node.type}) has no param "${override.param}"; its params are ${Object.keys(params).join(', ')}`,
+        node: override.node,
+        param: override.param,
+      });
       continue;
     }
     node.params[override.param] = coerce(params?.[override.param], override.value);

@@ -33,7 +33,11 @@ export function validateWorkflow(workflow: Workflow, nodes: NodeLookup, options:
       continue;
     }
     if (node.typeVersion > definition.typeVersion) {
-      problems.push({ code: 'type_version_too_new', message: `node "${node.id}" is ${node.type} version ${node.typeVersion}, newer than this runtime knows (${definition.typeVersion}); update sa3-workflows`, node: node.id });
+      problems.push({
+        code: 'type_version_too_new',
+        message: `node "${node.id}" is ${node.type} version ${node.typeVersion}, newer than this runtime knows (${definition.typeVersion}); update sa3-workflows`,
+        node: node.id,
+      });
       continue;
     }
     definitions.set(node.id, definition);
@@ -55,16 +59,36 @@ export function validateWorkflow(workflow: Workflow, nodes: NodeLookup, options:
     const outSpec = fromDef?.outputs[output];
     const inSpec = toDef?.inputs[input];
     if (fromDef && !outSpec) {
-      problems.push({ code: 'unknown_output', message: `${label}: ${fromNode.type} has no output "${output}"; its outputs are ${Object.keys(fromDef.outputs).join(', ') || 'none'}`, node: fromId });
+      problems.push({
+        code: 'unknown_output',
+        message: `${label}: ${fromNode.type} has no output "${output}"; its outputs are ${Object.keys(fromDef.outputs).join(', ') || 'none'}`,
+        node: fromId,
+      });
     }
     if (toDef && !inSpec) {
-      problems.push({ code: 'unknown_input', message: `${label}: ${toNode.type} has no input "${input}"; its inputs are ${Object.keys(toDef.inputs).join(', ') || 'none'}`, node: toId, input });
+      problems.push({
+        code: 'unknown_input',
+        message: `${label}: ${toNode.type} has no input "${input}"; its inputs are ${Object.keys(toDef.inputs).join(', ') || 'none'}`,
+        node: toId,
+        input,
+      });
     }
     if (outSpec && inSpec && outSpec.type !== inSpec.type) {
-      problems.push({ code: 'return_type_mismatch', message: `${label} carries ${outSpec.type}, but input "${input}" of node "${toId}" takes ${inSpec.type}`, node: toId, input });
+      problems.push({
+        code: 'return_type_mismatch',
+        message: `${label} carries ${outSpec.type}, but input "${input}" of node "${toId}" takes ${inSpec.type}`,
+        node: toId,
+        input,
+      });
     }
     const inputs = connected.get(toId) ?? new Set<string>();
-    if (inputs.has(input)) problems.push({ code: 'input_already_connected', message: `${label}: input "${input}" of node "${toId}" already has a wire; an input takes one`, node: toId, input });
+    if (inputs.has(input))
+      problems.push({
+        code: 'input_already_connected',
+        message: `${label}: input "${input}" of node "${toId}" already has a wire; an input takes one`,
+        node: toId,
+        input,
+      });
     inputs.add(input);
     connected.set(toId, inputs);
   });
@@ -79,7 +103,8 @@ export function validateWorkflow(workflow: Workflow, nodes: NodeLookup, options:
   }
 
   const cycle = findCycle([...byId.keys()], workflow.connections);
-  if (cycle) problems.push({ code: 'cycle', message: `the wires form a loop: ${[...cycle, cycle[0]].join(' -> ')}; a workflow must flow one way`, node: cycle[0]! });
+  if (cycle)
+    problems.push({ code: 'cycle', message: `the wires form a loop: ${[...cycle, cycle[0]].join(' -> ')}; a workflow must flow one way`, node: cycle[0]! });
 
   if (options.requireOutputs && ![...definitions.values()].some((d) => d.isOutput)) {
     problems.push({ code: 'no_outputs', message: 'the workflow has no audio.save node, so a run would produce no file' });

@@ -31,11 +31,23 @@ beforeAll(() => {
   lavfiSine(file('tone-10s.ogg'), { seconds: 10, extra: ['-c:a', 'libvorbis'] });
   // Six channels: 440 Hz on front left, silence elsewhere except 1 kHz on front right.
   ffmpeg(
-    '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1',
-    '-f', 'lavfi', '-i', 'sine=frequency=1000:duration=1',
-    '-f', 'lavfi', '-i', 'anullsrc=channel_layout=mono:sample_rate=44100',
-    '-filter_complex', '[2]atrim=duration=1,asplit=4[c][l][ls][rs];[0][1][c][l][ls][rs]join=inputs=6:channel_layout=5.1:map=0.0-FL|1.0-FR|2.0-FC|3.0-LFE|4.0-BL|5.0-BR[out]',
-    '-map', '[out]', file('surround.wav'),
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:duration=1',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=1000:duration=1',
+    '-f',
+    'lavfi',
+    '-i',
+    'anullsrc=channel_layout=mono:sample_rate=44100',
+    '-filter_complex',
+    '[2]atrim=duration=1,asplit=4[c][l][ls][rs];[0][1][c][l][ls][rs]join=inputs=6:channel_layout=5.1:map=0.0-FL|1.0-FR|2.0-FC|3.0-LFE|4.0-BL|5.0-BR[out]',
+    '-map',
+    '[out]',
+    file('surround.wav'),
   );
 });
 afterAll(() => {
@@ -120,7 +132,7 @@ describe('AudioIO.load rejects broken audio', () => {
     expect(error.message).toContain('"empty.wav"');
   });
 
-  it('rejects text pretending to be a WAV as audio_corrupt with ffmpeg\'s reason', async () => {
+  it("rejects text pretending to be a WAV as audio_corrupt with ffmpeg's reason", async () => {
     writeFileSync(file('text.wav'), 'this is not audio at all, just some text\n'.repeat(100));
     const error = await loadError('text.wav');
     expect(error).toMatchObject({ code: 'audio_corrupt', kind: 'input', param: 'source' });

@@ -63,9 +63,13 @@ describe('runFfmpeg', () => {
     await expect(runFfmpeg(command, controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
   });
 
-  it('reports a failing command with ffmpeg\'s error lines', async () => {
+  it("reports a failing command with ffmpeg's error lines", async () => {
     const tools = await locateFfmpeg();
-    const command = createFfmpegCommand(tools).input(join(temp.dir, 'nothing-here.wav')).inputOptions(['-v', 'error']).outputOptions(['-f', 'null']).output('-');
+    const command = createFfmpegCommand(tools)
+      .input(join(temp.dir, 'nothing-here.wav'))
+      .inputOptions(['-v', 'error'])
+      .outputOptions(['-f', 'null'])
+      .output('-');
     const error = await runFfmpeg(command, new AbortController().signal).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'FfmpegFailure', exited: true });
     expect(firstErrorLine((error as { stderrLines: string[] }).stderrLines, join(temp.dir, 'nothing-here.wav'))).toBe('No such file or directory');
@@ -74,9 +78,9 @@ describe('runFfmpeg', () => {
 
 describe('firstErrorLine', () => {
   it('drops the demuxer prefix, the input path and informational lines', () => {
-    expect(firstErrorLine(['Guessed Channel Layout for Input Stream #0.0 : mono', '[mp3 @ 0x55d0c0ffee00] Failed to read frame size: Could not seek to 6023.'])).toBe(
-      'Failed to read frame size: Could not seek to 6023.',
-    );
+    expect(
+      firstErrorLine(['Guessed Channel Layout for Input Stream #0.0 : mono', '[mp3 @ 0x55d0c0ffee00] Failed to read frame size: Could not seek to 6023.']),
+    ).toBe('Failed to read frame size: Could not seek to 6023.');
     expect(firstErrorLine(['/tmp/x.wav: Invalid data found when processing input'], '/tmp/x.wav')).toBe('Invalid data found when processing input');
     expect(firstErrorLine([])).toBeUndefined();
   });

@@ -67,7 +67,13 @@ describe('encodeWav', () => {
 
   it('writes 32-bit float with WAVE_FORMAT_IEEE_FLOAT and a fact chunk, bit-exact', () => {
     const samples = [0.1, -0.333, 1.75, -3e-7];
-    const bytes = encodeWav(clipOf(samples, samples.map((s) => -s)), '32f');
+    const bytes = encodeWav(
+      clipOf(
+        samples,
+        samples.map((s) => -s),
+      ),
+      '32f',
+    );
     const fmt = fmtOf(bytes);
     expect(fmt).toMatchObject({ formatTag: 3, bits: 32, blockAlign: 8 });
     expect(findChunk(fmt.layout, 'fmt ')!.size).toBe(18);

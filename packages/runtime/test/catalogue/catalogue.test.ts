@@ -20,14 +20,27 @@ describe('the pack catalogue', () => {
       ['small-sfx-base', 'stabilityai/stable-audio-3-small-sfx-base', 'no'],
     ] as const) {
       const entry = catalogueEntry(id);
-      expect(entry.availability).toMatchObject({ kind: 'convertible', repo, reason: expect.stringMatching(/so sa3 converts the official checkpoint into ONNX on this machine$/) });
+      expect(entry.availability).toMatchObject({
+        kind: 'convertible',
+        repo,
+        reason: expect.stringMatching(/so sa3 converts the official checkpoint into ONNX on this machine$/),
+      });
       expect(entry.repos).toEqual([{ repo, gated }]);
       expect(entry.files.map((f) => `${f.repo}:${f.path}:${f.packPath === f.path}`)).toEqual(
-        ['model.safetensors', 'model_config.json', 't5gemma-b-b-ul2/config.json', 't5gemma-b-b-ul2/model.safetensors', 't5gemma-b-b-ul2/tokenizer.json', 't5gemma-b-b-ul2/tokenizer_config.json'].map((p) => `${repo}:${p}:true`),
+        [
+          'model.safetensors',
+          'model_config.json',
+          't5gemma-b-b-ul2/config.json',
+          't5gemma-b-b-ul2/model.safetensors',
+          't5gemma-b-b-ul2/tokenizer.json',
+          't5gemma-b-b-ul2/tokenizer_config.json',
+        ].map((p) => `${repo}:${p}:true`),
       );
       expect(entry.ditLayout).toBe('explicit');
     }
-    expect(catalogueEntry('medium').availability).toMatchObject({ reason: expect.stringMatching(/^the published onnx\/same-l graphs use the TensorRT-only op/) });
+    expect(catalogueEntry('medium').availability).toMatchObject({
+      reason: expect.stringMatching(/^the published onnx\/same-l graphs use the TensorRT-only op/),
+    });
     // The medium checkpoint (9.2 GB) plus T5Gemma: what `sa3 models list` says a pull downloads.
     expect(entryBytes(catalogueEntry('medium'))).toBeGreaterThan(10.4e9);
     expect(CATALOGUE.filter((e) => e.availability.kind === 'pullable').map((e) => e.id)).toEqual(['small-music', 'small-sfx', 'small-music-int4']);
@@ -35,7 +48,10 @@ describe('the pack catalogue', () => {
   });
 
   it('the official small packs use the paths the reference confirms', () => {
-    for (const [id, folder, repo] of [['small-music', 'sa3-sm-music', 'stabilityai/stable-audio-3-small-music'], ['small-sfx', 'sa3-sm-sfx', 'stabilityai/stable-audio-3-small-sfx']] as const) {
+    for (const [id, folder, repo] of [
+      ['small-music', 'sa3-sm-music', 'stabilityai/stable-audio-3-small-music'],
+      ['small-sfx', 'sa3-sm-sfx', 'stabilityai/stable-audio-3-small-sfx'],
+    ] as const) {
       const entry = catalogueEntry(id);
       const paths = entry.files.filter((f) => !f.optional).map((f) => `${f.repo}:${f.path}`);
       expect(paths.sort()).toEqual(

@@ -86,7 +86,9 @@ describe.runIf(haveReference())('bad checkpoints and configs fail with one sente
     const { dir, remove } = await tempDir();
     try {
       const error = await conversionError(() => convertDit(checkpointPath(MODEL), config, dir));
-      expect(error.message).toMatch(/^the checkpoint tensor "model\.model\.transformer\.layers\.0\.self_attn\.to_qkv\.weight" has shape \[384, 128\], but the model config implies \[640, 128\]$/);
+      expect(error.message).toMatch(
+        /^the checkpoint tensor "model\.model\.transformer\.layers\.0\.self_attn\.to_qkv\.weight" has shape \[384, 128\], but the model config implies \[640, 128\]$/,
+      );
     } finally {
       await remove();
     }
@@ -108,11 +110,41 @@ describe.runIf(haveReference())('bad checkpoints and configs fail with one sente
   });
 
   it.each([
-    ['an unknown DiT key', (d: DiffusionBlock) => { d.config.use_skip_connections = true; }, 'model.diffusion.config.use_skip_connections'],
-    ['an unknown attention key', (d: DiffusionBlock) => { d.config.attn_kwargs.sliding_window = [4, 4]; }, 'model.diffusion.config.attn_kwargs.sliding_window'],
-    ['another global conditioning', (d: DiffusionBlock) => { d.config.global_cond_type = 'prepend'; }, 'model.diffusion.config.global_cond_type'],
-    ['a missing size', (d: DiffusionBlock) => { delete d.config.embed_dim; }, 'model.diffusion.config.embed_dim'],
-    ['another model type', (d: DiffusionBlock) => { d.type = 'adp_cfg_1d'; }, 'model.diffusion.type'],
+    [
+      'an unknown DiT key',
+      (d: DiffusionBlock) => {
+        d.config.use_skip_connections = true;
+      },
+      'model.diffusion.config.use_skip_connections',
+    ],
+    [
+      'an unknown attention key',
+      (d: DiffusionBlock) => {
+        d.config.attn_kwargs.sliding_window = [4, 4];
+      },
+      'model.diffusion.config.attn_kwargs.sliding_window',
+    ],
+    [
+      'another global conditioning',
+      (d: DiffusionBlock) => {
+        d.config.global_cond_type = 'prepend';
+      },
+      'model.diffusion.config.global_cond_type',
+    ],
+    [
+      'a missing size',
+      (d: DiffusionBlock) => {
+        delete d.config.embed_dim;
+      },
+      'model.diffusion.config.embed_dim',
+    ],
+    [
+      'another model type',
+      (d: DiffusionBlock) => {
+        d.type = 'adp_cfg_1d';
+      },
+      'model.diffusion.type',
+    ],
   ])('a config with %s', async (_what, edit, key) => {
     const config = editedConfig(await modelConfig(MODEL), edit);
     const error = await conversionError(() => convertDit(checkpointPath(MODEL), config, '/nonexistent'));
@@ -148,7 +180,10 @@ describe.runIf(haveReference())('codec type names', () => {
   it('"same" reads as the released "taae_v2"; another codec is refused naming the key', async () => {
     expect(readSameConfig(await withCodecType('same'), 'decoder')).toEqual(readSameConfig(await modelConfig('medium-tiny'), 'decoder'));
     await expect(withCodecType('oobleck').then((c) => readSameConfig(c, 'decoder'))).rejects.toThrow(
-      new ConvertError('config_invalid', 'model_config.json sets model.pretransform.config.decoder.type to "oobleck"; only the SAME codec ("taae_v2" or "same") can be converted'),
+      new ConvertError(
+        'config_invalid',
+        'model_config.json sets model.pretransform.config.decoder.type to "oobleck"; only the SAME codec ("taae_v2" or "same") can be converted',
+      ),
     );
   });
 });

@@ -42,4 +42,3 @@ export async function writeCheckpointFolder(dir: string, withTokenizer = true): 
     await writeFile(join(text, 'tokenizer_config.json'), JSON.stringify(tokenizerConfigJson()));
   }
 }
-

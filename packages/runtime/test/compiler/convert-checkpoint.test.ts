@@ -11,9 +11,19 @@ describe.runIf(haveReference())('whole checkpoint folder', () => {
     const { dir, remove } = await tempDir();
     try {
       const events: string[] = [];
-      const converted = await convertCheckpoint(join(referenceDir, 'medium-tiny'), dir, { onProgress: (part: CheckpointPart, done, total) => events.push(`${part} ${done}/${total}`) });
+      const converted = await convertCheckpoint(join(referenceDir, 'medium-tiny'), dir, {
+        onProgress: (part: CheckpointPart, done, total) => events.push(`${part} ${done}/${total}`),
+      });
       expect(events).toEqual(['dit 1/2', 'dit 2/2', 'conditioner 0/1', 'conditioner 1/1', 'encoder 0/1', 'encoder 1/1', 'decoder 0/1', 'decoder 1/1']);
-      expect((await readdir(dir)).sort()).toEqual(['conditioner.safetensors', 'decoder.onnx', 'decoder.onnx.data', 'dit.onnx', 'dit.onnx.data', 'encoder.onnx', 'encoder.onnx.data']);
+      expect((await readdir(dir)).sort()).toEqual([
+        'conditioner.safetensors',
+        'decoder.onnx',
+        'decoder.onnx.data',
+        'dit.onnx',
+        'dit.onnx.data',
+        'encoder.onnx',
+        'encoder.onnx.data',
+      ]);
       expect(converted.encoder.config.slidingWindow).toEqual([1, 1]);
       for (const graph of [converted.dit, converted.encoder, converted.decoder]) {
         const session = await ort.InferenceSession.create(join(dir, graph.saved.modelFile));
@@ -28,7 +38,9 @@ describe.runIf(haveReference())('whole checkpoint folder', () => {
   it('a folder without model_config.json', async () => {
     const { dir, remove } = await tempDir();
     try {
-      await expect(convertCheckpoint(dir, dir)).rejects.toThrow(new ConvertError('config_invalid', `the checkpoint folder ${dir} has no readable model_config.json`));
+      await expect(convertCheckpoint(dir, dir)).rejects.toThrow(
+        new ConvertError('config_invalid', `the checkpoint folder ${dir} has no readable model_config.json`),
+      );
     } finally {
       await remove();
     }

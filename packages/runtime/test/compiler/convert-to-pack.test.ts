@@ -19,11 +19,27 @@ describe.runIf(haveReference())('checkpoint folder -> pack', () => {
       expect([...new Set(parts)]).toEqual(['textEncoder', 'dit', 'conditioner', 'encoder', 'decoder', 'check']);
       expect(await readdir(root)).toEqual(['medium-tiny']);
       expect((await readdir(join(root, 'medium-tiny'))).sort()).toEqual([
-        'conditioner.safetensors', 'decoder.onnx', 'decoder.onnx.data', 'dit.onnx', 'dit.onnx.data', 'encoder.onnx', 'encoder.onnx.data',
-        'sa3-pack.json', 'text_encoder.onnx', 'text_encoder.onnx.data', 'tokenizer.json', 'tokenizer_config.json',
+        'conditioner.safetensors',
+        'decoder.onnx',
+        'decoder.onnx.data',
+        'dit.onnx',
+        'dit.onnx.data',
+        'encoder.onnx',
+        'encoder.onnx.data',
+        'sa3-pack.json',
+        'text_encoder.onnx',
+        'text_encoder.onnx.data',
+        'tokenizer.json',
+        'tokenizer_config.json',
       ]);
       expect(manifest).toMatchObject({
-        family: 'medium', objective: 'rf_denoiser', maxSamples: 16_777_216, latentChannels: 256, samplesPerLatent: 4096, ditLayout: 'explicit', conditionerWeights: 'conditioner.safetensors',
+        family: 'medium',
+        objective: 'rf_denoiser',
+        maxSamples: 16_777_216,
+        latentChannels: 256,
+        samplesPerLatent: 4096,
+        ditLayout: 'explicit',
+        conditionerWeights: 'conditioner.safetensors',
         text: { tokenizer: 'tokenizer.json', maxTokens: 256, hiddenSize: 768 },
         codec: { chunkLatents: 128, overlapLatents: 32, encoderMultipleLatents: 1, decoderEvenLatents: false },
       });

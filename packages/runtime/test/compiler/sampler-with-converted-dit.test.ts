@@ -37,7 +37,13 @@ interface StepFeeds {
 }
 
 /** Converts the checkpoint's DiT and conditioner, samples with the fixture's noises, returns the latents and the reference. */
-async function sampleWithConvertedDit(model: string, configFile: string, fixture: string, run: Run, precision: ConvertPrecision = 'fp32'): Promise<{ ours: Float32Array; expected: Float32Array }> {
+async function sampleWithConvertedDit(
+  model: string,
+  configFile: string,
+  fixture: string,
+  run: Run,
+  precision: ConvertPrecision = 'fp32',
+): Promise<{ ours: Float32Array; expected: Float32Array }> {
   const { dir, remove } = await tempDir();
   const file = await openReference(`${model}/${fixture}.safetensors`);
   let session: ort.InferenceSession | undefined;
@@ -47,7 +53,10 @@ async function sampleWithConvertedDit(model: string, configFile: string, fixture
     const conditioner = await convertConditionerWeights(checkpointPath(model), config, dir);
     session = await ort.InferenceSession.create(join(dir, dit.saved.modelFile));
     const weights = await SafetensorsFile.open(join(dir, conditioner.file));
-    const explicit: ExplicitConditioning = { secondsRow: await file.readFloat32('in_global_embed'), paddingEmbedding: await weights.readFloat32('padding_embedding') };
+    const explicit: ExplicitConditioning = {
+      secondsRow: await file.readFloat32('in_global_embed'),
+      paddingEmbedding: await weights.readFloat32('padding_embedding'),
+    };
     await weights.close();
 
     // The prompt as the text encoder hands it over: the valid rows, then rows the mask marks as padding.
@@ -61,14 +70,17 @@ async function sampleWithConvertedDit(model: string, configFile: string, fixture
     const pack = { id: model, ditLayout: 'explicit', text: { tokenizer: 'tokenizer.json', maxTokens: TOKENS, hiddenSize: HIDDEN } } as PackManifest;
     const localAddCond = await file.readFloat32('in_local_add_cond');
     const seconds = Number(file.metadata.seconds_total);
-    const feedsFor = (branch: Parameters<typeof conditioningFeeds>[1]) => conditioningFeeds(pack, branch, seconds, localAddCond, latents, validLatents, explicit, true);
+    const feedsFor = (branch: Parameters<typeof conditioningFeeds>[1]) =>
+      conditioningFeeds(pack, branch, seconds, localAddCond, latents, validLatents, explicit, true);
     const cond = feedsFor({ kind: 'cond', prompt: { packId: model, hidden, mask } });
     const uncond = feedsFor({ kind: 'uncond' });
 
     const dits = session;
     const runDit = async (feeds: Record<string, ort.Tensor>) => (await dits.run(feeds)).velocity!.data as Float32Array;
     const velocityModel: VelocityModel = (x, t) => run.velocity(runDit, { x, t, cond, uncond, latents, validLatents });
-    const noises = await Promise.all(Array.from({ length: STEPS }, (_, i) => (file.tensors.has(`step${i}_noise`) ? file.readFloat32(`step${i}_noise`) : Promise.resolve(new Float32Array(0)))));
+    const noises = await Promise.all(
+      Array.from({ length: STEPS }, (_, i) => (file.tensors.has(`step${i}_noise`) ? file.readFloat32(`step${i}_noise`) : Promise.resolve(new Float32Array(0)))),
+    );
     const ours = await run.sample(velocityModel, await file.readFloat32('in_initial_noise'), (step) => noises[step]!);
     return { ours, expected: await file.readFloat32('out_latents_keymask') };
   } finally {
@@ -92,7 +104,17 @@ const eulerCfg3Apg: Run = {
   velocity: async (runDit, step) => {
     const vCond = await runDit(stepFeeds(step, step.cond));
     const vUncond = await runDit(stepFeeds(step, step.uncond));
-    return guidedVelocity({ x: step.x, vCond, vUncond, t: step.t, cfgScale: 3, apgScale: 1, channels: CHANNELS, length: step.latents, validLatents: step.validLatents });
+    return guidedVelocity({
+      x: step.x,
+      vCond,
+      vUncond,
+      t: step.t,
+      cfgScale: 3,
+      apgScale: 1,
+      channels: CHANNELS,
+      length: step.latents,
+      validLatents: step.validLatents,
+    });
   },
 };
 

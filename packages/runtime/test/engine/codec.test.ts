@@ -57,7 +57,9 @@ describe('chunked SAME encode/decode', () => {
     const { manifest, decoder } = await packWith({ chunkLatents: 8, overlapLatents: 2 });
     const controller = new AbortController();
     const latents = { channels: 256, length: 64, data: new Float32Array(256 * 64) };
-    await expect(decodeLatents(decoder, manifest, latents, { signal: controller.signal, onChunk: (i) => i === 2 && controller.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(decodeLatents(decoder, manifest, latents, { signal: controller.signal, onChunk: (i) => i === 2 && controller.abort() })).rejects.toMatchObject(
+      { name: 'AbortError' },
+    );
     expect(decoder.runs).toBe(2);
   });
 });

@@ -13,7 +13,15 @@ describe('the three DiT I/O layouts', () => {
     });
     const run = (model: string, text = 'a gentle whistle', extra: { cfgScale?: number; negative?: string } = {}) =>
       engine.generate(
-        { model, prompt: conditioning(text, model), ...(extra.negative ? { negative: conditioning(extra.negative, model) } : {}), steps: 8, cfgScale: extra.cfgScale ?? 1, seed: 99, durationSeconds: 3 },
+        {
+          model,
+          prompt: conditioning(text, model),
+          ...(extra.negative ? { negative: conditioning(extra.negative, model) } : {}),
+          steps: 8,
+          cfgScale: extra.cfgScale ?? 1,
+          seed: 99,
+          durationSeconds: 3,
+        },
         callContext(),
       );
     const baked = await run('baked');
@@ -38,7 +46,8 @@ describe('the three DiT I/O layouts', () => {
       baked: { objective: 'rf_denoiser', layout: 'baked' },
     });
     const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
-    const rows = async (seconds: number) => [(await (await engine.pack('weights')).explicitConditioning(seconds))!, (await (await engine.pack('graph')).explicitConditioning(seconds))!] as const;
+    const rows = async (seconds: number) =>
+      [(await (await engine.pack('weights')).explicitConditioning(seconds))!, (await (await engine.pack('graph')).explicitConditioning(seconds))!] as const;
     for (const seconds of [0, 3, 47.5, 120, 383]) {
       const [fromWeights, fromGraph] = await rows(seconds);
       const [other] = await rows(seconds + 1);

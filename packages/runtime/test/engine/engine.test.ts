@@ -37,7 +37,7 @@ function slice(clip: AudioClip, from: number, to: number): Float32Array {
 }
 
 describe('generate', () => {
-  it('makes exactly round(duration * 44100) frames of the prompt\'s tone', async () => {
+  it("makes exactly round(duration * 44100) frames of the prompt's tone", async () => {
     for (const duration of [1, 5, 7.3]) {
       const clip = await generate('a soft mid tone', { duration });
       expect(clip.sampleRate).toBe(44_100);
@@ -61,8 +61,16 @@ describe('generate', () => {
 
   it('reports progress per sampling step, then decoding', async () => {
     const progress: [number, number, string?][] = [];
-    await engine.generate({ model: 'small-music', prompt: conditioning('mid', 'small-music'), steps: 4, cfgScale: 1, seed: 1, durationSeconds: 2 }, callContext(progress));
-    expect(progress.filter((p) => p[2] === 'sampling')).toEqual([[1, 4, 'sampling'], [2, 4, 'sampling'], [3, 4, 'sampling'], [4, 4, 'sampling']]);
+    await engine.generate(
+      { model: 'small-music', prompt: conditioning('mid', 'small-music'), steps: 4, cfgScale: 1, seed: 1, durationSeconds: 2 },
+      callContext(progress),
+    );
+    expect(progress.filter((p) => p[2] === 'sampling')).toEqual([
+      [1, 4, 'sampling'],
+      [2, 4, 'sampling'],
+      [3, 4, 'sampling'],
+      [4, 4, 'sampling'],
+    ]);
     expect(progress.at(-1)?.[2]).toBe('decoding');
   });
 
@@ -85,7 +93,11 @@ describe('generate', () => {
   });
 
   it('refuses a duration beyond what the pack can make, naming the pack', async () => {
-    await expect(generate('mid', { duration: 121 })).rejects.toMatchObject({ code: 'value_bigger_than_max', param: 'duration', message: expect.stringMatching(/120\.0 s the model pack "small-music"/) });
+    await expect(generate('mid', { duration: 121 })).rejects.toMatchObject({
+      code: 'value_bigger_than_max',
+      param: 'duration',
+      message: expect.stringMatching(/120\.0 s the model pack "small-music"/),
+    });
   });
 });
 
@@ -93,13 +105,38 @@ describe('edit (init audio)', () => {
   it('at level 1.0 equals generate with the same seed, bit for bit', async () => {
     const source = await generate('low', { seed: 3 });
     const generated = await generate('a soft mid tone', { seed: 11 });
-    const edited = await engine.edit({ model: 'small-music', prompt: conditioning('a soft mid tone', 'small-music'), source, initNoiseLevel: 1, durationSeconds: 5, steps: 8, cfgScale: 1, seed: 11 }, callContext());
+    const edited = await engine.edit(
+      {
+        model: 'small-music',
+        prompt: conditioning('a soft mid tone', 'small-music'),
+        source,
+        initNoiseLevel: 1,
+        durationSeconds: 5,
+        steps: 8,
+        cfgScale: 1,
+        seed: 11,
+      },
+      callContext(),
+    );
     expect(sameSamples(edited, generated)).toBe(true);
   });
 
   it('starts from the encoded source mixed with noise at the given level', async () => {
     const source = await generate('low', { seed: 3 });
-    const edit = (level: number) => engine.edit({ model: 'small-music', prompt: conditioning('high', 'small-music'), source, initNoiseLevel: level, durationSeconds: 5, steps: 8, cfgScale: 1, seed: 5 }, callContext());
+    const edit = (level: number) =>
+      engine.edit(
+        {
+          model: 'small-music',
+          prompt: conditioning('high', 'small-music'),
+          source,
+          initNoiseLevel: level,
+          durationSeconds: 5,
+          steps: 8,
+          cfgScale: 1,
+          seed: 5,
+        },
+        callContext(),
+      );
     // The test DiT pulls every frame to the prompt, so the result is the prompt's tone; the
     // source survives only in the texture the DiT takes from x, so the level still shows.
     const strong = await edit(0.95);
@@ -112,7 +149,12 @@ describe('edit (init audio)', () => {
 
   it('refuses init_noise_level below 0.01', async () => {
     const source = await generate('low');
-    await expect(engine.edit({ model: 'small-music', prompt: conditioning('mid', 'small-music'), source, initNoiseLevel: 0.005, durationSeconds: 5, steps: 8, cfgScale: 1, seed: 5 }, callContext())).rejects.toMatchObject({
+    await expect(
+      engine.edit(
+        { model: 'small-music', prompt: conditioning('mid', 'small-music'), source, initNoiseLevel: 0.005, durationSeconds: 5, steps: 8, cfgScale: 1, seed: 5 },
+        callContext(),
+      ),
+    ).rejects.toMatchObject({
       code: 'value_smaller_than_min',
       param: 'init_noise_level',
     });
@@ -122,7 +164,21 @@ describe('edit (init audio)', () => {
 describe('inpaint and extend', () => {
   it('inpaint leaves every sample outside [start, end) bit-identical and puts the prompt inside', async () => {
     const source = await generate('low', { seed: 21, duration: 6 });
-    const out = await engine.inpaint({ model: 'small-music', prompt: conditioning('high', 'small-music'), source, startSeconds: 2, endSeconds: 4, durationSeconds: 6, crossfadeMs: 20, steps: 8, cfgScale: 1, seed: 9 }, callContext());
+    const out = await engine.inpaint(
+      {
+        model: 'small-music',
+        prompt: conditioning('high', 'small-music'),
+        source,
+        startSeconds: 2,
+        endSeconds: 4,
+        durationSeconds: 6,
+        crossfadeMs: 20,
+        steps: 8,
+        cfgScale: 1,
+        seed: 9,
+      },
+      callContext(),
+    );
     const start = 2 * 44_100;
     const end = 4 * 44_100;
     expect(out.channels[0]!.length).toBe(6 * 44_100);
@@ -140,7 +196,21 @@ describe('inpaint and extend', () => {
   it('extend keeps the source bit-identical and continues it without a step at the seam', async () => {
     const source = await generate('a soft mid tone', { seed: 4, duration: 4 });
     const seam = source.channels[0]!.length;
-    const out = await engine.inpaint({ model: 'small-music', prompt: conditioning('a soft mid tone', 'small-music'), source, startSeconds: 4, endSeconds: 9, durationSeconds: 9, crossfadeMs: 25, steps: 8, cfgScale: 1, seed: 5 }, callContext());
+    const out = await engine.inpaint(
+      {
+        model: 'small-music',
+        prompt: conditioning('a soft mid tone', 'small-music'),
+        source,
+        startSeconds: 4,
+        endSeconds: 9,
+        durationSeconds: 9,
+        crossfadeMs: 25,
+        steps: 8,
+        cfgScale: 1,
+        seed: 5,
+      },
+      callContext(),
+    );
     expect(out.channels[0]!.length).toBe(9 * 44_100);
     for (let c = 0; c < 2; c++) expect(out.channels[c]!.subarray(0, seam).every((v, i) => v === source.channels[c]![i])).toBe(true);
     // Threshold: the largest step between neighbouring samples anywhere in the source itself. A
@@ -156,10 +226,25 @@ describe('inpaint and extend', () => {
 
   it('refuses end <= start and a start beyond the source', async () => {
     const source = await generate('low', { duration: 3 });
-    const base = { model: 'small-music', prompt: conditioning('mid', 'small-music'), source, durationSeconds: 6, crossfadeMs: 0, steps: 8, cfgScale: 1, seed: 1 };
-    await expect(engine.inpaint({ ...base, startSeconds: 2, endSeconds: 2 }, callContext())).rejects.toMatchObject({ code: 'invalid_range', param: 'end_seconds' });
+    const base = {
+      model: 'small-music',
+      prompt: conditioning('mid', 'small-music'),
+      source,
+      durationSeconds: 6,
+      crossfadeMs: 0,
+      steps: 8,
+      cfgScale: 1,
+      seed: 1,
+    };
+    await expect(engine.inpaint({ ...base, startSeconds: 2, endSeconds: 2 }, callContext())).rejects.toMatchObject({
+      code: 'invalid_range',
+      param: 'end_seconds',
+    });
     await expect(engine.inpaint({ ...base, startSeconds: 4, endSeconds: 6 }, callContext())).rejects.toBeInstanceOf(NodeError);
-    await expect(engine.inpaint({ ...base, startSeconds: 4, endSeconds: 6 }, callContext())).rejects.toMatchObject({ code: 'value_bigger_than_max', param: 'start_seconds' });
+    await expect(engine.inpaint({ ...base, startSeconds: 4, endSeconds: 6 }, callContext())).rejects.toMatchObject({
+      code: 'value_bigger_than_max',
+      param: 'start_seconds',
+    });
   });
 });
 
@@ -170,7 +255,8 @@ describe('both DiT layouts', () => {
       explicit: { objective: 'rf_denoiser', layout: 'explicit', keyMask: false },
       'explicit-masked': { objective: 'rf_denoiser', layout: 'explicit' },
     });
-    const run = (model: string) => both.generate({ model, prompt: conditioning('a gentle whistle', model), steps: 8, cfgScale: 1, seed: 99, durationSeconds: 3 }, callContext());
+    const run = (model: string) =>
+      both.generate({ model, prompt: conditioning('a gentle whistle', model), steps: 8, cfgScale: 1, seed: 99, durationSeconds: 3 }, callContext());
     const baked = await run('baked');
     expect(sameSamples(baked, await run('explicit'))).toBe(true);
     // With a key mask the DiT samples under the official rule (6 s of masked headroom, so a

@@ -15,7 +15,11 @@ describe('GraphSession', () => {
     const x = g.input('latents_in', 'float16', [1, 'L']);
     g.output(g.cast(g.mul(g.cast(x, 'float32'), 2), 'float16'), 'audio_out', [1, 'L']);
     await g.save(dir, 'double.onnx');
-    const spec = { file: 'double.onnx', inputs: { latents: { name: 'latents_in', dtype: 'float16' as const, shape: [1, 'L'] } }, outputs: { audio: { name: 'audio_out', dtype: 'float16' as const, shape: [1, 'L'] } } };
+    const spec = {
+      file: 'double.onnx',
+      inputs: { latents: { name: 'latents_in', dtype: 'float16' as const, shape: [1, 'L'] } },
+      outputs: { audio: { name: 'audio_out', dtype: 'float16' as const, shape: [1, 'L'] } },
+    };
     const session = await GraphSession.open(dir, spec, ['cpu'], () => undefined);
     const { audio } = await session.run({ latents: new ort.Tensor('float32', Float32Array.of(0.5, -1.25, 3), [1, 3]) });
     expect(audio!.type).toBe('float32');
@@ -28,7 +32,11 @@ describe('GraphSession', () => {
     g.output(g.identity(g.input('a', 'float32', [1])), 'b', [1]);
     await g.save(dir, 'id.onnx');
     const lines: string[] = [];
-    const spec = { file: 'id.onnx', inputs: { a: { name: 'a', dtype: 'float32' as const, shape: [1] } }, outputs: { b: { name: 'b', dtype: 'float32' as const, shape: [1] } } };
+    const spec = {
+      file: 'id.onnx',
+      inputs: { a: { name: 'a', dtype: 'float32' as const, shape: [1] } },
+      outputs: { b: { name: 'b', dtype: 'float32' as const, shape: [1] } },
+    };
     const session = await GraphSession.open(dir, spec, requestedProviders('cuda'), (line) => lines.push(line));
     expect(session.provider).toBe('cpu');
     expect(lines).toHaveLength(1);

@@ -22,8 +22,9 @@ afterAll(async () => {
 });
 
 describe('a PCM-baked decoder (int32 pcm [1,N,2])', () => {
-  it('gives the float decoder\'s audio to within one step of its full scale, chunked over 13 chunks', async () => {
-    const take = (model: string) => engine.generate({ model, prompt: conditioning('a bright bell', model), steps: 4, cfgScale: 1, seed: 5, durationSeconds: 37 }, callContext());
+  it("gives the float decoder's audio to within one step of its full scale, chunked over 13 chunks", async () => {
+    const take = (model: string) =>
+      engine.generate({ model, prompt: conditioning('a bright bell', model), steps: 4, cfgScale: 1, seed: 5, durationSeconds: 37 }, callContext());
     const [float, pcm] = [await take('float'), await take('pcm')];
     expect(pcm.channels.map((c) => c.length)).toEqual(float.channels.map((c) => c.length));
     let largest = 0;

@@ -102,7 +102,17 @@ describe.runIf(reference)('samplers replay the official runs', () => {
         expect(maxAbsDiff(v, expected)).toBeLessThan(1e-4);
         if (step === 0) {
           // The projection matters: plain CFG (apg 0) gives a clearly different velocity.
-          const vanilla = guidedVelocity({ x, vCond: await file.readFloat32('step0_v_cond'), vUncond: await file.readFloat32('step0_v_uncond'), t, cfgScale: 3, apgScale: 0, channels: 256, length, validLatents });
+          const vanilla = guidedVelocity({
+            x,
+            vCond: await file.readFloat32('step0_v_cond'),
+            vUncond: await file.readFloat32('step0_v_uncond'),
+            t,
+            cfgScale: 3,
+            apgScale: 0,
+            channels: 256,
+            length,
+            validLatents,
+          });
           expect(maxAbsDiff(vanilla, expected)).toBeGreaterThan(1e-2);
         }
         return v;

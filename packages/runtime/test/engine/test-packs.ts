@@ -24,14 +24,20 @@ export function conditioning(text: string, model: string): Conditioning {
 }
 
 export function sameSamples(a: AudioClip, b: AudioClip): boolean {
-  return a.channels.length === b.channels.length && a.channels.every((c, i) => Buffer.from(c.buffer, c.byteOffset, c.byteLength).equals(Buffer.from(b.channels[i]!.buffer, b.channels[i]!.byteOffset, b.channels[i]!.byteLength)));
+  return (
+    a.channels.length === b.channels.length &&
+    a.channels.every((c, i) =>
+      Buffer.from(c.buffer, c.byteOffset, c.byteLength).equals(Buffer.from(b.channels[i]!.buffer, b.channels[i]!.byteOffset, b.channels[i]!.byteLength)),
+    )
+  );
 }
 
 /** Generates 2 s from `model` in the packs under `root` twice with one seed: 88,200 finite frames per channel, both takes identical. */
 export async function expectTwoSecondsTwiceAlike(root: string, model: string, seed: number): Promise<void> {
   const engine = new Sa3Engine({ packs: new PackLocator([root]), log: () => undefined });
   try {
-    const generate = () => engine.generate({ model, prompt: conditioning('a soft mid tone', model), steps: 4, cfgScale: 1, seed, durationSeconds: 2 }, callContext());
+    const generate = () =>
+      engine.generate({ model, prompt: conditioning('a soft mid tone', model), steps: 4, cfgScale: 1, seed, durationSeconds: 2 }, callContext());
     const first = await generate();
     expect(first.channels.map((c) => c.length)).toEqual([88_200, 88_200]);
     expect(first.channels.every((c) => c.every(Number.isFinite))).toBe(true);

@@ -17,7 +17,10 @@ export const source = defineNode({
   description: 'Emits its text as conditioning.',
   inputs: {},
   outputs: { out: { type: 'conditioning', label: 'Out' } },
-  params: { text: { kind: 'string', label: 'Text', default: 'x', description: 'Text to emit.' }, seed: { kind: 'seed', label: 'Seed', default: 7, description: 'A seed.' } },
+  params: {
+    text: { kind: 'string', label: 'Text', default: 'x', description: 'Text to emit.' },
+    seed: { kind: 'seed', label: 'Seed', default: 7, description: 'A seed.' },
+  },
   async run({ nodeId, params }) {
     count(nodeId);
     return { out: text(`${params.text}#${params.seed}`) };

@@ -128,7 +128,12 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const parts = url.pathname.split('/').slice(1).map(decodeURIComponent);
-    const base = { url: req.url ?? '', rangeStart: /^bytes=(\d+)-/.test(req.headers.range ?? '') ? Number(/^bytes=(\d+)-/.exec(req.headers.range!)![1]) : null, ...(req.headers.range ? { range: req.headers.range } : {}), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
+    const base = {
+      url: req.url ?? '',
+      rangeStart: /^bytes=(\d+)-/.test(req.headers.range ?? '') ? Number(/^bytes=(\d+)-/.exec(req.headers.range!)![1]) : null,
+      ...(req.headers.range ? { range: req.headers.range } : {}),
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+    };
 
     if (parts[0] === 'api' && parts[1] === 'models' && parts[4] === 'revision') {
       const repo = `${parts[2]}/${parts[3]}`;
@@ -152,7 +157,9 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
       if (!existsSync(repoDir)) return sendJson(res, 404, { error: 'Repository not found' }, { 'x-error-code': 'RepoNotFound' });
       if (!knownRevision(repo, parts[5])) return sendJson(res, 404, { error: `Invalid rev id: ${parts[5]}` }, { 'x-error-code': 'RevisionNotFound' });
       if (!existsSync(join(repoDir, dir))) return sendJson(res, 404, { error: `${dir} does not exist on "${parts[5]}"` }, { 'x-error-code': 'EntryNotFound' });
-      const all = listUnder(repoDir, dir).sort().map((p) => treeEntry(repoDir, p));
+      const all = listUnder(repoDir, dir)
+        .sort()
+        .map((p) => treeEntry(repoDir, p));
       const pageSize = options.pageSize ?? all.length;
       const cursor = Number(url.searchParams.get('cursor') ?? 0);
       const page = all.slice(cursor, cursor + pageSize);

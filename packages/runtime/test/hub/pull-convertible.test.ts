@@ -17,9 +17,17 @@ import { checkpointRepos, filesUnder, HF_TOKEN, hubTestBed, installedDirs, MEDIU
 const run = haveReference();
 const { hub, home, copyOfRepos } = hubTestBed(async () => (run ? checkpointRepos() : null), MEDIUM_REPO);
 
-const pull = (id: string, sa3Home: string, server: FakeHub, options: Partial<PullOptions> = {}) => pullPack(id, { home: sa3Home, endpoint: server.endpoint, token: HF_TOKEN, progressIntervalMs: 0, ...options });
+const pull = (id: string, sa3Home: string, server: FakeHub, options: Partial<PullOptions> = {}) =>
+  pullPack(id, { home: sa3Home, endpoint: server.endpoint, token: HF_TOKEN, progressIntervalMs: 0, ...options });
 
-const CHECKPOINT_FILES = ['model.safetensors', 'model_config.json', 't5gemma-b-b-ul2/config.json', 't5gemma-b-b-ul2/model.safetensors', 't5gemma-b-b-ul2/tokenizer.json', 't5gemma-b-b-ul2/tokenizer_config.json'];
+const CHECKPOINT_FILES = [
+  'model.safetensors',
+  'model_config.json',
+  't5gemma-b-b-ul2/config.json',
+  't5gemma-b-b-ul2/model.safetensors',
+  't5gemma-b-b-ul2/tokenizer.json',
+  't5gemma-b-b-ul2/tokenizer_config.json',
+];
 
 describe.runIf(run)('sa3 models pull of a pack converted from its checkpoint', () => {
   it('pulls medium: downloads the checkpoint, converts it, installs the pack, deletes the checkpoint; it generates, and a second pull is a no-op', async () => {
@@ -38,14 +46,24 @@ describe.runIf(run)('sa3 models pull of a pack converted from its checkpoint', (
     // Download bytes first (every checkpoint file verified), then the conversion parts in order.
     const types = events.map((e) => e.type);
     expect(events[0]).toMatchObject({ type: 'plan', id: 'medium', files: CHECKPOINT_FILES.length, checkpoint: { repo: MEDIUM_REPO, keep: false } });
-    expect(events.filter((e) => e.type === 'verified').map((e) => (e as { path: string }).path).sort()).toEqual([...CHECKPOINT_FILES].sort());
+    expect(
+      events
+        .filter((e) => e.type === 'verified')
+        .map((e) => (e as { path: string }).path)
+        .sort(),
+    ).toEqual([...CHECKPOINT_FILES].sort());
     expect(types.lastIndexOf('progress')).toBeLessThan(types.indexOf('converting'));
     const parts = events.filter((e): e is Extract<PullEvent, { type: 'convert-progress' }> => e.type === 'convert-progress').map((e) => e.part);
     expect([...new Set(parts)]).toEqual(['textEncoder', 'dit', 'conditioner', 'encoder', 'decoder', 'check']);
     expect(types.slice(-2)).toEqual(['checkpoint-removed', 'installed']);
 
     const manifest = JSON.parse(await readFile(join(result.dir, 'sa3-pack.json'), 'utf8'));
-    expect(manifest).toMatchObject({ id: 'medium', family: 'medium', ditLayout: 'explicit', source: { repo: MEDIUM_REPO, revision: fakeCommit(MEDIUM_REPO), commits: { [MEDIUM_REPO]: fakeCommit(MEDIUM_REPO) } } });
+    expect(manifest).toMatchObject({
+      id: 'medium',
+      family: 'medium',
+      ditLayout: 'explicit',
+      source: { repo: MEDIUM_REPO, revision: fakeCommit(MEDIUM_REPO), commits: { [MEDIUM_REPO]: fakeCommit(MEDIUM_REPO) } },
+    });
     expect(manifest.title).toBe('Stable Audio 3 medium (converted from the official checkpoint)');
 
     await expectTwoSecondsTwiceAlike(join(sa3Home, 'packs'), 'medium', 5);
@@ -72,7 +90,14 @@ describe.runIf(run)('sa3 models pull of a pack converted from its checkpoint', (
     const server = await hub();
     const sa3Home = await home();
     const events: PullEvent[] = [];
-    const result = await pullPack('medium-base', { home: sa3Home, endpoint: server.endpoint, token: '', keepCheckpoint: true, precision: 'fp16', onEvent: (e) => events.push(e) });
+    const result = await pullPack('medium-base', {
+      home: sa3Home,
+      endpoint: server.endpoint,
+      token: '',
+      keepCheckpoint: true,
+      precision: 'fp16',
+      onEvent: (e) => events.push(e),
+    });
     const kept = join(sa3Home, 'checkpoints', 'medium-base');
     expect(result).toMatchObject({ status: 'installed', checkpointDir: kept });
     expect(filesUnder(kept).sort()).toEqual([...CHECKPOINT_FILES].sort());
@@ -80,11 +105,14 @@ describe.runIf(run)('sa3 models pull of a pack converted from its checkpoint', (
     expect(filesUnder(join(sa3Home, 'staging'))).toEqual([]);
     const manifest = JSON.parse(await readFile(join(result.dir, 'sa3-pack.json'), 'utf8'));
     expect(manifest.source.repo).toBe(MEDIUM_BASE_REPO);
-    expect(manifest.source.note).toBe(`Converted to float16 (float32 norms, attention and codec) ONNX on this machine from the safetensors checkpoint of ${MEDIUM_BASE_REPO}.`);
+    expect(manifest.source.note).toBe(
+      `Converted to float16 (float32 norms, attention and codec) ONNX on this machine from the safetensors checkpoint of ${MEDIUM_BASE_REPO}.`,
+    );
     expect(manifest.precision).toBe('fp16');
 
     // Pulling it again as it is, or without a precision, does nothing; as fp32 it says how to get both.
-    const again = (precision?: 'fp32' | 'fp16') => pullPack('medium-base', { home: sa3Home, endpoint: server.endpoint, token: '', ...(precision ? { precision } : {}) });
+    const again = (precision?: 'fp32' | 'fp16') =>
+      pullPack('medium-base', { home: sa3Home, endpoint: server.endpoint, token: '', ...(precision ? { precision } : {}) });
     expect((await again('fp16')).status).toBe('already-installed');
     expect((await again()).status).toBe('already-installed');
     await expect(again('fp32')).rejects.toMatchObject({
@@ -104,7 +132,9 @@ describe.runIf(run)('sa3 models pull of a pack converted from its checkpoint', (
 
     await expect(pull('medium', sa3Home, await hub({ root: broken }))).rejects.toMatchObject({
       code: 'convert_failed',
-      message: expect.stringMatching(/^the checkpoint of medium downloaded from stabilityai\/stable-audio-3-medium could not be converted \(.+\); the download is kept in .*, and pulling again converts it without downloading$/),
+      message: expect.stringMatching(
+        /^the checkpoint of medium downloaded from stabilityai\/stable-audio-3-medium could not be converted \(.+\); the download is kept in .*, and pulling again converts it without downloading$/,
+      ),
     });
     expect(installedDirs(sa3Home)).toEqual([]);
     expect(filesUnder(join(sa3Home, 'staging', 'medium', 'checkpoint'))).toContain('model.safetensors');

@@ -17,12 +17,16 @@ import { filesUnder, HF_TOKEN, hubTestBed, installedDirs, OPTIMIZED, partialSize
 
 const { hub, home, copyOfRepos } = hubTestBed(publishedRepos, SMALL_MUSIC_REPO);
 
-const pull = (id: string, sa3Home: string, server: FakeHub, options: Partial<PullOptions> = {}) => pullPack(id, { home: sa3Home, endpoint: server.endpoint, token: HF_TOKEN, ...options });
+const pull = (id: string, sa3Home: string, server: FakeHub, options: Partial<PullOptions> = {}) =>
+  pullPack(id, { home: sa3Home, endpoint: server.endpoint, token: HF_TOKEN, ...options });
 
 async function generateWith(sa3Home: string, model: string, word: string): Promise<Float32Array> {
   const engine = new Sa3Engine({ packs: new PackLocator([join(sa3Home, 'packs')]), log: () => undefined });
   try {
-    const clip = await engine.generate({ model, prompt: conditioning(`a ${word} tone`, model), steps: 4, cfgScale: 1, seed: 3, durationSeconds: 2 }, callContext());
+    const clip = await engine.generate(
+      { model, prompt: conditioning(`a ${word} tone`, model), steps: 4, cfgScale: 1, seed: 3, durationSeconds: 2 },
+      callContext(),
+    );
     return clip.channels[0]!;
   } finally {
     await engine.close();
@@ -45,11 +49,23 @@ describe('sa3 models pull', () => {
     expect(manifest.graphs.decoder.outputs.pcm).toEqual({ name: 'pcm', dtype: 'int32', shape: [1, 'N', 2] });
     expect(manifest.codec.pcmFullScale).toBe(32767);
     // Pinned: "main" is resolved once per repo, and every listing and file comes from that commit.
-    expect(manifest.source).toMatchObject({ repo: OPTIMIZED, revision: fakeCommit(OPTIMIZED), commits: { [OPTIMIZED]: fakeCommit(OPTIMIZED), [SMALL_MUSIC_REPO]: fakeCommit(SMALL_MUSIC_REPO) } });
-    expect(server.requests.filter((r) => r.kind === 'revision').map((r) => [r.repo, r.revision])).toEqual([[OPTIMIZED, 'main'], [SMALL_MUSIC_REPO, 'main']]);
+    expect(manifest.source).toMatchObject({
+      repo: OPTIMIZED,
+      revision: fakeCommit(OPTIMIZED),
+      commits: { [OPTIMIZED]: fakeCommit(OPTIMIZED), [SMALL_MUSIC_REPO]: fakeCommit(SMALL_MUSIC_REPO) },
+    });
+    expect(server.requests.filter((r) => r.kind === 'revision').map((r) => [r.repo, r.revision])).toEqual([
+      [OPTIMIZED, 'main'],
+      [SMALL_MUSIC_REPO, 'main'],
+    ]);
     for (const r of server.requests.filter((q) => q.kind === 'tree' || q.kind === 'resolve')) expect(r.revision).toBe(fakeCommit(r.repo!));
     expect(events.map((e) => e.type)).toContain('installed');
-    expect(events.filter((e) => e.type === 'verified').map((e) => (e as { path: string }).path).sort()).toEqual(manifest.files.map((f: { path: string }) => f.path).sort());
+    expect(
+      events
+        .filter((e) => e.type === 'verified')
+        .map((e) => (e as { path: string }).path)
+        .sort(),
+    ).toEqual(manifest.files.map((f: { path: string }) => f.path).sort());
 
     const audio = await generateWith(sa3Home, 'small-music', 'bell');
     expect(audio.length).toBe(2 * 44_100);
@@ -68,7 +84,11 @@ describe('sa3 models pull', () => {
     const manifest = JSON.parse(await readFile(join(sa3Home, 'packs', 'small-music-int4', 'sa3-pack.json'), 'utf8'));
     expect(manifest.ditLayout).toBe('explicit');
     expect(manifest.conditionerWeights).toBeUndefined();
-    expect(manifest.graphs.conditioner).toMatchObject({ file: 'number_conditioner.onnx', inputs: { seconds: { name: 'seconds' } }, outputs: { embedding: { name: 'embedding' } } });
+    expect(manifest.graphs.conditioner).toMatchObject({
+      file: 'number_conditioner.onnx',
+      inputs: { seconds: { name: 'seconds' } },
+      outputs: { embedding: { name: 'embedding' } },
+    });
     expect(manifest.graphs.dit.inputs.padding_mask).toMatchObject({ name: 'padding_mask', dtype: 'bool' });
     expect(manifest.graphs.dit.outputs.velocity.name).toBe('out');
     expect(manifest.graphs.textEncoder.outputs.hidden_states.name).toBe('last_hidden_state');
@@ -83,7 +103,8 @@ describe('sa3 models pull', () => {
     const server = await hub({
       cut: { repo: OPTIMIZED, path: 'onnx/sa3-sm-music/dit.onnx.data', afterBytes: 300_000 },
       onRequest: (r) => {
-        if (r.path === 'onnx/sa3-sm-music/dit.onnx.data' && r.kind === 'cdn') starts.push({ start: r.rangeStart ?? 0, onDisk: partialSize(sa3Home, 'small-music', 'sa3-sm-music/dit.onnx.data') });
+        if (r.path === 'onnx/sa3-sm-music/dit.onnx.data' && r.kind === 'cdn')
+          starts.push({ start: r.rangeStart ?? 0, onDisk: partialSize(sa3Home, 'small-music', 'sa3-sm-music/dit.onnx.data') });
       },
     });
     const events: PullEvent[] = [];
@@ -100,7 +121,10 @@ describe('sa3 models pull', () => {
   it('a pull that gives up keeps the partial file, and the next pull resumes it', async () => {
     const sa3Home = await home();
     const cut = await hub({ cut: { repo: OPTIMIZED, path: 'onnx/sa3-sm-music/dit.onnx.data', afterBytes: 200_000 } });
-    await expect(pull('small-music', sa3Home, cut, { maxAttempts: 1 })).rejects.toMatchObject({ code: 'download_failed', message: expect.stringMatching(/sa3-sm-music\/dit\.onnx\.data .*run the pull again to resume/) });
+    await expect(pull('small-music', sa3Home, cut, { maxAttempts: 1 })).rejects.toMatchObject({
+      code: 'download_failed',
+      message: expect.stringMatching(/sa3-sm-music\/dit\.onnx\.data .*run the pull again to resume/),
+    });
     expect(installedDirs(sa3Home)).toEqual([]);
     const kept = partialSize(sa3Home, 'small-music', 'sa3-sm-music/dit.onnx.data');
     expect(kept).toBeGreaterThan(0);
@@ -120,7 +144,9 @@ describe('sa3 models pull', () => {
     await expect(pull('small-music', sa3Home, server)).rejects.toMatchObject({
       code: 'file_corrupt',
       file: 'onnx/same-s/dec_dynamic_bf16.onnx',
-      message: expect.stringMatching(/^onnx\/same-s\/dec_dynamic_bf16\.onnx from stabilityai\/stable-audio-3-optimized does not match its sha256 .*nothing was installed/),
+      message: expect.stringMatching(
+        /^onnx\/same-s\/dec_dynamic_bf16\.onnx from stabilityai\/stable-audio-3-optimized does not match its sha256 .*nothing was installed/,
+      ),
     });
     expect(installedDirs(sa3Home)).toEqual([]);
     expect(readdirSync(sa3Home).sort()).toEqual(['staging']);
@@ -130,7 +156,10 @@ describe('sa3 models pull', () => {
   it('a small (non-LFS) file is checked by its git blob id', async () => {
     const sa3Home = await home();
     const server = await hub({ corrupt: [{ repo: SMALL_MUSIC_REPO, path: 't5gemma-b-b-ul2/tokenizer.json' }] });
-    await expect(pull('small-music', sa3Home, server)).rejects.toMatchObject({ code: 'file_corrupt', message: expect.stringMatching(/tokenizer\.json .* does not match its git blob id/) });
+    await expect(pull('small-music', sa3Home, server)).rejects.toMatchObject({
+      code: 'file_corrupt',
+      message: expect.stringMatching(/tokenizer\.json .* does not match its git blob id/),
+    });
     expect(installedDirs(sa3Home)).toEqual([]);
   });
 
@@ -139,7 +168,10 @@ describe('sa3 models pull', () => {
     const sentence = `the repository ${SMALL_MUSIC_REPO} is gated: accept its licence on huggingface.co/${SMALL_MUSIC_REPO} and set HF_TOKEN`;
     const noToken = pullPack('small-music', { home: await home(), endpoint: server.endpoint, token: '' });
     await expect(noToken).rejects.toMatchObject({ code: 'gated', message: sentence });
-    await expect(pull('small-music', await home(), server, { token: 'hf_wrong' })).rejects.toMatchObject({ code: 'gated', message: expect.stringContaining(sentence) });
+    await expect(pull('small-music', await home(), server, { token: 'hf_wrong' })).rejects.toMatchObject({
+      code: 'gated',
+      message: expect.stringContaining(sentence),
+    });
   });
 
   it('a closed port gives the offline sentence', async () => {
@@ -161,7 +193,10 @@ describe('sa3 models pull', () => {
       message: 'the repository stabilityai/stable-audio-3-optimized has no file onnx/same-s/dec_dynamic_bf16.onnx (the audio decoder graph of small-music)',
     });
     await rm(join(broken, OPTIMIZED, 'onnx/sa3-sm-music'), { recursive: true });
-    await expect(pull('small-music', await home(), server)).rejects.toMatchObject({ code: 'remote_missing', message: expect.stringMatching(/has no file onnx\/sa3-sm-music\/dit\.onnx \(the DiT graph/) });
+    await expect(pull('small-music', await home(), server)).rejects.toMatchObject({
+      code: 'remote_missing',
+      message: expect.stringMatching(/has no file onnx\/sa3-sm-music\/dit\.onnx \(the DiT graph/),
+    });
   });
 
   it('a graph whose inputs are not what the catalogue says is refused, naming the file and the input', async () => {
@@ -169,7 +204,10 @@ describe('sa3 models pull', () => {
     // The decoder where the encoder should be.
     await writeFile(join(broken, OPTIMIZED, 'onnx/same-s/enc_dynamic_bf16.onnx'), await readFile(join(broken, OPTIMIZED, 'onnx/same-s/dec_dynamic_bf16.onnx')));
     const sa3Home = await home();
-    await expect(pull('small-music', sa3Home, await hub({ root: broken }))).rejects.toMatchObject({ code: 'graph_mismatch', message: expect.stringMatching(/^same-s\/enc_dynamic_bf16\.onnx has no input "audio"/) });
+    await expect(pull('small-music', sa3Home, await hub({ root: broken }))).rejects.toMatchObject({
+      code: 'graph_mismatch',
+      message: expect.stringMatching(/^same-s\/enc_dynamic_bf16\.onnx has no input "audio"/),
+    });
     expect(installedDirs(sa3Home)).toEqual([]);
   });
 
@@ -195,14 +233,20 @@ describe('sa3 models pull', () => {
   it('not enough disk space is one sentence with the size needed, before anything is downloaded', async () => {
     const server = await hub();
     const sa3Home = await home();
-    await expect(pull('small-music', sa3Home, server, { freeBytes: async () => 1000 })).rejects.toMatchObject({ code: 'disk_full', message: expect.stringMatching(/^not enough disk space in SA3_HOME \(.*\) for 0\.1 GB;/) });
+    await expect(pull('small-music', sa3Home, server, { freeBytes: async () => 1000 })).rejects.toMatchObject({
+      code: 'disk_full',
+      message: expect.stringMatching(/^not enough disk space in SA3_HOME \(.*\) for 0\.1 GB;/),
+    });
     expect(server.requests.filter((r) => r.kind !== 'tree' && r.kind !== 'revision')).toEqual([]);
   });
 
   it('does not take a test pack of the same id for the real one, nor replace it', async () => {
     const sa3Home = await home();
     await writeTestPack(join(sa3Home, 'packs', 'small-music'), { id: 'small-music', objective: 'rf_denoiser', layout: 'baked' });
-    await expect(pull('small-music', sa3Home, await hub())).rejects.toMatchObject({ code: 'pack_exists', message: expect.stringMatching(/^another pack called "small-music" .* is installed in .*; remove it first with "sa3 models remove small-music"$/) });
+    await expect(pull('small-music', sa3Home, await hub())).rejects.toMatchObject({
+      code: 'pack_exists',
+      message: expect.stringMatching(/^another pack called "small-music" .* is installed in .*; remove it first with "sa3 models remove small-music"$/),
+    });
   });
 
   it('replaces an installed pack that lost a file', async () => {
@@ -215,8 +259,15 @@ describe('sa3 models pull', () => {
   });
 
   it('packs that cannot be pulled say why', async () => {
-    const blocked = { ...catalogueEntry('small-music'), id: 'blocked-pack', availability: { kind: 'blocked', reason: 'needs a graph ONNX Runtime can run' } } as const;
-    await expect(pullPack('blocked-pack', { home: await home(), catalogue: [blocked] })).rejects.toMatchObject({ code: 'not_pullable', message: 'blocked-pack cannot be pulled yet: it needs a graph ONNX Runtime can run' });
+    const blocked = {
+      ...catalogueEntry('small-music'),
+      id: 'blocked-pack',
+      availability: { kind: 'blocked', reason: 'needs a graph ONNX Runtime can run' },
+    } as const;
+    await expect(pullPack('blocked-pack', { home: await home(), catalogue: [blocked] })).rejects.toMatchObject({
+      code: 'not_pullable',
+      message: 'blocked-pack cannot be pulled yet: it needs a graph ONNX Runtime can run',
+    });
     await expect(pullPack('nope', { home: await home() })).rejects.toMatchObject({ code: 'unknown_pack' });
     expect(catalogueEntry('small-music').availability.kind).toBe('pullable');
   });

@@ -66,7 +66,10 @@ describe('sa3 models import', () => {
     expect(result).toMatchObject({ id: 'my-pack', kind: 'pack', dir: join(home, 'packs', 'my-pack') });
     expect(existsSync(join(source, 'sa3-pack.json'))).toBe(true);
     expect(await tone(home, 'my-pack', 'chirp')).toBeCloseTo(noteByWord('chirp').frequency, 0);
-    await expect(importPack(source, { home })).rejects.toMatchObject({ code: 'pack_exists', message: expect.stringMatching(/already installed .*sa3 models remove my-pack/) });
+    await expect(importPack(source, { home })).rejects.toMatchObject({
+      code: 'pack_exists',
+      message: expect.stringMatching(/already installed .*sa3 models remove my-pack/),
+    });
   });
 
   it('--move moves the files', async () => {
@@ -85,7 +88,11 @@ describe('sa3 models import', () => {
     bytes[bytes.length >> 1]! ^= 0xff;
     await writeFile(join(source, 'decoder.onnx'), bytes);
     const home = await temp();
-    await expect(importPack(source, { home })).rejects.toMatchObject({ code: 'file_corrupt', file: 'decoder.onnx', message: expect.stringMatching(/decoder\.onnx is corrupted/) });
+    await expect(importPack(source, { home })).rejects.toMatchObject({
+      code: 'file_corrupt',
+      file: 'decoder.onnx',
+      message: expect.stringMatching(/decoder\.onnx is corrupted/),
+    });
     expect(installedDirs(home)).toEqual([]);
     expect(filesUnder(join(home, 'staging'))).toEqual([]);
   });
@@ -102,20 +109,32 @@ describe('sa3 models import', () => {
 
   it('imports the hub repos folder as is (<owner>/<name>/<path>)', async () => {
     const home = await temp();
-    await expect(importPack(repos, { home })).rejects.toMatchObject({ code: 'import_unmatched', message: expect.stringMatching(/holds the published files of small-music and small-music-int4; say which with --id/) });
+    await expect(importPack(repos, { home })).rejects.toMatchObject({
+      code: 'import_unmatched',
+      message: expect.stringMatching(/holds the published files of small-music and small-music-int4; say which with --id/),
+    });
     expect((await importPack(repos, { home, id: 'small-music-int4' })).id).toBe('small-music-int4');
   });
 
   it('a flat folder from a browser download matches both small packs until --id picks one', async () => {
     const source = await temp();
     const from = join(repos, OPTIMIZED, 'onnx');
-    for (const [path, name] of [['t5gemma/encoder.onnx', 'encoder.onnx'], ['sa3-sm-music/dit.onnx', 'dit.onnx'], ['sa3-sm-music/dit.onnx.data', 'dit.onnx.data'], ['same-s/enc_dynamic_bf16.onnx', 'enc_dynamic_bf16.onnx'], ['same-s/dec_dynamic_bf16.onnx', 'dec_dynamic_bf16.onnx']] as const) {
+    for (const [path, name] of [
+      ['t5gemma/encoder.onnx', 'encoder.onnx'],
+      ['sa3-sm-music/dit.onnx', 'dit.onnx'],
+      ['sa3-sm-music/dit.onnx.data', 'dit.onnx.data'],
+      ['same-s/enc_dynamic_bf16.onnx', 'enc_dynamic_bf16.onnx'],
+      ['same-s/dec_dynamic_bf16.onnx', 'dec_dynamic_bf16.onnx'],
+    ] as const) {
       await cp(join(from, path), join(source, name));
     }
     await cp(join(repos, SMALL_MUSIC_REPO, 't5gemma-b-b-ul2/tokenizer.json'), join(source, 'tokenizer.json'));
     await cp(join(repos, SMALL_MUSIC_REPO, 't5gemma-b-b-ul2/tokenizer_config.json'), join(source, 'tokenizer_config.json'));
     const home = await temp();
-    await expect(importPack(source, { home })).rejects.toMatchObject({ code: 'import_unmatched', message: expect.stringMatching(/small-music and small-sfx; say which with --id/) });
+    await expect(importPack(source, { home })).rejects.toMatchObject({
+      code: 'import_unmatched',
+      message: expect.stringMatching(/small-music and small-sfx; say which with --id/),
+    });
     const result = await importPack(source, { home, id: 'small-sfx' });
     expect(result.id).toBe('small-sfx');
     expect(await tone(home, 'small-sfx', 'low')).toBeCloseTo(noteByWord('low').frequency, 0);
@@ -131,7 +150,11 @@ describe('sa3 models import', () => {
     const source = await readFile(join(await handDownloaded(), 'onnx/same-s/dec_dynamic_bf16.onnx'));
     const installed = await readFile(join(pcm.dir, 'same-s/dec_dynamic_bf16.onnx'));
     expect(installed.equals(source)).toBe(false);
-    expect(manifest.files.find((f: { path: string }) => f.path === 'same-s/dec_dynamic_bf16.onnx')).toEqual({ path: 'same-s/dec_dynamic_bf16.onnx', bytes: installed.length, sha256: createHash('sha256').update(installed).digest('hex') });
+    expect(manifest.files.find((f: { path: string }) => f.path === 'same-s/dec_dynamic_bf16.onnx')).toEqual({
+      path: 'same-s/dec_dynamic_bf16.onnx',
+      bytes: installed.length,
+      sha256: createHash('sha256').update(installed).digest('hex'),
+    });
     const twice = [await take(home, 'small-music'), await take(home, 'small-music')];
     expect(Buffer.from(twice[0]!.buffer).equals(Buffer.from(twice[1]!.buffer))).toBe(true);
 
@@ -152,7 +175,10 @@ describe('sa3 models import', () => {
     g.output(g.transpose(g.cast(g.reshape(latents, [1, 2, -1]), 'int32'), [0, 2, 1]), 'pcm', [1, 'N', 2]);
     await g.save(join(source, 'onnx/same-s'), 'dec_dynamic_bf16.onnx');
     const home = await temp();
-    await expect(importPack(source, { home })).rejects.toMatchObject({ code: 'graph_mismatch', message: 'same-s/dec_dynamic_bf16.onnx outputs int32 "pcm", but its graph does not end in the multiply by a constant sa3 reads the PCM full scale from' });
+    await expect(importPack(source, { home })).rejects.toMatchObject({
+      code: 'graph_mismatch',
+      message: 'same-s/dec_dynamic_bf16.onnx outputs int32 "pcm", but its graph does not end in the multiply by a constant sa3 reads the PCM full scale from',
+    });
     expect(installedDirs(home)).toEqual([]);
   });
 
@@ -160,7 +186,10 @@ describe('sa3 models import', () => {
     const source = await handDownloaded();
     await rm(join(source, 'onnx/sa3-sm-music/dit.onnx'));
     const home = await temp();
-    await expect(importPack(source, { home })).rejects.toMatchObject({ code: 'import_unmatched', message: expect.stringMatching(/for small-music it lacks onnx\/sa3-sm-music\/dit\.onnx \(the DiT graph\)$/) });
+    await expect(importPack(source, { home })).rejects.toMatchObject({
+      code: 'import_unmatched',
+      message: expect.stringMatching(/for small-music it lacks onnx\/sa3-sm-music\/dit\.onnx \(the DiT graph\)$/),
+    });
     expect(installedDirs(home)).toEqual([]);
   });
 
@@ -168,7 +197,10 @@ describe('sa3 models import', () => {
     const source = await handDownloaded();
     await rm(join(source, 'onnx/sa3-sm-music/dit.onnx.data'));
     const home = await temp();
-    await expect(importPack(source, { home })).rejects.toMatchObject({ code: 'file_missing', message: 'sa3-sm-music/dit.onnx loads its weights from sa3-sm-music/dit.onnx.data, which the pack does not have' });
+    await expect(importPack(source, { home })).rejects.toMatchObject({
+      code: 'file_missing',
+      message: 'sa3-sm-music/dit.onnx loads its weights from sa3-sm-music/dit.onnx.data, which the pack does not have',
+    });
     expect(installedDirs(home)).toEqual([]);
   });
 
@@ -176,7 +208,10 @@ describe('sa3 models import', () => {
     const source = await temp();
     await mkdir(join(source, 'stuff'));
     await writeFile(join(source, 'stuff', 'notes.txt'), 'hello');
-    await expect(importPack(source, { home: await temp() })).rejects.toMatchObject({ code: 'import_unmatched', message: expect.stringMatching(/is not an sa3 pack \(it has no sa3-pack\.json\) and not a complete published layout/) });
+    await expect(importPack(source, { home: await temp() })).rejects.toMatchObject({
+      code: 'import_unmatched',
+      message: expect.stringMatching(/is not an sa3 pack \(it has no sa3-pack\.json\) and not a complete published layout/),
+    });
     await expect(importPack(join(source, 'missing'), { home: await temp() })).rejects.toMatchObject({ code: 'pack_not_found' });
   });
 });
@@ -206,7 +241,10 @@ describe('sa3 models remove', () => {
     expect(await removePack('small-music', { home })).toEqual({ dir: join(home, 'packs', 'small-music'), partial: true });
     expect(installedDirs(home)).toEqual([]);
     expect(filesUnder(join(home, 'staging'))).toEqual([]);
-    await expect(removePack('small-music', { home })).rejects.toMatchObject({ code: 'model_not_installed', message: `the pack "small-music" is not installed in ${join(home, 'packs')}` });
+    await expect(removePack('small-music', { home })).rejects.toMatchObject({
+      code: 'model_not_installed',
+      message: `the pack "small-music" is not installed in ${join(home, 'packs')}`,
+    });
   });
 
   it('refuses while a pull of the pack holds its lock', async () => {
@@ -214,7 +252,10 @@ describe('sa3 models remove', () => {
     await writeTestPack(join(home, 'packs', 'small-music'), { id: 'small-music', objective: 'rf_denoiser', layout: 'baked' });
     await mkdir(join(home, 'staging'), { recursive: true });
     await writeFile(join(home, 'staging', 'small-music.lock'), JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() }));
-    await expect(removePack('small-music', { home })).rejects.toMatchObject({ code: 'not_removable', message: expect.stringMatching(/a pull or import of small-music is running \(pid \d+\)/) });
+    await expect(removePack('small-music', { home })).rejects.toMatchObject({
+      code: 'not_removable',
+      message: expect.stringMatching(/a pull or import of small-music is running \(pid \d+\)/),
+    });
     expect(installedDirs(home)).toEqual(['small-music']);
   });
 });

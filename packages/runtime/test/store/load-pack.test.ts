@@ -29,22 +29,34 @@ function engine(): Sa3Engine {
   return new Sa3Engine({ packs: new PackLocator([root]), log: () => undefined });
 }
 
-const generate = (e: Sa3Engine) => e.generate({ model: 'small-music', prompt: conditioning('mid', 'small-music'), steps: 4, cfgScale: 1, seed: 1, durationSeconds: 1 }, callContext());
+const generate = (e: Sa3Engine) =>
+  e.generate({ model: 'small-music', prompt: conditioning('mid', 'small-music'), steps: 4, cfgScale: 1, seed: 1, durationSeconds: 1 }, callContext());
 
 describe('pack loading refuses broken packs with one sentence naming the file', () => {
   it('a pack missing a graph', async () => {
     await rm(join(dir, 'decoder.onnx'));
-    await expect(loadManifest(dir)).rejects.toMatchObject({ code: 'graph_missing', file: 'decoder.onnx', message: expect.stringMatching(/missing decoder\.onnx \(its decoder graph\)/) });
+    await expect(loadManifest(dir)).rejects.toMatchObject({
+      code: 'graph_missing',
+      file: 'decoder.onnx',
+      message: expect.stringMatching(/missing decoder\.onnx \(its decoder graph\)/),
+    });
   });
 
   it('a graph whose inputs do not match the manifest', async () => {
     await editManifest((m) => (m.graphs.dit.inputs.x.name = 'latent_in'));
-    await expect(generate(engine())).rejects.toMatchObject({ code: 'graph_mismatch', file: 'dit.onnx', message: expect.stringMatching(/dit\.onnx has no input "latent_in"/) });
+    await expect(generate(engine())).rejects.toMatchObject({
+      code: 'graph_mismatch',
+      file: 'dit.onnx',
+      message: expect.stringMatching(/dit\.onnx has no input "latent_in"/),
+    });
   });
 
   it('a graph input of another type than declared', async () => {
     await editManifest((m) => (m.graphs.textEncoder.inputs.input_ids.dtype = 'int32'));
-    await expect(generate(engine())).rejects.toMatchObject({ code: 'graph_mismatch', message: expect.stringMatching(/"input_ids" is int64, but the pack declares int32/) });
+    await expect(generate(engine())).rejects.toMatchObject({
+      code: 'graph_mismatch',
+      message: expect.stringMatching(/"input_ids" is int64, but the pack declares int32/),
+    });
   });
 
   it('a corrupted file (same size, other bytes) fails its sha256', async () => {
@@ -52,7 +64,11 @@ describe('pack loading refuses broken packs with one sentence naming the file', 
     const bytes = await readFile(path);
     bytes[bytes.length - 10] ^= 0xff;
     await writeFile(path, bytes);
-    await expect(generate(engine())).rejects.toMatchObject({ code: 'file_corrupt', file: 'encoder.onnx', message: expect.stringMatching(/encoder\.onnx is corrupted/) });
+    await expect(generate(engine())).rejects.toMatchObject({
+      code: 'file_corrupt',
+      file: 'encoder.onnx',
+      message: expect.stringMatching(/encoder\.onnx is corrupted/),
+    });
   });
 
   it('a file of the wrong size', async () => {
@@ -62,7 +78,10 @@ describe('pack loading refuses broken packs with one sentence naming the file', 
 
   it('a decoder declared with int32 "pcm" but no pcmFullScale', async () => {
     await editManifest((m) => (m.graphs.decoder.outputs = { pcm: { name: 'pcm', dtype: 'int32', shape: [1, 'N', 2] } }));
-    await expect(loadManifest(dir)).rejects.toMatchObject({ code: 'manifest_invalid', message: `${join(dir, PACK_MANIFEST)} "codec": "pcmFullScale" must be a positive number (the decoder outputs int32 "pcm"), got undefined` });
+    await expect(loadManifest(dir)).rejects.toMatchObject({
+      code: 'manifest_invalid',
+      message: `${join(dir, PACK_MANIFEST)} "codec": "pcmFullScale" must be a positive number (the decoder outputs int32 "pcm"), got undefined`,
+    });
   });
 
   it('a manifest that is not JSON, or of another format', async () => {
@@ -73,7 +92,10 @@ describe('pack loading refuses broken packs with one sentence naming the file', 
   });
 
   it('an unknown model id lists what is installed', async () => {
-    await expect(new PackLocator([root]).resolve('medium')).rejects.toMatchObject({ code: 'model_not_installed', message: 'the model "medium" is not installed; installed: small-music' });
+    await expect(new PackLocator([root]).resolve('medium')).rejects.toMatchObject({
+      code: 'model_not_installed',
+      message: 'the model "medium" is not installed; installed: small-music',
+    });
   });
 
   it('verification is remembered until a file changes', async () => {

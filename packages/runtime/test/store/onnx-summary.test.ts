@@ -10,7 +10,7 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-describe('reading an ONNX graph\'s inputs and outputs without loading it', () => {
+describe("reading an ONNX graph's inputs and outputs without loading it", () => {
   it('gives names, dtypes, shapes and the external data files', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sa3-onnx-'));
     dirs.push(dir);
@@ -21,7 +21,10 @@ describe('reading an ONNX graph\'s inputs and outputs without loading it', () =>
     expect(dit?.outputs).toEqual([{ name: 'velocity', dtype: 'float32', shape: [1, 256, 'L'] }]);
     expect(dit?.externalFiles).toEqual(['dit.onnx.data']);
     const encoder = await readOnnxSummary(join(dir, 'text_encoder.onnx'));
-    expect(encoder?.inputs.map((t) => [t.name, t.dtype])).toEqual([['input_ids', 'int64'], ['attention_mask', 'int64']]);
+    expect(encoder?.inputs.map((t) => [t.name, t.dtype])).toEqual([
+      ['input_ids', 'int64'],
+      ['attention_mask', 'int64'],
+    ]);
     expect(encoder?.externalFiles).toEqual([]);
   });
 

@@ -43,7 +43,12 @@ function noise(count: number, seed: number): Float32Array {
 }
 
 const f32 = (data: Float32Array, dims: readonly number[]): ort.Tensor => new ort.Tensor('float32', data, dims);
-const i64 = (data: readonly number[], dims: readonly number[]): ort.Tensor => new ort.Tensor('int64', BigInt64Array.from(data, (v) => BigInt(v)), dims);
+const i64 = (data: readonly number[], dims: readonly number[]): ort.Tensor =>
+  new ort.Tensor(
+    'int64',
+    BigInt64Array.from(data, (v) => BigInt(v)),
+    dims,
+  );
 const floats = (t: ort.Tensor | undefined): Float32Array => {
   if (!t) throw new Error('missing output');
   return t.data as Float32Array;
@@ -102,7 +107,11 @@ describe('writeTestPack', () => {
     return s;
   }
 
-  async function run(layout: 'baked' | 'explicit', graph: 'textEncoder' | 'dit' | 'encoder' | 'decoder', feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
+  async function run(
+    layout: 'baked' | 'explicit',
+    graph: 'textEncoder' | 'dit' | 'encoder' | 'decoder',
+    feeds: Record<string, ort.Tensor>,
+  ): Promise<Record<string, ort.Tensor>> {
     const { dir, manifest } = packFor(layout);
     return (await session(dir, manifest.graphs[graph])).run(feeds);
   }
@@ -214,7 +223,11 @@ describe('writeTestPack', () => {
 
   it('ships a WordLevel tokenizer.json that adds no BOS/EOS', async () => {
     const t = await tokenizer(packFor('explicit').dir);
-    expect(t.encode('a soft mid tone')).toEqual({ ids: [tokenId('a'), tokenId('soft'), tokenId('mid'), tokenId('tone')], tokens: ['a', 'soft', 'mid', 'tone'], attention_mask: [1, 1, 1, 1] });
+    expect(t.encode('a soft mid tone')).toEqual({
+      ids: [tokenId('a'), tokenId('soft'), tokenId('mid'), tokenId('tone')],
+      tokens: ['a', 'soft', 'mid', 'tone'],
+      attention_mask: [1, 1, 1, 1],
+    });
     expect(t.encode('A Soft MID tone').ids).toEqual(t.encode('a soft mid tone').ids);
     expect(t.encode('mid piano').ids).toEqual([tokenId('mid'), UNK_ID]);
     expect(t.encode('').ids).toEqual([]);
@@ -232,11 +245,12 @@ describe('writeTestPack', () => {
   /** The generated part of the target: the tone plus the faint texture from x's sine channels. */
   function withTexture(tone: Float32Array, x: Float32Array, latents: number, keep: readonly number[] = []): Float32Array {
     const out = tone.slice();
-    for (let c = 1; c < 256; c += 2) for (let l = 0; l < latents; l++) if (!keep[l]) out[c * latents + l] = out[c * latents + l]! + TEXTURE * x[c * latents + l]!;
+    for (let c = 1; c < 256; c += 2)
+      for (let l = 0; l < latents; l++) if (!keep[l]) out[c * latents + l] = out[c * latents + l]! + TEXTURE * x[c * latents + l]!;
     return out;
   }
 
-  it('DiT: x - t·v is the prompt tone, a 0.5 sine in the note\'s channel pair of both halves', async () => {
+  it("DiT: x - t·v is the prompt tone, a 0.5 sine in the note's channel pair of both halves", async () => {
     const latents = 5;
     const x = noise(256 * latents, 1);
     const t = 0.7;
@@ -307,7 +321,8 @@ describe('writeTestPack', () => {
     });
     expect(firstDifference(floats(out.velocity), baked)).toBe(-1);
     const expected = repeatFrame(toneLatentFrame(['whistle', 'hum']), latents);
-    for (let c = 0; c < 256; c++) expected.fill(local[(c + 1) * latents]!, c * latents, c * latents + 1).fill(local[(c + 1) * latents + 1]!, c * latents + 1, c * latents + 2);
+    for (let c = 0; c < 256; c++)
+      expected.fill(local[(c + 1) * latents]!, c * latents, c * latents + 1).fill(local[(c + 1) * latents + 1]!, c * latents + 1, c * latents + 2);
     expect(maxAbsDiff(denoised(x, 0.5, baked), withTexture(expected, x, latents, [1, 1]))).toBeLessThan(1e-6);
   });
 
@@ -329,14 +344,21 @@ describe('writeTestPack', () => {
     const whole = floats((await run('baked', 'decoder', { latents: f32(z, [1, 256, latents]) })).audio);
     const wholeAudio = new ort.Tensor('float32', whole, [1, 2, latents * FRAME_SAMPLES]);
     const wholeLatents = floats((await run('baked', 'encoder', { audio: wholeAudio })).latents);
-    for (const [from, to] of [[16, 144], [0, 1], [75, 76], [149, 150]] as const) {
+    for (const [from, to] of [
+      [16, 144],
+      [0, 1],
+      [75, 76],
+      [149, 150],
+    ] as const) {
       const n = to - from;
       const part = new Float32Array(256 * n);
       for (let c = 0; c < 256; c++) part.set(z.subarray(c * latents + from, c * latents + to), c * n);
       const audio = floats((await run('baked', 'decoder', { latents: f32(part, [1, 256, n]) })).audio);
       for (let ch = 0; ch < 2; ch++) {
         const start = (ch * latents + from) * FRAME_SAMPLES;
-        expect(firstDifference(audio.subarray(ch * n * FRAME_SAMPLES, (ch + 1) * n * FRAME_SAMPLES), whole.subarray(start, start + n * FRAME_SAMPLES))).toBe(-1);
+        expect(firstDifference(audio.subarray(ch * n * FRAME_SAMPLES, (ch + 1) * n * FRAME_SAMPLES), whole.subarray(start, start + n * FRAME_SAMPLES))).toBe(
+          -1,
+        );
       }
       const encoded = floats((await run('baked', 'encoder', { audio: f32(audio, [1, 2, n * FRAME_SAMPLES]) })).latents);
       const wholePart = Float32Array.from({ length: 256 * n }, (_, i) => wholeLatents[Math.floor(i / n) * latents + from + (i % n)]!);
@@ -354,8 +376,20 @@ describe('writeTestPack', () => {
 
   it('can keep the DiT weights in external data and honours overrides', async () => {
     const dir = join(root, 'external');
-    const manifest = await writeTestPack(dir, { id: 'custom', objective: 'rectified_flow', layout: 'baked', family: 'medium', ditExternalData: true, codec: { chunkLatents: 16, overlapLatents: 4 } });
-    expect(manifest).toMatchObject({ id: 'custom', family: 'medium', maxSamples: 16_777_216, codec: { chunkLatents: 16, overlapLatents: 4, encoderMultipleLatents: 2, decoderEvenLatents: false } });
+    const manifest = await writeTestPack(dir, {
+      id: 'custom',
+      objective: 'rectified_flow',
+      layout: 'baked',
+      family: 'medium',
+      ditExternalData: true,
+      codec: { chunkLatents: 16, overlapLatents: 4 },
+    });
+    expect(manifest).toMatchObject({
+      id: 'custom',
+      family: 'medium',
+      maxSamples: 16_777_216,
+      codec: { chunkLatents: 16, overlapLatents: 4, encoderMultipleLatents: 2, decoderEvenLatents: false },
+    });
     expect(manifest.graphs.dit.externalData).toEqual(['dit.onnx.data']);
     expect(manifest.files.map((f) => f.path)).toContain('dit.onnx.data');
     const s = await ort.InferenceSession.create(join(dir, 'dit.onnx'));
@@ -370,7 +404,12 @@ describe('writeTestPack', () => {
     });
     await s.release();
     // No prompt note: the target is only the texture, so v = x - texture at t = 1.
-    expect(maxAbsDiff(floats(out.velocity), Float32Array.from(x, (v, c) => (c % 2 === 1 ? v * (1 - TEXTURE) : v)))).toBeLessThan(1e-6);
+    expect(
+      maxAbsDiff(
+        floats(out.velocity),
+        Float32Array.from(x, (v, c) => (c % 2 === 1 ? v * (1 - TEXTURE) : v)),
+      ),
+    ).toBeLessThan(1e-6);
   });
 
   it('can ship the seconds conditioner as a graph of its own (seconds -> embedding) instead of conditioner weights', async () => {
@@ -378,7 +417,11 @@ describe('writeTestPack', () => {
     const manifest = await writeTestPack(dir, { objective: 'rf_denoiser', layout: 'explicit', conditioner: 'graph' });
     expect(manifest.conditionerWeights).toBeUndefined();
     expect(manifest.files.map((f) => f.path)).not.toContain('conditioner.safetensors');
-    expect(manifest.graphs.conditioner).toMatchObject({ file: 'conditioner.onnx', inputs: { seconds: { dtype: 'float32', shape: [1] } }, outputs: { embedding: { shape: [1, 1, 768] } } });
+    expect(manifest.graphs.conditioner).toMatchObject({
+      file: 'conditioner.onnx',
+      inputs: { seconds: { dtype: 'float32', shape: [1] } },
+      outputs: { embedding: { shape: [1, 1, 768] } },
+    });
     const s = await ort.InferenceSession.create(join(dir, 'conditioner.onnx'));
     const out = await s.run({ seconds: f32(Float32Array.of(30), [1]) });
     await s.release();

@@ -60,7 +60,11 @@ describe('loadWorkflow', () => {
     const w = mutate((w) => {
       w.nodes.push({ id: 'gain', type: 'audio.gain', typeVersion: 1, params: {} });
       w.nodes.push({ id: 'mix', type: 'audio.concat', typeVersion: 1, params: {} });
-      w.connections.push({ from: ['gain', 'audio'], to: ['mix', 'a'] }, { from: ['mix', 'audio'], to: ['gain', 'audio'] }, { from: ['load', 'audio'], to: ['mix', 'b'] });
+      w.connections.push(
+        { from: ['gain', 'audio'], to: ['mix', 'a'] },
+        { from: ['mix', 'audio'], to: ['gain', 'audio'] },
+        { from: ['load', 'audio'], to: ['mix', 'b'] },
+      );
     });
     const cycle = problemsOf(w).find((p) => p.code === 'cycle');
     expect(cycle?.message).toMatch(/gain -> mix -> gain|mix -> gain -> mix/);
@@ -70,7 +74,13 @@ describe('loadWorkflow', () => {
     const ok = loadWorkflow(JSON.stringify(validWorkflow()), { overrides: [{ node: 'convert', param: 'mp3_bitrate', value: '320' }] });
     expect(ok.problems).toEqual([]);
     expect(ok.workflow?.nodes.find((n) => n.id === 'convert')?.params.mp3_bitrate).toBe(320);
-    const bad = problemsOf(validWorkflow(), { overrides: [{ node: 'nope', param: 'x', value: '1' }, { node: 'trim', param: 'length', value: '1' }, { node: 'trim', param: 'start_seconds', value: 'soon' }] });
+    const bad = problemsOf(validWorkflow(), {
+      overrides: [
+        { node: 'nope', param: 'x', value: '1' },
+        { node: 'trim', param: 'length', value: '1' },
+        { node: 'trim', param: 'start_seconds', value: 'soon' },
+      ],
+    });
     expect(bad.map((p) => p.code)).toEqual(['missing_node', 'unknown_param', 'invalid_param_type']);
   });
 
@@ -88,7 +98,7 @@ describe('loadWorkflow', () => {
 });
 
 describe('migrations', () => {
-  it('upgrades audio.convert version 1 (the hosted schema\'s output_format) to version 2', () => {
+  it("upgrades audio.convert version 1 (the hosted schema's output_format) to version 2", () => {
     const w = mutate((w) => {
       w.nodes[3] = { id: 'convert', type: 'audio.convert', typeVersion: 1, params: { output_format: 'mp3' } };
     });
@@ -108,7 +118,10 @@ describe('migrations', () => {
 
 describe('serializeWorkflow', () => {
   it('is byte-stable: save -> load -> save gives the same bytes', () => {
-    const messy = JSON.stringify({ ...validWorkflow(), nodes: validWorkflow().nodes.map((n: any) => ({ position: n.position, params: n.params, typeVersion: n.typeVersion, type: n.type, id: n.id })) });
+    const messy = JSON.stringify({
+      ...validWorkflow(),
+      nodes: validWorkflow().nodes.map((n: any) => ({ position: n.position, params: n.params, typeVersion: n.typeVersion, type: n.type, id: n.id })),
+    });
     const first = serializeWorkflow(loadWorkflow(messy).workflow!, builtinNodes);
     const second = serializeWorkflow(loadWorkflow(first).workflow!, builtinNodes);
     expect(second).toBe(first);

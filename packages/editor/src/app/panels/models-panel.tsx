@@ -7,7 +7,8 @@ export function ModelsPanel({ models, error, onClose }: { models: ModelEntry[] |
       {error && <p className="problem">The server could not list its models: {error}</p>}
       {models && models.length === 0 && (
         <p className="dim">
-          No model pack is installed on the server. Install one with <code>sa3 models pull small-music</code> (or write a test pack with <code>sa3 models testpack</code>).
+          No model pack is installed on the server. Install one with <code>sa3 models pull small-music</code> (or write a test pack with{' '}
+          <code>sa3 models testpack</code>).
         </p>
       )}
       {models && models.length > 0 && (
@@ -34,7 +35,9 @@ export function ModelsPanel({ models, error, onClose }: { models: ModelEntry[] |
           </tbody>
         </table>
       )}
-      <p className="dim">Nodes use “auto” unless told otherwise: the best installed pack. Pull more with <code>sa3 models pull ID</code> on the server.</p>
+      <p className="dim">
+        Nodes use “auto” unless told otherwise: the best installed pack. Pull more with <code>sa3 models pull ID</code> on the server.
+      </p>
     </Modal>
   );
 }

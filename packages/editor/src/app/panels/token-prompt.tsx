@@ -14,10 +14,20 @@ export function TokenPrompt({ refused, onSubmit, onClose }: { refused: boolean; 
         }}
       >
         <p data-testid="token-reason">
-          This server needs its access token (started with <code>--token</code> or <code>SA3_TOKEN</code>){refused ? '; the one this tab sent was refused.' : '.'}
+          This server needs its access token (started with <code>--token</code> or <code>SA3_TOKEN</code>)
+          {refused ? '; the one this tab sent was refused.' : '.'}
         </p>
         <div className="token-row">
-          <input type="password" autoFocus autoComplete="off" placeholder="paste the token" aria-label="Access token" value={value} onChange={(e) => setValue(e.target.value)} data-testid="token-input" />
+          <input
+            type="password"
+            autoFocus
+            autoComplete="off"
+            placeholder="paste the token"
+            aria-label="Access token"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            data-testid="token-input"
+          />
           <button className="primary" type="submit" disabled={!value.trim()} data-testid="token-submit">
             Connect
           </button>

@@ -154,7 +154,12 @@ export function ParamField({ node, name, spec, problem, onChange }: Props) {
               onChange={(e) => set(Number(e.target.value))}
             />
           )}
-          <NumberInput value={current} onCommit={set} placeholder={fallback === undefined ? 'auto' : shown(fallback)} {...(spec.step !== undefined ? { step: spec.step } : {})} />
+          <NumberInput
+            value={current}
+            onCommit={set}
+            placeholder={fallback === undefined ? 'auto' : shown(fallback)}
+            {...(spec.step !== undefined ? { step: spec.step } : {})}
+          />
         </div>
       );
       break;
@@ -163,7 +168,9 @@ export function ParamField({ node, name, spec, problem, onChange }: Props) {
       control = (
         <div className="row">
           <NumberInput value={current} onCommit={set} step={1} />
-          <span className="unit" style={{ flex: 1 }}>{current === -1 ? 'random each run' : ''}</span>
+          <span className="unit" style={{ flex: 1 }}>
+            {current === -1 ? 'random each run' : ''}
+          </span>
           <button type="button" title="Roll a new seed" data-testid="seed-dice" onClick={() => set(Math.floor(Math.random() * SEED_MAX))}>
             ⚄
           </button>
@@ -175,7 +182,11 @@ export function ParamField({ node, name, spec, problem, onChange }: Props) {
       break;
     case 'enum':
       control = (
-        <select data-testid="param-select" value={shown(current)} onChange={(e) => set(typeof spec.options[0] === 'number' ? Number(e.target.value) : e.target.value)}>
+        <select
+          data-testid="param-select"
+          value={shown(current)}
+          onChange={(e) => set(typeof spec.options[0] === 'number' ? Number(e.target.value) : e.target.value)}
+        >
           {(spec.options as readonly (string | number)[]).map((option) => (
             <option key={option} value={option}>
               {option}
@@ -204,8 +215,19 @@ export function ParamField({ node, name, spec, problem, onChange }: Props) {
     case 'audioSource':
       control = (
         <div className="row">
-          <input type="text" data-testid="param-input" value={shown(current)} placeholder="path, URL or upload" onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)} />
-          <button type="button" title="Upload an audio file" onClick={() => document.getElementById(`upload-${node.id}-${name}`)?.click()} disabled={uploading !== null}>
+          <input
+            type="text"
+            data-testid="param-input"
+            value={shown(current)}
+            placeholder="path, URL or upload"
+            onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)}
+          />
+          <button
+            type="button"
+            title="Upload an audio file"
+            onClick={() => document.getElementById(`upload-${node.id}-${name}`)?.click()}
+            disabled={uploading !== null}
+          >
             {uploading ? '…' : 'Upload'}
           </button>
           <input
@@ -219,12 +241,19 @@ export function ParamField({ node, name, spec, problem, onChange }: Props) {
               if (!file) return;
               setUploading(file.name);
               try {
-                const response = await env.fetch(`${env.uploadUrl}?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file, headers: { 'content-type': file.type || 'application/octet-stream' } });
+                const response = await env.fetch(`${env.uploadUrl}?name=${encodeURIComponent(file.name)}`, {
+                  method: 'POST',
+                  body: file,
+                  headers: { 'content-type': file.type || 'application/octet-stream' },
+                });
                 const body = (await response.json()) as { id?: string; detail?: string };
                 if (!response.ok || !body.id) throw new Error(body.detail ?? `upload failed (${response.status})`);
                 set(body.id);
               } catch (error) {
-                node.serverProblems = [...node.serverProblems, { code: 'upload_failed', message: `the upload of ${file.name} failed: ${(error as Error).message}`, param: name }];
+                node.serverProblems = [
+                  ...node.serverProblems,
+                  { code: 'upload_failed', message: `the upload of ${file.name} failed: ${(error as Error).message}`, param: name },
+                ];
                 onChange();
               } finally {
                 setUploading(null);

@@ -20,7 +20,9 @@ export function embedInOgg(bytes: Uint8Array, json: string): Uint8Array {
   const first = pages[0]!;
   const headerPages = paginate([updated, ...packets.slice(2)], first.serial, 1);
   const shift = headerPages.length - (headerPageCount - 1);
-  const rest = pages.slice(headerPageCount).map((page) => (shift === 0 ? bytes.subarray(page.offset, page.offset + page.length) : renumbered(bytes, page, page.sequence + shift)));
+  const rest = pages
+    .slice(headerPageCount)
+    .map((page) => (shift === 0 ? bytes.subarray(page.offset, page.offset + page.length) : renumbered(bytes, page, page.sequence + shift)));
   return concatBytes([bytes.subarray(first.offset, first.offset + first.length), ...headerPages, ...rest]);
 }
 
@@ -50,7 +52,10 @@ function paginate(packets: readonly Uint8Array[], serial: number, firstSequence:
     view.setUint32(14, serial, true);
     view.setUint32(18, firstSequence + pages.length, true);
     page[26] = pageLaces.length;
-    page.set(pageLaces.map((l) => l.lace), 27);
+    page.set(
+      pageLaces.map((l) => l.lace),
+      27,
+    );
     page.set(bodies.subarray(bodyOffset, bodyOffset + bodySize), 27 + pageLaces.length);
     view.setUint32(22, oggCrc(page), true);
     pages.push(page);

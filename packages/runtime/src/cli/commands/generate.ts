@@ -10,7 +10,15 @@ export interface GenerateOptions {
   readonly values: Readonly<Record<string, string | boolean | undefined>>;
 }
 
-const numberFlags = { duration: 'duration', steps: 'steps', cfg: 'cfg_scale', seed: 'seed', 'init-noise-level': 'init_noise_level', start: 'inpaint_start_seconds', end: 'inpaint_end_seconds' } as const;
+const numberFlags = {
+  duration: 'duration',
+  steps: 'steps',
+  cfg: 'cfg_scale',
+  seed: 'seed',
+  'init-noise-level': 'init_noise_level',
+  start: 'inpaint_start_seconds',
+  end: 'inpaint_end_seconds',
+} as const;
 
 /** `sa3 generate "prompt" --duration 30 --out a.wav`: the hosted model's options as one command. */
 export async function generateCommand(prompt: string, options: GenerateOptions): Promise<number> {
@@ -45,5 +53,13 @@ export async function generateCommand(prompt: string, options: GenerateOptions):
   const stem = basename(outPath, extname(outPath));
   const workflow = predictionWorkflow(input as unknown as PredictionInput, { filename: `${stem}.{ext}`, name: stem });
   const loaded = loadWorkflow(serializeWorkflow(workflow, builtinNodes), { requireOutputs: true });
-  return executeWorkflow({ loaded, label: `generate "${prompt.slice(0, 40)}"`, baseDir: cwd, outDir: dirname(outPath), json: options.json, workflowName: stem, noCache: values['no-cache'] === true });
+  return executeWorkflow({
+    loaded,
+    label: `generate "${prompt.slice(0, 40)}"`,
+    baseDir: cwd,
+    outDir: dirname(outPath),
+    json: options.json,
+    workflowName: stem,
+    noCache: values['no-cache'] === true,
+  });
 }

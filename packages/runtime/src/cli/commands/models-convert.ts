@@ -12,7 +12,11 @@ const ID = /^[a-z0-9][a-z0-9._-]*$/;
  * model_config.json, t5gemma-b-b-ul2/) -> an installed pack, with progress per part.
  */
 export async function convertCommand(dir: string, options: { id?: string; precision?: ConvertPrecision; json: boolean }): Promise<number> {
-  const id = options.id ?? basename(resolve(dir)).toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
+  const id =
+    options.id ??
+    basename(resolve(dir))
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-');
   if (!ID.test(id)) {
     process.stderr.write(`sa3 models convert: "${id}" is not a usable pack id; give one with --id (lower-case letters, digits, ".", "_" or "-")\n`);
     return EXIT_INVALID_INPUT;
@@ -35,7 +39,11 @@ export async function convertCommand(dir: string, options: { id?: string; precis
     current = part;
   };
   try {
-    await convertCheckpointToPack(resolve(dir), temp, { id, ...(options.precision ? { precision: options.precision } : {}), onProgress: (part, done, total) => onProgress(part, done, total) });
+    await convertCheckpointToPack(resolve(dir), temp, {
+      id,
+      ...(options.precision ? { precision: options.precision } : {}),
+      onProgress: (part, done, total) => onProgress(part, done, total),
+    });
     if (live) process.stderr.write('\n');
     const installed = await installPackDir(home, temp, id);
     if (options.json) process.stdout.write(`${JSON.stringify({ type: 'converted', id, dir: installed })}\n`);

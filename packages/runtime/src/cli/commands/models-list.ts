@@ -22,7 +22,15 @@ function listJson(root: string, packs: readonly LocatedPack[], installed: Readon
   return JSON.stringify(
     {
       packsDir: root,
-      installed: packs.map((p) => ({ id: p.manifest.id, title: p.manifest.title, dir: p.dir, objective: p.manifest.objective, ditLayout: p.manifest.ditLayout, maxSeconds: p.manifest.maxSamples / 44_100, source: p.manifest.source ?? null })),
+      installed: packs.map((p) => ({
+        id: p.manifest.id,
+        title: p.manifest.title,
+        dir: p.dir,
+        objective: p.manifest.objective,
+        ditLayout: p.manifest.ditLayout,
+        maxSeconds: p.manifest.maxSamples / 44_100,
+        source: p.manifest.source ?? null,
+      })),
       catalogue: CATALOGUE.map((e) => ({
         id: e.id,
         title: e.title,
@@ -33,7 +41,13 @@ function listJson(root: string, packs: readonly LocatedPack[], installed: Readon
         gatedRepos: gatedRepos(e),
         licence: e.licence,
         ditLayout: e.ditLayout,
-        files: e.files.map((f) => ({ repo: f.repo, path: f.path, verified: f.verified, approxBytes: f.approxBytes, ...(f.optional ? { optional: true } : {}) })),
+        files: e.files.map((f) => ({
+          repo: f.repo,
+          path: f.path,
+          verified: f.verified,
+          approxBytes: f.approxBytes,
+          ...(f.optional ? { optional: true } : {}),
+        })),
         unverified: e.unverified,
       })),
     },
@@ -57,15 +71,28 @@ export async function listModels(locator: PackLocator, json: boolean, style: Sty
   }
   const out: string[] = [];
   if (packs.length === 0) {
-    out.push(`no model packs installed in ${locator.roots.join(', ')}`, 'pull one with "sa3 models pull small-music", or try offline with "sa3 models testpack"');
+    out.push(
+      `no model packs installed in ${locator.roots.join(', ')}`,
+      'pull one with "sa3 models pull small-music", or try offline with "sa3 models testpack"',
+    );
   } else {
     out.push(`installed (${locator.roots.join(', ')}):`);
-    for (const p of packs) out.push(`  ${style.bold(p.manifest.id.padEnd(18))} ${p.manifest.title} ${style.dim(`(${p.manifest.objective}, up to ${(p.manifest.maxSamples / 44_100).toFixed(1)} s${pulledFrom(p.manifest.source)}) ${p.dir}`)}`);
+    for (const p of packs)
+      out.push(
+        `  ${style.bold(p.manifest.id.padEnd(18))} ${p.manifest.title} ${style.dim(`(${p.manifest.objective}, up to ${(p.manifest.maxSamples / 44_100).toFixed(1)} s${pulledFrom(p.manifest.source)}) ${p.dir}`)}`,
+      );
   }
   out.push('', 'known packs:');
   for (const entry of CATALOGUE) {
     const state = status(entry, installed);
-    const label = state === 'installed' ? style.green('installed') : state === 'pullable' ? style.cyan('pullable ') : state === 'convertible' ? style.cyan('convert  ') : style.yellow('not yet  ');
+    const label =
+      state === 'installed'
+        ? style.green('installed')
+        : state === 'pullable'
+          ? style.cyan('pullable ')
+          : state === 'convertible'
+            ? style.cyan('convert  ')
+            : style.yellow('not yet  ');
     const size = entry.files.length > 0 ? `~${formatBytes(entryBytes(entry))}` : '';
     const details: string[] = [entry.title];
     if (entry.availability.kind === 'needs-conversion' || entry.availability.kind === 'blocked') details.push(entry.availability.reason);

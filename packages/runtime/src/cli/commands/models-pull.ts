@@ -22,7 +22,12 @@ export async function pullCommand(id: string, json: boolean, options: { keepChec
   const onSigint = (): void => controller.abort();
   process.on('SIGINT', onSigint);
   try {
-    const result = await pullPack(id, { onEvent, signal: controller.signal, keepCheckpoint: options.keepCheckpoint === true, ...(options.precision ? { precision: options.precision } : {}) });
+    const result = await pullPack(id, {
+      onEvent,
+      signal: controller.signal,
+      keepCheckpoint: options.keepCheckpoint === true,
+      ...(options.precision ? { precision: options.precision } : {}),
+    });
     if (!json) process.stdout.write(result.status === 'installed' ? `installed ${id} in ${result.dir}\n` : `${id} is already installed in ${result.dir}\n`);
     if (!json && result.checkpointDir) process.stdout.write(`the checkpoint is kept in ${result.checkpointDir} (delete it when you no longer need it)\n`);
     return EXIT_OK;

@@ -16,7 +16,9 @@ export async function testpackCommand(packId: string, options: { base: boolean; 
   try {
     await writeTestPack(temp, { id: packId, objective, layout, title: `Test pack "${packId}": synthetic tones for trying sa3 offline, not a real model` });
     const dir = await installPackDir(home, temp, packId);
-    process.stdout.write(`installed the test pack "${packId}" in ${dir}\nits prompts pick tones by the words low, hum, mid, bright, high, bell, whistle and chirp\n`);
+    process.stdout.write(
+      `installed the test pack "${packId}" in ${dir}\nits prompts pick tones by the words low, hum, mid, bright, high, bell, whistle and chirp\n`,
+    );
   } finally {
     await rm(temp, { recursive: true, force: true });
   }

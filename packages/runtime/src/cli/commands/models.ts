@@ -18,14 +18,25 @@ export interface ModelsOptions {
 const ID = /^[a-z0-9][a-z0-9._-]*$/;
 
 /** Failures that come from what the user asked for rather than from the network, the disk or the files. */
-const invalidInput: readonly PackErrorCode[] = ['model_not_installed', 'unknown_pack', 'not_pullable', 'import_unmatched', 'pack_exists', 'pack_not_found', 'not_removable'];
+const invalidInput: readonly PackErrorCode[] = [
+  'model_not_installed',
+  'unknown_pack',
+  'not_pullable',
+  'import_unmatched',
+  'pack_exists',
+  'pack_not_found',
+  'not_removable',
+];
 
 function usage(message: string): number {
   process.stderr.write(`sa3 models: ${message}\n`);
   return EXIT_INVALID_INPUT;
 }
 
-const convertibleIds = () => CATALOGUE.filter((e) => e.availability.kind === 'convertible').map((e) => e.id).join(', ');
+const convertibleIds = () =>
+  CATALOGUE.filter((e) => e.availability.kind === 'convertible')
+    .map((e) => e.id)
+    .join(', ');
 
 /** --precision: undefined when absent, null when it names no precision. */
 function precisionOption(value: unknown): ConvertPrecision | undefined | null {
@@ -33,7 +44,10 @@ function precisionOption(value: unknown): ConvertPrecision | undefined | null {
   return value === 'fp32' || value === 'fp16' ? value : null;
 }
 
-const pullable = () => CATALOGUE.filter((e) => e.availability.kind === 'pullable' || e.availability.kind === 'convertible').map((e) => e.id).join(', ');
+const pullable = () =>
+  CATALOGUE.filter((e) => e.availability.kind === 'pullable' || e.availability.kind === 'convertible')
+    .map((e) => e.id)
+    .join(', ');
 
 /** `sa3 models list | pull ID | import DIR | verify ID | remove ID | path | testpack`. */
 export async function modelsCommand(args: readonly string[], options: ModelsOptions): Promise<number> {
@@ -65,7 +79,8 @@ export async function modelsCommand(args: readonly string[], options: ModelsOpti
         const id = options.values.id as string | undefined;
         const result = await importPack(target, { move: options.values.move === true, ...(id ? { id } : {}) });
         if (options.json) process.stdout.write(`${JSON.stringify({ type: 'imported', ...result })}\n`);
-        else process.stdout.write(`imported ${result.id} into ${result.dir}${result.kind === 'published' ? ' (published files matched to the catalogue)' : ''}\n`);
+        else
+          process.stdout.write(`imported ${result.id} into ${result.dir}${result.kind === 'published' ? ' (published files matched to the catalogue)' : ''}\n`);
         return EXIT_OK;
       }
       case 'verify': {
@@ -74,7 +89,10 @@ export async function modelsCommand(args: readonly string[], options: ModelsOpti
         await verifyPackFiles(dir, manifest, { force: true });
         await checkPackGraphs(dir, manifest);
         if (options.json) process.stdout.write(`${JSON.stringify({ type: 'verified', id: manifest.id, dir, files: manifest.files.length })}\n`);
-        else process.stdout.write(`${manifest.id}: all ${manifest.files.length} files match their sha256, and the graphs have the inputs and outputs the pack names\n`);
+        else
+          process.stdout.write(
+            `${manifest.id}: all ${manifest.files.length} files match their sha256, and the graphs have the inputs and outputs the pack names\n`,
+          );
         return EXIT_OK;
       }
       case 'remove': {
@@ -85,7 +103,10 @@ export async function modelsCommand(args: readonly string[], options: ModelsOpti
         return EXIT_OK;
       }
       case 'convert': {
-        if (!target) return usage('convert needs a checkpoint folder (model.safetensors, model_config.json, t5gemma-b-b-ul2/), e.g. sa3 models convert ./my-finetune --id my-finetune');
+        if (!target)
+          return usage(
+            'convert needs a checkpoint folder (model.safetensors, model_config.json, t5gemma-b-b-ul2/), e.g. sa3 models convert ./my-finetune --id my-finetune',
+          );
         const precision = precisionOption(options.values.precision);
         if (precision === null) return usage(`--precision ${JSON.stringify(options.values.precision)} is not one sa3 converts to; use fp32 or fp16`);
         // --out names the installed pack, as --id does.
@@ -102,13 +123,17 @@ export async function modelsCommand(args: readonly string[], options: ModelsOpti
     }
   } catch (error) {
     if (error instanceof PackError) {
-      if (options.json) process.stdout.write(`${JSON.stringify({ type: 'error', code: error.code, message: error.message, ...(error.file ? { file: error.file } : {}) })}\n`);
+      if (options.json)
+        process.stdout.write(`${JSON.stringify({ type: 'error', code: error.code, message: error.message, ...(error.file ? { file: error.file } : {}) })}\n`);
       process.stderr.write(`sa3 models: ${error.message}\n`);
       return invalidInput.includes(error.code) ? EXIT_INVALID_INPUT : EXIT_RUN_FAILED;
     }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-      const message = code === 'ENOSPC' || code === 'EDQUOT' ? `not enough disk space in SA3_HOME (${packHome().root})` : `cannot write in SA3_HOME (${packHome().root}): ${(error as Error).message}`;
+      const message =
+        code === 'ENOSPC' || code === 'EDQUOT'
+          ? `not enough disk space in SA3_HOME (${packHome().root})`
+          : `cannot write in SA3_HOME (${packHome().root}): ${(error as Error).message}`;
       if (options.json) process.stdout.write(`${JSON.stringify({ type: 'error', code, message })}\n`);
       process.stderr.write(`sa3 models: ${message}\n`);
       return EXIT_RUN_FAILED;

@@ -25,7 +25,10 @@ export function nodesCommand(type: string | undefined, options: { json: boolean 
     return EXIT_INVALID_INPUT;
   }
   if (options.json) {
-    const plain = selected.map(({ run: _run, migrations: _m, fingerprint: _f, checks, ...rest }) => ({ ...rest, checks: checks?.map(({ param, code, message }) => ({ param, code, message })) }));
+    const plain = selected.map(({ run: _run, migrations: _m, fingerprint: _f, checks, ...rest }) => ({
+      ...rest,
+      checks: checks?.map(({ param, code, message }) => ({ param, code, message })),
+    }));
     process.stdout.write(JSON.stringify(plain, null, 2) + '\n');
     return EXIT_OK;
   }
@@ -34,7 +37,8 @@ export function nodesCommand(type: string | undefined, options: { json: boolean 
     if (!type) continue;
     for (const [name, spec] of Object.entries(d.inputs)) process.stdout.write(`  input  ${name}: ${spec.type}${spec.optional ? ' (optional)' : ''}\n`);
     for (const [name, spec] of Object.entries(d.outputs)) process.stdout.write(`  output ${name}: ${spec.type}\n`);
-    for (const [name, spec] of Object.entries(d.params)) process.stdout.write(`  param  ${name}: ${style.dim(describeRange(spec))}\n         ${spec.description}\n`);
+    for (const [name, spec] of Object.entries(d.params))
+      process.stdout.write(`  param  ${name}: ${style.dim(describeRange(spec))}\n         ${spec.description}\n`);
   }
   return EXIT_OK;
 }

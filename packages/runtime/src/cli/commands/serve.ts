@@ -37,7 +37,9 @@ export async function serveCommand(values: Readonly<Record<string, string | bool
     server = await startServer(options);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    process.stderr.write(`sa3 serve: ${code === 'EADDRINUSE' ? `port ${options.port} on ${options.host} is already in use; pick another with --port` : (error as Error).message}\n`);
+    process.stderr.write(
+      `sa3 serve: ${code === 'EADDRINUSE' ? `port ${options.port} on ${options.host} is already in use; pick another with --port` : (error as Error).message}\n`,
+    );
     return EXIT_INVALID_INPUT;
   }
   // Listening for Ctrl+C before saying so, so a supervisor may stop it as soon as it reads the line.

@@ -51,58 +51,127 @@ export class GraphBuilder extends GraphCore {
     const left = typeof a === 'number' ? this.operand(a, b as Value) : a;
     const right = this.operand(b, left);
     const mixedFloats = this.mixedPrecision && isFloat(left.dtype) && isFloat(right.dtype);
-    if (op !== 'Pow' && left.dtype !== right.dtype && !mixedFloats) throw new TypeError(`${op}: operands ${left.name} (${left.dtype}) and ${right.name} (${right.dtype}) differ in dtype`);
+    if (op !== 'Pow' && left.dtype !== right.dtype && !mixedFloats)
+      throw new TypeError(`${op}: operands ${left.name} (${left.dtype}) and ${right.name} (${right.dtype}) differ in dtype`);
     return this.op(op, [left, right], outDtype ?? left.dtype, {}, name);
   }
 
   // ---- elementwise -----------------------------------------------------------------------
 
-  add(a: Operand, b: Operand, name?: string): Value { return this.binary('Add', a, b, undefined, name); }
-  sub(a: Operand, b: Operand, name?: string): Value { return this.binary('Sub', a, b, undefined, name); }
-  mul(a: Operand, b: Operand, name?: string): Value { return this.binary('Mul', a, b, undefined, name); }
-  div(a: Operand, b: Operand, name?: string): Value { return this.binary('Div', a, b, undefined, name); }
-  pow(a: Value, b: Operand, name?: string): Value { return this.binary('Pow', a, b, undefined, name); }
-  equal(a: Operand, b: Operand, name?: string): Value { return this.binary('Equal', a, b, 'bool', name); }
-  less(a: Operand, b: Operand, name?: string): Value { return this.binary('Less', a, b, 'bool', name); }
-  lessOrEqual(a: Operand, b: Operand, name?: string): Value { return this.binary('LessOrEqual', a, b, 'bool', name); }
-  greater(a: Operand, b: Operand, name?: string): Value { return this.binary('Greater', a, b, 'bool', name); }
-  greaterOrEqual(a: Operand, b: Operand, name?: string): Value { return this.binary('GreaterOrEqual', a, b, 'bool', name); }
-  and(a: Value, b: Value, name?: string): Value { return this.binary('And', a, b, 'bool', name); }
-  or(a: Value, b: Value, name?: string): Value { return this.binary('Or', a, b, 'bool', name); }
+  add(a: Operand, b: Operand, name?: string): Value {
+    return this.binary('Add', a, b, undefined, name);
+  }
+  sub(a: Operand, b: Operand, name?: string): Value {
+    return this.binary('Sub', a, b, undefined, name);
+  }
+  mul(a: Operand, b: Operand, name?: string): Value {
+    return this.binary('Mul', a, b, undefined, name);
+  }
+  div(a: Operand, b: Operand, name?: string): Value {
+    return this.binary('Div', a, b, undefined, name);
+  }
+  pow(a: Value, b: Operand, name?: string): Value {
+    return this.binary('Pow', a, b, undefined, name);
+  }
+  equal(a: Operand, b: Operand, name?: string): Value {
+    return this.binary('Equal', a, b, 'bool', name);
+  }
+  less(a: Operand, b: Operand, name?: string): Value {
+    return this.binary('Less', a, b, 'bool', name);
+  }
+  lessOrEqual(a: Operand, b: Operand, name?: string): Value {
+    return this.binary('LessOrEqual', a, b, 'bool', name);
+  }
+  greater(a: Operand, b: Operand, name?: string): Value {
+    return this.binary('Greater', a, b, 'bool', name);
+  }
+  greaterOrEqual(a: Operand, b: Operand, name?: string): Value {
+    return this.binary('GreaterOrEqual', a, b, 'bool', name);
+  }
+  and(a: Value, b: Value, name?: string): Value {
+    return this.binary('And', a, b, 'bool', name);
+  }
+  or(a: Value, b: Value, name?: string): Value {
+    return this.binary('Or', a, b, 'bool', name);
+  }
 
   /** Elementwise maximum of all values (numbers become constants of the first value's dtype). */
-  max(values: readonly Operand[], name?: string): Value { return this.variadic('Max', values, name); }
-  min(values: readonly Operand[], name?: string): Value { return this.variadic('Min', values, name); }
+  max(values: readonly Operand[], name?: string): Value {
+    return this.variadic('Max', values, name);
+  }
+  min(values: readonly Operand[], name?: string): Value {
+    return this.variadic('Min', values, name);
+  }
 
   private variadic(op: string, values: readonly Operand[], name: string | undefined): Value {
     const first = values.find((v): v is Value => typeof v !== 'number');
     if (!first) throw new TypeError(`${op}: at least one operand must be a graph value`);
-    return this.op(op, values.map((v) => this.operand(v, first)), first.dtype, {}, name);
+    return this.op(
+      op,
+      values.map((v) => this.operand(v, first)),
+      first.dtype,
+      {},
+      name,
+    );
   }
 
   private unary(op: string, x: Value, name: string | undefined, outDtype: OnnxDtype = x.dtype): Value {
     return this.op(op, [x], outDtype, {}, name);
   }
 
-  neg(x: Value, name?: string): Value { return this.unary('Neg', x, name); }
-  abs(x: Value, name?: string): Value { return this.unary('Abs', x, name); }
-  sqrt(x: Value, name?: string): Value { return this.unary('Sqrt', x, name); }
-  exp(x: Value, name?: string): Value { return this.unary('Exp', x, name); }
-  log(x: Value, name?: string): Value { return this.unary('Log', x, name); }
-  sin(x: Value, name?: string): Value { return this.unary('Sin', x, name); }
-  cos(x: Value, name?: string): Value { return this.unary('Cos', x, name); }
-  tanh(x: Value, name?: string): Value { return this.unary('Tanh', x, name); }
-  sigmoid(x: Value, name?: string): Value { return this.unary('Sigmoid', x, name); }
-  relu(x: Value, name?: string): Value { return this.unary('Relu', x, name); }
-  erf(x: Value, name?: string): Value { return this.unary('Erf', x, name); }
-  reciprocal(x: Value, name?: string): Value { return this.unary('Reciprocal', x, name); }
-  floor(x: Value, name?: string): Value { return this.unary('Floor', x, name); }
-  ceil(x: Value, name?: string): Value { return this.unary('Ceil', x, name); }
-  not(x: Value, name?: string): Value { return this.unary('Not', x, name); }
-  identity(x: Value, name?: string): Value { return this.unary('Identity', x, name); }
+  neg(x: Value, name?: string): Value {
+    return this.unary('Neg', x, name);
+  }
+  abs(x: Value, name?: string): Value {
+    return this.unary('Abs', x, name);
+  }
+  sqrt(x: Value, name?: string): Value {
+    return this.unary('Sqrt', x, name);
+  }
+  exp(x: Value, name?: string): Value {
+    return this.unary('Exp', x, name);
+  }
+  log(x: Value, name?: string): Value {
+    return this.unary('Log', x, name);
+  }
+  sin(x: Value, name?: string): Value {
+    return this.unary('Sin', x, name);
+  }
+  cos(x: Value, name?: string): Value {
+    return this.unary('Cos', x, name);
+  }
+  tanh(x: Value, name?: string): Value {
+    return this.unary('Tanh', x, name);
+  }
+  sigmoid(x: Value, name?: string): Value {
+    return this.unary('Sigmoid', x, name);
+  }
+  relu(x: Value, name?: string): Value {
+    return this.unary('Relu', x, name);
+  }
+  erf(x: Value, name?: string): Value {
+    return this.unary('Erf', x, name);
+  }
+  reciprocal(x: Value, name?: string): Value {
+    return this.unary('Reciprocal', x, name);
+  }
+  floor(x: Value, name?: string): Value {
+    return this.unary('Floor', x, name);
+  }
+  ceil(x: Value, name?: string): Value {
+    return this.unary('Ceil', x, name);
+  }
+  not(x: Value, name?: string): Value {
+    return this.unary('Not', x, name);
+  }
+  identity(x: Value, name?: string): Value {
+    return this.unary('Identity', x, name);
+  }
 
   /** x * sigmoid(x). */
-  silu(x: Value, name?: string): Value { return this.mul(x, this.sigmoid(x), name); }
+  silu(x: Value, name?: string): Value {
+    return this.mul(x, this.sigmoid(x), name);
+  }
 
   cast(x: Value, to: OnnxDtype, name?: string): Value {
     return this.op('Cast', [x], to, { to: { int: onnxDataType[to] } }, name);
@@ -131,16 +200,24 @@ export class GraphBuilder extends GraphCore {
 
   // ---- linear algebra --------------------------------------------------------------------
 
-  matMul(a: Value, b: Value, name?: string): Value { return this.binary('MatMul', a, b, undefined, name); }
+  matMul(a: Value, b: Value, name?: string): Value {
+    return this.binary('MatMul', a, b, undefined, name);
+  }
 
   /** alpha * A' B' + beta * C with A' and B' optionally transposed (2-D only). */
   gemm(a: Value, b: Value, c?: Value, options: GemmOptions = {}, name?: string): Value {
-    return this.op('Gemm', [a, b, c], a.dtype, {
-      alpha: options.alpha === undefined ? undefined : { float: options.alpha },
-      beta: options.beta === undefined ? undefined : { float: options.beta },
-      transA: options.transA ? { int: 1 } : undefined,
-      transB: options.transB ? { int: 1 } : undefined,
-    }, name);
+    return this.op(
+      'Gemm',
+      [a, b, c],
+      a.dtype,
+      {
+        alpha: options.alpha === undefined ? undefined : { float: options.alpha },
+        beta: options.beta === undefined ? undefined : { float: options.beta },
+        transA: options.transA ? { int: 1 } : undefined,
+        transB: options.transB ? { int: 1 } : undefined,
+      },
+      name,
+    );
   }
 
   // ---- shapes ----------------------------------------------------------------------------
@@ -189,15 +266,27 @@ export class GraphBuilder extends GraphCore {
 
   /** The int64 shape of x, optionally dims [start, end) (opset 15+). */
   shape(x: Value, range: { start?: number; end?: number } = {}, name?: string): Value {
-    return this.op('Shape', [x], 'int64', {
-      start: range.start === undefined ? undefined : { int: range.start },
-      end: range.end === undefined ? undefined : { int: range.end },
-    }, name);
+    return this.op(
+      'Shape',
+      [x],
+      'int64',
+      {
+        start: range.start === undefined ? undefined : { int: range.start },
+        end: range.end === undefined ? undefined : { int: range.end },
+      },
+      name,
+    );
   }
 
   /** Split into pieces of the given sizes along axis (sizes are an input since opset 13). */
   split(x: Value, sizes: readonly number[], axis = 0, names?: readonly string[]): Value[] {
-    return this.opMulti('Split', [x, this.int64s(sizes)], sizes.map(() => x.dtype), { axis: { int: axis } }, names);
+    return this.opMulti(
+      'Split',
+      [x, this.int64s(sizes)],
+      sizes.map(() => x.dtype),
+      { axis: { int: axis } },
+      names,
+    );
   }
 
   /** Pad; pads are [begin_0, ..., begin_n, end_0, ..., end_n] (an input since opset 11). */
@@ -223,9 +312,15 @@ export class GraphBuilder extends GraphCore {
     return this.op('ReduceSum', [x, this.ints(axes)], x.dtype, { keepdims: { int: keepdims ? 1 : 0 } }, name);
   }
 
-  reduceMax(x: Value, axes: readonly number[], keepdims = true, name?: string): Value { return this.reduceWithAttr('ReduceMax', x, axes, keepdims, name); }
-  reduceMin(x: Value, axes: readonly number[], keepdims = true, name?: string): Value { return this.reduceWithAttr('ReduceMin', x, axes, keepdims, name); }
-  reduceMean(x: Value, axes: readonly number[], keepdims = true, name?: string): Value { return this.reduceWithAttr('ReduceMean', x, axes, keepdims, name); }
+  reduceMax(x: Value, axes: readonly number[], keepdims = true, name?: string): Value {
+    return this.reduceWithAttr('ReduceMax', x, axes, keepdims, name);
+  }
+  reduceMin(x: Value, axes: readonly number[], keepdims = true, name?: string): Value {
+    return this.reduceWithAttr('ReduceMin', x, axes, keepdims, name);
+  }
+  reduceMean(x: Value, axes: readonly number[], keepdims = true, name?: string): Value {
+    return this.reduceWithAttr('ReduceMean', x, axes, keepdims, name);
+  }
 
   private reduceWithAttr(op: string, x: Value, axes: readonly number[], keepdims: boolean, name: string | undefined): Value {
     return this.op(op, [x], x.dtype, { axes: { ints: axes }, keepdims: { int: keepdims ? 1 : 0 } }, name);

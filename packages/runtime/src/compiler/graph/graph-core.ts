@@ -1,4 +1,17 @@
-import { dtypeOfArray, onnxDataType, type OnnxDtype, type TensorData, encodeModel, saveModel, type SaveOptions, type SavedModel, type OnnxProto, makeTensorValue, tensorProto, type TensorValue } from '../../model-files/index.js';
+import {
+  dtypeOfArray,
+  onnxDataType,
+  type OnnxDtype,
+  type TensorData,
+  encodeModel,
+  saveModel,
+  type SaveOptions,
+  type SavedModel,
+  type OnnxProto,
+  makeTensorValue,
+  tensorProto,
+  type TensorValue,
+} from '../../model-files/index.js';
 import { castTarget, convertTensor, followsPrecision, isFloat, type FloatPrecision } from './mixed-precision.js';
 
 export const IR_VERSION = 8;
@@ -160,7 +173,13 @@ export class GraphCore {
     return out!;
   }
 
-  opMulti(opType: string, inputs: readonly (Value | undefined)[], outDtypes: readonly OnnxDtype[], attributes: Attributes = {}, names?: readonly string[]): Value[] {
+  opMulti(
+    opType: string,
+    inputs: readonly (Value | undefined)[],
+    outDtypes: readonly OnnxDtype[],
+    attributes: Attributes = {},
+    names?: readonly string[],
+  ): Value[] {
     if (this.mixedPrecision) ({ inputs, outDtypes, attributes } = this.inRegion(opType, inputs, outDtypes, attributes));
     const outputs = outDtypes.map((dtype, i) => ({ name: this.claim(names?.[i] ?? this.freshName(opType)), dtype }));
     // Trailing omitted inputs are dropped; inner ones are written as "" as ONNX wants.

@@ -32,7 +32,13 @@ export function inputWorkflow(input: Record<string, unknown>, id: string): { wor
   const workflow = predictionWorkflow(fields as unknown as PredictionInput, { filename: `${id}.{ext}`, name: 'stable-audio-3-medium' });
   const loaded = loadWorkflow(serializeWorkflow(workflow, builtinNodes), { requireOutputs: true });
   if (loaded.problems.length > 0) {
-    return { errors: loaded.problems.map((p: Problem) => ({ loc: ['body', 'input', fieldFor(input, p.node, p.param)], msg: p.message, type: `value_error.${p.code}` })) };
+    return {
+      errors: loaded.problems.map((p: Problem) => ({
+        loc: ['body', 'input', fieldFor(input, p.node, p.param)],
+        msg: p.message,
+        type: `value_error.${p.code}`,
+      })),
+    };
   }
   return { workflow: loaded.workflow! };
 }

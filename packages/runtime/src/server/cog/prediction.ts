@@ -54,7 +54,11 @@ function logsOf(run: RunRecord): string {
 }
 
 /** Builds the response, reading the output file into a data URI unless a URL was asked for. */
-export async function predictionResponse(request: PredictionRequest, run: RunRecord, outputUrl: (runId: string, path: string) => string): Promise<PredictionResponse> {
+export async function predictionResponse(
+  request: PredictionRequest,
+  run: RunRecord,
+  outputUrl: (runId: string, path: string) => string,
+): Promise<PredictionResponse> {
   const status = predictionStatus(run);
   let output: string | null = null;
   const file = run.report?.outputs[0];

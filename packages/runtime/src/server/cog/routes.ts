@@ -43,7 +43,9 @@ export function registerCogRoutes(app: FastifyInstance, options: CogRoutesOption
     openapi: '3.0.2',
     info: { title: 'sa3-workflows: stable-audio-3-medium', version: '1' },
     paths: {
-      '/predictions': { post: { summary: 'Predict', requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/PredictionRequest' } } } } } },
+      '/predictions': {
+        post: { summary: 'Predict', requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/PredictionRequest' } } } } },
+      },
       '/predictions/{prediction_id}': { put: { summary: 'Predict idempotently' } },
       '/predictions/{prediction_id}/cancel': { post: { summary: 'Cancel' } },
       '/health-check': { get: { summary: 'Health check' } },
@@ -68,9 +70,11 @@ export function registerCogRoutes(app: FastifyInstance, options: CogRoutesOption
 
   const handle = async (req: FastifyRequest, reply: FastifyReply, givenId?: string): Promise<FastifyReply> => {
     const body = (req.body ?? {}) as PredictionBody;
-    if (typeof body !== 'object' || Array.isArray(body)) return detail(reply, 422, [{ loc: ['body'], msg: 'the request body must be a JSON object with an "input" object', type: 'type_error.dict' }]);
+    if (typeof body !== 'object' || Array.isArray(body))
+      return detail(reply, 422, [{ loc: ['body'], msg: 'the request body must be a JSON object with an "input" object', type: 'type_error.dict' }]);
     const id = givenId ?? (typeof body.id === 'string' ? body.id : randomBytes(10).toString('hex'));
-    if (!PREDICTION_ID.test(id)) return detail(reply, 422, [{ loc: ['body', 'id'], msg: 'a prediction id is 1-100 letters, digits, "_" or "-"', type: 'value_error.id' }]);
+    if (!PREDICTION_ID.test(id))
+      return detail(reply, 422, [{ loc: ['body', 'id'], msg: 'a prediction id is 1-100 letters, digits, "_" or "-"', type: 'value_error.id' }]);
     const asyncRequested = /respond-async/i.test(String(req.headers.prefer ?? ''));
 
     // The same id never runs twice: a repeated PUT answers with the prediction already there.
@@ -88,7 +92,9 @@ export function registerCogRoutes(app: FastifyInstance, options: CogRoutesOption
     }
     const filter = body.webhook_events_filter === undefined ? webhookEvents : body.webhook_events_filter;
     if (!Array.isArray(filter) || !filter.every((e) => webhookEvents.includes(e))) {
-      return detail(reply, 422, [{ loc: ['body', 'webhook_events_filter'], msg: `webhook_events_filter must be a list of ${webhookEvents.join(', ')}`, type: 'value_error.list' }]);
+      return detail(reply, 422, [
+        { loc: ['body', 'webhook_events_filter'], msg: `webhook_events_filter must be a list of ${webhookEvents.join(', ')}`, type: 'value_error.list' },
+      ]);
     }
     const built = inputWorkflow(validated.value, id);
     if ('errors' in built) return detail(reply, 422, built.errors);
@@ -136,7 +142,9 @@ export function registerCogRoutes(app: FastifyInstance, options: CogRoutesOption
     reply.raw.off('close', onClose);
     const error = run.report?.error;
     if (run.status === 'failed' && error?.kind === 'input') {
-      return detail(reply, 422, [{ loc: ['body', 'input', fieldFor(request.input, error.node, error.param)], msg: error.message, type: `value_error.${error.code}` }]);
+      return detail(reply, 422, [
+        { loc: ['body', 'input', fieldFor(request.input, error.node, error.param)], msg: error.message, type: `value_error.${error.code}` },
+      ]);
     }
     return reply.code(200).send(await respond(request, run));
   };

@@ -20,7 +20,11 @@ interface PropertySchema {
 const schema = predictionInputSchema() as { required: string[]; properties: Record<string, PropertySchema> };
 
 function typeError(field: string, expected: string, value: unknown): FieldError {
-  return { loc: ['body', 'input', field], msg: `${field} must be ${expected}, got ${JSON.stringify(value)}`, type: `type_error.${expected.replace(/^an? /, '')}` };
+  return {
+    loc: ['body', 'input', field],
+    msg: `${field} must be ${expected}, got ${JSON.stringify(value)}`,
+    type: `type_error.${expected.replace(/^an? /, '')}`,
+  };
 }
 
 /**
@@ -35,7 +39,8 @@ export function validatePredictionInput(input: unknown): { value: Record<string,
   const errors: FieldError[] = [];
   const value: Record<string, unknown> = {};
   for (const name of schema.required) {
-    if (given[name] === undefined || given[name] === null) errors.push({ loc: ['body', 'input', name], msg: `${name} is required`, type: 'value_error.missing' });
+    if (given[name] === undefined || given[name] === null)
+      errors.push({ loc: ['body', 'input', name], msg: `${name} is required`, type: 'value_error.missing' });
   }
   for (const [name, property] of Object.entries(schema.properties)) {
     const v = given[name];
@@ -45,7 +50,12 @@ export function validatePredictionInput(input: unknown): { value: Record<string,
     }
     if (v === null) continue; // required and null: reported above
     if (property.enum) {
-      if (!property.enum.includes(v as string)) errors.push({ loc: ['body', 'input', name], msg: `${name} must be one of ${property.enum.map((e) => `'${e}'`).join(', ')}, got ${JSON.stringify(v)}`, type: 'type_error.enum' });
+      if (!property.enum.includes(v as string))
+        errors.push({
+          loc: ['body', 'input', name],
+          msg: `${name} must be one of ${property.enum.map((e) => `'${e}'`).join(', ')}, got ${JSON.stringify(v)}`,
+          type: 'type_error.enum',
+        });
       else value[name] = v;
       continue;
     }
@@ -55,7 +65,11 @@ export function validatePredictionInput(input: unknown): { value: Record<string,
         continue;
       }
       if (property.format === 'uri' && !/^(https?:\/\/|data:)/i.test(v)) {
-        errors.push({ loc: ['body', 'input', name], msg: `${name} must be an http(s) URL or a data: URI; ${JSON.stringify(v.slice(0, 40))} is neither`, type: 'value_error.url.scheme' });
+        errors.push({
+          loc: ['body', 'input', name],
+          msg: `${name} must be an http(s) URL or a data: URI; ${JSON.stringify(v.slice(0, 40))} is neither`,
+          type: 'value_error.url.scheme',
+        });
         continue;
       }
       value[name] = v;
@@ -71,11 +85,19 @@ export function validatePredictionInput(input: unknown): { value: Record<string,
       continue;
     }
     if (property.minimum !== undefined && v < property.minimum) {
-      errors.push({ loc: ['body', 'input', name], msg: `ensure ${name} is greater than or equal to ${property.minimum} (got ${v})`, type: 'value_error.number.not_ge' });
+      errors.push({
+        loc: ['body', 'input', name],
+        msg: `ensure ${name} is greater than or equal to ${property.minimum} (got ${v})`,
+        type: 'value_error.number.not_ge',
+      });
       continue;
     }
     if (property.maximum !== undefined && v > property.maximum) {
-      errors.push({ loc: ['body', 'input', name], msg: `ensure ${name} is less than or equal to ${property.maximum} (got ${v})`, type: 'value_error.number.not_le' });
+      errors.push({
+        loc: ['body', 'input', name],
+        msg: `ensure ${name} is less than or equal to ${property.maximum} (got ${v})`,
+        type: 'value_error.number.not_le',
+      });
       continue;
     }
     value[name] = v;

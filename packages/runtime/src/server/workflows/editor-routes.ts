@@ -94,7 +94,12 @@ export function registerEditorRoutes(app: FastifyInstance, options: EditorRoutes
         } catch {
           /* listed anyway: the editor reports the parse error when it is opened */
         }
-        return { file, name: typeof parsed.name === 'string' ? parsed.name : file.replace(/\.json$/, ''), description: typeof parsed.description === 'string' ? parsed.description : '', text };
+        return {
+          file,
+          name: typeof parsed.name === 'string' ? parsed.name : file.replace(/\.json$/, ''),
+          description: typeof parsed.description === 'string' ? parsed.description : '',
+          text,
+        };
       }),
     );
   });
@@ -109,12 +114,25 @@ export function registerEditorRoutes(app: FastifyInstance, options: EditorRoutes
     if (!entry) return problem(reply, 404, `run ${id} has no node "${node}"`);
     const outputs = options.cache.get(entry.cacheKey);
     const value = outputs?.[output] as Partial<AudioClip & EncodedFile> | undefined;
-    if (!value) return problem(reply, 404, `the output "${output}" of node "${node}" is not held any more (it was never produced or has left the cache); run the workflow again`);
+    if (!value)
+      return problem(
+        reply,
+        404,
+        `the output "${output}" of node "${node}" is not held any more (it was never produced or has left the cache); run the workflow again`,
+      );
     if (value.channels) {
       const wav = encodeWav(value as AudioClip, '16');
-      return reply.header('content-type', 'audio/wav').header('content-length', wav.byteLength).header('cache-control', 'no-cache').send(Buffer.from(wav.buffer, wav.byteOffset, wav.byteLength));
+      return reply
+        .header('content-type', 'audio/wav')
+        .header('content-length', wav.byteLength)
+        .header('cache-control', 'no-cache')
+        .send(Buffer.from(wav.buffer, wav.byteOffset, wav.byteLength));
     }
-    if (value.bytes) return reply.header('content-type', value.mime ?? 'application/octet-stream').header('content-length', value.bytes.byteLength).send(Buffer.from(value.bytes.buffer, value.bytes.byteOffset, value.bytes.byteLength));
+    if (value.bytes)
+      return reply
+        .header('content-type', value.mime ?? 'application/octet-stream')
+        .header('content-length', value.bytes.byteLength)
+        .send(Buffer.from(value.bytes.buffer, value.bytes.byteOffset, value.bytes.byteLength));
     return problem(reply, 415, `the output "${output}" of node "${node}" is not audio or a file`);
   });
 }

@@ -32,7 +32,14 @@ function runState(run: RunRecord) {
     finishedAt: run.finishedAt ?? null,
     events: run.events.length,
     report: run.report ?? null,
-    outputs: (run.report?.outputs ?? []).map((o) => ({ node: o.node, path: o.path, bytes: o.bytes, sha256: o.sha256, mime: o.mime, url: `/api/runs/${run.id}/outputs/${o.path.split('/').map(encodeURIComponent).join('/')}` })),
+    outputs: (run.report?.outputs ?? []).map((o) => ({
+      node: o.node,
+      path: o.path,
+      bytes: o.bytes,
+      sha256: o.sha256,
+      mime: o.mime,
+      url: `/api/runs/${run.id}/outputs/${o.path.split('/').map(encodeURIComponent).join('/')}`,
+    })),
   };
 }
 
@@ -58,7 +65,12 @@ function overridesFrom(value: unknown): ParamOverride[] | string {
 export function registerWorkflowRoutes(app: FastifyInstance, options: WorkflowRoutesOptions): void {
   const { runs } = options;
 
-  app.get('/api/nodes', async () => nodeCatalogue.map(({ run: _run, migrations: _m, fingerprint: _f, checks, ...rest }) => ({ ...rest, checks: checks?.map(({ param, code, message }) => ({ param, code, message })) })));
+  app.get('/api/nodes', async () =>
+    nodeCatalogue.map(({ run: _run, migrations: _m, fingerprint: _f, checks, ...rest }) => ({
+      ...rest,
+      checks: checks?.map(({ param, code, message }) => ({ param, code, message })),
+    })),
+  );
 
   app.get('/api/models', async () => {
     const packs = await options.locator.list().catch(() => []);
@@ -67,7 +79,8 @@ export function registerWorkflowRoutes(app: FastifyInstance, options: WorkflowRo
 
   app.post('/api/runs', async (req, reply) => {
     const body = req.body as { workflow?: unknown; overrides?: unknown } | null;
-    if (!body || typeof body !== 'object' || body.workflow === undefined) return problem(reply, 422, 'the body must be { "workflow": <workflow JSON>, "overrides"?: { "node.param": value } }');
+    if (!body || typeof body !== 'object' || body.workflow === undefined)
+      return problem(reply, 422, 'the body must be { "workflow": <workflow JSON>, "overrides"?: { "node.param": value } }');
     const overrides = overridesFrom(body.overrides);
     if (typeof overrides === 'string') return problem(reply, 422, overrides);
     const text = typeof body.workflow === 'string' ? body.workflow : JSON.stringify(body.workflow);
@@ -107,7 +120,11 @@ export function registerWorkflowRoutes(app: FastifyInstance, options: WorkflowRo
     const output = run.report?.outputs.find((o) => resolve(o.absolutePath) === target);
     if (!target.startsWith(root + sep) || !output) return problem(reply, 404, `run ${run.id} has no output "${req.params['*']}"`);
     const info = await stat(target);
-    return reply.header('content-type', output.mime).header('content-length', info.size).header('content-disposition', `attachment; filename="${target.split(sep).pop()}"`).send(createReadStream(target));
+    return reply
+      .header('content-type', output.mime)
+      .header('content-length', info.size)
+      .header('content-disposition', `attachment; filename="${target.split(sep).pop()}"`)
+      .send(createReadStream(target));
   });
 
   app.register(async (scope) => {
@@ -115,7 +132,10 @@ export function registerWorkflowRoutes(app: FastifyInstance, options: WorkflowRo
     scope.addContentTypeParser('*', { bodyLimit: options.uploadLimitBytes }, (_req, payload, done) => done(null, payload));
     scope.post('/api/uploads', { bodyLimit: options.uploadLimitBytes }, async (req, reply) => {
       const name = String((req.query as Record<string, string | undefined>).name ?? 'audio');
-      const extension = extname(name).toLowerCase().replace(/[^.a-z0-9]/g, '').slice(0, 6);
+      const extension = extname(name)
+        .toLowerCase()
+        .replace(/[^.a-z0-9]/g, '')
+        .slice(0, 6);
       const id = `${randomBytes(8).toString('hex')}${extension}`;
       await mkdir(options.uploadDir, { recursive: true });
       const temp = join(options.uploadDir, `.${id}.partial`);
@@ -123,7 +143,8 @@ export function registerWorkflowRoutes(app: FastifyInstance, options: WorkflowRo
       const limit = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
           bytes += chunk.length;
-          if (bytes > options.uploadLimitBytes) callback(Object.assign(new Error(`the upload is larger than the ${formatBytes(options.uploadLimitBytes)} limit`), { statusCode: 413 }));
+          if (bytes > options.uploadLimitBytes)
+            callback(Object.assign(new Error(`the upload is larger than the ${formatBytes(options.uploadLimitBytes)} limit`), { statusCode: 413 }));
           else callback(null, chunk);
         },
       });

@@ -14,9 +14,21 @@ const bValue = (i: number, j: number): number => ((i * 60 + j) % 7) - 3;
 function buildModel(): GraphBuilder {
   const g = new GraphBuilder();
   const x = g.input('x', 'float32', ['R', 50]);
-  const a = g.initializer('a', Float32Array.from({ length: 50 * 60 }, (_, n) => aValue(Math.floor(n / 60), n % 60)), [50, 60]);
-  const b = g.initializer('b', Float32Array.from({ length: 50 * 60 }, (_, n) => bValue(Math.floor(n / 60), n % 60)), [50, 60]);
-  const c = g.initializer('c', Float32Array.from({ length: 60 }, (_, j) => j), [60]);
+  const a = g.initializer(
+    'a',
+    Float32Array.from({ length: 50 * 60 }, (_, n) => aValue(Math.floor(n / 60), n % 60)),
+    [50, 60],
+  );
+  const b = g.initializer(
+    'b',
+    Float32Array.from({ length: 50 * 60 }, (_, n) => bValue(Math.floor(n / 60), n % 60)),
+    [50, 60],
+  );
+  const c = g.initializer(
+    'c',
+    Float32Array.from({ length: 60 }, (_, j) => j),
+    [60],
+  );
   g.output(g.add(g.add(g.matMul(x, a), g.matMul(x, b)), c), 'y', ['R', 60]);
   return g;
 }
@@ -44,10 +56,25 @@ describe('GraphBuilder.save with external data', () => {
     // Decoded messages are class instances; the typings only promise the optional interface.
     const graph = onnx.ModelProto.decode(await readFile(join(dir, 'model.onnx'))).graph as OnnxProto.GraphProto;
     const entries = Object.fromEntries(
-      graph.initializer.map((t) => [t.name, { location: t.dataLocation, raw: (t.rawData ?? new Uint8Array()).byteLength, external: Object.fromEntries((t.externalData ?? []).map((e) => [e.key, e.value])) }]),
+      graph.initializer.map((t) => [
+        t.name,
+        {
+          location: t.dataLocation,
+          raw: (t.rawData ?? new Uint8Array()).byteLength,
+          external: Object.fromEntries((t.externalData ?? []).map((e) => [e.key, e.value])),
+        },
+      ]),
     );
-    expect(entries.a).toEqual({ location: onnx.TensorProto.DataLocation.EXTERNAL, raw: 0, external: { location: 'model.onnx.data', offset: '0', length: '12000' } });
-    expect(entries.b).toEqual({ location: onnx.TensorProto.DataLocation.EXTERNAL, raw: 0, external: { location: 'model.onnx.data', offset: String(3 * EXTERNAL_DATA_ALIGNMENT), length: '12000' } });
+    expect(entries.a).toEqual({
+      location: onnx.TensorProto.DataLocation.EXTERNAL,
+      raw: 0,
+      external: { location: 'model.onnx.data', offset: '0', length: '12000' },
+    });
+    expect(entries.b).toEqual({
+      location: onnx.TensorProto.DataLocation.EXTERNAL,
+      raw: 0,
+      external: { location: 'model.onnx.data', offset: String(3 * EXTERNAL_DATA_ALIGNMENT), length: '12000' },
+    });
     expect(entries.c).toEqual({ location: onnx.TensorProto.DataLocation.DEFAULT, raw: 240, external: {} });
     expect((await stat(join(dir, 'model.onnx.data'))).size).toBe(3 * 4096 + 12000);
     expect((await stat(join(dir, 'model.onnx'))).size).toBeLessThan(2000);

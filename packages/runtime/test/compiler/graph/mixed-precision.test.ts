@@ -26,7 +26,7 @@ describe('mixed precision graphs (float16 trunk, float32 islands)', () => {
     try {
       const y = await session.run({ x: f32([0.5, 2], [2]) });
       expect(y.y!.type).toBe('float32');
-      expect(values(y.y)).toEqual([(0.5 + 1) + 1.5 + 1.5, 3 + 6 + 3]);
+      expect(values(y.y)).toEqual([0.5 + 1 + 1.5 + 1.5, 3 + 6 + 3]);
     } finally {
       await session.release();
     }

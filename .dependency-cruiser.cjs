@@ -1,0 +1,78 @@
+// Import boundaries, checked by `npm test` (scripts/check-code.sh). The runtime's folders and the
+// arrows allowed between them are the table below; packages/runtime/README.md draws it.
+/** Runtime folder -> the folders it may import (through their index.ts). */
+const runtimeLayers = {
+  files: [],
+  'model-files': [],
+  'pack-format': [],
+  catalogue: ['pack-format'],
+  workflow: [],
+  predictions: ['workflow'],
+  executor: ['workflow', 'files'],
+  audio: ['files'],
+  engine: ['pack-format', 'model-files', 'files'],
+  store: ['pack-format', 'catalogue', 'model-files', 'files'],
+  compiler: ['engine', 'store', 'pack-format', 'model-files', 'files'],
+  hub: ['compiler', 'store', 'catalogue', 'pack-format', 'files'],
+  testpack: ['compiler', 'catalogue', 'pack-format', 'model-files', 'files'],
+  host: ['engine', 'executor', 'audio', 'store'],
+  server: ['host', 'executor', 'workflow', 'predictions', 'store', 'audio', 'files'],
+  cli: ['server', 'host', 'hub', 'compiler', 'store', 'catalogue', 'pack-format', 'predictions', 'executor', 'workflow', 'audio', 'files', 'testpack'],
+};
+const rt = '^packages/runtime/src/';
+
+const layerRules = Object.entries(runtimeLayers).map(([folder, allowed]) => ({
+  name: `runtime-${folder}-imports`,
+  comment: `runtime/src/${folder} may import only ${allowed.length ? allowed.join(', ') : 'its own files'} (the table in .dependency-cruiser.cjs)`,
+  severity: 'error',
+  from: { path: `${rt}${folder}/` },
+  to: { path: rt, pathNot: `${rt}(${[folder, ...allowed].join('|')})/` },
+}));
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycle',
+      comment: 'no file imports itself through others',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'through-index-only',
+      comment: "a folder's files are reached from other folders only through its index.ts",
+      severity: 'error',
+      from: { path: '^packages/([^/]+)/src/([^/]+)/' },
+      to: { path: '^packages/[^/]+/src/[^/]+/.', pathNot: ['^packages/$1/src/$2/', '^packages/[^/]+/src/[^/]+/index\\.tsx?$'] },
+    },
+    {
+      name: 'testpack-only-for-tests',
+      comment: 'production code does not import testpack/ (only `sa3 models testpack` does)',
+      severity: 'error',
+      from: { path: rt, pathNot: [`${rt}testpack/`, `${rt}cli/commands/models-testpack\\.ts$`] },
+      to: { path: `${rt}testpack/` },
+    },
+    {
+      name: 'nodes-stands-alone',
+      comment: '@sa3/nodes is isomorphic and imports no other package of ours and nothing of Node.js',
+      severity: 'error',
+      from: { path: '^packages/nodes/src/' },
+      to: { path: ['^packages/(runtime|editor)/', '^node:', '^(fs|path|os|crypto|child_process)$'] },
+    },
+    {
+      name: 'editor-talks-http',
+      comment: 'the editor reaches the runtime over HTTP only',
+      severity: 'error',
+      from: { path: '^packages/editor/' },
+      to: { path: '^packages/runtime/' },
+    },
+    ...layerRules,
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.base.json' },
+    combinedDependencies: false,
+  },
+};

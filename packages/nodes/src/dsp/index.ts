@@ -1,0 +1,2 @@
+export * from './pcm.js';
+export * from './curves.js';
