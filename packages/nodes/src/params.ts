@@ -1,3 +1,4 @@
+import type { Problem } from './problem.js';
 /**
  * Declarative parameter schemas. Every node param is described by one of these; the validator,
  * the executor (defaults), the editor (controls) and the docs all read the same description.
@@ -92,10 +93,7 @@ export type ParamProblemCode =
   | 'value_empty'
   | 'required_param_missing';
 
-export interface ParamProblem {
-  readonly code: ParamProblemCode;
-  readonly message: string;
-}
+export type ParamProblem = Pick<Problem<ParamProblemCode>, 'code' | 'message'>;
 
 function kindName(spec: ParamSpec): string {
   switch (spec.kind) {

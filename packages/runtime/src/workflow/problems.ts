@@ -1,4 +1,4 @@
-import type { ParamProblemCode, WorkflowProblemCode } from '@sa3/nodes';
+import type { ParamProblemCode, Problem as SharedProblem, WorkflowProblemCode } from '@sa3/nodes';
 
 /**
  * The problem vocabulary: ComfyUI's where it has a word for it
@@ -22,16 +22,7 @@ export type ProblemCode =
   | 'output_path_escapes'
   | 'no_outputs';
 
-export interface Problem {
-  readonly code: ProblemCode;
-  /** One sentence that names what is wrong and where. */
-  readonly message: string;
-  readonly node?: string;
-  readonly param?: string;
-  readonly input?: string;
-  /** JSON pointer into the file, for structural problems. */
-  readonly path?: string;
-}
+export type Problem = SharedProblem<ProblemCode>;
 
 export class WorkflowInvalidError extends Error {
   readonly problems: readonly Problem[];
