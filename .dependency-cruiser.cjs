@@ -1,29 +1,12 @@
-// Import boundaries, checked by `npm test` (scripts/check-code.sh). The runtime's folders and the
-// arrows allowed between them are the table below; packages/runtime/README.md draws it.
+// Import boundaries, checked by `npm test` (test/code/code-checks.test.ts). The runtime's folders
+// and the arrows allowed between them are packages/runtime/layers.json; packages/runtime/README.md draws it.
 /** Runtime folder -> the folders it may import (through their index.ts). */
-const runtimeLayers = {
-  files: [],
-  'model-files': [],
-  'pack-format': [],
-  catalogue: ['pack-format'],
-  workflow: [],
-  predictions: ['workflow'],
-  executor: ['workflow', 'files'],
-  audio: ['files'],
-  engine: ['pack-format', 'model-files', 'files'],
-  store: ['pack-format', 'catalogue', 'model-files', 'files'],
-  compiler: ['engine', 'store', 'pack-format', 'model-files', 'files'],
-  hub: ['compiler', 'store', 'catalogue', 'pack-format', 'files'],
-  testpack: ['compiler', 'catalogue', 'pack-format', 'model-files', 'files'],
-  host: ['engine', 'executor', 'audio', 'store'],
-  server: ['host', 'executor', 'workflow', 'predictions', 'store', 'audio', 'files'],
-  cli: ['server', 'host', 'hub', 'compiler', 'store', 'catalogue', 'pack-format', 'predictions', 'executor', 'workflow', 'audio', 'files', 'testpack'],
-};
+const runtimeLayers = require('./packages/runtime/layers.json');
 const rt = '^packages/runtime/src/';
 
 const layerRules = Object.entries(runtimeLayers).map(([folder, allowed]) => ({
   name: `runtime-${folder}-imports`,
-  comment: `runtime/src/${folder} may import only ${allowed.length ? allowed.join(', ') : 'its own files'} (the table in .dependency-cruiser.cjs)`,
+  comment: `runtime/src/${folder} may import only ${allowed.length ? allowed.join(', ') : 'its own files'} (packages/runtime/layers.json)`,
   severity: 'error',
   from: { path: `${rt}${folder}/` },
   to: { path: rt, pathNot: `${rt}(${[folder, ...allowed].join('|')})/` },
