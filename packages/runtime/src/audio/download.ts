@@ -58,7 +58,7 @@ export async function downloadToFile(url: string, target: string, limits: Downlo
     let received = 0;
     if (response.body) {
       // Leaving the loop early (cap exceeded, abort) cancels the body and closes the connection.
-      for await (const chunk of response.body) {
+      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
         received += chunk.byteLength;
         if (received > limits.maxBytes) throw tooLarge();
         await file.write(chunk);

@@ -35,7 +35,8 @@ export function probeFile(tools: FfmpegTools, path: string, signal: AbortSignal)
       if (signal.aborted) return reject(cancelledError());
       if (error) {
         if (typeof error.code === 'number') return resolve({ ok: false, stderrLines });
-        return reject(error);
+        const failure: Error = error;
+        return reject(failure);
       }
       try {
         resolve({ ok: true, probe: parseProbe(JSON.parse(stdout) as RawProbe, stderrLines) });

@@ -1,4 +1,4 @@
-import type { DitLayout, GraphIo, PackManifest, TensorSpec } from '../pack-format/index.js';
+import type { DitLayout, GraphIo, PackManifest } from '../pack-format/index.js';
 
 export type GraphRole = 'textEncoder' | 'dit' | 'encoder' | 'decoder' | 'conditioner';
 /**

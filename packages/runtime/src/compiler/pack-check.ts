@@ -43,7 +43,7 @@ async function runOnce(dir: string, role: string, graph: GraphSpec, feeds: Recor
     await session?.release();
   }
   for (const [name, value] of Object.entries(outputs)) {
-    const data = (value as ort.Tensor).data as Float32Array;
+    const data = value.data as Float32Array;
     if (!data.every(Number.isFinite))
       throw new ConvertError('check_failed', `the converted ${role} graph ${graph.file} returned NaN or infinity in "${name}" on a small input`);
   }

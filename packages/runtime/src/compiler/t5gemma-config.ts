@@ -102,7 +102,7 @@ export function readT5GemmaConfig(json: unknown, path = 'config.json'): T5GemmaC
     rmsNormEps: positiveNumber(block, 'rms_norm_eps', where),
     ropeTheta: ropeTheta(block, where),
     rotaryDim,
-    attnSoftcap: softcap == null ? null : (softcap as number),
+    attnSoftcap: softcap ?? null,
     queryPreAttnScalar: scalar,
     gelu,
     attentionBias: block.attention_bias === true,

@@ -20,7 +20,7 @@ export interface RuntimeOptions {
 }
 
 /** The services and executor a host (CLI, server, tests) runs workflows with. */
-export function createRuntime(options: RuntimeOptions): { services: NodeServices; executor: Executor; close(): Promise<void> } {
+export function createRuntime(options: RuntimeOptions): { services: NodeServices; executor: Executor; readonly close: () => Promise<void> } {
   const engine = options.engine === undefined ? new Sa3Engine({ packs: new PackLocator() }) : options.engine;
   const services: NodeServices = {
     engine,

@@ -85,7 +85,7 @@ interface Download {
 }
 
 /** One file into the staging pack, with progress events; returns its sha256 and the bytes fetched. */
-async function downloadOne(file: PlannedFile, { client, entry, home, staging, options, emit }: Download): Promise<{ sha256: string; fetched: number }> {
+async function downloadOne(file: PlannedFile, { client, home, staging, options, emit }: Download): Promise<{ sha256: string; fetched: number }> {
   let fileDone = await staging.bytesOnDisk(file);
   let fetched = 0;
   let lastEmit = 0;

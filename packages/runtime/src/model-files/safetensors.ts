@@ -47,7 +47,7 @@ export class SafetensorsFile {
       await handle.read(headerBytes, 0, headerLength, 8);
       let header: Record<string, unknown>;
       try {
-        header = JSON.parse(headerBytes.toString('utf8'));
+        header = JSON.parse(headerBytes.toString('utf8')) as Record<string, unknown>;
       } catch {
         throw new SafetensorsError(`${path} has a header that is not valid JSON: not a safetensors file`);
       }

@@ -35,7 +35,6 @@ const ELEMENT_TYPES: Readonly<Record<number, string>> = {
 const SMALL_TENSOR = 1 << 16;
 const ModelField = { graph: 7 } as const;
 const GraphField = { initializer: 5, input: 11, output: 12 } as const;
-const EXTERNAL = 1;
 
 function graphTensor(bytes: Uint8Array): GraphTensor {
   const info = onnx.ValueInfoProto.decode(bytes);
@@ -64,7 +63,8 @@ export async function readOnnxSummary(path: string): Promise<OnnxSummary | null>
         else if (part.number === GraphField.output) outputs.push(graphTensor(await cursor.bytes(part.start, part.end - part.start)));
         else if (part.number === GraphField.initializer && part.end - part.start <= SMALL_TENSOR) {
           const tensor = onnx.TensorProto.decode(await cursor.bytes(part.start, part.end - part.start));
-          const location = tensor.dataLocation === EXTERNAL ? tensor.externalData?.find((e) => e.key === 'location')?.value : undefined;
+          const location =
+            tensor.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL ? tensor.externalData?.find((e) => e.key === 'location')?.value : undefined;
           if (location) externalFiles.add(location);
         }
       }

@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import type { ConvertPrecision } from '../../compiler/index.js';
 import { CATALOGUE } from '../../catalogue/index.js';
-import { checkPackGraphs, importPack, installPackDir, PackLocator, packHome, removePack, verifyPackFiles } from '../../store/index.js';
+import { checkPackGraphs, importPack, PackLocator, packHome, removePack, verifyPackFiles } from '../../store/index.js';
 import { PackError, type PackErrorCode } from '../../pack-format/index.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { styleFor } from '../terminal.js';
