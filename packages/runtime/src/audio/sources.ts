@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access, stat, writeFile } from 'node:fs/promises';
-import { extname, join, resolve, sep } from 'node:path';
+import { extname, join, resolve } from 'node:path';
+import { confinedPath } from '../files/index.js';
 import { parseDataUri } from './data-uri.js';
 import { type DownloadLimits, downloadToFile } from './download.js';
 import { showSource, sourceError } from './source-errors.js';
@@ -60,7 +61,8 @@ export async function withLocalAudioFile<T>(source: string, options: SourceOptio
   switch (classified.kind) {
     case 'path': {
       const path = resolve(options.baseDir, classified.path);
-      if (options.confinePaths && !path.startsWith(resolve(options.baseDir) + sep)) {
+      // Through realpath: a symlink inside the folder that points out of it is outside too.
+      if (options.confinePaths && (await confinedPath(options.baseDir, path).catch(() => null)) === null) {
         throw sourceError(
           'path_not_allowed',
           `the audio path ${shown} is outside the folder this server reads files from (${options.baseDir}); upload the file or give an http(s) URL or data: URI`,

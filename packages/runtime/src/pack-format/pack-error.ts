@@ -20,7 +20,8 @@ export type PackErrorCode =
   | 'disk_full'
   | 'pack_exists'
   | 'import_unmatched'
-  | 'not_removable';
+  | 'not_removable'
+  | 'invalid_pack_id';
 
 /** One clear sentence about what is wrong with a model pack, naming the file or field. */
 export class PackError extends Error {

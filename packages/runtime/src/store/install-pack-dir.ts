@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PackError, packIdProblem } from '../pack-format/index.js';
 import type { PackHome } from './pack-home.js';
 
 /**
@@ -9,6 +10,8 @@ import type { PackHome } from './pack-home.js';
  * pack or the new one, never half of one.
  */
 export async function installPackDir(home: PackHome, source: string, id: string): Promise<string> {
+  const problem = packIdProblem(id);
+  if (problem) throw new PackError('invalid_pack_id', problem);
   await mkdir(home.packs, { recursive: true });
   const target = join(home.packs, id);
   const replaced = join(home.staging, `.replaced-${id}-${randomBytes(4).toString('hex')}`);

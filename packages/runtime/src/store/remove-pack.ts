@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PackError } from '../pack-format/index.js';
+import { PackError, packIdProblem } from '../pack-format/index.js';
 import { packHome } from './pack-home.js';
 import { lockHolder } from './pack-lock.js';
 import { defaultPackRoots, PackLocator, sa3Home } from './pack-locator.js';
@@ -15,6 +15,8 @@ export interface RemoveResult {
 
 /** `sa3 models remove ID`: deletes an installed pack from SA3_HOME/packs, and any unfinished pull of it. */
 export async function removePack(id: string, options: { home?: string } = {}): Promise<RemoveResult> {
+  const problem = packIdProblem(id);
+  if (problem) throw new PackError('invalid_pack_id', `${problem}; nothing was removed`);
   const home = packHome(options.home ?? sa3Home());
   const holder = await lockHolder(home.staging, id);
   if (holder) throw new PackError('not_removable', `a pull or import of ${id} is running (pid ${holder.pid}); wait for it to finish or stop it first`);

@@ -25,6 +25,7 @@ const invalidInput: readonly PackErrorCode[] = [
   'pack_exists',
   'pack_not_found',
   'not_removable',
+  'invalid_pack_id',
 ];
 
 function usage(message: string): number {
