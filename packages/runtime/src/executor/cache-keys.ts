@@ -1,15 +1,6 @@
-import type { AnyNodeDefinition, NodeServices } from '@sa3/nodes';
-import type { Workflow } from '../workflow/index.js';
+import type { NodeServices } from '@sa3/nodes';
 import { sha256Hex, stableStringify } from '../files/index.js';
-
-export interface PlannedNode {
-  readonly id: string;
-  readonly definition: AnyNodeDefinition;
-  readonly params: Record<string, unknown>;
-  /** input name -> [source node id, output name] */
-  readonly inputs: Record<string, readonly [string, string]>;
-  cacheKey: string;
-}
+import type { PlannedNode } from './planned-node.js';
 
 /**
  * A node's cache key covers what decides its result: type, typeVersion, params (defaults
@@ -30,9 +21,3 @@ export async function computeCacheKeys(order: readonly PlannedNode[], services: 
     );
   }
 }
-
-export function workflowHash(serialized: string): string {
-  return sha256Hex(serialized);
-}
-
-export type { Workflow };

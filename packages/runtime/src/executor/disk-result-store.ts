@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AudioClip } from '@sa3/nodes';
+import type { AudioClip, OutputSpecs } from '@sa3/nodes';
 import type { NodeOutputs } from './result-cache.js';
 
 const MAGIC = 0x52334153; // "SA3R" little-endian
@@ -21,11 +21,6 @@ interface StoredAudio {
   readonly sampleRate: number;
   readonly channels: number;
   readonly frames: number;
-}
-
-function isAudioClip(value: unknown): value is AudioClip {
-  const clip = value as Partial<AudioClip> | null;
-  return typeof clip?.sampleRate === 'number' && Array.isArray(clip.channels) && clip.channels.every((c) => c instanceof Float32Array);
 }
 
 export class DiskResultStore {
@@ -47,10 +42,10 @@ export class DiskResultStore {
     return join(await this.folder(), `${key}${SUFFIX}`);
   }
 
-  /** Whether outputs can be stored: every output is audio (latents and encodings stay in memory). */
-  static canStore(outputs: NodeOutputs): boolean {
-    const values = Object.values(outputs);
-    return values.length > 0 && values.every(isAudioClip);
+  /** Whether outputs can be stored: every output is declared audio (latents and encodings stay in memory). */
+  static canStore(outputs: NodeOutputs, sockets: OutputSpecs): boolean {
+    const names = Object.keys(outputs);
+    return names.length > 0 && names.every((name) => sockets[name]?.type === 'audio');
   }
 
   async read(key: string): Promise<NodeOutputs | undefined> {
@@ -91,9 +86,9 @@ export class DiskResultStore {
     }
   }
 
-  /** Stores audio outputs (others are ignored) and trims the folder to its budget. */
-  async write(key: string, outputs: NodeOutputs): Promise<void> {
-    if (!DiskResultStore.canStore(outputs)) return;
+  /** Stores outputs that are all audio by `sockets`, their node's declared outputs (others are ignored), and trims the folder to its budget. */
+  async write(key: string, outputs: NodeOutputs, sockets: OutputSpecs): Promise<void> {
+    if (!DiskResultStore.canStore(outputs, sockets)) return;
     const clips = Object.entries(outputs) as [string, AudioClip][];
     if (clips.reduce((sum, [, clip]) => sum + clip.channels.reduce((n, c) => n + c.byteLength, 0), 0) > this.maxBytes) return;
     const dir = await this.folder();

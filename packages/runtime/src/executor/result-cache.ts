@@ -1,13 +1,14 @@
-import type { AudioClip, EncodedFile } from '@sa3/nodes';
+import type { AudioClip, EncodedFile, OutputSpecs } from '@sa3/nodes';
 
 export type NodeOutputs = Readonly<Record<string, unknown>>;
 
-function approximateBytes(outputs: NodeOutputs): number {
+/** Roughly what outputs hold in memory, by their declared socket types: samples and file bytes count, the rest is small. */
+function approximateBytes(outputs: NodeOutputs, sockets: OutputSpecs): number {
   let bytes = 256;
-  for (const value of Object.values(outputs)) {
-    const v = value as Partial<AudioClip & EncodedFile>;
-    if (v?.channels) bytes += v.channels.reduce((sum, c) => sum + c.byteLength, 0);
-    else if (v?.bytes) bytes += v.bytes.byteLength;
+  for (const [name, value] of Object.entries(outputs)) {
+    const type = sockets[name]?.type;
+    if (type === 'audio') bytes += (value as AudioClip).channels.reduce((sum, c) => sum + c.byteLength, 0);
+    else if (type === 'file') bytes += (value as EncodedFile).bytes.byteLength;
     else bytes += 4096;
   }
   return bytes;
@@ -28,8 +29,9 @@ export class ResultCache {
     return entry.outputs;
   }
 
-  set(key: string, outputs: NodeOutputs): void {
-    const bytes = approximateBytes(outputs);
+  /** `sockets` are the declared outputs of the node that made them. */
+  set(key: string, outputs: NodeOutputs, sockets: OutputSpecs): void {
+    const bytes = approximateBytes(outputs, sockets);
     if (bytes > this.maxBytes) return;
     this.delete(key);
     this.entries.set(key, { outputs, bytes });

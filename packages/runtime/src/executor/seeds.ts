@@ -10,7 +10,7 @@ export function resolveSeeds(
 ): { workflow: Workflow; seeds: Record<string, Record<string, number>> } {
   const seeds: Record<string, Record<string, number>> = {};
   const resolved = workflow.nodes.map((node) => {
-    const specs = (nodes.get(node.type)?.params ?? {}) as ParamSpecs;
+    const specs: ParamSpecs = nodes.get(node.type)?.params ?? {};
     const params = { ...node.params };
     for (const [name, spec] of Object.entries(specs)) {
       if (spec.kind !== 'seed') continue;

@@ -1,4 +1,4 @@
-import { defineNode, NodeError, type AnyNodeDefinition, type NodeServices } from '@sa3/nodes';
+import { defineNode, NodeError, type NodeServices } from '@sa3/nodes';
 import { lookupFrom } from '../../src/workflow/index.js';
 
 /** Counts how often each node id really ran, so tests can tell executed from cached. */
@@ -21,9 +21,9 @@ export const source = defineNode({
     text: { kind: 'string', label: 'Text', default: 'x', description: 'Text to emit.' },
     seed: { kind: 'seed', label: 'Seed', default: 7, description: 'A seed.' },
   },
-  async run({ nodeId, params }) {
+  run({ nodeId, params }) {
     count(nodeId);
-    return { out: text(`${params.text}#${params.seed}`) };
+    return Promise.resolve({ out: text(`${params.text}#${params.seed}`) });
   },
 });
 
@@ -39,9 +39,10 @@ export const append = defineNode({
     suffix: { kind: 'string', label: 'Suffix', default: '', description: 'Suffix.' },
     behaviour: { kind: 'enum', label: 'Behaviour', options: ['ok', 'fail', 'wait', 'hang'], default: 'ok', description: 'What to do.' },
   },
-  async run({ nodeId, params, inputs, progress, signal }) {
+  async run(ctx) {
+    const { nodeId, params, inputs, signal } = ctx;
     count(nodeId);
-    for (let step = 1; step <= 3; step++) progress(step, 3);
+    for (let step = 1; step <= 3; step++) ctx.progress(step, 3);
     if (params.behaviour === 'fail') throw new NodeError('test_failure', 'failed on purpose', { param: 'behaviour' });
     if (params.behaviour === 'wait') {
       await new Promise((_, reject) => {
@@ -66,20 +67,21 @@ export const emit = defineNode({
   inputs: { in: { type: 'conditioning', label: 'In' } },
   outputs: {},
   params: { filename: { kind: 'filename', label: 'File name', default: '{node}.{ext}', description: 'Name.' } },
-  async run({ nodeId, inputs, params, emitFile }) {
+  run(ctx) {
+    const { nodeId, inputs, params } = ctx;
     count(nodeId);
-    emitFile({ file: { bytes: new TextEncoder().encode(inputs.in.text), mime: 'text/plain', extension: 'txt' }, filenamePattern: params.filename });
-    return {};
+    ctx.emitFile({ file: { bytes: new TextEncoder().encode(inputs.in.text), mime: 'text/plain', extension: 'txt' }, filenamePattern: params.filename });
+    return Promise.resolve({});
   },
 });
 
-export const testNodes = lookupFrom([source, append, emit] as unknown as AnyNodeDefinition[]);
+export const testNodes = lookupFrom([source, append, emit]);
 
 export const noServices: NodeServices = {
   engine: null,
   audio: {
     load: () => Promise.reject(new Error('no audio in these tests')),
-    fingerprint: async () => '',
+    fingerprint: () => Promise.resolve(''),
     encode: () => Promise.reject(new Error('no audio in these tests')),
   },
 };
