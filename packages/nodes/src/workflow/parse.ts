@@ -1,4 +1,6 @@
 import { jsonErrorMessage } from './json-error.js';
+import { MAX_WORKFLOW_NODES } from './json-limits.js';
+import { scanJson } from './json-scan.js';
 import { describe, isObject } from './json-values.js';
 import { parseConnection } from './parse-connection.js';
 import { parseNode } from './parse-node.js';
@@ -12,8 +14,9 @@ const topLevelFields = ['format', 'version', 'name', 'description', 'nodes', 'co
  * validator's job). Every problem is collected; nodes and wires with a bad shape are left out
  * of the result so later stages can still look at the rest.
  */
-export function parseWorkflow(text: string): { workflow: Workflow | null; problems: WorkflowProblem[] } {
-  const problems: WorkflowProblem[] = [];
+export function parseWorkflow(file: string): { workflow: Workflow | null; problems: WorkflowProblem[] } {
+  // Editors on Windows save UTF-8 with a byte order mark; it is not part of the JSON.
+  const text = file.startsWith('\uFEFF') ? file.slice(1) : file;
   if (text.trim() === '') return { workflow: null, problems: [{ code: 'invalid_json', message: 'the file is empty; a workflow is a JSON object', path: '' }] };
   let root: unknown;
   try {
@@ -21,6 +24,8 @@ export function parseWorkflow(text: string): { workflow: Workflow | null; proble
   } catch (error) {
     return { workflow: null, problems: [{ code: 'invalid_json', message: jsonErrorMessage(text, error), path: '' }] };
   }
+  const problems = scanJson(text);
+  if (problems.some((p) => p.code === 'too_deep')) return { workflow: null, problems };
   if (!isObject(root))
     return { workflow: null, problems: [{ code: 'invalid_structure', message: `the file holds ${describe(root)}; a workflow is a JSON object`, path: '' }] };
 
@@ -32,11 +37,12 @@ export function parseWorkflow(text: string): { workflow: Workflow | null; proble
     });
   }
   if (root.version !== WORKFLOW_VERSION) {
-    const newer = typeof root.version === 'number' && root.version > WORKFLOW_VERSION;
+    const version = root.version;
+    const newer = typeof version === 'number' && version > WORKFLOW_VERSION;
     problems.push({
       code: 'unsupported_version',
       message: newer
-        ? `"version" is ${root.version}, newer than this runtime reads (${WORKFLOW_VERSION}); update sa3-workflows`
+        ? `"version" is ${version}, newer than this runtime reads (${WORKFLOW_VERSION}); update sa3-workflows`
         : `"version" is ${JSON.stringify(root.version)}; this runtime reads version ${WORKFLOW_VERSION}`,
       path: '/version',
     });
@@ -69,6 +75,13 @@ export function parseWorkflow(text: string): { workflow: Workflow | null; proble
       message: `"nodes" must be an array of nodes, got ${root.nodes === undefined ? 'nothing' : describe(root.nodes)}`,
       path: '/nodes',
     });
+  } else if (root.nodes.length > MAX_WORKFLOW_NODES) {
+    problems.push({
+      code: 'too_many_nodes',
+      message: `the workflow has ${root.nodes.length} nodes; sa3 runs workflows of at most ${MAX_WORKFLOW_NODES}`,
+      path: '/nodes',
+    });
+    return { workflow: null, problems };
   } else {
     root.nodes.forEach((raw, index) => {
       const node = parseNode(raw, index, problems);

@@ -1,6 +1,16 @@
 import type { Problem } from '../problem.js';
 
 /** What reading a workflow file can find wrong, before any node type is looked at. */
-export type WorkflowProblemCode = 'invalid_json' | 'invalid_format' | 'unsupported_version' | 'invalid_structure' | 'unknown_field' | 'duplicate_node_id';
+export type WorkflowProblemCode =
+  | 'invalid_json'
+  | 'invalid_format'
+  | 'unsupported_version'
+  | 'invalid_structure'
+  | 'unknown_field'
+  | 'duplicate_node_id'
+  | 'duplicate_key'
+  | 'number_out_of_range'
+  | 'too_deep'
+  | 'too_many_nodes';
 
 export type WorkflowProblem = Problem<WorkflowProblemCode>;

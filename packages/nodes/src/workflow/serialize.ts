@@ -59,7 +59,7 @@ export function canonicalWorkflow(workflow: Workflow, nodes: ParamOrder = builti
     connections: workflow.connections.map((c) => ({ from: c.from, to: c.to })),
     models: workflow.models,
     meta: workflow.meta,
-  } as Workflow;
+  };
 }
 
 /**
