@@ -4,7 +4,7 @@
  * anywhere in the repo.
  */
 import type { CatalogueEntry } from './catalogue-entry.js';
-import { HIDDEN_SIZE, io, LATENT_CHANNELS, LOCAL_CHANNELS, TEXT_TOKENS } from '../pack-format/index.js';
+import { CROSS_ATTENTION_TOKENS, HIDDEN_SIZE, io, LATENT_CHANNELS, LOCAL_CHANNELS, TEXT_TOKENS } from '../pack-format/index.js';
 
 const INT4_REPO = 'lsb/stable-audio-3-small-music-onnx';
 const ENCODER_REPO = 'bgkb/encoder-onnx';
@@ -52,7 +52,7 @@ export const communityPacks: readonly CatalogueEntry[] = [
         {
           x: ['float32', [1, LATENT_CHANNELS, 'T']],
           t: ['float32', [1]],
-          cross_attn_cond: ['float32', [1, TEXT_TOKENS + 1, HIDDEN_SIZE]],
+          cross_attn_cond: ['float32', [1, CROSS_ATTENTION_TOKENS, HIDDEN_SIZE]],
           global_embed: ['float32', [1, HIDDEN_SIZE]],
           local_add_cond: ['float32', [1, LOCAL_CHANNELS, 'T']],
           padding_mask: ['bool', [1, 'T']],

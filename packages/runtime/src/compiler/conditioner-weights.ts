@@ -5,12 +5,11 @@
  */
 import { join } from 'node:path';
 import { writeSafetensors } from '../model-files/index.js';
+import { SECONDS_FEATURES } from '../pack-format/index.js';
 import { Checkpoint } from './checkpoint.js';
 import { ConvertError } from './convert-error.js';
 
 export const CONDITIONER_PREFIX = 'conditioner.conditioners.';
-/** ExpoFourierFeatures(256) of the seconds conditioner. */
-const SECONDS_FEATURES = 256;
 
 /** Checkpoint key -> pack tensor name. */
 export const conditionerTensors = {

@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../files/index.js';
 import type { TensorDeclaration } from './graph/index.js';
 import type { OnnxDtype } from '../model-files/index.js';
 import {
+  MODEL_SAMPLE_RATE,
   PACK_FORMAT,
   PACK_MANIFEST,
   PACK_VERSION,
@@ -160,7 +161,7 @@ async function convertInto(checkpointDir: string, staging: string, options: Conv
     title: options.title ?? `${options.id} (converted from ${basename(checkpointDir)})`,
     family: config.family,
     objective: config.objective,
-    sampleRate: 44100,
+    sampleRate: MODEL_SAMPLE_RATE,
     latentChannels: config.latentChannels,
     samplesPerLatent: config.samplesPerLatent,
     maxSamples: config.maxSamples,

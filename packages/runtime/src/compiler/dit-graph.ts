@@ -5,6 +5,7 @@
  * Sizes come from model_config.json and the weights from `model.model.*` of model.safetensors,
  * streamed one tensor at a time into the model's external data.
  */
+import { TIME_FEATURES } from '../pack-format/index.js';
 import type { Value } from './graph/index.js';
 import { keyMaskBias } from './attention.js';
 import { Checkpoint } from './checkpoint.js';
@@ -16,7 +17,6 @@ import { expoTimeFeatures } from './time-features.js';
 import { transformerBlock } from './transformer-blocks.js';
 
 export const DIT_PREFIX = 'model.model.';
-const TIME_FEATURES = 256;
 
 export interface ConvertDitOptions {
   /** Take padding_mask and mask padded keys (default true); without it every key counts. */

@@ -2,13 +2,12 @@
  * What a pack manifest takes from model_config.json besides the graphs: family, objective,
  * lengths, latent layout, the prompt conditioner and the codec's chunking rules.
  */
-import type { PackManifest } from '../pack-format/index.js';
+import { MODEL_SAMPLE_RATE, type PackManifest } from '../pack-format/index.js';
 import { type Json, isObject, failConfig } from './config-json.js';
 import { readDitConfig } from './dit-config.js';
 import { readSameConfig } from './same-config.js';
 
 export const DEFAULT_TEXT_SUBFOLDER = 't5gemma-b-b-ul2';
-const SAMPLE_RATE = 44100;
 
 export interface PackConfig {
   readonly family: PackManifest['family'];
@@ -60,8 +59,8 @@ export function readPackConfig(modelConfig: unknown): PackConfig {
   const objective = at(modelConfig, ['model', 'diffusion', 'diffusion_objective']);
   if (objective !== 'rf_denoiser' && objective !== 'rectified_flow')
     failConfig(`model_config.json sets model.diffusion.diffusion_objective to ${JSON.stringify(objective)}; a pack runs "rf_denoiser" or "rectified_flow"`);
-  if (at(modelConfig, ['sample_rate']) !== SAMPLE_RATE)
-    failConfig(`model_config.json has sample_rate ${JSON.stringify(at(modelConfig, ['sample_rate']))}; SA3 packs run at ${SAMPLE_RATE}`);
+  if (at(modelConfig, ['sample_rate']) !== MODEL_SAMPLE_RATE)
+    failConfig(`model_config.json has sample_rate ${JSON.stringify(at(modelConfig, ['sample_rate']))}; SA3 packs run at ${MODEL_SAMPLE_RATE}`);
   const decoder = readSameConfig(modelConfig, 'decoder');
   const samplesPerLatent = positiveInteger(modelConfig, ['model', 'pretransform', 'config', 'downsampling_ratio']);
   if (samplesPerLatent !== decoder.stride * decoder.patchSize)

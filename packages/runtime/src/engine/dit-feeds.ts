@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { PackManifest } from '../pack-format/index.js';
+import { CROSS_ATTENTION_TOKENS, LOCAL_CHANNELS, type PackManifest } from '../pack-format/index.js';
 import type { EncodedPrompt } from './prompt-encoding.js';
 
 /** What the explicit layout builds cross_attn_cond and global_embed from. */
@@ -31,7 +31,7 @@ export function conditioningFeeds(
   const tokens = pack.text.maxTokens;
   const hiddenSize = pack.text.hiddenSize;
   const feeds: Record<string, ort.Tensor> = {
-    local_add_cond: new ort.Tensor('float32', localAddCond, [1, 257, latents]),
+    local_add_cond: new ort.Tensor('float32', localAddCond, [1, LOCAL_CHANNELS, latents]),
   };
   if (pack.ditLayout === 'baked') {
     // The baked graph applies the learned padding itself; the unconditional branch is an
@@ -44,7 +44,7 @@ export function conditioningFeeds(
   }
   if (!explicit) throw new Error(`the pack ${pack.id} has no seconds conditioner`);
   const { secondsRow, paddingEmbedding } = explicit;
-  const cross = new Float32Array(257 * hiddenSize);
+  const cross = new Float32Array(CROSS_ATTENTION_TOKENS * hiddenSize);
   if (branch.kind !== 'uncond') {
     // Official: padded prompt rows take the learned padding embedding (a pack without one has a
     // text encoder that applies it, so its rows stay); for a negative prompt they are zeros.
@@ -58,7 +58,7 @@ export function conditioningFeeds(
     }
     cross.set(secondsRow, tokens * hiddenSize);
   }
-  feeds.cross_attn_cond = new ort.Tensor('float32', cross, [1, 257, hiddenSize]);
+  feeds.cross_attn_cond = new ort.Tensor('float32', cross, [1, CROSS_ATTENTION_TOKENS, hiddenSize]);
   feeds.global_embed = new ort.Tensor('float32', secondsRow, [1, hiddenSize]);
   if (keyMask) {
     const mask = new Uint8Array(latents);

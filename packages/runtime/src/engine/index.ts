@@ -3,7 +3,7 @@ export { samplingSchedule } from './schedule.js';
 export { samplePingPong, sampleEuler, type VelocityModel, type SamplerRun } from './sampler.js';
 export { guidedVelocity } from './guidance.js';
 export { NoiseStream, portableLog } from './prng.js';
-export { officialLayout, compactLayout, maxDurationSeconds, SAMPLES_PER_LATENT, type LatentLayout } from './latent-layout.js';
+export { officialLayout, compactLayout, maxDurationSeconds, type LatentLayout } from './latent-layout.js';
 export { requestedProviders, knownProviders, type ProviderName } from './execution-providers.js';
 export { PromptTokenizer } from './tokenizer.js';
 export { expoFrequencies } from './seconds-embedding.js';

@@ -1,7 +1,6 @@
 import { SAMPLE_RATE } from '@sa3/nodes';
+import { SAMPLES_PER_LATENT } from '../pack-format/index.js';
 
-/** One latent frame is this many stereo samples in every SAME codec. */
-export const SAMPLES_PER_LATENT = 4096;
 /** Official headroom: the model samples 6 s more than asked and masks it out. */
 export const HEADROOM_SECONDS = 6;
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { type PackManifest, PackError } from '../pack-format/index.js';
+import { type PackManifest, PackError, SECONDS_FEATURES } from '../pack-format/index.js';
 import { SafetensorsFile } from '../model-files/index.js';
 import type { ExplicitConditioning } from './dit-feeds.js';
 import type { ProviderName } from './execution-providers.js';
@@ -64,7 +64,7 @@ export class LoadedPack {
         const hidden = this.manifest.text.hiddenSize;
         const paddingEmbedding = await read('padding_embedding', hidden);
         if (this.manifest.graphs.conditioner) return { paddingEmbedding, seconds: null };
-        return { paddingEmbedding, seconds: { weight: await read('seconds_weight', hidden * 256), bias: await read('seconds_bias', hidden) } };
+        return { paddingEmbedding, seconds: { weight: await read('seconds_weight', hidden * SECONDS_FEATURES), bias: await read('seconds_bias', hidden) } };
       } finally {
         await file.close();
       }

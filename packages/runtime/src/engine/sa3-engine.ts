@@ -12,7 +12,7 @@ import {
   type GenerateRequest,
   type InpaintRequest,
 } from '@sa3/nodes';
-import { PACK_MANIFEST, type PackSource } from '../pack-format/index.js';
+import { LOCAL_CHANNELS, PACK_MANIFEST, type PackSource } from '../pack-format/index.js';
 import { sha256Hex } from '../files/index.js';
 import { decodeLatents, encodeAudio } from './codec.js';
 import { conditioningFeeds } from './dit-feeds.js';
@@ -101,7 +101,7 @@ export class Sa3Engine implements Engine {
   async generate(request: GenerateRequest, ctx: EngineCallContext): Promise<AudioClip> {
     const pack = await this.pack(request.model);
     const layout = await this.layoutFor(pack, request.durationSeconds);
-    const localAddCond = new Float32Array(257 * layout.latents);
+    const localAddCond = new Float32Array(LOCAL_CHANNELS * layout.latents);
     const latents = await this.sample(pack, request, layout, localAddCond, null, ctx);
     return this.decode(pack, latents, layout, ctx);
   }
@@ -117,7 +117,7 @@ export class Sa3Engine implements Engine {
     const pack = await this.pack(request.model);
     const layout = await this.layoutFor(pack, request.durationSeconds);
     const source = await this.encodeSource(pack, request.source, layout, ctx);
-    const localAddCond = new Float32Array(257 * layout.latents);
+    const localAddCond = new Float32Array(LOCAL_CHANNELS * layout.latents);
     const latents = await this.sample(pack, request, layout, localAddCond, { latents: source, level: request.initNoiseLevel }, ctx);
     return this.decode(pack, latents, layout, ctx);
   }

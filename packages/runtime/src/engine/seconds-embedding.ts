@@ -2,8 +2,7 @@
  * The seconds_total conditioner: clamp to [0, 384], divide by 384, exponential Fourier features
  * (256: cosines then sines, frequencies from 0.5 to 1e4), then Linear(256 -> hidden).
  */
-export const SECONDS_MAX = 384;
-const FEATURES = 256;
+import { SECONDS_FEATURES, SECONDS_MAX } from '../pack-format/index.js';
 
 /** [index, ulps] where the reference's exp differs from the correctly rounded one (count 128). */
 const MKL_EXP_ULPS: ReadonlyArray<readonly [number, number]> = [
@@ -46,15 +45,15 @@ export function expoFrequencies(count: number): Float32Array {
   return freqs;
 }
 
-const FREQUENCIES = expoFrequencies(FEATURES / 2);
+const FREQUENCIES = expoFrequencies(SECONDS_FEATURES / 2);
 const TWO_PI = Math.fround(2 * Math.PI);
 
 /** The 256 features in float64, from the float32 angle ((s·f)·2·π in float32, as the reference). */
 export function secondsFeatures(seconds: number): Float64Array {
   // torch.tensor(seconds) is float32, and so is the clamp-and-divide.
   const s = Math.fround(Math.min(Math.max(Math.fround(seconds), 0), SECONDS_MAX) / SECONDS_MAX);
-  const half = FEATURES / 2;
-  const out = new Float64Array(FEATURES);
+  const half = SECONDS_FEATURES / 2;
+  const out = new Float64Array(SECONDS_FEATURES);
   for (let i = 0; i < half; i++) {
     const angle = Math.fround(Math.fround(s * FREQUENCIES[i]!) * TWO_PI);
     out[i] = Math.cos(angle);
@@ -70,7 +69,7 @@ export function secondsEmbedding(seconds: number, weight: Float32Array, bias: Fl
   const out = new Float32Array(hidden);
   for (let h = 0; h < hidden; h++) {
     let sum = bias[h]!;
-    for (let f = 0; f < FEATURES; f++) sum += weight[h * FEATURES + f]! * features[f]!;
+    for (let f = 0; f < SECONDS_FEATURES; f++) sum += weight[h * SECONDS_FEATURES + f]! * features[f]!;
     out[h] = sum;
   }
   return out;

@@ -5,12 +5,6 @@ export interface GraphIo {
   readonly outputs: Readonly<Record<string, TensorSpec>>;
 }
 
-/** Shapes shared by every SA3 export: 256 prompt tokens of 768, 256 latent channels, 257 local channels. */
-export const TEXT_TOKENS = 256;
-export const HIDDEN_SIZE = 768;
-export const LATENT_CHANNELS = 256;
-export const LOCAL_CHANNELS = LATENT_CHANNELS + 1;
-
 export function tensor(name: string, dtype: TensorDtype, shape: readonly Dim[]): TensorSpec {
   return { name, dtype, shape };
 }

@@ -3,6 +3,8 @@
  * only this file to know which graphs to open, what their inputs and outputs are called, and
  * which sampler and length rule apply.
  */
+import type { MODEL_SAMPLE_RATE } from './model-constants.js';
+
 export const PACK_FORMAT = 'sa3-pack';
 export const PACK_VERSION = 1;
 export const PACK_MANIFEST = 'sa3-pack.json';
@@ -50,7 +52,7 @@ export interface PackManifest {
   readonly family: 'small' | 'medium';
   /** rf_denoiser (post-trained: ping-pong) or rectified_flow (base: Euler + CFG). */
   readonly objective: 'rf_denoiser' | 'rectified_flow';
-  readonly sampleRate: 44100;
+  readonly sampleRate: typeof MODEL_SAMPLE_RATE;
   readonly latentChannels: number;
   readonly samplesPerLatent: number;
   /** The model config's sample_size: the longest audio, in samples, the pack makes. */

@@ -5,19 +5,20 @@
  */
 import { GraphBuilder } from '../compiler/index.js';
 import type { IoNames } from './dit-graph.js';
-import { FRAME_SAMPLES, HALF_CHANNELS, LATENT_CHANNELS, TESTPACK_NOTES } from './notes.js';
+import { LATENT_CHANNELS, SAMPLES_PER_LATENT } from '../pack-format/index.js';
+import { HALF_CHANNELS, TESTPACK_NOTES } from './notes.js';
 
 function angle(bin: number, n: number): number {
-  return (2 * Math.PI * bin * n) / FRAME_SAMPLES;
+  return (2 * Math.PI * bin * n) / SAMPLES_PER_LATENT;
 }
 
 /** [128, 4096]: row 2k is cos of note k's bin, row 2k+1 its sin; other rows zero. */
 export function synthesisBasis(): Float32Array {
-  const basis = new Float32Array(HALF_CHANNELS * FRAME_SAMPLES);
+  const basis = new Float32Array(HALF_CHANNELS * SAMPLES_PER_LATENT);
   for (const { index, bin } of TESTPACK_NOTES) {
-    for (let n = 0; n < FRAME_SAMPLES; n++) {
-      basis[2 * index * FRAME_SAMPLES + n] = Math.cos(angle(bin, n));
-      basis[(2 * index + 1) * FRAME_SAMPLES + n] = Math.sin(angle(bin, n));
+    for (let n = 0; n < SAMPLES_PER_LATENT; n++) {
+      basis[2 * index * SAMPLES_PER_LATENT + n] = Math.cos(angle(bin, n));
+      basis[(2 * index + 1) * SAMPLES_PER_LATENT + n] = Math.sin(angle(bin, n));
     }
   }
   return basis;
@@ -25,10 +26,10 @@ export function synthesisBasis(): Float32Array {
 
 /** [4096, 128]: the projection back, (2/4096) cos and (2/4096) sin per note. */
 export function analysisBasis(): Float32Array {
-  const basis = new Float32Array(FRAME_SAMPLES * HALF_CHANNELS);
-  const scale = 2 / FRAME_SAMPLES;
+  const basis = new Float32Array(SAMPLES_PER_LATENT * HALF_CHANNELS);
+  const scale = 2 / SAMPLES_PER_LATENT;
   for (const { index, bin } of TESTPACK_NOTES) {
-    for (let n = 0; n < FRAME_SAMPLES; n++) {
+    for (let n = 0; n < SAMPLES_PER_LATENT; n++) {
       basis[n * HALF_CHANNELS + 2 * index] = scale * Math.cos(angle(bin, n));
       basis[n * HALF_CHANNELS + 2 * index + 1] = scale * Math.sin(angle(bin, n));
     }
@@ -51,7 +52,7 @@ export function buildDecoder(names: IoNames = {}, variant: DecoderVariant = {}):
   const g = new GraphBuilder({ graphName: 'decoder', docString: 'sa3 test pack decoder: per-frame Fourier synthesis' });
   const input = g.input(names.latents ?? 'latents', 'float32', [1, LATENT_CHANNELS, 'L']);
   const latents = variant.noise ? g.add(input, g.mul(g.op('RandomNormalLike', [input], 'float32'), variant.noise)) : input; // [1,256,L]
-  const basis = g.initializer('synthesis_basis', synthesisBasis(), [HALF_CHANNELS, FRAME_SAMPLES]);
+  const basis = g.initializer('synthesis_basis', synthesisBasis(), [HALF_CHANNELS, SAMPLES_PER_LATENT]);
   const halves = g.reshape(latents, [1, 2, HALF_CHANNELS, -1]); // [1,2,128,L]
   const frames = g.transpose(halves, [0, 1, 3, 2]); // [1,2,L,128]
   const samples = g.matMul(frames, basis); // [1,2,L,4096]
@@ -68,8 +69,8 @@ export function buildDecoder(names: IoNames = {}, variant: DecoderVariant = {}):
 export function buildEncoder(names: IoNames = {}): GraphBuilder {
   const g = new GraphBuilder({ graphName: 'encoder', docString: 'sa3 test pack encoder: per-frame Fourier analysis' });
   const audio = g.input(names.audio ?? 'audio', 'float32', [1, 2, 'N']);
-  const basis = g.initializer('analysis_basis', analysisBasis(), [FRAME_SAMPLES, HALF_CHANNELS]);
-  const frames = g.reshape(audio, [1, 2, -1, FRAME_SAMPLES]); // [1,2,L,4096]
+  const basis = g.initializer('analysis_basis', analysisBasis(), [SAMPLES_PER_LATENT, HALF_CHANNELS]);
+  const frames = g.reshape(audio, [1, 2, -1, SAMPLES_PER_LATENT]); // [1,2,L,4096]
   const coefficients = g.matMul(frames, basis); // [1,2,L,128]
   const halves = g.transpose(coefficients, [0, 1, 3, 2]); // [1,2,128,L]
   g.output(g.reshape(halves, [1, LATENT_CHANNELS, -1], names.latents ?? 'latents'), names.latents ?? 'latents', [1, LATENT_CHANNELS, 'L']);

@@ -3,10 +3,7 @@
  * constants) and the explicit layout's conditioner.safetensors. Their values never change the
  * audio: the DiT ignores the seconds token, and the padding embedding is zero.
  */
-import { HIDDEN_SIZE } from './notes.js';
-
-export const SECONDS_MAX = 384;
-export const SECONDS_FEATURES = 256;
+import { HIDDEN_SIZE, SECONDS_FEATURES, SECONDS_MAX } from '../pack-format/index.js';
 
 /** Official ExpoFourier frequencies: exp(linspace(0, 1, 128) * (ln 1e4 - ln 0.5) + ln 0.5). */
 export function expoFourierFrequencies(): Float64Array {

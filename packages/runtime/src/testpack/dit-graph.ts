@@ -9,13 +9,20 @@
  * dominates; keeping it in sine channels keeps every frame starting at zero, so frames join
  * without a step.
  */
-import type { DitLayout } from '../pack-format/index.js';
+import {
+  CROSS_ATTENTION_TOKENS,
+  HIDDEN_SIZE,
+  LATENT_CHANNELS,
+  LOCAL_CHANNELS,
+  SECONDS_FEATURES,
+  SECONDS_MAX,
+  TEXT_TOKENS,
+  type DitLayout,
+} from '../pack-format/index.js';
 import { GraphBuilder, type Value } from '../compiler/index.js';
-import { expoFourierFrequencies, paddingEmbedding, SECONDS_FEATURES, SECONDS_MAX, secondsBias, secondsWeight } from './conditioner-weights.js';
-import { HALF_CHANNELS, HIDDEN_SIZE, LATENT_CHANNELS, NOTE_COUNT, TEXT_TOKENS, TONE_AMPLITUDE } from './notes.js';
+import { expoFourierFrequencies, paddingEmbedding, secondsBias, secondsWeight } from './conditioner-weights.js';
+import { HALF_CHANNELS, NOTE_COUNT, TONE_AMPLITUDE } from './notes.js';
 
-const LOCAL_CHANNELS = LATENT_CHANNELS + 1;
-const CROSS_TOKENS = TEXT_TOKENS + 1;
 /** t is floored here so t = 0 gives a finite (if huge) velocity instead of NaN. */
 const MIN_T = 1e-12;
 /** Share of x's sine channels that goes into the target. */
@@ -87,7 +94,7 @@ function buildBaked(g: GraphBuilder, x: Value, t: Value, n: (role: string) => st
 }
 
 function buildExplicit(g: GraphBuilder, x: Value, t: Value, keyMask: boolean, n: (role: string) => string): Value {
-  const cross = g.input(n('cross_attn_cond'), 'float32', [1, CROSS_TOKENS, HIDDEN_SIZE]);
+  const cross = g.input(n('cross_attn_cond'), 'float32', [1, CROSS_ATTENTION_TOKENS, HIDDEN_SIZE]);
   // global_embed and padding_mask are part of the signature; a per-frame model has no use for them.
   g.input(n('global_embed'), 'float32', [1, HIDDEN_SIZE]);
   const localAddCond = g.input(n('local_add_cond'), 'float32', [1, LOCAL_CHANNELS, 'L']);

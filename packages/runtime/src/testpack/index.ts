@@ -1,29 +1,7 @@
 export { writeTestPack, TESTPACK_FILES, type TestPackOptions } from './write-test-pack.js';
-export {
-  FRAME_SAMPLES,
-  HALF_CHANNELS,
-  HIDDEN_SIZE,
-  LATENT_CHANNELS,
-  NOTE_COUNT,
-  SAMPLE_RATE,
-  TESTPACK_NOTES,
-  TEXT_TOKENS,
-  TONE_AMPLITUDE,
-  noteByWord,
-  noteChannels,
-  toneLatentFrame,
-  type TestNote,
-} from './notes.js';
+export { HALF_CHANNELS, NOTE_COUNT, TESTPACK_NOTES, TONE_AMPLITUDE, noteByWord, noteChannels, toneLatentFrame, type TestNote } from './notes.js';
 export { EOS_ID, FILLER_WORDS, PAD_ID, TESTPACK_VOCABULARY, UNK_ID, VOCABULARY_SIZE, tokenId, tokenizerConfigJson, tokenizerJson } from './tokenizer-json.js';
-export {
-  SECONDS_FEATURES,
-  SECONDS_MAX,
-  expoFourierFrequencies,
-  paddingEmbedding,
-  secondsBias,
-  secondsEmbedding,
-  secondsWeight,
-} from './conditioner-weights.js';
+export { expoFourierFrequencies, paddingEmbedding, secondsBias, secondsEmbedding, secondsWeight } from './conditioner-weights.js';
 export { analysisBasis, buildDecoder, buildEncoder, synthesisBasis } from './codec-graphs.js';
 export { buildConditioner, buildDit, tonePlacement, TEXTURE, type IoNames } from './dit-graph.js';
 export { buildTextEncoder, embeddingTable } from './text-encoder-graph.js';

@@ -2,13 +2,10 @@
  * The notes a test pack can play. Each is an FFT bin of a 4096-sample latent frame, so a tone
  * has a whole number of cycles per frame and a steady tone has the same latent in every frame.
  */
-export const SAMPLE_RATE = 44100;
-export const FRAME_SAMPLES = 4096;
-export const LATENT_CHANNELS = 256;
+import { LATENT_CHANNELS, MODEL_SAMPLE_RATE, SAMPLES_PER_LATENT } from '../pack-format/index.js';
+
 /** Channels per stereo half: 0..127 left, 128..255 right. */
-export const HALF_CHANNELS = 128;
-export const TEXT_TOKENS = 256;
-export const HIDDEN_SIZE = 768;
+export const HALF_CHANNELS = LATENT_CHANNELS / 2;
 /** The amplitude of a note the prompt names. */
 export const TONE_AMPLITUDE = 0.5;
 
@@ -34,7 +31,12 @@ const noteBins: readonly (readonly [string, number])[] = [
   ['chirp', 320],
 ];
 
-export const TESTPACK_NOTES: readonly TestNote[] = noteBins.map(([word, bin], index) => ({ word, index, bin, frequency: (bin * SAMPLE_RATE) / FRAME_SAMPLES }));
+export const TESTPACK_NOTES: readonly TestNote[] = noteBins.map(([word, bin], index) => ({
+  word,
+  index,
+  bin,
+  frequency: (bin * MODEL_SAMPLE_RATE) / SAMPLES_PER_LATENT,
+}));
 
 export const NOTE_COUNT = TESTPACK_NOTES.length;
 

@@ -1,6 +1,7 @@
 import { GraphBuilder } from '../compiler/index.js';
 import type { IoNames } from './dit-graph.js';
-import { HIDDEN_SIZE, TESTPACK_NOTES, TEXT_TOKENS } from './notes.js';
+import { HIDDEN_SIZE, TEXT_TOKENS } from '../pack-format/index.js';
+import { TESTPACK_NOTES } from './notes.js';
 import { TESTPACK_VOCABULARY, VOCABULARY_SIZE } from './tokenizer-json.js';
 
 /** [vocab, 768]: a note word's row is one-hot at its note index, every other row is zero. */

@@ -1,3 +1,4 @@
+import { TEXT_TOKENS } from '../pack-format/index.js';
 import { TESTPACK_NOTES } from './notes.js';
 
 export const PAD_ID = 0;
@@ -47,7 +48,7 @@ export function tokenizerJson(): object {
 export function tokenizerConfigJson(): object {
   return {
     tokenizer_class: 'PreTrainedTokenizerFast',
-    model_max_length: 256,
+    model_max_length: TEXT_TOKENS,
     pad_token: '<pad>',
     eos_token: '<eos>',
     unk_token: '<unk>',

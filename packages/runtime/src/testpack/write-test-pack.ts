@@ -5,9 +5,15 @@ import { writeFileAtomic } from '../files/index.js';
 import type { GraphBuilder } from '../compiler/index.js';
 import { type OnnxDtype, type SavedModel, writeSafetensors } from '../model-files/index.js';
 import {
+  HIDDEN_SIZE,
+  LATENT_CHANNELS,
+  MODEL_SAMPLE_RATE,
   PACK_FORMAT,
   PACK_MANIFEST,
   PACK_VERSION,
+  SAMPLES_PER_LATENT,
+  SECONDS_FEATURES,
+  TEXT_TOKENS,
   type DitLayout,
   type GraphSpec,
   type PackFile,
@@ -16,9 +22,8 @@ import {
   type TensorSpec,
 } from '../pack-format/index.js';
 import { buildDecoder, buildEncoder, TESTPACK_PCM_FULL_SCALE } from './codec-graphs.js';
-import { paddingEmbedding, SECONDS_FEATURES, secondsBias, secondsWeight } from './conditioner-weights.js';
+import { paddingEmbedding, secondsBias, secondsWeight } from './conditioner-weights.js';
 import { buildConditioner, buildDit } from './dit-graph.js';
-import { FRAME_SAMPLES, HIDDEN_SIZE, LATENT_CHANNELS, SAMPLE_RATE, TEXT_TOKENS } from './notes.js';
 import { buildTextEncoder } from './text-encoder-graph.js';
 import { tokenizerConfigJson, tokenizerJson } from './tokenizer-json.js';
 
@@ -125,9 +130,9 @@ export async function writeTestPack(dir: string, options: TestPackOptions): Prom
     title: options.title ?? `Test pack (${family}, ${objective}, ${layout} DiT)`,
     family,
     objective,
-    sampleRate: SAMPLE_RATE,
+    sampleRate: MODEL_SAMPLE_RATE,
     latentChannels: LATENT_CHANNELS,
-    samplesPerLatent: FRAME_SAMPLES,
+    samplesPerLatent: SAMPLES_PER_LATENT,
     maxSamples: options.maxSamples ?? officialMaxSamples[family],
     text: { tokenizer: TESTPACK_FILES.tokenizer, maxTokens: TEXT_TOKENS, hiddenSize: HIDDEN_SIZE },
     ditLayout: layout,

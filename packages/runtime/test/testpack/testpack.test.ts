@@ -6,9 +6,8 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACK_MANIFEST, type GraphSpec, type PackManifest } from '../../src/pack-format/manifest.js';
+import { LATENT_CHANNELS, SAMPLES_PER_LATENT } from '../../src/pack-format/index.js';
 import {
-  FRAME_SAMPLES,
-  LATENT_CHANNELS,
   TESTPACK_NOTES,
   TONE_AMPLITUDE,
   UNK_ID,
@@ -329,11 +328,11 @@ describe('writeTestPack', () => {
   it('decoder: the mid tone latent decodes to a 0.5-amplitude sine at exactly f_mid in both channels', async () => {
     const latents = 3;
     const out = await run('baked', 'decoder', { latents: f32(repeatFrame(toneLatentFrame(['mid']), latents), [1, 256, latents]) });
-    expect(out.audio?.dims).toEqual([1, 2, latents * FRAME_SAMPLES]);
+    expect(out.audio?.dims).toEqual([1, 2, latents * SAMPLES_PER_LATENT]);
     const audio = floats(out.audio);
     const { frequency } = noteByWord('mid');
     expect(frequency).toBeCloseTo(441.43, 2);
-    const n = latents * FRAME_SAMPLES;
+    const n = latents * SAMPLES_PER_LATENT;
     const expected = Float64Array.from({ length: 2 * n }, (_, i) => 0.5 * Math.sin((2 * Math.PI * frequency * (i % n)) / 44100));
     expect(maxAbsDiff(audio, expected)).toBeLessThan(1e-6);
   });
@@ -342,7 +341,7 @@ describe('writeTestPack', () => {
     const latents = 150;
     const z = noise(256 * latents, 6);
     const whole = floats((await run('baked', 'decoder', { latents: f32(z, [1, 256, latents]) })).audio);
-    const wholeAudio = new ort.Tensor('float32', whole, [1, 2, latents * FRAME_SAMPLES]);
+    const wholeAudio = new ort.Tensor('float32', whole, [1, 2, latents * SAMPLES_PER_LATENT]);
     const wholeLatents = floats((await run('baked', 'encoder', { audio: wholeAudio })).latents);
     for (const [from, to] of [
       [16, 144],
@@ -355,12 +354,15 @@ describe('writeTestPack', () => {
       for (let c = 0; c < 256; c++) part.set(z.subarray(c * latents + from, c * latents + to), c * n);
       const audio = floats((await run('baked', 'decoder', { latents: f32(part, [1, 256, n]) })).audio);
       for (let ch = 0; ch < 2; ch++) {
-        const start = (ch * latents + from) * FRAME_SAMPLES;
-        expect(firstDifference(audio.subarray(ch * n * FRAME_SAMPLES, (ch + 1) * n * FRAME_SAMPLES), whole.subarray(start, start + n * FRAME_SAMPLES))).toBe(
-          -1,
-        );
+        const start = (ch * latents + from) * SAMPLES_PER_LATENT;
+        expect(
+          firstDifference(
+            audio.subarray(ch * n * SAMPLES_PER_LATENT, (ch + 1) * n * SAMPLES_PER_LATENT),
+            whole.subarray(start, start + n * SAMPLES_PER_LATENT),
+          ),
+        ).toBe(-1);
       }
-      const encoded = floats((await run('baked', 'encoder', { audio: f32(audio, [1, 2, n * FRAME_SAMPLES]) })).latents);
+      const encoded = floats((await run('baked', 'encoder', { audio: f32(audio, [1, 2, n * SAMPLES_PER_LATENT]) })).latents);
       const wholePart = Float32Array.from({ length: 256 * n }, (_, i) => wholeLatents[Math.floor(i / n) * latents + from + (i % n)]!);
       expect(firstDifference(encoded, wholePart)).toBe(-1);
     }
