@@ -4,9 +4,8 @@
  * latents differently on every run. As the official TensorRT and MLX runtimes do, sa3 drops
  * that noise: each random op becomes zeros of its shape and type, and the graph is rewritten.
  */
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../files/index.js';
 import { onnx, type OnnxProto, walkGraphParts } from '../model-files/index.js';
 
 const RANDOM_LIKE = new Set(['RandomNormalLike', 'RandomUniformLike']);
@@ -31,16 +30,21 @@ function attribute(node: OnnxProto.INodeProto, name: string): OnnxProto.IAttribu
   return node.attribute?.find((a) => a.name === name);
 }
 
+/** Bytes of one element by ONNX data type, where it is not 4. */
+const ELEMENT_BYTES = new Map<number, number>([
+  [onnx.TensorProto.DataType.DOUBLE, 8],
+  [onnx.TensorProto.DataType.FLOAT16, 2],
+]);
+
 function zeroTensor(dataType: number): OnnxProto.ITensorProto {
-  const width = dataType === onnx.TensorProto.DataType.DOUBLE ? 8 : dataType === onnx.TensorProto.DataType.FLOAT16 ? 2 : 4;
-  return { dims: [1], dataType, rawData: new Uint8Array(width) };
+  return { dims: [1], dataType, rawData: new Uint8Array(ELEMENT_BYTES.get(dataType) ?? 4) };
 }
 
 /** The nodes that replace one random op: zeros of its output's shape and type. */
 function zerosFor(node: OnnxProto.INodeProto): OnnxProto.INodeProto[] {
   const out = node.output![0]!;
   const name = node.name || out;
-  const dtype = attribute(node, 'dtype')?.i;
+  const dtype: unknown = attribute(node, 'dtype')?.i;
   if (RANDOM_LIKE.has(node.opType!)) {
     const input = node.input![0]!;
     // Without a dtype attribute the output has the input's type: input - input is zero in it.
@@ -90,13 +94,6 @@ export async function removeRandomNoise(path: string): Promise<number> {
     return zerosFor(node).map((n) => onnx.NodeProto.create(n));
   });
   model.graph!.node = nodes;
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, onnx.ModelProto.encode(model).finish());
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(path, onnx.ModelProto.encode(model).finish());
   return replaced;
 }
