@@ -1,0 +1,26 @@
+import type { ModelEntry } from '../api.js';
+import type { RunEvent } from '../run-events.js';
+import type { Dialog, Toast } from './app-state.js';
+
+/** Everything that changes the app's state, named for what happened. */
+export type AppAction =
+  | { readonly type: 'graph-restored'; readonly nodeCount: number }
+  | { readonly type: 'workflow-opened'; readonly name: string | undefined }
+  | { readonly type: 'workflow-renamed'; readonly name: string }
+  | { readonly type: 'graph-autosaved'; readonly nodeCount: number; readonly at: string }
+  | { readonly type: 'models-requested' }
+  | { readonly type: 'models-listed'; readonly models: readonly ModelEntry[] }
+  | { readonly type: 'models-failed'; readonly message: string; readonly needsToken: boolean }
+  | { readonly type: 'token-refused'; readonly hadToken: boolean }
+  | { readonly type: 'token-given' }
+  | { readonly type: 'token-prompt-closed' }
+  | { readonly type: 'dialog-opened'; readonly dialog: Dialog }
+  | { readonly type: 'dialog-closed' }
+  | { readonly type: 'run-requested' }
+  | { readonly type: 'run-submitted' }
+  | { readonly type: 'run-accepted'; readonly id: string }
+  | { readonly type: 'run-event'; readonly event: RunEvent }
+  | { readonly type: 'run-cancel-requested' }
+  | { readonly type: 'run-lost' }
+  | { readonly type: 'toast-shown'; readonly toast: Toast }
+  | { readonly type: 'toast-dismissed'; readonly id: number };

@@ -1,0 +1,64 @@
+import type { NodeMedia, NodeRunError, NodeRunState } from '../../plugin/index.js';
+import { api, type RunReport } from '../api.js';
+import type { RunEvent } from '../run-events.js';
+
+type States = ReadonlyMap<string, NodeRunState>;
+
+function mediaFor(runId: string, nodeId: string, report: RunReport): NodeMedia[] {
+  const media: NodeMedia[] = [];
+  const entry = report.nodes?.find((n) => n.id === nodeId);
+  for (const [name, summary] of Object.entries(entry?.outputs ?? {})) {
+    if (summary.type === 'audio')
+      media.push({
+        label: `${name} · wav preview`,
+        url: api.nodeOutputUrl(runId, nodeId, name),
+        ...(summary.seconds !== undefined ? { duration: summary.seconds } : {}),
+      });
+    else if (summary.type === 'file' && (summary.mime ?? '').startsWith('audio/'))
+      media.push({ label: `${name} · ${summary.extension ?? 'file'}`, url: api.nodeOutputUrl(runId, nodeId, name) });
+  }
+  for (const output of report.outputs ?? []) if (output.node === nodeId) media.push({ label: output.path, url: api.runOutputUrl(runId, output.path) });
+  return media;
+}
+
+function failure(error: { code: string; message: string; param?: string; input?: string }): NodeRunError {
+  return { code: error.code, message: error.message, ...(error.param ? { param: error.param } : {}), ...(error.input ? { input: error.input } : {}) };
+}
+
+/** The run's final event: unfinished nodes end, finished ones get their players, the failed node its error. */
+function ended(states: States, event: Extract<RunEvent, { report: unknown }>): States {
+  const next = new Map(states);
+  const report = event.report;
+  const ending = event.type === 'run-cancelled' ? 'cancelled' : 'skipped';
+  for (const [node, state] of states) {
+    if (state.status === 'queued' || state.status === 'running') next.set(node, { status: ending });
+    else if (report && (state.status === 'done' || state.status === 'cached')) {
+      const media = mediaFor(event.runId, node, report);
+      if (media.length > 0) next.set(node, { ...state, media });
+    }
+  }
+  const error = report?.error;
+  if (error?.node && next.get(error.node)?.status !== 'failed') next.set(error.node, { status: 'failed', error: failure(error) });
+  return next;
+}
+
+/** The nodes' states after one of the run's events: status badges, progress, errors, then players. */
+export function nextNodeRunStates(states: States, event: RunEvent): States {
+  const setting = (node: string, state: NodeRunState): States => new Map(states).set(node, state);
+  switch (event.type) {
+    case 'run-start':
+      return new Map([...states, ...event.order.map((node): [string, NodeRunState] => [node, { status: 'queued' }])]);
+    case 'node-start':
+      return setting(event.node, { status: 'running' });
+    case 'node-progress':
+      return setting(event.node, { status: 'running', step: event.step, total: event.total, ...(event.phase ? { phase: event.phase } : {}) });
+    case 'node-cached':
+      return setting(event.node, { status: 'cached' });
+    case 'node-done':
+      return setting(event.node, { status: 'done', ms: event.ms });
+    case 'node-error':
+      return setting(event.node, { status: 'failed', error: failure(event) });
+    default:
+      return ended(states, event);
+  }
+}
