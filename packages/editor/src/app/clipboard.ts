@@ -34,6 +34,6 @@ export async function paste(stack: EditorStack): Promise<number> {
   await asOneStep(stack.history, async () => {
     added = await stack.sa3.addFragment(fragment, [40, 60]);
   });
-  stack.select(added.map((n) => n.id));
+  await stack.select(added.map((n) => n.id));
   return added.length;
 }

@@ -22,12 +22,16 @@ export interface EditorStack {
    */
   openWorkflow(source: string): ReturnType<Sa3Plugin['importWorkflow']>;
   selectedIds(): string[];
-  select(ids: readonly string[]): void;
+  select(ids: readonly string[]): Promise<void>;
   deleteNodes(ids: readonly string[]): Promise<void>;
   zoomToFit(): Promise<void>;
   arrange(): Promise<void>;
-  /** The graph's centre of view, in graph coordinates: where palette nodes land. */
-  viewCentre(): { x: number; y: number };
+  /** Where a node added from the palette lands: beside the rightmost node, so a chain reads left to right, or in the middle of the view. */
+  newNodePosition(): { x: number; y: number };
+  /** A point on the page (a drop) in graph coordinates. */
+  graphPoint(clientX: number, clientY: number): { x: number; y: number };
+  /** Whether a box in graph coordinates is wholly on screen. */
+  inView(box: { x: number; y: number; width: number; height: number }): boolean;
   destroy(): void;
 }
 
@@ -109,9 +113,9 @@ export function createEditorStack(container: HTMLElement, options: Sa3PluginOpti
       options.onGraphChange();
       return nodes;
     },
-    select(ids) {
-      for (const node of editor.getNodes()) if (node.selected && !ids.includes(node.id)) selectable.unselect(node.id);
-      ids.forEach((id, i) => selectable.select(id, i > 0));
+    async select(ids) {
+      for (const node of editor.getNodes()) if (node.selected && !ids.includes(node.id)) await selectable.unselect(node.id);
+      for (const [i, id] of ids.entries()) await selectable.select(id, i > 0);
     },
     async deleteNodes(ids) {
       await asOneStep(history, async () => {
@@ -131,10 +135,23 @@ export function createEditorStack(container: HTMLElement, options: Sa3PluginOpti
       });
       await this.zoomToFit();
     },
-    viewCentre() {
+    newNodePosition() {
+      let rightmost: { x: number; y: number } | null = null;
+      for (const view of area.nodeViews.values()) if (!rightmost || view.position.x > rightmost.x) rightmost = view.position;
+      if (rightmost) return { x: rightmost.x + 340, y: rightmost.y };
       const { x, y, k } = area.area.transform;
       const rect = container.getBoundingClientRect();
       return { x: (rect.width / 2 - x) / k, y: (rect.height / 2 - y) / k };
+    },
+    graphPoint(clientX, clientY) {
+      const { x, y, k } = area.area.transform;
+      const rect = container.getBoundingClientRect();
+      return { x: (clientX - rect.left - x) / k, y: (clientY - rect.top - y) / k };
+    },
+    inView(box) {
+      const { x, y, k } = area.area.transform;
+      const rect = container.getBoundingClientRect();
+      return box.x * k + x >= 0 && (box.x + box.width) * k + x <= rect.width && box.y * k + y >= 0 && (box.y + box.height) * k + y <= rect.height;
     },
     destroy: () => area.destroy(),
   };

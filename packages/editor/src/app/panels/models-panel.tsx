@@ -1,9 +1,12 @@
-import type { ModelEntry } from '../api.js';
+import { useAppState, useStore } from '../app-context.js';
 import { Modal } from './modal.js';
 
-export function ModelsPanel({ models, error, onClose }: { models: ModelEntry[] | null; error: string | null; onClose: () => void }) {
+export function ModelsPanel() {
+  const store = useStore();
+  const models = useAppState((s) => s.models);
+  const error = useAppState((s) => s.modelsError);
   return (
-    <Modal title="Model packs" onClose={onClose} testId="models-panel">
+    <Modal title="Model packs" onClose={() => store.dispatch({ type: 'dialog-closed' })} testId="models-panel">
       {error && <p className="problem">The server could not list its models: {error}</p>}
       {models && models.length === 0 && (
         <p className="dim">

@@ -1,11 +1,13 @@
 import { nodeCatalogue, socketTypes, type NodeCategory } from '@sa3/nodes';
+import { useActions } from '../app-context.js';
 
 const categories: NodeCategory[] = ['Stable Audio 3', 'Audio I/O', 'Audio utilities'];
 
 export const PALETTE_MIME = 'application/x-sa3-node-type';
 
 /** Node types by category: click to add at the centre of the view, or drag onto the canvas. */
-export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
+export function Palette() {
+  const actions = useActions();
   return (
     <aside className="palette" data-testid="palette">
       {categories.map((category) => (
@@ -22,7 +24,7 @@ export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
                 title={d.description}
                 draggable
                 onDragStart={(e) => e.dataTransfer.setData(PALETTE_MIME, d.type)}
-                onClick={() => onAdd(d.type)}
+                onClick={() => void actions.addNode(d.type)}
               >
                 <span className="name">{d.title}</span>
                 <span className="sockets">

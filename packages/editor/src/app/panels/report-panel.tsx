@@ -1,9 +1,13 @@
 import { useState } from 'react';
-import { api, type RunReport } from '../api.js';
+import { api } from '../api.js';
+import { useAppState, useStore } from '../app-context.js';
 import { downloadBlob } from '../open-file.js';
 import { Modal } from './modal.js';
 
-export function ReportPanel({ report, onClose }: { report: RunReport | null; onClose: () => void }) {
+export function ReportPanel() {
+  const store = useStore();
+  const report = useAppState((s) => s.report);
+  const files = report?.outputs ?? [];
   const [downloadProblem, setDownloadProblem] = useState<string | null>(null);
   // Fetched rather than followed, so the request carries the access token.
   const download = (runId: string, path: string): void => {
@@ -14,7 +18,7 @@ export function ReportPanel({ report, onClose }: { report: RunReport | null; onC
     );
   };
   return (
-    <Modal title="Run report" onClose={onClose} testId="report-panel">
+    <Modal title="Run report" onClose={() => store.dispatch({ type: 'dialog-closed' })} testId="report-panel">
       {!report && <p className="dim">No run has finished yet. Press Run (Ctrl+Enter).</p>}
       {report && (
         <>
@@ -58,11 +62,11 @@ export function ReportPanel({ report, onClose }: { report: RunReport | null; onC
               ))}
             </tbody>
           </table>
-          {(report.outputs ?? []).length > 0 && (
+          {files.length > 0 && (
             <>
               <h3>Files</h3>
               <ul>
-                {report.outputs!.map((o) => (
+                {files.map((o) => (
                   <li key={o.path}>
                     <a
                       href={api.runOutputUrl(report.runId, o.path)}

@@ -1,14 +1,19 @@
-export interface Toast {
-  readonly id: number;
-  readonly kind: 'info' | 'error';
-  readonly text: string;
-}
+import { useAppState, useStore } from '../app-context.js';
 
-export function Toasts({ toasts, onDismiss }: { toasts: readonly Toast[]; onDismiss: (id: number) => void }) {
+/** Messages in the corner; a click dismisses one. */
+export function Toasts() {
+  const store = useStore();
+  const toasts = useAppState((s) => s.toasts);
   return (
     <div className="toasts">
       {toasts.map((t) => (
-        <div key={t.id} className={`toast ${t.kind}`} data-testid="toast" data-kind={t.kind} onClick={() => onDismiss(t.id)}>
+        <div
+          key={t.id}
+          className={`toast ${t.kind}`}
+          data-testid="toast"
+          data-kind={t.kind}
+          onClick={() => store.dispatch({ type: 'toast-dismissed', id: t.id })}
+        >
           {t.text}
         </div>
       ))}

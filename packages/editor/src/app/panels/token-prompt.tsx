@@ -1,16 +1,19 @@
 import { useState } from 'react';
+import { useActions, useStore } from '../app-context.js';
 import { Modal } from './modal.js';
 
 /** Asks for the server's access token after it answered 401. */
-export function TokenPrompt({ refused, onSubmit, onClose }: { refused: boolean; onSubmit: (token: string) => void; onClose: () => void }) {
+export function TokenPrompt({ refused }: { refused: boolean }) {
+  const actions = useActions();
+  const store = useStore();
   const [value, setValue] = useState('');
   return (
-    <Modal title="Access token" onClose={onClose} testId="token-prompt">
+    <Modal title="Access token" onClose={() => store.dispatch({ type: 'token-prompt-closed' })} testId="token-prompt">
       <form
         className="token-form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (value.trim()) onSubmit(value.trim());
+          if (value.trim()) actions.submitToken(value.trim());
         }}
       >
         <p data-testid="token-reason">

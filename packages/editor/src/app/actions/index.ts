@@ -1,0 +1,1 @@
+export { AppActions } from './app-actions.js';
