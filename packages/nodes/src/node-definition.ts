@@ -1,5 +1,5 @@
 import type { Engine } from './engine.js';
-import type { ParamSpecs, ParamValues } from './params.js';
+import type { ParamSpecs, ParamValues } from './params/index.js';
 import type { AudioClip } from './audio-clip.js';
 import type { EncodedFile, SocketType, SocketValues } from './sockets.js';
 

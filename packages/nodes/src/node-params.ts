@@ -1,6 +1,5 @@
-import { filenamePatternProblem } from './filename-pattern.js';
 import type { AnyNodeDefinition } from './node-definition.js';
-import { checkParamValue, paramDefault, type ParamProblemCode, type ParamSpecs } from './params.js';
+import { checkParamValue, conditionHolds, describeCondition, paramDefault, type ParamProblemCode } from './params/index.js';
 
 /**
  * What is wrong with one param of a node. `message` is a predicate: the subject (the node for
@@ -8,13 +7,22 @@ import { checkParamValue, paramDefault, type ParamProblemCode, type ParamSpecs }
  */
 export type NodeParamProblem =
   | { readonly kind: 'unknown_param'; readonly code: 'unknown_param'; readonly param: string; readonly message: string }
-  | { readonly kind: 'value'; readonly code: ParamProblemCode | 'output_path_escapes'; readonly param: string; readonly message: string }
+  | { readonly kind: 'value'; readonly code: ParamProblemCode; readonly param: string; readonly message: string }
   | { readonly kind: 'check'; readonly code: string; readonly param: string; readonly message: string };
+
+export type ParamWarningCode = 'param_not_applicable';
+
+/** Something set that the node will not use; the run goes ahead. `message` is a predicate, as above. */
+export interface NodeParamWarning {
+  readonly code: ParamWarningCode;
+  readonly param: string;
+  readonly message: string;
+}
 
 /** Params with defaults filled in, as a run function sees them. */
 export function resolveParams(definition: AnyNodeDefinition, params: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const resolved: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(definition.params as ParamSpecs)) {
+  for (const [name, spec] of Object.entries(definition.params)) {
     const value = params[name] ?? paramDefault(spec);
     if (value !== undefined) resolved[name] = value;
   }
@@ -26,7 +34,7 @@ export function resolveParams(definition: AnyNodeDefinition, params: Readonly<Re
  * and, once every value is acceptable, the node's checks across params.
  */
 export function checkNodeParams(definition: AnyNodeDefinition, params: Readonly<Record<string, unknown>>): NodeParamProblem[] {
-  const specs = definition.params as ParamSpecs;
+  const specs = definition.params;
   const problems: NodeParamProblem[] = [];
   for (const name of Object.keys(params)) {
     if (!Object.hasOwn(specs, name)) {
@@ -40,15 +48,11 @@ export function checkNodeParams(definition: AnyNodeDefinition, params: Readonly<
   }
   let allValid = true;
   for (const [name, spec] of Object.entries(specs)) {
-    const value = params[name];
-    const problem = checkParamValue(spec, value);
-    if (problem) {
-      allValid = false;
-      problems.push({ kind: 'value', code: problem.code, param: name, message: problem.message });
-      continue;
-    }
-    const why = spec.kind === 'filename' && typeof value === 'string' ? filenamePatternProblem(value) : null;
-    if (why) problems.push({ kind: 'value', code: 'output_path_escapes', param: name, message: why });
+    const problem = checkParamValue(spec, params[name]);
+    if (!problem) continue;
+    // A file name that leaves the output directory is refused, but says nothing about the other params.
+    if (problem.code !== 'output_path_escapes') allValid = false;
+    problems.push({ kind: 'value', code: problem.code, param: name, message: problem.message });
   }
   if (!allValid) return problems;
   const resolved = resolveParams(definition, params);
@@ -56,4 +60,29 @@ export function checkNodeParams(definition: AnyNodeDefinition, params: Readonly<
     if (check.fails(resolved as never)) problems.push({ kind: 'check', code: check.code, param: check.param, message: check.message });
   }
   return problems;
+}
+
+/** Whether the node uses a param, given its params as set (defaults stand in for the rest). */
+export function paramApplies(definition: AnyNodeDefinition, name: string, params: Readonly<Record<string, unknown>>): boolean {
+  const spec = definition.params[name];
+  return spec?.onlyWhen === undefined || conditionHolds(spec.onlyWhen, resolveParams(definition, params));
+}
+
+/** Params set that the node ignores, because they apply only when another param has other values. */
+export function nodeParamWarnings(definition: AnyNodeDefinition, params: Readonly<Record<string, unknown>>): NodeParamWarning[] {
+  const specs = definition.params;
+  const resolved = resolveParams(definition, params);
+  const warnings: NodeParamWarning[] = [];
+  for (const [name, spec] of Object.entries(specs)) {
+    if (params[name] === undefined || spec.onlyWhen === undefined || conditionHolds(spec.onlyWhen, resolved)) continue;
+    const actual = Object.keys(spec.onlyWhen)
+      .map((other) => `${other} is ${JSON.stringify(resolved[other])}`)
+      .join(' and ');
+    warnings.push({
+      code: 'param_not_applicable',
+      param: name,
+      message: `is set, but it is used ${describeCondition(spec.onlyWhen)} (${actual}), so it is ignored`,
+    });
+  }
+  return warnings;
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { checkNodeParams, getNodeDefinition, missingInputs, resolveParams } from '../src/index.js';
+import {
+  checkNodeParams,
+  checkParamValue,
+  getNodeDefinition,
+  missingInputs,
+  nodeCatalogue,
+  nodeParamWarnings,
+  paramApplies,
+  resolveParams,
+} from '../src/index.js';
 
 const definition = (type: string) => getNodeDefinition(type)!;
 
@@ -15,7 +24,8 @@ describe('checkNodeParams', () => {
 
   it('refuses a file name pattern that leaves the output directory', () => {
     const [problem] = checkNodeParams(definition('audio.save'), { filename: 'a/../../b.wav' });
-    expect(problem).toMatchObject({ kind: 'value', code: 'output_path_escapes', param: 'filename', message: expect.stringMatching(/climbs out/) });
+    expect(problem).toMatchObject({ kind: 'value', code: 'output_path_escapes', param: 'filename' });
+    expect(problem?.message).toMatch(/climbs out/);
   });
 
   it('runs the cross-param checks on resolved values, only when every value is acceptable', () => {
@@ -40,5 +50,48 @@ describe('missingInputs', () => {
     expect(missingInputs(definition('sa3.generate'), new Set(['prompt']))).toEqual([]);
     expect(missingInputs(definition('audio.save'), new Set())).toEqual([{ input: 'file', oneOf: ['file', 'audio'] }]);
     expect(missingInputs(definition('audio.save'), new Set(['audio']))).toEqual([]);
+  });
+});
+
+describe('conditional params (audio.convert shows each format its own settings)', () => {
+  const convert = definition('audio.convert');
+  const formatSpecific = { wav: 'wav_bit_depth', mp3: 'mp3_bitrate', flac: 'flac_compression', ogg: 'ogg_quality' };
+
+  it('applies each format-specific param only for its format; the default format is wav', () => {
+    for (const [format, param] of Object.entries(formatSpecific)) {
+      for (const other of Object.keys(formatSpecific)) expect(paramApplies(convert, param, { format: other })).toBe(other === format);
+    }
+    expect(paramApplies(convert, 'wav_bit_depth', {})).toBe(true);
+    expect(paramApplies(convert, 'mp3_bitrate', {})).toBe(false);
+    expect(paramApplies(convert, 'format', { format: 'ogg' })).toBe(true);
+  });
+
+  it('warns about a param set for another format, in one predicate naming the condition and the value that fails it', () => {
+    expect(nodeParamWarnings(convert, { format: 'wav', mp3_bitrate: 320 })).toEqual([
+      {
+        code: 'param_not_applicable',
+        param: 'mp3_bitrate',
+        message: 'is set, but it is used only when format is mp3 (format is "wav"), so it is ignored',
+      },
+    ]);
+    expect(nodeParamWarnings(convert, { mp3_bitrate: 320, ogg_quality: 3 }).map((w) => w.param)).toEqual(['mp3_bitrate', 'ogg_quality']);
+    expect(nodeParamWarnings(convert, { format: 'mp3', mp3_bitrate: 320 })).toEqual([]);
+    expect(checkNodeParams(convert, { format: 'wav', mp3_bitrate: 320 })).toEqual([]);
+  });
+
+  it('every condition in the catalogue names another param of its node and values that param accepts', () => {
+    let conditions = 0;
+    for (const node of nodeCatalogue) {
+      for (const [name, spec] of Object.entries(node.params)) {
+        for (const [other, values] of Object.entries(spec.onlyWhen ?? {})) {
+          conditions++;
+          expect(other, `${node.type}.${name}`).not.toBe(name);
+          const otherSpec = node.params[other];
+          expect(otherSpec, `${node.type}.${name} depends on ${other}`).toBeDefined();
+          for (const value of values) expect(checkParamValue(otherSpec!, value), `${node.type}.${name}: ${other} = ${value}`).toBeNull();
+        }
+      }
+    }
+    expect(conditions).toBeGreaterThanOrEqual(4);
   });
 });

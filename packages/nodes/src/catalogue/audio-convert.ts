@@ -1,4 +1,4 @@
-import { defineNode, type EncodeOptions, type WavBitDepth } from '../node-definition.js';
+import { defineNode, type EncodeOptions } from '../node-definition.js';
 
 export const audioConvert = defineNode({
   type: 'audio.convert',
@@ -15,6 +15,7 @@ export const audioConvert = defineNode({
       label: 'WAV bit depth',
       options: ['16', '24', '32f'],
       default: '16',
+      onlyWhen: { format: ['wav'] },
       description: 'Sample format of WAV output: 16-bit or 24-bit integer, or 32-bit float.',
     },
     mp3_bitrate: {
@@ -23,6 +24,7 @@ export const audioConvert = defineNode({
       unit: 'kbps',
       options: [64, 96, 128, 160, 192, 224, 256, 320],
       default: 192,
+      onlyWhen: { format: ['mp3'] },
       description: 'Constant bitrate of MP3 output, in kbit/s.',
     },
     flac_compression: {
@@ -32,6 +34,7 @@ export const audioConvert = defineNode({
       min: 0,
       max: 12,
       default: 5,
+      onlyWhen: { format: ['flac'] },
       description: 'FLAC compression level: higher is smaller and slower; the audio is identical.',
     },
     ogg_quality: {
@@ -41,6 +44,7 @@ export const audioConvert = defineNode({
       max: 10,
       default: 5,
       step: 0.5,
+      onlyWhen: { format: ['ogg'] },
       description: 'Vorbis quality level from 0 (smallest) to 10 (best).',
     },
   },
@@ -52,13 +56,13 @@ export const audioConvert = defineNode({
     const options: EncodeOptions = (() => {
       switch (params.format) {
         case 'mp3':
-          return { format: 'mp3', bitrateKbps: params.mp3_bitrate as number };
+          return { format: 'mp3', bitrateKbps: params.mp3_bitrate };
         case 'flac':
           return { format: 'flac', compressionLevel: params.flac_compression };
         case 'ogg':
           return { format: 'ogg', quality: params.ogg_quality };
         default:
-          return { format: 'wav', bitDepth: params.wav_bit_depth as WavBitDepth };
+          return { format: 'wav', bitDepth: params.wav_bit_depth };
       }
     })();
     return { file: await services.audio.encode(inputs.audio, options, signal) };

@@ -1,4 +1,4 @@
-import { RANDOM_SEED } from '../params.js';
+import { RANDOM_SEED } from '../params/index.js';
 
 /**
  * Params shared by the sampling nodes, with the names, ranges and defaults of the hosted

@@ -1,0 +1,14 @@
+export type { ParamCondition, ParamSpecBase, ParamProblem, ParamProblemCode, JsonSchema } from './param-spec.js';
+export type { ParamKind } from './param-kind.js';
+export type { BuiltinParamKinds, ParamKinds, ParamKindName, ParamSpec, ParamSpecs, ParamValue, ParamValues } from './param-kinds.js';
+export type { NumberParam } from './number.js';
+export type { StringParam } from './string.js';
+export type { EnumParam } from './enum.js';
+export type { BooleanParam } from './boolean.js';
+export { SEED_MAX, RANDOM_SEED, type SeedParam } from './seed.js';
+export type { ModelParam } from './model.js';
+export type { AudioSourceParam } from './audio-source.js';
+export type { FilenameParam } from './filename.js';
+export { registerParamKind, paramKindOf } from './registry.js';
+export { checkParamValue, paramDefault } from './check.js';
+export { conditionHolds, describeCondition } from './conditions.js';
