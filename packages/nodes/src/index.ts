@@ -12,3 +12,4 @@ export { nodeCatalogue, getNodeDefinition } from './catalogue/index.js';
 export * from './workflow/index.js';
 export * from './embedded-workflow/index.js';
 export type { Problem } from './problem.js';
+export * from './protocol/index.js';

@@ -1,0 +1,30 @@
+/**
+ * The HTTP contract between the sa3 server and its clients (the editor, scripts): every payload
+ * of the workflow API as a zod schema, and its TypeScript type inferred from it.
+ */
+export { problemSchema, errorBodySchema, type ErrorBody } from './problem.js';
+export {
+  outputValueSummarySchema,
+  outputSummarySchema,
+  nodeStatusSchema,
+  nodeReportSchema,
+  outputFileReportSchema,
+  runErrorReportSchema,
+  runReportStatusSchema,
+  runSeedsSchema,
+  runReportSchema,
+  type OutputValueSummary,
+  type OutputSummary,
+  type NodeStatus,
+  type NodeReport,
+  type OutputFileReport,
+  type RunErrorReport,
+  type RunReport,
+} from './run-report.js';
+export { runEventSchema, runEventTypes, isFinalRunEvent, type RunEvent, type RunEventType, type RunEventBody, type FinalRunEvent } from './run-events.js';
+export { runStatusSchema, runOutputSchema, runStateSchema, type RunStatus, type RunOutput, type RunState } from './run-state.js';
+export { catalogueNodeSchema, nodeCatalogueSchema, type CatalogueNode } from './catalogue.js';
+export { modelEntrySchema, modelListSchema, type ModelEntry } from './models.js';
+export { exampleEntrySchema, exampleListSchema, type ExampleEntry } from './examples.js';
+export { uploadReceiptSchema, type UploadReceipt } from './uploads.js';
+export { parsePayload, PayloadError, type PayloadSchema } from './parse-payload.js';

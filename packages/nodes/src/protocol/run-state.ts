@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { outputFileReportSchema, runReportSchema } from './run-report.js';
+
+export const runStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+/** A file the run wrote, with the URL that serves it (GET /api/runs/:id/outputs/<path>). */
+export const runOutputSchema = outputFileReportSchema.omit({ absolutePath: true }).extend({ url: z.string() });
+export type RunOutput = z.infer<typeof runOutputSchema>;
+
+/** A run as POST /api/runs, GET /api/runs/:id and POST /api/runs/:id/cancel answer it. */
+export const runStateSchema = z.object({
+  id: z.string(),
+  status: runStatusSchema,
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  /** How many events the run has emitted so far. */
+  events: z.number(),
+  /** Null until the run has finished. */
+  report: runReportSchema.nullable(),
+  outputs: z.array(runOutputSchema),
+});
+export type RunState = z.infer<typeof runStateSchema>;
