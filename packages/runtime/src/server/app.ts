@@ -7,6 +7,7 @@ import { examplesDir, type ServerOptions } from './server-options.js';
 import { formatBytes } from '../files/index.js';
 import { registerWorkflowRoutes } from './workflows/routes.js';
 import { isEditorAssetPath, registerEditorRoutes } from './workflows/editor-routes.js';
+import { refuse } from './workflows/error-reply.js';
 
 export interface Sa3Server {
   readonly app: FastifyInstance;
@@ -37,18 +38,18 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   // so a pack installed while the server runs is picked up.
   let setup: { status: 'STARTING' | 'READY' | 'SETUP_FAILED'; logs: string } = { status: 'STARTING', logs: '' };
   let checking: Promise<unknown> | null = null;
-  const checkSetup = (): void => {
-    if (setup.status === 'READY' || checking) return;
-    checking = locator
+  const checkSetup = (): Promise<unknown> => {
+    if (setup.status === 'READY') return Promise.resolve();
+    checking ??= locator
       .resolve('auto')
       .then(
         ({ manifest }) => (setup = { status: 'READY', logs: `model pack "${manifest.id}" is installed` }),
         (error: Error) => (setup = { status: 'SETUP_FAILED', logs: error.message }),
       )
       .finally(() => (checking = null));
+    return checking;
   };
-  checkSetup();
-  await checking;
+  await checkSetup();
 
   const app = Fastify({ bodyLimit: options.bodyLimitBytes, logger: false });
 
@@ -56,33 +57,33 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     const path = req.url.split('?')[0]!;
     if (!options.token || OPEN_PATHS.has(path) || isEditorAssetPath(path)) return;
     if (req.headers.authorization !== `Bearer ${options.token}`) {
-      return reply
-        .code(401)
-        .header('www-authenticate', 'Bearer')
-        .send({ detail: 'this server needs "Authorization: Bearer <token>" with the token it was started with (--token or SA3_TOKEN)' });
+      return refuse(
+        reply.header('www-authenticate', 'Bearer'),
+        401,
+        'this server needs "Authorization: Bearer <token>" with the token it was started with (--token or SA3_TOKEN)',
+      );
     }
   });
 
   const limit = formatBytes(options.bodyLimitBytes);
   app.setErrorHandler((error: FastifyError, _req, reply) => {
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-      return reply.code(413).send({ detail: `the request body is larger than the ${limit} this server accepts` });
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return refuse(reply, 413, `the request body is larger than the ${limit} this server accepts`);
     if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError)
-      return reply.code(400).send({ detail: `the request body is not valid JSON: ${error.message}` });
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send({ detail: error.message });
-    if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return reply.code(400).send({ detail: 'the request body is empty; send a JSON object' });
-    if (error.statusCode && error.statusCode < 500) return reply.code(error.statusCode).send({ detail: error.message });
+      return refuse(reply, 400, `the request body is not valid JSON: ${error.message}`);
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return refuse(reply, 415, error.message);
+    if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return refuse(reply, 400, 'the request body is empty; send a JSON object');
+    if (error.statusCode && error.statusCode < 500) return refuse(reply, error.statusCode, error.message);
     log(`internal error on ${_req.method} ${_req.url}: ${error.stack ?? error.message}`);
-    return reply.code(500).send({ detail: `internal error: ${error.message}` });
+    return refuse(reply, 500, `internal error: ${error.message}`);
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ detail: `there is nothing at ${req.method} ${req.url}` }));
+  app.setNotFoundHandler((req, reply) => refuse(reply, 404, `there is nothing at ${req.method} ${req.url}`));
 
   registerCogRoutes(app, {
     runs,
     outputsAsUrls: options.outputsAsUrls,
     log,
     health: () => {
-      checkSetup();
+      void checkSetup();
       return setup.status === 'READY' && runs.pending >= runs.queueDepth ? { status: 'BUSY', logs: setup.logs } : setup;
     },
   });

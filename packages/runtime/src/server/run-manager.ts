@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import type { Executor, RunEvent, RunReport } from '../executor/index.js';
+import type { RunStatus } from '@sa3/nodes';
+import type { Executor, RunEvent, RunEventBody, RunReport } from '../executor/index.js';
 import type { Workflow } from '../workflow/index.js';
-
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+import { unexecutedRunReport } from './unexecuted-report.js';
 
 export interface RunRecord {
   readonly id: string;
@@ -126,8 +126,11 @@ export class RunManager {
     this.waiting.shift()?.();
   }
 
-  private publish(record: RunRecord, body: Record<string, unknown>): void {
-    const event = { runId: record.id, seq: record.events.length + 1, time: new Date().toISOString(), ...body } as unknown as RunEvent;
+  private publish(record: RunRecord, body: RunEventBody): void {
+    this.deliver(record, { runId: record.id, seq: record.events.length + 1, time: new Date().toISOString(), ...body });
+  }
+
+  private deliver(record: RunRecord, event: RunEvent): void {
     record.events.push(event);
     for (const listener of this.listeners.get(record.id) ?? []) listener(event);
   }
@@ -137,8 +140,9 @@ export class RunManager {
     if (!(await this.slot(signal))) {
       // Cancelled while waiting: the executor never saw it, so say it here.
       record.status = 'cancelled';
-      record.finishedAt = new Date().toISOString();
-      this.publish(record, { type: 'run-cancelled', report: null });
+      record.report = unexecutedRunReport(record, 'cancelled');
+      record.finishedAt = record.report.finishedAt;
+      this.publish(record, { type: 'run-cancelled', report: record.report });
       return;
     }
     record.status = 'running';
@@ -150,17 +154,16 @@ export class RunManager {
         signal,
         runId: record.id,
         ...(workflowName ? { workflowName } : {}),
-        onEvent: (event) => {
-          record.events.push(event);
-          for (const listener of this.listeners.get(record.id) ?? []) listener(event);
-        },
+        onEvent: (event) => this.deliver(record, event),
       });
       record.report = report;
       record.status = report.status === 'succeeded' ? 'succeeded' : report.status === 'cancelled' ? 'cancelled' : 'failed';
     } catch (error) {
-      record.status = signal.aborted ? 'cancelled' : 'failed';
+      const status = signal.aborted ? 'cancelled' : 'failed';
       const message = error instanceof Error ? error.message : String(error);
-      this.publish(record, { type: 'run-error', report: { error: { code: 'run_failed', message } } });
+      record.status = status;
+      record.report = unexecutedRunReport(record, status, { code: 'run_failed', message, kind: 'run' });
+      this.publish(record, { type: 'run-error', report: record.report });
     } finally {
       record.finishedAt = new Date().toISOString();
       this.release();

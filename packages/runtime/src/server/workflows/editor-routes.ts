@@ -3,11 +3,12 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { AudioClip, EncodedFile } from '@sa3/nodes';
+import { isFinalRunEvent, type AudioClip, type EncodedFile, type ExampleEntry } from '@sa3/nodes';
 import type { ResultCache, RunReport } from '../../executor/index.js';
 import { encodeWav } from '../../audio/index.js';
 import type { RunManager, RunRecord } from '../run-manager.js';
 import { indexPage } from '../index-page.js';
+import { refuse } from './error-reply.js';
 
 export const editorDistDir = fileURLToPath(new URL('../../../../editor/dist/', import.meta.url));
 
@@ -39,15 +40,11 @@ export function isEditorAssetPath(path: string): boolean {
   return path === '/' || path.startsWith('/assets/') || /^\/[\w.-]+\.(html|svg|ico|png)$/.test(path);
 }
 
-function problem(reply: FastifyReply, status: number, message: string): FastifyReply {
-  return reply.code(status).send({ detail: message });
-}
-
 function finalReport(run: RunRecord): RunReport | undefined {
   if (run.report) return run.report;
   for (let i = run.events.length - 1; i >= 0; i--) {
     const event = run.events[i]!;
-    if ((event.type === 'run-done' || event.type === 'run-error' || event.type === 'run-cancelled') && event.report) return event.report;
+    if (isFinalRunEvent(event)) return event.report;
   }
   return undefined;
 }
@@ -75,22 +72,22 @@ export function registerEditorRoutes(app: FastifyInstance, options: EditorRoutes
     return sent ?? reply.type('text/html; charset=utf-8').send(indexPage);
   });
   app.get<{ Params: { '*': string } }>('/assets/*', async (req, reply) => {
-    return (await sendStatic(reply, join(editorDir, 'assets'), req.params['*'])) ?? problem(reply, 404, `there is no editor asset "${req.params['*']}"`);
+    return (await sendStatic(reply, join(editorDir, 'assets'), req.params['*'])) ?? refuse(reply, 404, `there is no editor asset "${req.params['*']}"`);
   });
   app.get<{ Params: { file: string } }>('/:file', async (req, reply) => {
     const file = req.params.file;
     const sent = /^[\w.-]+\.(html|svg|ico|png)$/.test(file) ? await sendStatic(reply, editorDir, file) : null;
-    return sent ?? problem(reply, 404, `there is nothing at GET /${file}`);
+    return sent ?? refuse(reply, 404, `there is nothing at GET /${file}`);
   });
 
-  app.get('/api/examples', async () => {
+  app.get<{ Reply: ExampleEntry[] }>('/api/examples', async () => {
     const names = (await readdir(options.examplesDir).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
     return Promise.all(
       names.map(async (file) => {
         const text = await readFile(join(options.examplesDir, file), 'utf8');
         let parsed: { name?: unknown; description?: unknown } = {};
         try {
-          parsed = JSON.parse(text);
+          parsed = JSON.parse(text) as typeof parsed;
         } catch {
           /* listed anyway: the editor reports the parse error when it is opened */
         }
@@ -107,15 +104,15 @@ export function registerEditorRoutes(app: FastifyInstance, options: EditorRoutes
   app.get<{ Params: { id: string; node: string; output: string } }>('/api/runs/:id/nodes/:node/outputs/:output', async (req, reply) => {
     const { id, node, output } = req.params;
     const run = options.runs.get(id);
-    if (!run) return problem(reply, 404, `there is no run "${id}"`);
+    if (!run) return refuse(reply, 404, `there is no run "${id}"`);
     const report = finalReport(run);
-    if (!report) return problem(reply, 409, `run ${id} has not finished yet; node outputs are available once it has`);
+    if (!report) return refuse(reply, 409, `run ${id} has not finished yet; node outputs are available once it has`);
     const entry = report.nodes.find((n) => n.id === node);
-    if (!entry) return problem(reply, 404, `run ${id} has no node "${node}"`);
+    if (!entry) return refuse(reply, 404, `run ${id} has no node "${node}"`);
     const outputs = options.cache.get(entry.cacheKey);
     const value = outputs?.[output] as Partial<AudioClip & EncodedFile> | undefined;
     if (!value)
-      return problem(
+      return refuse(
         reply,
         404,
         `the output "${output}" of node "${node}" is not held any more (it was never produced or has left the cache); run the workflow again`,
@@ -133,6 +130,6 @@ export function registerEditorRoutes(app: FastifyInstance, options: EditorRoutes
         .header('content-type', value.mime ?? 'application/octet-stream')
         .header('content-length', value.bytes.byteLength)
         .send(Buffer.from(value.bytes.buffer, value.bytes.byteOffset, value.bytes.byteLength));
-    return problem(reply, 415, `the output "${output}" of node "${node}" is not audio or a file`);
+    return refuse(reply, 415, `the output "${output}" of node "${node}" is not audio or a file`);
   });
 }

@@ -4,13 +4,17 @@ import { randomBytes } from 'node:crypto';
 import { extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { nodeCatalogue } from '@sa3/nodes';
-import { loadWorkflow, type ParamOverride } from '../../workflow/index.js';
-import { PackLocator } from '../../store/index.js';
-import { AtCapacityError, type RunManager, type RunRecord } from '../run-manager.js';
+import type { FastifyInstance } from 'fastify';
+import { nodeCatalogue, type CatalogueNode, type ErrorBody, type ModelEntry, type RunState, type UploadReceipt } from '@sa3/nodes';
+import { loadWorkflow } from '../../workflow/index.js';
+import type { PackLocator } from '../../store/index.js';
+import { AtCapacityError, type RunManager } from '../run-manager.js';
 import { streamRunEvents } from './sse.js';
 import { formatBytes } from '../../files/index.js';
+import { refuse } from './error-reply.js';
+import { overridesFrom } from './overrides-body.js';
+import { runStateOf } from './run-state.js';
+import { catalogueNodeOf } from './catalogue-node.js';
 
 export interface WorkflowRoutesOptions {
   readonly runs: RunManager;
@@ -19,106 +23,59 @@ export interface WorkflowRoutesOptions {
   readonly locator: PackLocator;
 }
 
-function problem(reply: FastifyReply, status: number, message: string, extra: Record<string, unknown> = {}): FastifyReply {
-  return reply.code(status).send({ detail: message, ...extra });
-}
-
-function runState(run: RunRecord) {
-  return {
-    id: run.id,
-    status: run.status,
-    createdAt: run.createdAt,
-    startedAt: run.startedAt ?? null,
-    finishedAt: run.finishedAt ?? null,
-    events: run.events.length,
-    report: run.report ?? null,
-    outputs: (run.report?.outputs ?? []).map((o) => ({
-      node: o.node,
-      path: o.path,
-      bytes: o.bytes,
-      sha256: o.sha256,
-      mime: o.mime,
-      url: `/api/runs/${run.id}/outputs/${o.path.split('/').map(encodeURIComponent).join('/')}`,
-    })),
-  };
-}
-
-function overridesFrom(value: unknown): ParamOverride[] | string {
-  if (value === undefined) return [];
-  if (Array.isArray(value)) {
-    const ok = value.every((o) => typeof o === 'object' && o !== null && typeof o.node === 'string' && typeof o.param === 'string');
-    return ok ? (value as ParamOverride[]) : 'overrides must be a list of { "node", "param", "value" }';
-  }
-  if (typeof value === 'object' && value !== null) {
-    const out: ParamOverride[] = [];
-    for (const [key, v] of Object.entries(value)) {
-      const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)$/.exec(key);
-      if (!match) return `override key "${key}" is not of the form node.param`;
-      out.push({ node: match[1]!, param: match[2]!, value: v });
-    }
-    return out;
-  }
-  return 'overrides must be an object { "node.param": value } or a list';
-}
-
 /** Runs of whole workflows for the editor and scripts, their events over SSE, outputs and uploads. */
 export function registerWorkflowRoutes(app: FastifyInstance, options: WorkflowRoutesOptions): void {
   const { runs } = options;
 
-  app.get('/api/nodes', async () =>
-    nodeCatalogue.map(({ run: _run, migrations: _m, fingerprint: _f, checks, ...rest }) => ({
-      ...rest,
-      checks: checks?.map(({ param, code, message }) => ({ param, code, message })),
-    })),
-  );
+  app.get<{ Reply: CatalogueNode[] }>('/api/nodes', () => nodeCatalogue.map(catalogueNodeOf));
 
-  app.get('/api/models', async () => {
+  app.get<{ Reply: ModelEntry[] }>('/api/models', async () => {
     const packs = await options.locator.list().catch(() => []);
     return packs.map((p) => ({ id: p.manifest.id, title: p.manifest.title, objective: p.manifest.objective, maxSeconds: p.manifest.maxSamples / 44_100 }));
   });
 
-  app.post('/api/runs', async (req, reply) => {
+  app.post<{ Reply: RunState | ErrorBody }>('/api/runs', async (req, reply) => {
     const body = req.body as { workflow?: unknown; overrides?: unknown } | null;
     if (!body || typeof body !== 'object' || body.workflow === undefined)
-      return problem(reply, 422, 'the body must be { "workflow": <workflow JSON>, "overrides"?: { "node.param": value } }');
+      return refuse(reply, 422, 'the body must be { "workflow": <workflow JSON>, "overrides"?: { "node.param": value } }');
     const overrides = overridesFrom(body.overrides);
-    if (typeof overrides === 'string') return problem(reply, 422, overrides);
+    if (typeof overrides === 'string') return refuse(reply, 422, overrides);
     const text = typeof body.workflow === 'string' ? body.workflow : JSON.stringify(body.workflow);
     const loaded = loadWorkflow(text, { overrides });
-    if (loaded.problems.length > 0) return problem(reply, 422, `the workflow has ${loaded.problems.length} problem(s)`, { problems: loaded.problems });
+    if (loaded.problems.length > 0) return refuse(reply, 422, `the workflow has ${loaded.problems.length} problem(s)`, loaded.problems);
     try {
       const run = runs.submit(loaded.workflow!, loaded.workflow!.name ? { workflowName: loaded.workflow!.name } : {});
-      return reply.code(202).send(runState(run));
+      return reply.code(202).send(runStateOf(run));
     } catch (error) {
-      if (error instanceof AtCapacityError) return problem(reply, 409, error.message);
+      if (error instanceof AtCapacityError) return refuse(reply, 409, error.message);
       throw error;
     }
   });
 
-  app.get<{ Params: { id: string } }>('/api/runs/:id', async (req, reply) => {
+  app.get<{ Params: { id: string }; Reply: RunState | ErrorBody }>('/api/runs/:id', async (req, reply) => {
     const run = runs.get(req.params.id);
-    return run ? runState(run) : problem(reply, 404, `there is no run "${req.params.id}"`);
+    return run ? runStateOf(run) : refuse(reply, 404, `there is no run "${req.params.id}"`);
   });
 
-  app.get<{ Params: { id: string } }>('/api/runs/:id/events', async (req, reply) => {
-    if (!runs.get(req.params.id)) return problem(reply, 404, `there is no run "${req.params.id}"`);
+  app.get<{ Params: { id: string }; Reply: ErrorBody }>('/api/runs/:id/events', async (req, reply) => {
+    if (!runs.get(req.params.id)) return refuse(reply, 404, `there is no run "${req.params.id}"`);
     streamRunEvents(req, reply, runs, req.params.id);
     return reply;
   });
 
-  app.post<{ Params: { id: string } }>('/api/runs/:id/cancel', async (req, reply) => {
+  app.post<{ Params: { id: string }; Reply: RunState | ErrorBody }>('/api/runs/:id/cancel', async (req, reply) => {
     const run = runs.cancel(req.params.id);
-    return run ? runState(run) : problem(reply, 404, `there is no run "${req.params.id}"`);
+    return run ? runStateOf(run) : refuse(reply, 404, `there is no run "${req.params.id}"`);
   });
 
   app.get<{ Params: { id: string; '*': string } }>('/api/runs/:id/outputs/*', async (req, reply) => {
     const run = runs.get(req.params.id);
-    if (!run) return problem(reply, 404, `there is no run "${req.params.id}"`);
+    if (!run) return refuse(reply, 404, `there is no run "${req.params.id}"`);
     const root = resolve(run.outDir);
     const target = resolve(root, req.params['*']);
     // Only files this run wrote, never anything else on disk.
     const output = run.report?.outputs.find((o) => resolve(o.absolutePath) === target);
-    if (!target.startsWith(root + sep) || !output) return problem(reply, 404, `run ${run.id} has no output "${req.params['*']}"`);
+    if (!target.startsWith(root + sep) || !output) return refuse(reply, 404, `run ${run.id} has no output "${req.params['*']}"`);
     const info = await stat(target);
     return reply
       .header('content-type', output.mime)
@@ -127,7 +84,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, options: WorkflowRo
       .send(createReadStream(target));
   });
 
-  app.register(async (scope) => {
+  app.register((scope, _options, done) => {
     // Uploads stream to disk: the raw body is never held in memory.
     scope.addContentTypeParser('*', { bodyLimit: options.uploadLimitBytes }, (_req, payload, done) => done(null, payload));
     scope.post('/api/uploads', { bodyLimit: options.uploadLimitBytes }, async (req, reply) => {
@@ -153,14 +110,16 @@ export function registerWorkflowRoutes(app: FastifyInstance, options: WorkflowRo
       } catch (error) {
         await rm(temp, { force: true });
         const status = (error as { statusCode?: number }).statusCode ?? 400;
-        return problem(reply, status, status === 413 ? (error as Error).message : `the upload was interrupted: ${(error as Error).message}`);
+        return refuse(reply, status, status === 413 ? (error as Error).message : `the upload was interrupted: ${(error as Error).message}`);
       }
       if (bytes === 0) {
         await rm(temp, { force: true });
-        return problem(reply, 422, 'the upload is empty');
+        return refuse(reply, 422, 'the upload is empty');
       }
       await rename(temp, join(options.uploadDir, id));
-      return reply.code(201).send({ id: `upload:${id}`, bytes });
+      const receipt: UploadReceipt = { id: `upload:${id}`, bytes };
+      return reply.code(201).send(receipt);
     });
+    done();
   });
 }

@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isFinalRunEvent } from '@sa3/nodes';
 import type { RunEvent } from '../../executor/index.js';
 import type { RunManager } from '../run-manager.js';
-
-const FINAL = new Set(['run-done', 'run-error', 'run-cancelled']);
 
 /**
  * Streams a run's events as Server-Sent Events: `id` is the event's seq, so a client that
@@ -22,7 +21,7 @@ export function streamRunEvents(req: FastifyRequest, reply: FastifyReply, runs: 
   const send = (event: RunEvent): void => {
     if (closed) return;
     res.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-    if (FINAL.has(event.type)) finish();
+    if (isFinalRunEvent(event)) finish();
   };
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
   const finish = (): void => {
@@ -32,10 +31,11 @@ export function streamRunEvents(req: FastifyRequest, reply: FastifyReply, runs: 
     unsubscribe?.();
     res.end();
   };
-  let unsubscribe: (() => void) | undefined;
+  // Replaying a final event finishes the stream before subscribe() has returned.
+  let unsubscribe: (() => void) | undefined = undefined;
   unsubscribe = runs.subscribe(id, after, send);
   if (closed) unsubscribe();
-  // A run that ended without events (cancelled while queued) has nothing more to say.
-  if (!closed && run.finishedAt && !run.events.some((e) => FINAL.has(e.type))) finish();
+  // A run that ended without a final event has nothing more to say.
+  if (!closed && run.finishedAt && !run.events.some(isFinalRunEvent)) finish();
   res.on('close', finish);
 }
