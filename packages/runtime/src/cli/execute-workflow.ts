@@ -6,6 +6,7 @@ import type { RunEvent, RunReport } from '../executor/index.js';
 import { writeFileAtomic } from '../files/index.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.js';
 import { formatProblems } from './format-problems.js';
+import { formatWarnings } from './format-warnings.js';
 import { cliResultStore } from './result-store.js';
 import { ProgressView } from './progress-view.js';
 import { styleFor } from './terminal.js';
@@ -34,6 +35,8 @@ function exitCodeFor(report: RunReport): number {
 export async function executeWorkflow(options: ExecuteOptions): Promise<number> {
   const style = styleFor(process.stderr);
   const { loaded } = options;
+  // On stderr in both modes: with --json, stdout carries only the run's events.
+  if (loaded.warnings.length > 0) process.stderr.write(formatWarnings(options.label, loaded.warnings, style) + '\n');
   if (loaded.problems.length > 0) {
     if (options.json) process.stdout.write(JSON.stringify({ type: 'invalid', problems: loaded.problems }) + '\n');
     else process.stderr.write(formatProblems(options.label, loaded.problems, style) + '\n');

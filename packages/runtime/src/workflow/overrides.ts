@@ -1,4 +1,4 @@
-import type { ParamSpec } from '@sa3/nodes';
+import { paramKindOf, type ParamSpec } from '@sa3/nodes';
 import type { NodeLookup } from './catalogue.js';
 import type { Problem } from './problems.js';
 import type { Workflow } from './types.js';
@@ -19,10 +19,7 @@ export function parseOverride(text: string): ParamOverride | string {
 /** Turns command-line text into the param's type; what cannot be turned is left for the validator to report. */
 function coerce(spec: ParamSpec | undefined, value: unknown): unknown {
   if (typeof value !== 'string' || !spec) return value;
-  const numeric = spec.kind === 'number' || spec.kind === 'seed' || (spec.kind === 'enum' && typeof spec.options[0] === 'number');
-  if (numeric) return value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
-  if (spec.kind === 'boolean') return value === 'true' ? true : value === 'false' ? false : value;
-  return value;
+  return paramKindOf(spec).parse(spec, value);
 }
 
 export function applyOverrides(workflow: Workflow, overrides: readonly ParamOverride[], nodes: NodeLookup): { workflow: Workflow; problems: Problem[] } {

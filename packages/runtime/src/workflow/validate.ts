@@ -1,8 +1,19 @@
-import { checkNodeParams, duplicateIdProblems, missingInputs, type AnyNodeDefinition } from '@sa3/nodes';
+import {
+  checkNodeParams,
+  duplicateIdProblems,
+  missingInputs,
+  nodeParamWarnings,
+  type AnyNodeDefinition,
+  type ParamWarningCode,
+  type Problem as SharedProblem,
+} from '@sa3/nodes';
 import type { Problem } from './problems.js';
 import type { Workflow, WorkflowNode } from './types.js';
 import type { NodeLookup } from './catalogue.js';
 import { findCycle } from './graph.js';
+
+/** Something in a valid workflow that is probably not what its author meant; it runs all the same. */
+export type WorkflowWarning = SharedProblem<ParamWarningCode>;
 
 export interface ValidateOptions {
   /** Previews from the editor may run without a save node; files run headlessly may not. */
@@ -110,4 +121,18 @@ export function validateWorkflow(workflow: Workflow, nodes: NodeLookup, options:
     problems.push({ code: 'no_outputs', message: 'the workflow has no audio.save node, so a run would produce no file' });
   }
   return problems;
+}
+
+/** Params set on a node that it will not use (an MP3 bitrate on a WAV convert): worth saying, not worth refusing. */
+export function workflowWarnings(workflow: Workflow, nodes: NodeLookup): WorkflowWarning[] {
+  return workflow.nodes.flatMap((node) => {
+    const definition = nodes.get(node.type);
+    if (!definition || node.typeVersion > definition.typeVersion) return [];
+    return nodeParamWarnings(definition, node.params).map(({ code, param, message }) => ({
+      code,
+      message: `node "${node.id}" param "${param}" ${message}`,
+      node: node.id,
+      param,
+    }));
+  });
 }

@@ -1,18 +1,15 @@
-import { nodeCatalogue, paramDefault, type ParamSpec } from '@sa3/nodes';
+import { describeCondition, nodeCatalogue, paramDefault, paramKindOf, type ParamSpec } from '@sa3/nodes';
 import { EXIT_INVALID_INPUT, EXIT_OK } from '../exit-codes.js';
 import { styleFor } from '../terminal.js';
 
-function describeRange(spec: ParamSpec): string {
-  const parts: string[] = [spec.kind];
-  if (spec.kind === 'number') {
-    if (spec.min !== undefined || spec.max !== undefined) parts.push(`${spec.min ?? '-inf'}..${spec.max ?? 'inf'}${spec.unit ? ' ' + spec.unit : ''}`);
-    if (spec.integer) parts.push('integer');
-  }
-  if (spec.kind === 'enum') parts.push(spec.options.join('|'));
+/** "number, 1..380 s, default 30", "enum, 64|96|128, default 192, only when format is mp3". */
+function describeParam(spec: ParamSpec): string {
+  const parts = [paramKindOf(spec).describe(spec)];
   const fallback = paramDefault(spec);
   if (fallback !== undefined) parts.push(`default ${JSON.stringify(fallback)}`);
   else if (spec.optional) parts.push('optional');
   else parts.push('required');
+  if (spec.onlyWhen) parts.push(describeCondition(spec.onlyWhen));
   return parts.join(', ');
 }
 
@@ -25,7 +22,8 @@ export function nodesCommand(type: string | undefined, options: { json: boolean 
     return EXIT_INVALID_INPUT;
   }
   if (options.json) {
-    const plain = selected.map(({ run: _run, migrations: _m, fingerprint: _f, checks, ...rest }) => ({
+    // JSON leaves out run and fingerprint, being functions; migrations is an object of them.
+    const plain = selected.map(({ migrations: _m, checks, ...rest }) => ({
       ...rest,
       checks: checks?.map(({ param, code, message }) => ({ param, code, message })),
     }));
@@ -38,7 +36,7 @@ export function nodesCommand(type: string | undefined, options: { json: boolean 
     for (const [name, spec] of Object.entries(d.inputs)) process.stdout.write(`  input  ${name}: ${spec.type}${spec.optional ? ' (optional)' : ''}\n`);
     for (const [name, spec] of Object.entries(d.outputs)) process.stdout.write(`  output ${name}: ${spec.type}\n`);
     for (const [name, spec] of Object.entries(d.params))
-      process.stdout.write(`  param  ${name}: ${style.dim(describeRange(spec))}\n         ${spec.description}\n`);
+      process.stdout.write(`  param  ${name}: ${style.dim(describeParam(spec))}\n         ${spec.description}\n`);
   }
   return EXIT_OK;
 }

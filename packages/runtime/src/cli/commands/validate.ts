@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { loadWorkflow } from '../../workflow/index.js';
 import { EXIT_INVALID_INPUT, EXIT_OK } from '../exit-codes.js';
 import { formatProblems } from '../format-problems.js';
+import { formatWarnings } from '../format-warnings.js';
 import { readWorkflowFile } from '../read-workflow-file.js';
 import { styleFor } from '../terminal.js';
 
@@ -15,8 +16,12 @@ export async function validateCommand(file: string, options: { json: boolean }):
   }
   const result = loadWorkflow(read.text, { requireOutputs: true });
   if (options.json) {
-    process.stdout.write(JSON.stringify({ valid: result.problems.length === 0, problems: result.problems, migrations: result.migrations }) + '\n');
-  } else if (result.problems.length > 0) {
+    const { problems, warnings, migrations } = result;
+    process.stdout.write(JSON.stringify({ valid: problems.length === 0, problems, warnings, migrations }) + '\n');
+    return problems.length === 0 ? EXIT_OK : EXIT_INVALID_INPUT;
+  }
+  if (result.warnings.length > 0) process.stderr.write(formatWarnings(file, result.warnings, styleFor(process.stderr)) + '\n');
+  if (result.problems.length > 0) {
     process.stderr.write(formatProblems(file, result.problems, style) + '\n');
   } else {
     const nodes = result.workflow!.nodes.length;

@@ -1,4 +1,4 @@
-import { getNodeDefinition, type NumberParam, type ParamSpec } from '@sa3/nodes';
+import { getNodeDefinition, paramKindOf } from '@sa3/nodes';
 
 /**
  * The input schema of the hosted stable-audio-3-medium model (names, types, ranges, defaults,
@@ -58,26 +58,11 @@ const fields: Record<string, FieldSource> = {
   output_format: { title: 'output_format', order: 11, schema: { enum: ['wav', 'mp3'], type: 'string', description: 'Output file format.', default: 'wav' } },
 };
 
-function fromParam(spec: ParamSpec): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (spec.kind === 'seed') {
-    out.type = 'integer';
-    out.default = spec.default;
-  } else if (spec.kind === 'number') {
-    const n = spec as NumberParam;
-    out.type = n.integer ? 'integer' : 'number';
-    out.default = n.default;
-    if (n.max !== undefined) out.maximum = n.max;
-    if (n.min !== undefined) out.minimum = n.min;
-  }
-  out.description = spec.description;
-  return out;
-}
-
 export function predictionInputSchema(): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(fields)) {
-    const fromNode = field.param ? fromParam(getNodeDefinition(field.param[0])!.params[field.param[1]]!) : {};
+    const spec = field.param ? getNodeDefinition(field.param[0])!.params[field.param[1]]! : undefined;
+    const fromNode = spec ? paramKindOf(spec).jsonSchema(spec) : {};
     properties[name] = { ...fromNode, ...field.schema, title: field.title, 'x-order': field.order };
   }
   return { type: 'object', title: 'Input', required: ['prompt'], properties };
