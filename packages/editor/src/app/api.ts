@@ -1,91 +1,69 @@
+import { errorBodySchema, exampleListSchema, modelListSchema, parsePayload, PayloadError, runStateSchema, type PayloadSchema, type Problem } from '@sa3/nodes';
 import type { Workflow } from '../workflow-json/index.js';
 import { authorizedFetch } from './authorized-fetch.js';
 
-/** The sa3 server's workflow API, as the app uses it (same origin, with the access token). */
-export interface RunState {
-  readonly id: string;
-  readonly status: string;
-  readonly report: RunReport | null;
-}
+export type { ExampleEntry, ModelEntry, RunReport, RunState } from '@sa3/nodes';
 
-export interface RunReport {
-  readonly runId: string;
-  readonly status: string;
-  readonly startedAt?: string;
-  readonly finishedAt?: string;
-  readonly durationMs?: number;
-  readonly seeds?: Record<string, Record<string, number>>;
-  readonly nodes?: {
-    id: string;
-    type: string;
-    status: string;
-    ms?: number;
-    outputs?: Record<string, { type: string; seconds?: number; durationSeconds?: number; mime?: string; extension?: string }>;
-  }[];
-  readonly outputs?: { node: string; path: string; bytes: number; mime: string }[];
-  readonly cacheHits?: number;
-  readonly error?: { code: string; message: string; node?: string; param?: string; input?: string };
-}
-
-export interface ServerProblem {
-  readonly code: string;
-  readonly message: string;
-  readonly node?: string;
-  readonly param?: string;
-  readonly input?: string;
-}
-
+/**
+ * The server did not do what was asked: it refused (`status`, with the workflow's `problems`
+ * when it refused a workflow), or answered with something this editor cannot read.
+ */
 export class SubmitError extends Error {
   constructor(
     message: string,
-    readonly problems: readonly ServerProblem[],
+    readonly problems: readonly Problem[],
     readonly status?: number,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
-export interface ExampleEntry {
-  readonly file: string;
-  readonly name: string;
-  readonly description: string;
-  readonly text: string;
+async function bodyOf(response: Response): Promise<unknown> {
+  return response.json().catch(() => undefined);
 }
 
-export interface ModelEntry {
-  readonly id: string;
-  readonly title?: string;
-  readonly objective?: string;
-  readonly maxSeconds?: number;
+async function refusal(response: Response): Promise<SubmitError> {
+  const body = errorBodySchema.safeParse(await bodyOf(response));
+  return body.success
+    ? new SubmitError(body.data.detail, body.data.problems ?? [], response.status)
+    : new SubmitError(`the server answered ${response.status}`, [], response.status);
 }
 
-async function json<T>(response: Response): Promise<T> {
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok)
-    throw new SubmitError(
-      (body as { detail?: string }).detail ?? `the server answered ${response.status}`,
-      (body as { problems?: ServerProblem[] }).problems ?? [],
-      response.status,
-    );
-  return body as T;
+/** The body of a successful answer, checked against the contract; a refusal or an unreadable answer throws SubmitError. */
+async function read<T>(response: Response, schema: PayloadSchema<T>, source: string): Promise<T> {
+  if (!response.ok) throw await refusal(response);
+  const body = await bodyOf(response);
+  try {
+    return parsePayload(schema, body, source);
+  } catch (error) {
+    if (error instanceof PayloadError) throw new SubmitError(error.message, [], response.status, { cause: error });
+    throw error;
+  }
 }
 
+const runPath = (id: string): string => `/api/runs/${encodeURIComponent(id)}`;
+
+/** The sa3 server's workflow API, as the app uses it (same origin, with the access token). */
 export const api = {
-  submitRun: (workflow: Workflow) =>
-    authorizedFetch('/api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow }) }).then((r) =>
-      json<RunState>(r),
-    ),
-  cancelRun: (id: string) => authorizedFetch(`/api/runs/${encodeURIComponent(id)}/cancel`, { method: 'POST' }).then((r) => json<RunState>(r)),
-  getRun: (id: string) => authorizedFetch(`/api/runs/${encodeURIComponent(id)}`).then((r) => json<RunState>(r)),
-  examples: () => authorizedFetch('/api/examples').then((r) => json<ExampleEntry[]>(r)),
-  models: () => authorizedFetch('/api/models').then((r) => json<ModelEntry[]>(r)),
-  nodeOutputUrl: (run: string, node: string, output: string) =>
-    `/api/runs/${encodeURIComponent(run)}/nodes/${encodeURIComponent(node)}/outputs/${encodeURIComponent(output)}`,
-  runOutputUrl: (run: string, path: string) => `/api/runs/${encodeURIComponent(run)}/outputs/${path.split('/').map(encodeURIComponent).join('/')}`,
+  submitRun: async (workflow: Workflow) => {
+    const response = await authorizedFetch('/api/runs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workflow }),
+    });
+    return read(response, runStateSchema, 'POST /api/runs');
+  },
+  cancelRun: async (id: string) => read(await authorizedFetch(`${runPath(id)}/cancel`, { method: 'POST' }), runStateSchema, `POST ${runPath(id)}/cancel`),
+  getRun: async (id: string) => read(await authorizedFetch(runPath(id)), runStateSchema, `GET ${runPath(id)}`),
+  examples: async () => read(await authorizedFetch('/api/examples'), exampleListSchema, 'GET /api/examples'),
+  models: async () => read(await authorizedFetch('/api/models'), modelListSchema, 'GET /api/models'),
+  nodeOutputUrl: (run: string, node: string, output: string) => `${runPath(run)}/nodes/${encodeURIComponent(node)}/outputs/${encodeURIComponent(output)}`,
+  runOutputUrl: (run: string, path: string) => `${runPath(run)}/outputs/${path.split('/').map(encodeURIComponent).join('/')}`,
   /** A file of the server's, as a Blob (links cannot carry the access token). */
   blob: async (url: string) => {
     const response = await authorizedFetch(url);
-    if (!response.ok) await json(response);
+    if (!response.ok) throw await refusal(response);
     return response.blob();
   },
 };

@@ -1,3 +1,4 @@
+import { errorBodySchema } from '@sa3/nodes';
 import { SseParser, type SseMessage } from './sse-parser.js';
 
 export interface EventStreamOptions {
@@ -37,11 +38,8 @@ export function openEventStream(url: string, options: EventStreamOptions): { clo
     }
     const type = response.headers.get('content-type') ?? '';
     if (!response.ok || !type.startsWith('text/event-stream') || !response.body) {
-      const detail = await response.json().then(
-        (b: { detail?: string }) => b.detail,
-        () => undefined,
-      );
-      if (!closed) options.onFail?.(new Error(detail ?? `the event stream answered ${response.status}`));
+      const refusal = errorBodySchema.safeParse(await response.json().catch(() => undefined));
+      if (!closed) options.onFail?.(new Error(refusal.success ? refusal.data.detail : `the event stream answered ${response.status}`));
       return 'stop';
     }
     const parser = new SseParser(lastEventId);

@@ -1,33 +1,42 @@
-import type { RunReport } from './api.js';
+import { isFinalRunEvent, parsePayload, runEventSchema, runEventTypes, type RunEvent } from '@sa3/nodes';
 import { authorizedFetch } from './authorized-fetch.js';
 import { openEventStream } from './event-stream.js';
 
-/** The executor's events as they arrive over SSE (GET /api/runs/:id/events). */
-export type RunEvent = { readonly runId: string; readonly seq: number } & (
-  | { readonly type: 'run-start'; readonly order: readonly string[] }
-  | { readonly type: 'node-start'; readonly node: string }
-  | { readonly type: 'node-progress'; readonly node: string; readonly step: number; readonly total: number; readonly phase?: string }
-  | { readonly type: 'node-cached'; readonly node: string }
-  | { readonly type: 'node-done'; readonly node: string; readonly ms: number }
-  | { readonly type: 'node-error'; readonly node: string; readonly code: string; readonly message: string; readonly param?: string; readonly input?: string }
-  | { readonly type: 'run-done' | 'run-error' | 'run-cancelled'; readonly report: RunReport | null }
-);
+export type { RunEvent } from '@sa3/nodes';
 
-const TYPES = new Set(['run-start', 'node-start', 'node-progress', 'node-cached', 'node-done', 'node-error', 'run-done', 'run-error', 'run-cancelled']);
-const FINAL = new Set(['run-done', 'run-error', 'run-cancelled']);
+const eventNames: ReadonlySet<string> = new Set(runEventTypes);
+
+function parseEvent(data: string, source: string): RunEvent {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    value = data;
+  }
+  return parsePayload(runEventSchema, value, source);
+}
 
 /**
- * Follows a run's event stream until its last event. A dropped connection resumes from the
- * last event id, so no event is lost or repeated; onFail hears when the server refuses it.
+ * Follows a run's event stream (GET /api/runs/:id/events) until its last event. A dropped
+ * connection resumes from the last event id, so no event is lost or repeated; onFail hears when
+ * the server refuses the stream or sends an event this editor cannot read (the stream then stops).
  */
 export function followRun(runId: string, onEvent: (event: RunEvent) => void, onFail?: (error: Error) => void): { close(): void } {
-  const stream = openEventStream(`/api/runs/${encodeURIComponent(runId)}/events`, {
+  const path = `/api/runs/${encodeURIComponent(runId)}/events`;
+  const stream = openEventStream(path, {
     fetch: authorizedFetch,
     ...(onFail ? { onFail } : {}),
     onMessage: (message) => {
-      if (!TYPES.has(message.event)) return;
-      const event = JSON.parse(message.data) as RunEvent;
-      if (FINAL.has(event.type)) stream.close();
+      if (!eventNames.has(message.event)) return;
+      let event: RunEvent;
+      try {
+        event = parseEvent(message.data, `GET ${path} (event ${message.id})`);
+      } catch (error) {
+        stream.close();
+        onFail?.(error as Error);
+        return;
+      }
+      if (isFinalRunEvent(event)) stream.close();
       onEvent(event);
     },
   });

@@ -1,12 +1,10 @@
+import type { Problem } from '@sa3/nodes';
+
 /** What the editor shows of a node's part in the last run. */
 export type NodeRunStatus = 'idle' | 'queued' | 'running' | 'done' | 'cached' | 'failed' | 'cancelled' | 'skipped';
 
-export interface NodeRunError {
-  readonly code: string;
-  readonly message: string;
-  readonly param?: string;
-  readonly input?: string;
-}
+/** Why a node failed, as its node-error event or the run report said. */
+export type NodeRunError = Pick<Problem, 'code' | 'message' | 'param' | 'input'>;
 
 /** Something a node produced that can be listened to (an audio output, a saved file). */
 export interface NodeMedia {

@@ -1,5 +1,5 @@
 import { ClassicPreset } from 'rete';
-import type { AnyNodeDefinition } from '@sa3/nodes';
+import type { AnyNodeDefinition, Problem } from '@sa3/nodes';
 import { socketOf, type Sa3Socket, type SocketKind } from './sockets.js';
 import { idleState, type NodeRunState } from './run-state.js';
 
@@ -15,7 +15,7 @@ export class Sa3Node extends ClassicPreset.Node<Record<string, Sa3Socket>, Recor
   params: Record<string, unknown>;
   runState: NodeRunState = idleState;
   /** Problems the server found on submit, shown until the node is edited. */
-  serverProblems: { code: string; message: string; param?: string; input?: string }[] = [];
+  serverProblems: Problem[] = [];
   /** Bumped on every change so views know to redraw. */
   revision = 0;
 
