@@ -1,4 +1,4 @@
-import { checkNodeParams, missingInputs, type NodeParamProblem, type AnyNodeDefinition } from '@sa3/nodes';
+import { checkNodeParams, missingInputs, paramApplies, type NodeParamProblem, type AnyNodeDefinition } from '@sa3/nodes';
 import type { Sa3Node } from './sa3-node.js';
 
 export interface NodeProblem {
@@ -27,7 +27,13 @@ function shown(definition: AnyNodeDefinition, problem: NodeParamProblem): NodePr
 export function paramProblems(node: Sa3Node): NodeProblem[] {
   const definition = node.definition;
   if (!definition) return [{ code: 'unknown_node_type', message: `"${node.type}" is not a node type this editor knows; it is kept as it is, but cannot run` }];
-  return checkNodeParams(definition, node.params).map((problem) => shown(definition, problem));
+  return checkNodeParams(definition, node.params).map((problem) => {
+    const problemShown = shown(definition, problem);
+    // A hidden field cannot show its problem: the node does, in its own words.
+    if (problemShown.param === undefined || paramApplies(definition, problemShown.param, node.params)) return problemShown;
+    const { param: _hidden, ...onNode } = problemShown;
+    return onNode;
+  });
 }
 
 /** Inputs that must be wired and are not. */

@@ -1,7 +1,8 @@
 import { ClassicPreset } from 'rete';
-import type { AnyNodeDefinition, Problem } from '@sa3/nodes';
+import { paramApplies, type AnyNodeDefinition, type Problem } from '@sa3/nodes';
 import { socketOf, type Sa3Socket, type SocketKind } from './sockets.js';
 import { idleState, type NodeRunState } from './run-state.js';
+import { controlFor } from './react/controls/index.js';
 
 export const NODE_WIDTH = 280;
 
@@ -57,6 +58,8 @@ export class Sa3Node extends ClassicPreset.Node<Record<string, Sa3Socket>, Recor
     if (value === undefined) delete this.params[key];
     else this.params[key] = value;
     this.serverProblems = this.serverProblems.filter((p) => p.param !== key);
+    // A param can show or hide others (format shows the bitrate of mp3 only).
+    this.height = this.estimateHeight();
     this.revision++;
   }
 
@@ -68,8 +71,10 @@ export class Sa3Node extends ClassicPreset.Node<Record<string, Sa3Socket>, Recor
   /** Layout height for auto-arrange and the minimap, close to what the view renders. */
   private estimateHeight(): number {
     const ports = Object.keys(this.inputs).length + Object.keys(this.outputs).length;
-    const params = this.definition ? Object.values(this.definition.params) : [];
-    const fields = params.reduce((sum, spec) => sum + (spec.kind === 'string' && spec.multiline ? 84 : 50), 0);
-    return 56 + ports * 26 + (this.definition ? fields : 60);
+    const definition = this.definition;
+    if (!definition) return 56 + ports * 26 + 60;
+    const shown = Object.entries(definition.params).filter(([name]) => paramApplies(definition, name, this.params));
+    const fields = shown.reduce((sum, [, spec]) => sum + controlFor(spec).height(spec), 0);
+    return 56 + ports * 26 + fields;
   }
 }

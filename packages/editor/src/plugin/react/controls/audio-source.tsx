@@ -1,0 +1,41 @@
+import { useState } from 'react';
+import type { AudioSourceParam } from '@sa3/nodes';
+import { FIELD_HEIGHT, shown, type ControlProps, type ParamControl } from './control.js';
+
+/** A path or URL typed in, or a file uploaded to the server (the field then holds its upload id). */
+function AudioSourceControl({ value, set, host }: ControlProps<AudioSourceParam>) {
+  const [uploading, setUploading] = useState<string | null>(null);
+  const uploadId = `upload-${host.fieldId}`;
+  return (
+    <div className="row">
+      <input
+        type="text"
+        data-testid="param-input"
+        value={shown(value)}
+        placeholder="path, URL or upload"
+        onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)}
+      />
+      <button type="button" title="Upload an audio file" onClick={() => document.getElementById(uploadId)?.click()} disabled={uploading !== null}>
+        {uploading ? '…' : 'Upload'}
+      </button>
+      <input
+        id={uploadId}
+        type="file"
+        accept="audio/*"
+        hidden
+        data-testid="param-upload"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          if (!file) return;
+          setUploading(file.name);
+          void host
+            .upload(file)
+            .then(set, (error: Error) => host.reportProblem('upload_failed', `the upload of ${file.name} failed: ${error.message}`))
+            .finally(() => setUploading(null));
+        }}
+      />
+    </div>
+  );
+}
+
+export const audioSourceControl: ParamControl<AudioSourceParam> = { Control: AudioSourceControl, height: () => FIELD_HEIGHT };

@@ -1,0 +1,37 @@
+import type { ReactNode } from 'react';
+import type { ParamSpec } from '@sa3/nodes';
+
+/** What a control needs from the node view beyond its value. */
+export interface ControlHost {
+  /** Unique in the page: node id and param name. */
+  readonly fieldId: string;
+  /** Model pack ids to offer besides "auto". */
+  models(): readonly string[];
+  /** Uploads an audio file to the server; resolves to its upload id. */
+  upload(file: File): Promise<string>;
+  /** Shows a problem under the field until the param is edited. */
+  reportProblem(code: string, message: string): void;
+}
+
+export interface ControlProps<S extends ParamSpec> {
+  readonly spec: S;
+  /** The value as the node has it: as set, or else the default. */
+  readonly value: unknown;
+  /** Sets the param; undefined removes it, so the default applies. */
+  readonly set: (next: unknown) => void;
+  readonly host: ControlHost;
+}
+
+/** How the editor shows one param kind: the control, and the height its field takes on a node. */
+export interface ParamControl<S extends ParamSpec> {
+  readonly Control: (props: ControlProps<S>) => ReactNode;
+  readonly height: (spec: S) => number;
+}
+
+/** Label, one row of control, room for a short error. */
+export const FIELD_HEIGHT = 50;
+
+export function shown(value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return value === undefined || value === null ? '' : (JSON.stringify(value) ?? '');
+}
