@@ -8,8 +8,12 @@ import { repoRoot } from '../helpers/paths.js';
 
 const require = createRequire(import.meta.url);
 const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
-const run = (cwd: string, command: string, args: readonly string[]) =>
-  spawnSync(bin(command), args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+// Colour codes stripped: some environments force colour whatever NO_COLOR says.
+const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
+const run = (cwd: string, command: string, args: readonly string[]) => {
+  const result = spawnSync(bin(command), args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  return { status: result.status, stdout: plain(result.stdout), stderr: plain(result.stderr) };
+};
 const sources = ['packages/nodes/src', 'packages/runtime/src', 'packages/editor/src'];
 
 describe('the code as it is', () => {
