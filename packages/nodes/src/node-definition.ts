@@ -57,8 +57,9 @@ export interface RunContext<P extends ParamSpecs, I extends InputSpecs> {
   readonly inputs: InputValues<I>;
   readonly services: NodeServices;
   readonly signal: AbortSignal;
-  progress(step: number, total: number, phase?: string): void;
-  emitFile(file: EmittedFile): void;
+  /** Plain functions rather than methods: run() takes them out of the context and calls them on their own. */
+  readonly progress: (step: number, total: number, phase?: string) => void;
+  readonly emitFile: (file: EmittedFile) => void;
 }
 
 export type NodeCategory = 'Stable Audio 3' | 'Audio I/O' | 'Audio utilities';
@@ -94,7 +95,8 @@ export interface NodeDefinition<P extends ParamSpecs = ParamSpecs, I extends Inp
   readonly migrations?: Readonly<Record<number, (params: Record<string, unknown>) => Record<string, unknown>>>;
   /** Extra cache identity beyond params and inputs (what a file path points at now). */
   fingerprint?(params: ParamValues<P>, services: NodeServices): Promise<string>;
-  run(ctx: RunContext<P, I>): Promise<OutputValues<O>>;
+  /** The outputs, returned directly by nodes that only compute, or a Promise by nodes that wait on I/O or the model. */
+  run(ctx: RunContext<P, I>): OutputValues<O> | Promise<OutputValues<O>>;
 }
 
 /** Identity function that keeps the literal types of a definition so run() is fully typed. */

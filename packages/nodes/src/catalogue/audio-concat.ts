@@ -34,7 +34,7 @@ export const audioConcat = defineNode({
       description: 'Shape of the crossfade: equal-power keeps loudness steady for unrelated material, linear suits identical material.',
     },
   },
-  async run({ params, inputs }) {
+  run({ params, inputs }) {
     const clips = [inputs.a, inputs.b, inputs.c, inputs.d].filter((clip): clip is AudioClip => clip !== undefined);
     const crossfadeFrames = Math.round((params.crossfade_ms / 1000) * inputs.a.sampleRate);
     return { audio: concatClips(clips, crossfadeFrames, params.curve) };

@@ -33,7 +33,7 @@ export const audioFade = defineNode({
     },
     curve: { kind: 'enum', label: 'Curve', options: fadeCurves, default: 'equal-power', description: 'Shape of both fades.' },
   },
-  async run({ params, inputs }) {
+  run({ params, inputs }) {
     const rate = inputs.audio.sampleRate;
     return { audio: fadeClip(inputs.audio, secondsToFrames(params.fade_in_seconds, rate), secondsToFrames(params.fade_out_seconds, rate), params.curve) };
   },

@@ -21,7 +21,7 @@ export const audioGain = defineNode({
       description: 'Gain in decibels; +6 dB roughly doubles the amplitude.',
     },
   },
-  async run({ params, inputs }) {
+  run({ params, inputs }) {
     return { audio: scaleClip(inputs.audio, Math.pow(10, params.gain_db / 20)) };
   },
 });

@@ -29,7 +29,7 @@ export const audioNormalize = defineNode({
       description: 'Level to reach, in dB relative to full scale.',
     },
   },
-  async run({ params, inputs }) {
+  run({ params, inputs }) {
     const level = params.mode === 'peak' ? peakOf(inputs.audio) : rmsOf(inputs.audio);
     if (level === 0) return { audio: inputs.audio };
     return { audio: scaleClip(inputs.audio, Math.pow(10, params.target_db / 20) / level) };

@@ -31,7 +31,7 @@ export const audioTrim = defineNode({
       fails: (p) => p.end_seconds !== undefined && p.end_seconds <= p.start_seconds,
     },
   ],
-  async run({ params, inputs }) {
+  run({ params, inputs }) {
     const length = durationSeconds(inputs.audio);
     if (params.start_seconds >= length) {
       throw new NodeError('value_bigger_than_max', `start_seconds is ${params.start_seconds} s but the audio is only ${length.toFixed(3)} s long`, {

@@ -28,7 +28,7 @@ export const nodeCatalogue: readonly AnyNodeDefinition[] = [
   audioGain,
   audioNormalize,
   audioFade,
-] as unknown as readonly AnyNodeDefinition[];
+];
 
 const byType = new Map(nodeCatalogue.map((definition) => [definition.type, definition]));
 
