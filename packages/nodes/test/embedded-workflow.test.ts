@@ -31,7 +31,7 @@ function infoList(fields: Record<string, string>): number[] {
 
 function wav(...chunks: number[][]): Uint8Array {
   const fmt = [1, 0, 2, 0, ...le32(44100), ...le32(44100 * 4), 4, 0, 16, 0];
-  const body = [...ascii('WAVE'), ...chunk('fmt ', fmt), ...chunk('data', new Array(8).fill(0)), ...chunks.flat()];
+  const body = [...ascii('WAVE'), ...chunk('fmt ', fmt), ...chunk('data', new Array<number>(8).fill(0)), ...chunks.flat()];
   return new Uint8Array([...ascii('RIFF'), ...le32(body.length), ...body]);
 }
 
@@ -68,17 +68,17 @@ function flacBlock(type: number, data: number[], last = false): number[] {
 }
 
 function flacWith(entries: string[]): Uint8Array {
-  return new Uint8Array([...ascii('fLaC'), ...flacBlock(0, new Array(34).fill(0)), ...flacBlock(4, vorbisComments(entries), true), 0xff, 0xf8]);
+  return new Uint8Array([...ascii('fLaC'), ...flacBlock(0, new Array<number>(34).fill(0)), ...flacBlock(4, vorbisComments(entries), true), 0xff, 0xf8]);
 }
 
 /** One Ogg page holding the given packets whole (each shorter than 255 bytes times 255). */
 function oggPage(sequence: number, packets: number[][]): number[] {
-  const lacing = packets.flatMap((p) => [...new Array(Math.floor(p.length / 255)).fill(255), p.length % 255]);
+  const lacing = packets.flatMap((p) => [...new Array<number>(Math.floor(p.length / 255)).fill(255), p.length % 255]);
   return [
     ...ascii('OggS'),
     0,
     sequence === 0 ? 2 : 0,
-    ...new Array(8).fill(0),
+    ...new Array<number>(8).fill(0),
     ...le32(0x1234),
     ...le32(sequence),
     ...le32(0),
@@ -89,14 +89,14 @@ function oggPage(sequence: number, packets: number[][]): number[] {
 }
 
 function oggVorbisWith(entries: string[]): Uint8Array {
-  const identification = [1, ...ascii('vorbis'), ...new Array(23).fill(0)];
+  const identification = [1, ...ascii('vorbis'), ...new Array<number>(23).fill(0)];
   const comment = [3, ...ascii('vorbis'), ...vorbisComments(entries), 1];
-  const setup = [5, ...ascii('vorbis'), ...new Array(40).fill(7)];
+  const setup = [5, ...ascii('vorbis'), ...new Array<number>(40).fill(7)];
   return new Uint8Array([...oggPage(0, [identification]), ...oggPage(1, [comment, setup]), ...oggPage(2, [[9, 9, 9]])]);
 }
 
 function oggOpusWith(entries: string[]): Uint8Array {
-  const head = [...ascii('OpusHead'), 1, 2, ...new Array(9).fill(0)];
+  const head = [...ascii('OpusHead'), 1, 2, ...new Array<number>(9).fill(0)];
   const tags = [...ascii('OpusTags'), ...vorbisComments(entries)];
   return new Uint8Array([...oggPage(0, [head]), ...oggPage(1, [tags]), ...oggPage(2, [[9, 9]])]);
 }
@@ -175,7 +175,7 @@ describe('reading the workflow embedded in saved audio', () => {
       expect(readEmbeddedWorkflow(noStreamInfo)).toBeNull();
       const shortList = new Uint8Array([
         ...ascii('fLaC'),
-        ...flacBlock(0, new Array(34).fill(0)),
+        ...flacBlock(0, new Array<number>(34).fill(0)),
         ...flacBlock(4, [...le32(3), ...ascii('abc'), ...le32(2)], true),
       ]);
       expect(readEmbeddedWorkflow(shortList)).toBeNull();

@@ -28,9 +28,9 @@ describe.skipIf(schema === null)('mission nodes and the reference input schema',
       const spec = getNodeDefinition(type)!.params[param] as ParamSpec;
       expect(spec.kind === 'seed' ? -1 : spec.default).toBe(expected.default);
       if (spec.kind === 'number') {
-        expect((spec as NumberParam).min).toBe(expected.minimum);
-        expect((spec as NumberParam).max).toBe(expected.maximum);
-        expect((spec as NumberParam).integer === true).toBe(expected.type === 'integer');
+        expect(spec.min).toBe(expected.minimum);
+        expect(spec.max).toBe(expected.maximum);
+        expect(spec.integer === true).toBe(expected.type === 'integer');
       }
     });
   }
