@@ -9,6 +9,7 @@ export type PackErrorCode =
   | 'graph_unloadable'
   | 'tokenizer_invalid'
   | 'model_not_installed'
+  | 'pack_damaged'
   | 'unknown_pack'
   | 'not_pullable'
   | 'offline'

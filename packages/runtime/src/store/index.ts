@@ -1,5 +1,5 @@
 export { verifyPackFiles, sha256File, stampVerified } from './verify-files.js';
-export { PackLocator, sa3Home, defaultPackRoots, autoPreference, type LocatedPack } from './pack-locator.js';
+export { PackLocator, sa3Home, defaultPackRoots, autoPreference, type LocatedPack, type DamagedPack } from './pack-locator.js';
 export { packHome, type PackHome } from './pack-home.js';
 export { readOnnxSummary, type GraphTensor, type OnnxSummary } from './onnx-summary.js';
 export { checkPackGraphs } from './check-graphs.js';

@@ -1,6 +1,7 @@
 import { CATALOGUE, entryBytes, type CatalogueEntry } from '../../catalogue/index.js';
 import { formatBytes } from '../../files/index.js';
-import type { LocatedPack, PackLocator } from '../../store/index.js';
+import type { DamagedPack, LocatedPack, PackLocator } from '../../store/index.js';
+import { basename } from 'node:path';
 import type { PackManifest } from '../../pack-format/index.js';
 import type { Style } from '../terminal.js';
 
@@ -18,10 +19,11 @@ export function conversionSummary(entry: CatalogueEntry): string {
   return `pull downloads the ${formatBytes(entryBytes(entry))} checkpoint from huggingface.co/${entry.availability.repo} and converts it into ONNX on this machine (about as much again on disk while converting); the checkpoint is deleted afterwards unless --keep-checkpoint`;
 }
 
-function listJson(root: string, packs: readonly LocatedPack[], installed: ReadonlySet<string>): string {
+function listJson(root: string, packs: readonly LocatedPack[], damaged: readonly DamagedPack[], installed: ReadonlySet<string>): string {
   return JSON.stringify(
     {
       packsDir: root,
+      damaged: damaged.map((d) => ({ dir: d.dir, code: d.problem.code, message: d.problem.message })),
       installed: packs.map((p) => ({
         id: p.manifest.id,
         title: p.manifest.title,
@@ -64,13 +66,14 @@ function pulledFrom(source: PackManifest['source']): string {
 /** `sa3 models list`: the installed packs, then every catalogue pack and whether it can be pulled. */
 export async function listModels(locator: PackLocator, json: boolean, style: Style): Promise<void> {
   const packs = await locator.list();
+  const damaged = await locator.damaged();
   const installed = new Set(packs.map((p) => p.manifest.id));
   if (json) {
-    process.stdout.write(`${listJson(locator.roots[0] ?? '', packs, installed)}\n`);
+    process.stdout.write(`${listJson(locator.roots[0] ?? '', packs, damaged, installed)}\n`);
     return;
   }
   const out: string[] = [];
-  if (packs.length === 0) {
+  if (packs.length === 0 && damaged.length === 0) {
     out.push(
       `no model packs installed in ${locator.roots.join(', ')}`,
       'pull one with "sa3 models pull small-music", or try offline with "sa3 models testpack"',
@@ -81,6 +84,7 @@ export async function listModels(locator: PackLocator, json: boolean, style: Sty
       out.push(
         `  ${style.bold(p.manifest.id.padEnd(18))} ${p.manifest.title} ${style.dim(`(${p.manifest.objective}, up to ${(p.manifest.maxSamples / 44_100).toFixed(1)} s${pulledFrom(p.manifest.source)}) ${p.dir}`)}`,
       );
+    for (const d of damaged) out.push(`  ${style.bold(basename(d.dir).padEnd(18))} ${style.red('damaged')} ${d.problem.message}`);
   }
   out.push('', 'known packs:');
   for (const entry of CATALOGUE) {
