@@ -49,11 +49,19 @@ module.exports = {
       from: { path: '^packages/editor/' },
       to: { path: '^packages/runtime/' },
     },
+    {
+      name: 'onnxruntime-through-engine',
+      comment: 'only engine/onnxruntime.ts imports onnxruntime-node (and onnxruntime-common): it turns its telemetry off before any session exists',
+      severity: 'error',
+      from: { pathNot: `${rt}engine/onnxruntime\\.ts$` },
+      to: { path: '^(node_modules/)?onnxruntime-(node|common)(/|$)' },
+    },
     ...layerRules,
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(dist|node_modules)/' },
+    // Built output is left out; packages in node_modules stay in the graph as leaves (not followed), so rules can name them.
+    exclude: { path: '^packages/[^/]+/dist/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.base.json' },
     combinedDependencies: false,

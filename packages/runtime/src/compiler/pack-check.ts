@@ -4,8 +4,7 @@
  * on 2 latents of audio), and its outputs must be finite.
  */
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
-import { PromptTokenizer } from '../engine/index.js';
+import { PromptTokenizer, ort } from '../engine/index.js';
 import type { GraphSpec, PackManifest, TensorSpec } from '../pack-format/index.js';
 import { ConvertError } from './convert-error.js';
 

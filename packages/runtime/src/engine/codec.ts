@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import * as ort from './onnxruntime.js';
 import { cancelledError } from '@sa3/nodes';
 import type { PackManifest } from '../pack-format/index.js';
 import type { GraphSession } from './graph-session.js';

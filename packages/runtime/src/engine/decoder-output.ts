@@ -1,4 +1,4 @@
-import type * as ort from 'onnxruntime-node';
+import type * as ort from './onnxruntime.js';
 
 /**
  * A decoder run's audio as planar float channels of `samples` each: float "audio" [1,2,N] as

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import * as ort from './onnxruntime.js';
 import { CROSS_ATTENTION_TOKENS, LOCAL_CHANNELS, type PackManifest } from '../pack-format/index.js';
 import type { EncodedPrompt } from './prompt-encoding.js';
 

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import * as ort from 'onnxruntime-node';
+import * as ort from './onnxruntime.js';
 
 export const knownProviders = ['cuda', 'tensorrt', 'coreml', 'dml', 'webgpu', 'cpu'] as const;
 export type ProviderName = (typeof knownProviders)[number];

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import * as ort from './onnxruntime.js';
 import { type GraphSpec, type TensorSpec, PackError } from '../pack-format/index.js';
 import { openSession, type ProviderName } from './execution-providers.js';
 import { fromHalfBits, toHalfBits } from '../model-files/index.js';

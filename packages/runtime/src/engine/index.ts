@@ -7,3 +7,5 @@ export { officialLayout, compactLayout, maxDurationSeconds, type LatentLayout } 
 export { requestedProviders, knownProviders, type ProviderName } from './execution-providers.js';
 export { PromptTokenizer } from './tokenizer.js';
 export { expoFrequencies } from './seconds-embedding.js';
+// onnxruntime-node with its telemetry off, for the compiler's check of a converted pack.
+export * as ort from './onnxruntime.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import * as ort from './onnxruntime.js';
 import { type PackManifest, PackError, SECONDS_FEATURES } from '../pack-format/index.js';
 import { SafetensorsFile } from '../model-files/index.js';
 import type { ExplicitConditioning } from './dit-feeds.js';

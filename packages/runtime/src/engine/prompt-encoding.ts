@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import * as ort from './onnxruntime.js';
 import { NodeError } from '@sa3/nodes';
 import type { GraphSession } from './graph-session.js';
 import type { PromptTokenizer } from './tokenizer.js';

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import * as ort from './onnxruntime.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
