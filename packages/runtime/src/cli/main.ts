@@ -10,6 +10,7 @@ import { extractCommand } from './commands/extract.js';
 import { generateCommand } from './commands/generate.js';
 import { modelsCommand } from './commands/models.js';
 import { serveCommand } from './commands/serve.js';
+import { attachNegativeValues } from './attach-negative-values.js';
 
 function usageError(message: string): number {
   process.stderr.write(`sa3: ${message}\nRun "sa3 --help" for usage.\n`);
@@ -78,9 +79,11 @@ async function main(argv: readonly string[]): Promise<number> {
   if (!Object.hasOwn(spec, command)) return usageError(`unknown command "${command}"`);
   let parsed;
   try {
+    const options = { ...spec[command as keyof typeof spec], help: { type: 'boolean', short: 'h' } } as const;
+    const valueOptions = new Set(Object.entries(options).flatMap(([name, option]) => (option.type === 'string' ? [name] : [])));
     parsed = parseArgs({
-      args: [...rest],
-      options: { ...spec[command as keyof typeof spec], help: { type: 'boolean', short: 'h' } },
+      args: attachNegativeValues(rest, valueOptions),
+      options,
       allowPositionals: true,
       strict: true,
     });
