@@ -16,6 +16,7 @@ export const sa3Prompt = defineNode({
       kind: 'string',
       label: 'Text',
       multiline: true,
+      nonEmpty: true,
       description: 'Text description of the audio to generate (or, on a negative prompt, qualities to avoid).',
     },
     model: modelParam,

@@ -14,7 +14,8 @@ export function predictionWorkflow(input: PredictionInput, options: { filename?:
   const model = input.model ?? 'auto';
   const nodes: WorkflowNode[] = [{ id: 'prompt', type: 'sa3.prompt', typeVersion: 1, params: { text: input.prompt, model }, position: [0, 0] }];
   const connections: WorkflowConnection[] = [{ from: ['prompt', 'conditioning'], to: ['sampler', 'prompt'] }];
-  if (input.negative_prompt) {
+  // A negative prompt of only spaces asks for nothing to avoid, as an empty one does.
+  if (input.negative_prompt?.trim()) {
     nodes.push({ id: 'negative', type: 'sa3.prompt', typeVersion: 1, params: { text: input.negative_prompt, model }, position: [0, 200] });
     connections.push({ from: ['negative', 'conditioning'], to: ['sampler', 'negative'] });
   }
