@@ -12,6 +12,9 @@ import { modelsCommand } from './commands/models.js';
 import { serveCommand } from './commands/serve.js';
 import { attachNegativeValues } from './attach-negative-values.js';
 
+/** Options that name a file or folder: an empty one would quietly mean the current folder. */
+const pathOptions = ['out', 'report', 'files', 'outputs', 'init-audio', 'inpaint-audio'];
+
 function usageError(message: string): number {
   process.stderr.write(`sa3: ${message}\nRun "sa3 --help" for usage.\n`);
   return EXIT_INVALID_INPUT;
@@ -91,6 +94,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return usageError((error as Error).message);
   }
   const values = parsed.values as Record<string, unknown>;
+  const emptyPath = pathOptions.find((name) => typeof values[name] === 'string' && values[name].trim() === '');
+  if (emptyPath) return usageError(`--${emptyPath} needs a path, got an empty one`);
   if (values.help) {
     process.stdout.write(helpText);
     return EXIT_OK;
