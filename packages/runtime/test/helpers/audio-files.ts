@@ -24,8 +24,14 @@ export function lavfiSine(path: string, options: { frequency?: number; seconds?:
   ffmpeg('-f', 'lavfi', '-i', `sine=frequency=${frequency}:duration=${seconds}:sample_rate=${rate}`, '-ac', String(channels), ...extra, path);
 }
 
-export function ffprobeJson(path: string): { streams: Record<string, unknown>[]; format: Record<string, unknown> } {
-  return JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-of', 'json', '-show_streams', '-show_format', path], { encoding: 'utf8' }));
+/** What the tests read of `ffprobe -of json -show_streams -show_format`. */
+export interface FfprobeOutput {
+  readonly streams: Record<string, unknown>[];
+  readonly format: Record<string, unknown>;
+}
+
+export function ffprobeJson(path: string): FfprobeOutput {
+  return JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-of', 'json', '-show_streams', '-show_format', path], { encoding: 'utf8' })) as FfprobeOutput;
 }
 
 /** Decodes any file with the ffmpeg CLI to interleaved float32 (44.1 kHz stereo unless told otherwise). */

@@ -38,6 +38,13 @@ function expected(x: readonly number[]): number[] {
   return Array.from({ length: 60 }, (_, j) => x.reduce((sum, xi, i) => sum + xi * (aValue(i, j) + bValue(i, j)), 0) + j);
 }
 
+/** Where an initializer's bytes ended up: inline (raw) or in the external file (external holds its location entries). */
+interface InitializerPlacement {
+  readonly location: OnnxProto.TensorProto.DataLocation | null | undefined;
+  readonly raw: number;
+  readonly external: Record<string, string>;
+}
+
 describe('GraphBuilder.save with external data', () => {
   let dir: string;
   beforeAll(async () => {
@@ -56,12 +63,12 @@ describe('GraphBuilder.save with external data', () => {
     // Decoded messages are class instances; the typings only promise the optional interface.
     const graph = onnx.ModelProto.decode(await readFile(join(dir, 'model.onnx'))).graph as OnnxProto.GraphProto;
     const entries = Object.fromEntries(
-      graph.initializer.map((t) => [
-        t.name,
+      graph.initializer.map((t): [string, InitializerPlacement] => [
+        t.name ?? '',
         {
           location: t.dataLocation,
           raw: (t.rawData ?? new Uint8Array()).byteLength,
-          external: Object.fromEntries((t.externalData ?? []).map((e) => [e.key, e.value])),
+          external: Object.fromEntries((t.externalData ?? []).map((e): [string, string] => [e.key ?? '', e.value ?? ''])),
         },
       ]),
     );
