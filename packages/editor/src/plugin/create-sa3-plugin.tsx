@@ -1,7 +1,7 @@
 import type { NodeEditor } from 'rete';
 import type { AreaPlugin } from 'rete-area-plugin';
 import { ClassicFlow, type ConnectionPlugin, type SocketData } from 'rete-connection-plugin';
-import { Presets } from 'rete-react-plugin';
+import { Presets, type ReactArea2D } from 'rete-react-plugin';
 import { getNodeDefinition, nodeCatalogue } from '@sa3/nodes';
 import { parseWorkflow, serializeWorkflow, type Workflow } from '../workflow-json/index.js';
 import { wireBetween, wireRefusal } from './connection-rules.js';
@@ -31,12 +31,12 @@ export interface Sa3PluginOptions {
 
 export interface Sa3Plugin {
   /** For `render.addPreset(...)` on a rete-react-plugin ReactPlugin. */
-  readonly renderPreset: ReturnType<typeof Presets.classic.setup<Sa3Schemes, any>>;
+  readonly renderPreset: ReturnType<typeof Presets.classic.setup<Sa3Schemes, ReactArea2D<Sa3Schemes>>>;
   /**
    * For `connection.addPreset(sa3.connectionPreset(connection))`: the classic drag-a-wire flow,
    * refusing wrong wires (and letting go of the refused one).
    */
-  connectionPreset(connection: ConnectionPlugin<Sa3Schemes, any>): () => ClassicFlow<Sa3Schemes, any[]>;
+  connectionPreset<K>(connection: ConnectionPlugin<Sa3Schemes, K>): () => ClassicFlow<Sa3Schemes, unknown[]>;
   /** Name, description, models and meta of the open workflow, written back on export. */
   header: WorkflowHeader;
   /** A new catalogue node (not yet added); ids are readable and unique in the editor. */
@@ -81,8 +81,8 @@ export function createSa3Plugin(editor: NodeEditor<Sa3Schemes>, area: AreaPlugin
       <ConnectionView {...props} />
     </NodeViewEnvContext.Provider>
   );
-  const renderPreset = Presets.classic.setup<Sa3Schemes, any>({
-    socketPositionWatcher: new BatchedSocketPosition<Sa3Schemes, any>(),
+  const renderPreset = Presets.classic.setup<Sa3Schemes, ReactArea2D<Sa3Schemes>>({
+    socketPositionWatcher: new BatchedSocketPosition<Sa3Schemes, ReactArea2D<Sa3Schemes>>(),
     customize: {
       node: () => Node as never,
       socket: () => SocketView as never,
@@ -102,8 +102,8 @@ export function createSa3Plugin(editor: NodeEditor<Sa3Schemes>, area: AreaPlugin
     return context;
   });
 
-  const connectionPreset = (connection: ConnectionPlugin<Sa3Schemes, any>) => () =>
-    new ClassicFlow<Sa3Schemes, any[]>({
+  const connectionPreset: Sa3Plugin['connectionPreset'] = (connection) => () =>
+    new ClassicFlow({
       canMakeConnection(from: SocketData, to: SocketData) {
         const wire = wireBetween(from, to);
         if (!wire) return false;
