@@ -7,16 +7,27 @@ export interface FetchedAudio {
   readonly problem: string | null;
 }
 
+const nothingYet: FetchedAudio = { blob: null, src: null, problem: null };
+
+/** What was fetched, with the URL and fetch it was fetched through. */
+interface Fetched {
+  readonly url: string;
+  readonly fetcher: typeof fetch;
+  readonly audio: FetchedAudio;
+}
+
 /**
  * Fetches audio through the host's fetch rather than letting <audio> load the URL itself, so
  * the request carries whatever the host adds (the sa3 server's access token).
  */
 export function useFetchedAudio(url: string, fetcher: typeof fetch): FetchedAudio {
-  const [state, setState] = useState<FetchedAudio>({ blob: null, src: null, problem: null });
+  const [fetched, setFetched] = useState<Fetched>({ url, fetcher, audio: nothingYet });
+  // A new URL starts from nothing. Adjusted while rendering, so no render shows the audio of the old URL.
+  const current = fetched.url === url && fetched.fetcher === fetcher;
+  if (!current) setFetched({ url, fetcher, audio: nothingYet });
   useEffect(() => {
     let live = true;
     let src: string | null = null;
-    setState({ blob: null, src: null, problem: null });
     (async () => {
       const response = await fetcher(url).catch((error: Error) => {
         throw new Error(`the audio could not be fetched: ${error.message}`);
@@ -27,14 +38,14 @@ export function useFetchedAudio(url: string, fetcher: typeof fetch): FetchedAudi
       (blob) => {
         if (!live) return;
         src = URL.createObjectURL(blob);
-        setState({ blob, src, problem: null });
+        setFetched({ url, fetcher, audio: { blob, src, problem: null } });
       },
-      (error: Error) => live && setState({ blob: null, src: null, problem: error.message }),
+      (error: Error) => live && setFetched({ url, fetcher, audio: { blob: null, src: null, problem: error.message } }),
     );
     return () => {
       live = false;
       if (src) URL.revokeObjectURL(src);
     };
   }, [url, fetcher]);
-  return state;
+  return current ? fetched.audio : nothingYet;
 }
