@@ -4,7 +4,7 @@ import { authorizingFetch } from '../src/app/authorized-fetch.js';
 describe('the authorized fetch', () => {
   it("adds the bearer token to every request, beside the request's own headers", async () => {
     const seen: Headers[] = [];
-    const base: typeof fetch = async (_input, init) => (seen.push(new Headers(init?.headers)), new Response('{}'));
+    const base: typeof fetch = (_input, init) => (seen.push(new Headers(init?.headers)), Promise.resolve(new Response('{}')));
     let token: string | null = null;
     const authorized = authorizingFetch(
       () => token,
@@ -23,7 +23,7 @@ describe('the authorized fetch', () => {
     let refused = 0;
     const authorized = authorizingFetch(
       () => 'wrong',
-      async () => new Response('{}', { status: 401 }),
+      () => Promise.resolve(new Response('{}', { status: 401 })),
       () => refused++,
     );
     expect((await authorized('/api/models')).status).toBe(401);

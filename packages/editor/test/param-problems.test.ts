@@ -32,13 +32,13 @@ describe('problems shown on a node before running', () => {
 
   it('refuses an output name the runtime would refuse, and a param the node type does not have', () => {
     const [escape] = paramProblems(node('audio.save', { filename: '../out.wav' }));
-    expect(escape).toEqual({
-      code: 'output_path_escapes',
-      message: expect.stringMatching(/^File name .*climbs out of the output directory/),
-      param: 'filename',
-    });
+    const { message: escapeMessage, ...escapeRest } = escape!;
+    expect(escapeRest).toEqual({ code: 'output_path_escapes', param: 'filename' });
+    expect(escapeMessage).toMatch(/^File name .*climbs out of the output directory/);
     const [unknown] = paramProblems(node('audio.gain', { loudness: 3 }));
-    expect(unknown).toEqual({ code: 'unknown_param', message: expect.stringMatching(/^this node has no param "loudness"; its params are /) });
+    const { message: unknownMessage, ...unknownRest } = unknown!;
+    expect(unknownRest).toEqual({ code: 'unknown_param' });
+    expect(unknownMessage).toMatch(/^this node has no param "loudness"; its params are /);
   });
 
   it('asks for one of several inputs by their labels', () => {
