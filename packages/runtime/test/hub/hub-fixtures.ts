@@ -91,7 +91,7 @@ export function hubTestBed(makeRepos: () => Promise<string | null>, gatedRepo: s
   });
   const kept = (dir: string) => (cleanup.push(dir), dir);
   return {
-    async hub(options: Partial<FakeHubOptions> = {}): Promise<FakeHub> {
+    hub: async (options: Partial<FakeHubOptions> = {}): Promise<FakeHub> => {
       const started = await startFakeHub({ root: repos!, gated: { [gatedRepo]: HF_TOKEN }, ...options });
       hubs.push(started);
       return started;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Sa3Engine } from '../../src/engine/sa3-engine.js';
 import { catalogueEntry } from '../../src/catalogue/index.js';
+import { PACK_MANIFEST, type PackManifest } from '../../src/pack-format/manifest.js';
 import { PackLocator } from '../../src/store/pack-locator.js';
 import type { PullEvent } from '../../src/hub/pull-events.js';
 import { pullPack, type PullOptions } from '../../src/hub/pull-pack.js';
@@ -19,6 +20,10 @@ const { hub, home, copyOfRepos } = hubTestBed(publishedRepos, SMALL_MUSIC_REPO);
 
 const pull = (id: string, sa3Home: string, server: FakeHub, options: Partial<PullOptions> = {}) =>
   pullPack(id, { home: sa3Home, endpoint: server.endpoint, token: HF_TOKEN, ...options });
+
+async function readManifest(packDir: string): Promise<PackManifest> {
+  return JSON.parse(await readFile(join(packDir, PACK_MANIFEST), 'utf8')) as PackManifest;
+}
 
 async function generateWith(sa3Home: string, model: string, word: string): Promise<Float32Array> {
   const engine = new Sa3Engine({ packs: new PackLocator([join(sa3Home, 'packs')]), log: () => undefined });
@@ -43,9 +48,9 @@ describe('sa3 models pull', () => {
     expect(installedDirs(sa3Home)).toEqual(['small-music']);
     // Staging is left empty; the pack has the DiT's external data the tree listed beside it.
     expect(filesUnder(join(sa3Home, 'staging'))).toEqual([]);
-    const manifest = JSON.parse(await readFile(join(result.dir, 'sa3-pack.json'), 'utf8'));
+    const manifest = await readManifest(result.dir);
     expect(manifest.graphs.dit).toMatchObject({ file: 'sa3-sm-music/dit.onnx', externalData: ['sa3-sm-music/dit.onnx.data'] });
-    expect(manifest.graphs.encoder.outputs.latents.name).toBe('latent');
+    expect(manifest.graphs.encoder.outputs.latents?.name).toBe('latent');
     expect(manifest.graphs.decoder.outputs.pcm).toEqual({ name: 'pcm', dtype: 'int32', shape: [1, 'N', 2] });
     expect(manifest.codec.pcmFullScale).toBe(32767);
     // Pinned: "main" is resolved once per repo, and every listing and file comes from that commit.
@@ -65,7 +70,7 @@ describe('sa3 models pull', () => {
         .filter((e) => e.type === 'verified')
         .map((e) => (e as { path: string }).path)
         .sort(),
-    ).toEqual(manifest.files.map((f: { path: string }) => f.path).sort());
+    ).toEqual(manifest.files.map((f) => f.path).sort());
 
     const audio = await generateWith(sa3Home, 'small-music', 'bell');
     expect(audio.length).toBe(2 * 44_100);
@@ -81,7 +86,7 @@ describe('sa3 models pull', () => {
     const server = await hub();
     const sa3Home = await home();
     await pull('small-music-int4', sa3Home, server);
-    const manifest = JSON.parse(await readFile(join(sa3Home, 'packs', 'small-music-int4', 'sa3-pack.json'), 'utf8'));
+    const manifest = await readManifest(join(sa3Home, 'packs', 'small-music-int4'));
     expect(manifest.ditLayout).toBe('explicit');
     expect(manifest.conditionerWeights).toBeUndefined();
     expect(manifest.graphs.conditioner).toMatchObject({
@@ -90,8 +95,8 @@ describe('sa3 models pull', () => {
       outputs: { embedding: { name: 'embedding' } },
     });
     expect(manifest.graphs.dit.inputs.padding_mask).toMatchObject({ name: 'padding_mask', dtype: 'bool' });
-    expect(manifest.graphs.dit.outputs.velocity.name).toBe('out');
-    expect(manifest.graphs.textEncoder.outputs.hidden_states.name).toBe('last_hidden_state');
+    expect(manifest.graphs.dit.outputs.velocity?.name).toBe('out');
+    expect(manifest.graphs.textEncoder.outputs.hidden_states?.name).toBe('last_hidden_state');
     expect(manifest.graphs.encoder.file).toBe('encoder/encoder.onnx');
     const audio = await generateWith(sa3Home, 'small-music-int4', 'whistle');
     expect(dominantFrequency(audio, 44_100)).toBeCloseTo(noteByWord('whistle').frequency, 0);
@@ -123,7 +128,8 @@ describe('sa3 models pull', () => {
     const cut = await hub({ cut: { repo: OPTIMIZED, path: 'onnx/sa3-sm-music/dit.onnx.data', afterBytes: 200_000 } });
     await expect(pull('small-music', sa3Home, cut, { maxAttempts: 1 })).rejects.toMatchObject({
       code: 'download_failed',
-      message: expect.stringMatching(/sa3-sm-music\/dit\.onnx\.data .*run the pull again to resume/),
+      // vitest types its asymmetric matchers as any.
+      message: expect.stringMatching(/sa3-sm-music\/dit\.onnx\.data .*run the pull again to resume/) as unknown,
     });
     expect(installedDirs(sa3Home)).toEqual([]);
     const kept = partialSize(sa3Home, 'small-music', 'sa3-sm-music/dit.onnx.data');
@@ -146,7 +152,7 @@ describe('sa3 models pull', () => {
       file: 'onnx/same-s/dec_dynamic_bf16.onnx',
       message: expect.stringMatching(
         /^onnx\/same-s\/dec_dynamic_bf16\.onnx from stabilityai\/stable-audio-3-optimized does not match its sha256 .*nothing was installed/,
-      ),
+      ) as unknown,
     });
     expect(installedDirs(sa3Home)).toEqual([]);
     expect(readdirSync(sa3Home).sort()).toEqual(['staging']);
@@ -158,7 +164,7 @@ describe('sa3 models pull', () => {
     const server = await hub({ corrupt: [{ repo: SMALL_MUSIC_REPO, path: 't5gemma-b-b-ul2/tokenizer.json' }] });
     await expect(pull('small-music', sa3Home, server)).rejects.toMatchObject({
       code: 'file_corrupt',
-      message: expect.stringMatching(/tokenizer\.json .* does not match its git blob id/),
+      message: expect.stringMatching(/tokenizer\.json .* does not match its git blob id/) as unknown,
     });
     expect(installedDirs(sa3Home)).toEqual([]);
   });
@@ -170,7 +176,7 @@ describe('sa3 models pull', () => {
     await expect(noToken).rejects.toMatchObject({ code: 'gated', message: sentence });
     await expect(pull('small-music', await home(), server, { token: 'hf_wrong' })).rejects.toMatchObject({
       code: 'gated',
-      message: expect.stringContaining(sentence),
+      message: expect.stringContaining(sentence) as unknown,
     });
   });
 
@@ -179,7 +185,9 @@ describe('sa3 models pull', () => {
     const sa3Home = await home();
     await expect(pullPack('small-music', { home: sa3Home, endpoint: `http://127.0.0.1:${port}`, token: '' })).rejects.toMatchObject({
       code: 'offline',
-      message: expect.stringMatching(new RegExp(`^cannot reach 127\\.0\\.0\\.1:${port} \\(HF_ENDPOINT\\): you seem to be offline \\(connection refused\\);`)),
+      message: expect.stringMatching(
+        new RegExp(`^cannot reach 127\\.0\\.0\\.1:${port} \\(HF_ENDPOINT\\): you seem to be offline \\(connection refused\\);`),
+      ) as unknown,
     });
     expect(installedDirs(sa3Home)).toEqual([]);
   });
@@ -195,7 +203,7 @@ describe('sa3 models pull', () => {
     await rm(join(broken, OPTIMIZED, 'onnx/sa3-sm-music'), { recursive: true });
     await expect(pull('small-music', await home(), server)).rejects.toMatchObject({
       code: 'remote_missing',
-      message: expect.stringMatching(/has no file onnx\/sa3-sm-music\/dit\.onnx \(the DiT graph/),
+      message: expect.stringMatching(/has no file onnx\/sa3-sm-music\/dit\.onnx \(the DiT graph/) as unknown,
     });
   });
 
@@ -206,7 +214,7 @@ describe('sa3 models pull', () => {
     const sa3Home = await home();
     await expect(pull('small-music', sa3Home, await hub({ root: broken }))).rejects.toMatchObject({
       code: 'graph_mismatch',
-      message: expect.stringMatching(/^same-s\/enc_dynamic_bf16\.onnx has no input "audio"/),
+      message: expect.stringMatching(/^same-s\/enc_dynamic_bf16\.onnx has no input "audio"/) as unknown,
     });
     expect(installedDirs(sa3Home)).toEqual([]);
   });
@@ -222,7 +230,7 @@ describe('sa3 models pull', () => {
 
   it('a stale lock (its process is gone) is taken over', async () => {
     const sa3Home = await home();
-    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
     await mkdir(join(sa3Home, 'staging'), { recursive: true });
     await writeFile(join(sa3Home, 'staging', 'small-music.lock'), JSON.stringify({ pid: gone, host: hostname(), started: new Date().toISOString() }));
     const result = await pull('small-music', sa3Home, await hub());
@@ -233,9 +241,9 @@ describe('sa3 models pull', () => {
   it('not enough disk space is one sentence with the size needed, before anything is downloaded', async () => {
     const server = await hub();
     const sa3Home = await home();
-    await expect(pull('small-music', sa3Home, server, { freeBytes: async () => 1000 })).rejects.toMatchObject({
+    await expect(pull('small-music', sa3Home, server, { freeBytes: () => Promise.resolve(1000) })).rejects.toMatchObject({
       code: 'disk_full',
-      message: expect.stringMatching(/^not enough disk space in SA3_HOME \(.*\) for 0\.1 GB;/),
+      message: expect.stringMatching(/^not enough disk space in SA3_HOME \(.*\) for 0\.1 GB;/) as unknown,
     });
     expect(server.requests.filter((r) => r.kind !== 'tree' && r.kind !== 'revision')).toEqual([]);
   });
@@ -245,7 +253,9 @@ describe('sa3 models pull', () => {
     await writeTestPack(join(sa3Home, 'packs', 'small-music'), { id: 'small-music', objective: 'rf_denoiser', layout: 'baked' });
     await expect(pull('small-music', sa3Home, await hub())).rejects.toMatchObject({
       code: 'pack_exists',
-      message: expect.stringMatching(/^another pack called "small-music" .* is installed in .*; remove it first with "sa3 models remove small-music"$/),
+      message: expect.stringMatching(
+        /^another pack called "small-music" .* is installed in .*; remove it first with "sa3 models remove small-music"$/,
+      ) as unknown,
     });
   });
 
@@ -275,7 +285,7 @@ describe('sa3 models pull', () => {
   it('the pulled pack records every file with its sha256, and verifies', async () => {
     const sa3Home = await home();
     const { dir } = await pull('small-music', sa3Home, await hub());
-    const manifest = JSON.parse(await readFile(join(dir, 'sa3-pack.json'), 'utf8'));
+    const manifest = await readManifest(dir);
     for (const file of manifest.files) expect(statSync(join(dir, file.path)).size).toBe(file.bytes);
     const { verifyPackFiles } = await import('../../src/store/verify-files.js');
     await expect(verifyPackFiles(dir, manifest, { force: true })).resolves.toBeUndefined();
