@@ -16,7 +16,7 @@ describe('planChunks', () => {
         expect(c.keepTo).toBeLessThanOrEqual(c.start + Math.min(128, length));
         // later chunks may overwrite the tail of earlier ones, never leave a gap
         expect(c.keepFrom).toBeLessThanOrEqual(last);
-        for (let i = c.keepFrom; i < c.keepTo; i++) covered[i]++;
+        for (let i = c.keepFrom; i < c.keepTo; i++) covered[i]!++;
         last = c.keepTo;
       }
       expect(last).toBe(length);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sa3Engine } from '../../src/engine/sa3-engine.js';
 import { catalogueEntry } from '../../src/catalogue/index.js';
+import { PACK_MANIFEST, type PackManifest } from '../../src/pack-format/manifest.js';
 import { importPack } from '../../src/store/import-pack.js';
 import { locatePublishedFile } from '../../src/store/locate-published-files.js';
 import { PackLocator } from '../../src/store/pack-locator.js';
@@ -16,6 +17,10 @@ import { noteByWord, writeTestPack } from '../../src/testpack/index.js';
 import { callContext, conditioning } from '../engine/test-packs.js';
 import { dominantFrequency } from '../helpers/spectrum.js';
 import { emptyHome, filesUnder, installedDirs, OPTIMIZED, publishedRepos, removeAll, SMALL_MUSIC_REPO } from '../hub/hub-fixtures.js';
+
+async function readManifest(packDir: string): Promise<PackManifest> {
+  return JSON.parse(await readFile(join(packDir, PACK_MANIFEST), 'utf8')) as PackManifest;
+}
 
 let repos: string;
 const cleanup: string[] = [];
@@ -68,7 +73,8 @@ describe('sa3 models import', () => {
     expect(await tone(home, 'my-pack', 'chirp')).toBeCloseTo(noteByWord('chirp').frequency, 0);
     await expect(importPack(source, { home })).rejects.toMatchObject({
       code: 'pack_exists',
-      message: expect.stringMatching(/already installed .*sa3 models remove my-pack/),
+      // vitest types its asymmetric matchers as any.
+      message: expect.stringMatching(/already installed .*sa3 models remove my-pack/) as unknown,
     });
   });
 
@@ -91,7 +97,7 @@ describe('sa3 models import', () => {
     await expect(importPack(source, { home })).rejects.toMatchObject({
       code: 'file_corrupt',
       file: 'decoder.onnx',
-      message: expect.stringMatching(/decoder\.onnx is corrupted/),
+      message: expect.stringMatching(/decoder\.onnx is corrupted/) as unknown,
     });
     expect(installedDirs(home)).toEqual([]);
     expect(filesUnder(join(home, 'staging'))).toEqual([]);
@@ -102,7 +108,7 @@ describe('sa3 models import', () => {
     const home = await temp();
     const result = await importPack(source, { home });
     expect(result).toMatchObject({ id: 'small-music', kind: 'published' });
-    const manifest = JSON.parse(await readFile(join(result.dir, 'sa3-pack.json'), 'utf8'));
+    const manifest = await readManifest(result.dir);
     expect(manifest.graphs.dit.externalData).toEqual(['sa3-sm-music/dit.onnx.data']);
     expect(await tone(home, 'small-music', 'hum')).toBeCloseTo(noteByWord('hum').frequency, 0);
   });
@@ -111,7 +117,7 @@ describe('sa3 models import', () => {
     const home = await temp();
     await expect(importPack(repos, { home })).rejects.toMatchObject({
       code: 'import_unmatched',
-      message: expect.stringMatching(/holds the published files of small-music and small-music-int4; say which with --id/),
+      message: expect.stringMatching(/holds the published files of small-music and small-music-int4; say which with --id/) as unknown,
     });
     expect((await importPack(repos, { home, id: 'small-music-int4' })).id).toBe('small-music-int4');
   });
@@ -133,7 +139,7 @@ describe('sa3 models import', () => {
     const home = await temp();
     await expect(importPack(source, { home })).rejects.toMatchObject({
       code: 'import_unmatched',
-      message: expect.stringMatching(/small-music and small-sfx; say which with --id/),
+      message: expect.stringMatching(/small-music and small-sfx; say which with --id/) as unknown,
     });
     const result = await importPack(source, { home, id: 'small-sfx' });
     expect(result.id).toBe('small-sfx');
@@ -143,14 +149,14 @@ describe('sa3 models import', () => {
   it('reads the PCM-baked decoder\'s full scale from its graph; a float "audio" decoder in its place is taken too', async () => {
     const home = await temp();
     const pcm = await importPack(await handDownloaded(), { home });
-    const manifest = JSON.parse(await readFile(join(pcm.dir, 'sa3-pack.json'), 'utf8'));
+    const manifest = await readManifest(pcm.dir);
     expect(manifest.graphs.decoder.outputs).toEqual({ pcm: { name: 'pcm', dtype: 'int32', shape: [1, 'N', 2] } });
     expect(manifest.codec.pcmFullScale).toBe(TESTPACK_PCM_FULL_SCALE);
     // The published decoder's noise is dropped: the installed graph is rewritten, recorded with its own sha256, and decodes the same twice.
     const source = await readFile(join(await handDownloaded(), 'onnx/same-s/dec_dynamic_bf16.onnx'));
     const installed = await readFile(join(pcm.dir, 'same-s/dec_dynamic_bf16.onnx'));
     expect(installed.equals(source)).toBe(false);
-    expect(manifest.files.find((f: { path: string }) => f.path === 'same-s/dec_dynamic_bf16.onnx')).toEqual({
+    expect(manifest.files.find((f) => f.path === 'same-s/dec_dynamic_bf16.onnx')).toEqual({
       path: 'same-s/dec_dynamic_bf16.onnx',
       bytes: installed.length,
       sha256: createHash('sha256').update(installed).digest('hex'),
@@ -162,7 +168,7 @@ describe('sa3 models import', () => {
     await buildDecoder({ latents: 'latent' }).save(join(floatSource, 'onnx/same-s'), 'dec_dynamic_bf16.onnx');
     const floatHome = await temp();
     const float = await importPack(floatSource, { home: floatHome });
-    const floatManifest = JSON.parse(await readFile(join(float.dir, 'sa3-pack.json'), 'utf8'));
+    const floatManifest = await readManifest(float.dir);
     expect(Object.keys(floatManifest.graphs.decoder.outputs)).toEqual(['audio']);
     expect(floatManifest.codec.pcmFullScale).toBeUndefined();
     expect(await tone(floatHome, 'small-music', 'hum')).toBeCloseTo(await tone(home, 'small-music', 'hum'), 3);
@@ -188,7 +194,7 @@ describe('sa3 models import', () => {
     const home = await temp();
     await expect(importPack(source, { home })).rejects.toMatchObject({
       code: 'import_unmatched',
-      message: expect.stringMatching(/for small-music it lacks onnx\/sa3-sm-music\/dit\.onnx \(the DiT graph\)$/),
+      message: expect.stringMatching(/for small-music it lacks onnx\/sa3-sm-music\/dit\.onnx \(the DiT graph\)$/) as unknown,
     });
     expect(installedDirs(home)).toEqual([]);
   });
@@ -210,7 +216,7 @@ describe('sa3 models import', () => {
     await writeFile(join(source, 'stuff', 'notes.txt'), 'hello');
     await expect(importPack(source, { home: await temp() })).rejects.toMatchObject({
       code: 'import_unmatched',
-      message: expect.stringMatching(/is not an sa3 pack \(it has no sa3-pack\.json\) and not a complete published layout/),
+      message: expect.stringMatching(/is not an sa3 pack \(it has no sa3-pack\.json\) and not a complete published layout/) as unknown,
     });
     await expect(importPack(join(source, 'missing'), { home: await temp() })).rejects.toMatchObject({ code: 'pack_not_found' });
   });
@@ -254,7 +260,7 @@ describe('sa3 models remove', () => {
     await writeFile(join(home, 'staging', 'small-music.lock'), JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() }));
     await expect(removePack('small-music', { home })).rejects.toMatchObject({
       code: 'not_removable',
-      message: expect.stringMatching(/a pull or import of small-music is running \(pid \d+\)/),
+      message: expect.stringMatching(/a pull or import of small-music is running \(pid \d+\)/) as unknown,
     });
     expect(installedDirs(home)).toEqual(['small-music']);
   });

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { loadManifest } from '../../src/pack-format/load-manifest.js';
 import { verifyPackFiles } from '../../src/store/verify-files.js';
 import { PackLocator } from '../../src/store/pack-locator.js';
-import { PACK_MANIFEST } from '../../src/pack-format/manifest.js';
+import { PACK_MANIFEST, type PackManifest } from '../../src/pack-format/manifest.js';
 import { writeTestPack } from '../../src/testpack/index.js';
 import { Sa3Engine } from '../../src/engine/sa3-engine.js';
 import { callContext, conditioning } from '../engine/test-packs.js';
@@ -19,8 +19,11 @@ beforeEach(async () => {
   await writeTestPack(dir, { id: 'small-music', objective: 'rf_denoiser', layout: 'baked' });
 });
 
-async function editManifest(change: (m: any) => void): Promise<void> {
-  const manifest = JSON.parse(await readFile(join(dir, PACK_MANIFEST), 'utf8'));
+/** A manifest whose fields, at every depth, a test may overwrite. */
+type Editable<T> = { -readonly [K in keyof T]: Editable<T[K]> };
+
+async function editManifest(change: (m: Editable<PackManifest>) => void): Promise<void> {
+  const manifest = JSON.parse(await readFile(join(dir, PACK_MANIFEST), 'utf8')) as Editable<PackManifest>;
   change(manifest);
   await writeFile(join(dir, PACK_MANIFEST), JSON.stringify(manifest));
 }
@@ -38,36 +41,37 @@ describe('pack loading refuses broken packs with one sentence naming the file', 
     await expect(loadManifest(dir)).rejects.toMatchObject({
       code: 'graph_missing',
       file: 'decoder.onnx',
-      message: expect.stringMatching(/missing decoder\.onnx \(its decoder graph\)/),
+      // vitest types its asymmetric matchers as any.
+      message: expect.stringMatching(/missing decoder\.onnx \(its decoder graph\)/) as unknown,
     });
   });
 
   it('a graph whose inputs do not match the manifest', async () => {
-    await editManifest((m) => (m.graphs.dit.inputs.x.name = 'latent_in'));
+    await editManifest((m) => (m.graphs.dit.inputs.x!.name = 'latent_in'));
     await expect(generate(engine())).rejects.toMatchObject({
       code: 'graph_mismatch',
       file: 'dit.onnx',
-      message: expect.stringMatching(/dit\.onnx has no input "latent_in"/),
+      message: expect.stringMatching(/dit\.onnx has no input "latent_in"/) as unknown,
     });
   });
 
   it('a graph input of another type than declared', async () => {
-    await editManifest((m) => (m.graphs.textEncoder.inputs.input_ids.dtype = 'int32'));
+    await editManifest((m) => (m.graphs.textEncoder.inputs.input_ids!.dtype = 'int32'));
     await expect(generate(engine())).rejects.toMatchObject({
       code: 'graph_mismatch',
-      message: expect.stringMatching(/"input_ids" is int64, but the pack declares int32/),
+      message: expect.stringMatching(/"input_ids" is int64, but the pack declares int32/) as unknown,
     });
   });
 
   it('a corrupted file (same size, other bytes) fails its sha256', async () => {
     const path = join(dir, 'encoder.onnx');
     const bytes = await readFile(path);
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes[bytes.length - 10]! ^= 0xff;
     await writeFile(path, bytes);
     await expect(generate(engine())).rejects.toMatchObject({
       code: 'file_corrupt',
       file: 'encoder.onnx',
-      message: expect.stringMatching(/encoder\.onnx is corrupted/),
+      message: expect.stringMatching(/encoder\.onnx is corrupted/) as unknown,
     });
   });
 
@@ -86,7 +90,7 @@ describe('pack loading refuses broken packs with one sentence naming the file', 
 
   it('a manifest that is not JSON, or of another format', async () => {
     await writeFile(join(dir, PACK_MANIFEST), '{ nope');
-    await expect(loadManifest(dir)).rejects.toMatchObject({ code: 'manifest_invalid', message: expect.stringMatching(/not valid JSON/) });
+    await expect(loadManifest(dir)).rejects.toMatchObject({ code: 'manifest_invalid', message: expect.stringMatching(/not valid JSON/) as unknown });
     await writeFile(join(dir, PACK_MANIFEST), JSON.stringify({ format: 'other' }));
     await expect(loadManifest(dir)).rejects.toMatchObject({ code: 'manifest_invalid' });
   });
@@ -101,7 +105,7 @@ describe('pack loading refuses broken packs with one sentence naming the file', 
   it('verification is remembered until a file changes', async () => {
     const manifest = await loadManifest(dir);
     await verifyPackFiles(dir, manifest);
-    const stamp = JSON.parse(await readFile(join(dir, '.sa3-verified.json'), 'utf8'));
+    const stamp = JSON.parse(await readFile(join(dir, '.sa3-verified.json'), 'utf8')) as Record<string, unknown>;
     expect(Object.keys(stamp).sort()).toEqual(manifest.files.map((f) => f.path).sort());
     // A file swapped for another of the same size is hashed again and caught.
     await copyFile(join(dir, 'encoder.onnx'), join(dir, 'decoder.onnx'));
