@@ -6,20 +6,24 @@ export type ProviderName = (typeof knownProviders)[number];
 
 /**
  * The providers to try, from config or SA3_EXECUTION_PROVIDER ("cuda", "tensorrt,cuda", ...);
- * cpu is always the last resort.
+ * cpu is always the last resort. A name this build does not know is said once and skipped, as
+ * the help promises: the run goes on with what is left.
  */
-export function requestedProviders(configured?: string): ProviderName[] {
+export function requestedProviders(configured?: string, log: (line: string) => void = () => {}): ProviderName[] {
+  const fromEnv = configured === undefined && process.env.SA3_EXECUTION_PROVIDER !== undefined;
   const text = configured ?? process.env.SA3_EXECUTION_PROVIDER ?? 'cpu';
   const names = text
     .split(',')
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
-  for (const name of names) {
-    if (!(knownProviders as readonly string[]).includes(name))
-      throw new Error(`unknown execution provider "${name}"; choose from ${knownProviders.join(', ')}`);
-  }
-  const list = names as ProviderName[];
-  return list.includes('cpu') ? list : [...list, 'cpu'];
+  const known = names.filter((name): name is ProviderName => (knownProviders as readonly string[]).includes(name));
+  const unknown = names.filter((name) => !(knownProviders as readonly string[]).includes(name));
+  const providers: ProviderName[] = known.includes('cpu') ? known : [...known, 'cpu'];
+  if (unknown.length > 0)
+    log(
+      `${fromEnv ? 'SA3_EXECUTION_PROVIDER names' : 'asked for'} unknown execution provider${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} (known: ${knownProviders.join(', ')}); using ${providers.join(' then ')}`,
+    );
+  return providers;
 }
 
 export interface OpenedSession {

@@ -67,8 +67,8 @@ export class Sa3Engine implements Engine {
 
   constructor(options: Sa3EngineOptions) {
     this.packs = options.packs;
-    this.providers = requestedProviders(options.providers);
     this.log = options.log ?? ((line) => process.stderr.write(`sa3: ${line}\n`));
+    this.providers = requestedProviders(options.providers, this.log);
     this.apgScale = options.apgScale ?? 1;
     this.device = this.providers[0]!;
   }

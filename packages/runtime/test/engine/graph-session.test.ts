@@ -41,7 +41,9 @@ describe('GraphSession', () => {
     expect(session.provider).toBe('cpu');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^execution provider cuda was asked for but could not load \(cuda: .+\); running id\.onnx on cpu$/);
-    expect(() => requestedProviders('quantum')).toThrow('unknown execution provider "quantum"; choose from cuda, tensorrt, coreml, dml, webgpu, cpu');
+    const warnings: string[] = [];
+    expect(requestedProviders('quantum,cuda', (line) => warnings.push(line))).toEqual(['cuda', 'cpu']);
+    expect(warnings).toEqual(['asked for unknown execution provider "quantum" (known: cuda, tensorrt, coreml, dml, webgpu, cpu); using cuda then cpu']);
   });
 });
 
