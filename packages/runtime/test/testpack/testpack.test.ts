@@ -116,8 +116,8 @@ describe('writeTestPack', () => {
   }
 
   async function tokenizer(dir: string): Promise<Tokenizer> {
-    const json = JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8'));
-    const config = JSON.parse(await readFile(join(dir, 'tokenizer_config.json'), 'utf8'));
+    const json = JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8')) as object;
+    const config = JSON.parse(await readFile(join(dir, 'tokenizer_config.json'), 'utf8')) as object;
     return new Tokenizer(json, config);
   }
 
