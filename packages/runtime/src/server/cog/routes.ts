@@ -17,6 +17,10 @@ export interface CogRoutesOptions {
 const webhookEvents: readonly WebhookEvent[] = ['start', 'output', 'logs', 'completed'];
 const PREDICTION_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
+function isWebhookEvent(value: unknown): value is WebhookEvent {
+  return webhookEvents.some((event) => event === value);
+}
+
 interface PredictionBody {
   input?: unknown;
   id?: unknown;
@@ -34,12 +38,12 @@ export function registerCogRoutes(app: FastifyInstance, options: CogRoutesOption
   const outputUrl = (runId: string, path: string) => `/api/runs/${runId}/outputs/${path.split('/').map(encodeURIComponent).join('/')}`;
   const respond = (request: PredictionRequest, run: RunRecord) => predictionResponse(request, run, outputUrl);
 
-  app.get('/health-check', async () => {
+  app.get('/health-check', () => {
     const { status, logs } = options.health();
     return { status, setup: { status: status === 'SETUP_FAILED' ? 'failed' : status === 'STARTING' ? 'starting' : 'succeeded', logs } };
   });
 
-  app.get('/openapi.json', async () => ({
+  app.get('/openapi.json', () => ({
     openapi: '3.0.2',
     info: { title: 'sa3-workflows: stable-audio-3-medium', version: '1' },
     paths: {
@@ -91,7 +95,7 @@ export function registerCogRoutes(app: FastifyInstance, options: CogRoutesOption
       return detail(reply, 422, [{ loc: ['body', 'webhook'], msg: 'webhook must be an http(s) URL', type: 'value_error.url' }]);
     }
     const filter = body.webhook_events_filter === undefined ? webhookEvents : body.webhook_events_filter;
-    if (!Array.isArray(filter) || !filter.every((e) => webhookEvents.includes(e))) {
+    if (!Array.isArray(filter) || !filter.every(isWebhookEvent)) {
       return detail(reply, 422, [
         { loc: ['body', 'webhook_events_filter'], msg: `webhook_events_filter must be a list of ${webhookEvents.join(', ')}`, type: 'value_error.list' },
       ]);
@@ -110,7 +114,7 @@ export function registerCogRoutes(app: FastifyInstance, options: CogRoutesOption
       id,
       input: body.input as Record<string, unknown>,
       ...(typeof body.webhook === 'string' ? { webhook: body.webhook } : {}),
-      webhookEvents: filter as WebhookEvent[],
+      webhookEvents: filter,
       outputAsUrl: options.outputsAsUrls || (req.query as Record<string, string>).output === 'url',
     };
     requests.set(id, request);
