@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePayload, runStateSchema } from '@sa3/nodes';
+import { readHealthCheck, readPrediction, readValidationErrors } from './cog-payloads.js';
 import { startTestServer, type TestServer } from './server-fixture.js';
 
 let t: TestServer;
@@ -23,11 +25,12 @@ afterAll(async () => {
   await locked.server.close();
 });
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 const predict = (input: unknown, init: RequestInit = {}) => t.request('/predictions', { method: 'POST', json: { input }, ...init });
 
 interface Case {
   readonly name: string;
-  readonly send: () => Promise<{ status: number; body: any }>;
+  readonly send: () => Promise<{ status: number; body: unknown }>;
   readonly status: number;
   /** The field a 422 names, or a pattern the message must match. */
   readonly field?: string;
@@ -111,7 +114,8 @@ const cases: Case[] = [
     name: "path traversal into another run's folder",
     send: async () => {
       const run = await t.request('/predictions', { method: 'POST', json: { input: { prompt: 'mid', duration: 1 } } });
-      return t.request(`/api/runs/${run.body.id}/outputs/..%2F..%2Fuploads%2Fsecret.wav`);
+      const { id } = readPrediction(run.body, 'POST /predictions');
+      return t.request(`/api/runs/${id}/outputs/..%2F..%2Fuploads%2Fsecret.wav`);
     },
     status: 404,
   },
@@ -144,9 +148,10 @@ const cases: Case[] = [
           },
         },
       });
-      await t.server.runs.get(run.body.id)!.done;
-      const state = await t.request(`/api/runs/${run.body.id}`);
-      return { status: state.body.report.error.code === 'path_not_allowed' ? 403 : 500, body: state.body.report.error };
+      const { id } = parsePayload(runStateSchema, run.body, 'POST /api/runs');
+      await t.server.runs.get(id)!.done;
+      const { report } = parsePayload(runStateSchema, (await t.request(`/api/runs/${id}`)).body, `GET /api/runs/${id}`);
+      return { status: report!.error!.code === 'path_not_allowed' ? 403 : 500, body: report!.error };
     },
     status: 403,
     message: /outside the folder this server reads files from/,
@@ -178,21 +183,22 @@ describe('bad requests: the right status, a field-level message, and the server 
     it(c.name, async () => {
       const { status, body } = await c.send();
       expect(status, JSON.stringify(body)).toBe(c.status);
-      const detail = body.detail ?? body;
-      if (c.field)
+      if (c.field) {
+        const detail = readValidationErrors(isRecord(body) ? (body.detail ?? body) : body, `${c.name}: detail`);
         expect(
-          detail.some((d: any) => d.loc.at(-1) === c.field),
+          detail.some((d) => d.loc.at(-1) === c.field),
           JSON.stringify(detail),
         ).toBe(true);
+      }
       if (c.message) expect(JSON.stringify(body)).toMatch(c.message);
     });
   }
 
   it('still serves afterwards', async () => {
-    expect((await t.request('/health-check')).body.status).toBe('READY');
+    expect(readHealthCheck((await t.request('/health-check')).body, 'GET /health-check').status).toBe('READY');
     const { status, body } = await predict({ prompt: 'mid', duration: 1 });
     expect(status).toBe(200);
-    expect(body.status).toBe('succeeded');
+    expect(readPrediction(body, 'POST /predictions').status).toBe('succeeded');
     expect((await locked.request('/health-check')).status).toBe(200);
     expect((await locked.request('/api/nodes', { headers: { authorization: 'Bearer open-sesame' } })).status).toBe(200);
   });

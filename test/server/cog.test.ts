@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWithFfmpeg, dominantFrequency, probe } from '../helpers/audio-probe.js';
 import { tempDir } from '../helpers/cli.js';
 import { readSharedJson } from '../helpers/shared.js';
+import { errorBodySchema, parsePayload } from '@sa3/nodes';
+import { outputOf, readOpenApiSchemas, readPrediction, type Prediction } from './cog-payloads.js';
 import { decodeDataUri, startTestServer, type TestServer } from './server-fixture.js';
 
 const MID = (41 * 44_100) / 4096;
@@ -28,12 +30,12 @@ async function audioOf(output: string): Promise<{ path: string; left: Float32Arr
 describe("Cog predictions with the hosted model's schema", () => {
   it('/openapi.json carries exactly the reference input schema', async () => {
     const reference = readSharedJson('reference/replicate-stable-audio-3-medium.schema.json') as { input: unknown; output: unknown } | null;
-    const { body } = await t.request('/openapi.json');
+    const schemas = readOpenApiSchemas((await t.request('/openapi.json')).body, 'GET /openapi.json');
     if (reference) {
-      expect(body.components.schemas.Input).toEqual(reference.input);
-      expect(body.components.schemas.Output).toEqual(reference.output);
+      expect(schemas.Input).toEqual(reference.input);
+      expect(schemas.Output).toEqual(reference.output);
     }
-    expect(body.components.schemas.Input.required).toEqual(['prompt']);
+    expect(schemas.Input.required).toEqual(['prompt']);
   });
 
   it('/health-check is READY with a pack installed', async () => {
@@ -44,9 +46,10 @@ describe("Cog predictions with the hosted model's schema", () => {
     const { status, body } = await t.request('/predictions', { method: 'POST', json: { input: { prompt: 'a soft mid tone', duration: 12, seed: 7 } } });
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: 'succeeded', error: null, input: { prompt: 'a soft mid tone', duration: 12, seed: 7 } });
-    expect(body.output).toMatch(/^data:audio\/wav;base64,/);
-    expect(body.metrics.predict_time).toBeGreaterThan(0);
-    const { left } = await audioOf(body.output);
+    const prediction = readPrediction(body, 'POST /predictions');
+    expect(prediction.output).toMatch(/^data:audio\/wav;base64,/);
+    expect(prediction.metrics.predict_time).toBeGreaterThan(0);
+    const { left } = await audioOf(outputOf(prediction));
     expect(left.length).toBe(12 * 44_100);
     expect(dominantFrequency(left, 44_100, 0)).toBeCloseTo(MID, -0.5);
   });
@@ -66,21 +69,24 @@ describe("Cog predictions with the hosted model's schema", () => {
       },
     });
     expect(status).toBe(200);
-    expect(body.output).toMatch(/^data:audio\/mpeg;base64,/);
-    const { path, left } = await audioOf(body.output);
+    const prediction = readPrediction(body, 'POST /predictions');
+    expect(prediction.output).toMatch(/^data:audio\/mpeg;base64,/);
+    const { path, left } = await audioOf(outputOf(prediction));
     expect(probe(path).codec).toBe('mp3');
     expect(left.length).toBe(4 * 44_100);
   });
 
   it('inpaint with start = the file length extends it to the requested duration, keeping it', async () => {
-    const first = await t.request('/predictions', { method: 'POST', json: { input: { prompt: 'low', duration: 5, seed: 2 } } });
-    const firstAudio = await audioOf(first.body.output);
+    const first = outputOf(
+      readPrediction((await t.request('/predictions', { method: 'POST', json: { input: { prompt: 'low', duration: 5, seed: 2 } } })).body, 'POST /predictions'),
+    );
+    const firstAudio = await audioOf(first);
     const { status, body } = await t.request('/predictions', {
       method: 'POST',
-      json: { input: { prompt: 'low', inpaint_audio: first.body.output, inpaint_start_seconds: 5, duration: 11, seed: 3 } },
+      json: { input: { prompt: 'low', inpaint_audio: first, inpaint_start_seconds: 5, duration: 11, seed: 3 } },
     });
     expect(status, JSON.stringify(body)).toBe(200);
-    const { left } = await audioOf(body.output);
+    const { left } = await audioOf(outputOf(readPrediction(body, 'POST /predictions (inpaint)')));
     expect(left.length).toBe(11 * 44_100);
     for (let i = 0; i < 5 * 44_100; i += 101) expect(left[i]).toBe(firstAudio.left[i]);
     expect(dominantFrequency(left.slice(5 * 44_100), 44_100, 0)).toBeCloseTo(LOW, -0.5);
@@ -88,19 +94,20 @@ describe("Cog predictions with the hosted model's schema", () => {
 
   it('returns a URL on this server instead of a data URI when asked', async () => {
     const { body } = await t.request('/predictions?output=url', { method: 'POST', json: { input: { prompt: 'mid', duration: 2 } } });
-    expect(body.output).toMatch(/^\/api\/runs\/[^/]+\/outputs\/.+\.wav$/);
-    expect((await audioOf(body.output)).left.length).toBe(2 * 44_100);
+    const prediction = readPrediction(body, 'POST /predictions?output=url');
+    expect(prediction.output).toMatch(/^\/api\/runs\/[^/]+\/outputs\/.+\.wav$/);
+    expect((await audioOf(outputOf(prediction))).left.length).toBe(2 * 44_100);
   });
 
   it('async with a webhook: start and completed reach a local receiver', async () => {
-    const received: { event: string; body: any }[] = [];
+    const received: { event: string; body: Prediction }[] = [];
     let completed!: () => void;
     const done = new Promise<void>((resolve) => (completed = resolve));
     const receiver = createServer((req: IncomingMessage, res) => {
       let text = '';
       req.on('data', (c) => (text += c));
       req.on('end', () => {
-        const body = JSON.parse(text);
+        const body = readPrediction(JSON.parse(text), `webhook ${received.length + 1}`);
         received.push({ event: body.status, body });
         res.end('ok');
         if (body.status === 'succeeded') completed();
@@ -114,11 +121,13 @@ describe("Cog predictions with the hosted model's schema", () => {
       json: { input: { prompt: 'mid', duration: 3 }, webhook: `http://127.0.0.1:${port}/hook`, webhook_events_filter: ['start', 'completed'] },
     });
     expect(status).toBe(202);
-    expect(['starting', 'processing']).toContain(body.status);
+    const accepted = readPrediction(body, 'POST /predictions (async)');
+    expect(['starting', 'processing']).toContain(accepted.status);
     await done;
     receiver.close();
     expect(received[0]!.event).toMatch(/starting|processing/);
-    expect(received.at(-1)!.body).toMatchObject({ id: body.id, status: 'succeeded', output: expect.stringMatching(/^data:audio\/wav/) });
+    const wavDataUri: unknown = expect.stringMatching(/^data:audio\/wav/);
+    expect(received.at(-1)!.body).toMatchObject({ id: accepted.id, status: 'succeeded', output: wavDataUri });
   });
 
   it('PUT twice with the same id runs once', async () => {
@@ -135,11 +144,12 @@ describe("Cog predictions with the hosted model's schema", () => {
     });
     expect(first.status).toBe(202);
     expect(second.status).toBe(202);
-    expect(second.body.id).toBe('my-take-1');
-    expect(second.body.created_at).toBe(first.body.created_at);
+    const [firstTake, secondTake] = [readPrediction(first.body, 'PUT /predictions/my-take-1'), readPrediction(second.body, 'PUT /predictions/my-take-1 again')];
+    expect(secondTake.id).toBe('my-take-1');
+    expect(secondTake.created_at).toBe(firstTake.created_at);
     await t.server.runs.get('my-take-1')!.done;
     const final = await t.request('/predictions/my-take-1');
-    expect(final.body.status).toBe('succeeded');
+    expect(readPrediction(final.body, 'GET /predictions/my-take-1').status).toBe('succeeded');
     expect(t.engine.calls - before).toBe(1);
   });
 
@@ -202,16 +212,19 @@ describe("Cog predictions with the hosted model's schema", () => {
       const results = await Promise.all(requests);
       const accepted = results.filter((r) => r.status === 200);
       expect(accepted).toHaveLength(4);
-      expect(results.filter((r) => r.status === 409).every((r) => /at capacity/.test(r.body.detail))).toBe(true);
+      expect(
+        results.filter((r) => r.status === 409).every((r) => /at capacity/.test(parsePayload(errorBodySchema, r.body, `POST /predictions ${r.i}`).detail)),
+      ).toBe(true);
       for (const r of accepted) {
-        expect(r.body.status).toBe('succeeded');
-        const bytes = decodeDataUri(r.body.output);
+        const prediction = readPrediction(r.body, `POST /predictions ${r.i}`);
+        expect(prediction.status).toBe('succeeded');
+        const bytes = decodeDataUri(outputOf(prediction));
         const path = join(scratch, `q-${r.i}.wav`);
         await writeFile(path, bytes);
         const [left] = decodeWithFfmpeg(path);
         expect(left!.length).toBe(2 * 44_100);
         expect(dominantFrequency(left!, 44_100, 0)).toBeCloseTo(hz[r.i % 6]!, -0.5);
-        expect(r.body.input.seed).toBe(r.i);
+        expect(prediction.input.seed).toBe(r.i);
       }
     } finally {
       await small.server.close();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DiskResultStore } from '@sa3/runtime';
 import { findChunk, parseRiff } from '@sa3/nodes';
+import { outputOf, readPrediction } from './cog-payloads.js';
 import { decodeDataUri, startTestServer, type TestServer } from './server-fixture.js';
 
 const dirs: string[] = [];
@@ -21,8 +22,9 @@ function samplesOf(uri: string): Buffer {
 async function predict(t: TestServer, seed: number): Promise<string> {
   const { status, body } = await t.request('/predictions', { method: 'POST', json: { input: { prompt: 'a soft mid tone', duration: 3, seed } } });
   expect(status).toBe(200);
-  expect(body.status).toBe('succeeded');
-  return body.output as string;
+  const prediction = readPrediction(body, 'POST /predictions');
+  expect(prediction.status).toBe('succeeded');
+  return outputOf(prediction);
 }
 
 describe('a server with a result store', () => {
