@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { nodeCatalogueSchema, parsePayload } from '@sa3/nodes';
 import { screenshot, startEditorSession, type EditorSession } from './browser-fixture.js';
 
 const TOKEN = 'e2e-t0ken+with/odd=chars';
@@ -18,7 +19,7 @@ async function paletteTypes(page: Page): Promise<number> {
 async function catalogueSize(): Promise<number> {
   const nodes = await session.server.request('/api/nodes', { headers: { authorization: `Bearer ${TOKEN}` } });
   expect(nodes.status).toBe(200);
-  return nodes.body.length;
+  return parsePayload(nodeCatalogueSchema, nodes.body, 'GET /api/nodes').length;
 }
 
 describe('an editor on a server started with --token', () => {
@@ -49,12 +50,12 @@ describe('an editor on a server started with --token', () => {
 
     await page.locator('[data-testid="open-report"]').click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="report-file"]').first().click()]);
-    expect((await readFile((await download.path())!)).byteLength).toBeGreaterThan(1000);
+    expect((await readFile(await download.path())).byteLength).toBeGreaterThan(1000);
     await page.locator('[data-testid="modal-close"]').click();
 
     const [saved] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="save"]').click()]);
     const stored = await page.evaluate(() => ({ local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }) }));
-    expect(await readFile((await saved.path())!, 'utf8')).not.toContain(TOKEN);
+    expect(await readFile(await saved.path(), 'utf8')).not.toContain(TOKEN);
     expect(stored.local).not.toContain(TOKEN);
     expect(stored.local).toContain('trim-fade-mp3');
     expect(stored.session).toContain(TOKEN);

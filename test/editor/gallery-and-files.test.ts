@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { parsePayload, parseWorkflow, runStateSchema, type Workflow } from '@sa3/nodes';
 import { writeTestPack } from '@sa3/runtime/testpack';
 import { examplesDir } from '../helpers/paths.js';
 import { openEditor, screenshot, startEditorSession, type EditorSession } from './browser-fixture.js';
@@ -21,7 +22,7 @@ const examples = readdirSync(examplesDir)
 
 async function exportedText(page: Page): Promise<string> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="save"]').click()]);
-  return readFile((await download.path())!, 'utf8');
+  return readFile(await download.path(), 'utf8');
 }
 
 async function runToEnd(page: Page): Promise<string> {
@@ -49,14 +50,22 @@ describe('the example gallery', () => {
 describe('files dropped on the page', () => {
   it('restores the graph embedded in an output WAV', async () => {
     const text = readFileSync(join(examplesDir, 'text-to-audio.json'), 'utf8');
-    const workflow = JSON.parse(text);
-    for (const n of workflow.nodes) if (n.type === 'audio.convert') n.params = { format: 'wav' };
-    for (const n of workflow.nodes) if (n.type === 'sa3.generate') n.params.duration = 1; // a small file to hand to the page
+    const parsed = parseWorkflow(text);
+    expect(parsed.problems).toEqual([]);
+    const workflow: Workflow = {
+      ...parsed.workflow!,
+      nodes: parsed.workflow!.nodes.map((n) => {
+        if (n.type === 'audio.convert') return { ...n, params: { format: 'wav' } };
+        if (n.type === 'sa3.generate') return { ...n, params: { ...n.params, duration: 1 } }; // a small file to hand to the page
+        return n;
+      }),
+    };
     const submitted = await session.server.request('/api/runs', { method: 'POST', json: { workflow } });
     expect(submitted.status).toBe(202);
-    await fetch(`${session.server.url}/api/runs/${submitted.body.id}/events`).then((r) => r.text());
-    const state = await session.server.request(`/api/runs/${submitted.body.id}`);
-    const output = state.body.outputs.find((o: { mime: string }) => o.mime.includes('wav'));
+    const { id } = parsePayload(runStateSchema, submitted.body, 'POST /api/runs');
+    await fetch(`${session.server.url}/api/runs/${id}/events`).then((r) => r.text());
+    const state = parsePayload(runStateSchema, (await session.server.request(`/api/runs/${id}`)).body, `GET /api/runs/${id}`);
+    const output = state.outputs.find((o) => o.mime.includes('wav'))!;
     const wav = Buffer.from(await (await fetch(session.server.url + output.url)).arrayBuffer());
 
     const { page } = await openEditor(session);
@@ -71,7 +80,7 @@ describe('files dropped on the page', () => {
     await page.locator('[data-testid="canvas"]').dispatchEvent('drop', { dataTransfer });
     await expect.poll(() => page.locator('[data-testid="sa3-node"]').count()).toBe(workflow.nodes.length);
     const ids = await page.locator('[data-testid="sa3-node"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id')));
-    expect(ids).toEqual(workflow.nodes.map((n: { id: string }) => n.id));
+    expect(ids).toEqual(workflow.nodes.map((n) => n.id));
     expect(await page.locator('[data-testid="connection"]:not([data-pseudo])').count()).toBe(workflow.connections.length);
     await screenshot(page, 'dropped-wav');
   });
