@@ -65,7 +65,8 @@ export interface TestServer {
   readonly engine: GatedEngine;
   readonly url: string;
   readonly home: string;
-  request(path: string, init?: RequestInit & { json?: unknown }): Promise<{ status: number; body: any; headers: Headers }>;
+  /** Sends a request; `body` is the answer parsed as JSON when it is JSON, else its text. */
+  request(path: string, init?: RequestInit & { json?: unknown }): Promise<{ status: number; body: unknown; headers: Headers }>;
 }
 
 /** A real server on 127.0.0.1 (random port) over test packs installed under the real ids. */
