@@ -4,14 +4,14 @@ import { runCli } from '../helpers/cli.js';
 /** Starts `sa3 serve` on a free port, hands its first stdout line to `check`, then stops it by pid. */
 async function firstLine(args: readonly string[], check: (line: string) => Promise<void>, env: Record<string, string> = {}): Promise<string> {
   let printed = '';
-  let failure: unknown = null;
+  let failure: Error | undefined;
   const result = await runCli(['serve', '--port', '0', ...args], {
     env: { SA3_TOKEN: '', ...env },
     onStdoutLine: (line, child) => {
       if (printed) return;
       printed = line;
       check(line)
-        .catch((error: unknown) => (failure = error))
+        .catch((error: unknown) => (failure = error instanceof Error ? error : new Error(String(error))))
         .finally(() => process.kill(child.pid!, 'SIGTERM'));
     },
   });
@@ -40,12 +40,12 @@ describe('sa3 serve with a token', () => {
   });
 
   it('takes the token from SA3_TOKEN the same way', async () => {
-    const line = await firstLine([], async () => undefined, { SA3_TOKEN: 'from-env' });
+    const line = await firstLine([], () => Promise.resolve(), { SA3_TOKEN: 'from-env' });
     expect(line).toMatch(/^sa3 serve: listening on http:\/\/127\.0\.0\.1:\d+\/#token=from-env \(bearer token required\)$/);
   });
 
   it('prints the plain address without a token', async () => {
-    const line = await firstLine([], async () => undefined);
+    const line = await firstLine([], () => Promise.resolve());
     expect(line).toMatch(/^sa3 serve: listening on http:\/\/127\.0\.0\.1:\d+$/);
   });
 });
