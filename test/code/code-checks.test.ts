@@ -3,16 +3,16 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/paths.js';
 
 const require = createRequire(import.meta.url);
 const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
-// Colour codes stripped: some environments force colour whatever NO_COLOR says.
-const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 const run = (cwd: string, command: string, args: readonly string[]) => {
   const result = spawnSync(bin(command), args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
-  return { status: result.status, stdout: plain(result.stdout), stderr: plain(result.stderr) };
+  // Colour codes stripped: some environments force colour whatever NO_COLOR says.
+  return { status: result.status, stdout: stripVTControlCharacters(result.stdout), stderr: stripVTControlCharacters(result.stderr) };
 };
 const sources = ['packages/nodes/src', 'packages/runtime/src', 'packages/editor/src'];
 
