@@ -1,36 +1,48 @@
 /**
  * Results of model nodes kept on disk between processes, so `sa3 run` after changing a
- * downstream param does not generate again. One file per cache key holding audio outputs:
- *   "SA3R" | u32 format | u32 header bytes | JSON header | float32 samples, channel by channel
- * Files are written beside their place and renamed; a file that cannot be read is deleted and
- * counts as a miss. Once the folder is over its budget the least recently used files go.
+ * downstream param does not generate again. One file per cache key holding audio outputs, laid
+ * out as result-file.ts says, with a sha256 over its header and samples. Every read checks the
+ * file: one that is not a regular file of this cache (a directory, a symlink), cannot be read,
+ * is truncated, of an older format, or whose header or checksum does not hold is a miss, said
+ * once in one sentence, and deleted so the recomputed result takes its place. Files are written
+ * beside their place and renamed. Once the folder is over its budget the least recently used
+ * files go.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AudioClip, OutputSpecs } from '@sa3/nodes';
 import type { NodeOutputs } from './result-cache.js';
+import { DamagedResult, decodeResult, encodeResult } from './result-file.js';
 
-const MAGIC = 0x52334153; // "SA3R" little-endian
-const FORMAT = 1;
-const PREFIX_BYTES = 12;
 const SUFFIX = '.sa3r';
+// No symlink is followed (the cache writes none), and opening a FIFO planted in its place does not block.
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
-interface StoredAudio {
-  readonly name: string;
-  readonly sampleRate: number;
-  readonly channels: number;
-  readonly frames: number;
+export interface DiskResultStoreOptions {
+  /** Where a damaged entry is reported (one line each); stderr by default. */
+  readonly log?: (line: string) => void;
+}
+
+function kindOf(info: { isDirectory(): boolean; isSymbolicLink(): boolean }): string {
+  return info.isDirectory() ? 'a directory' : info.isSymbolicLink() ? 'a symbolic link' : 'a special file';
 }
 
 export class DiskResultStore {
   private resolved: Promise<string> | undefined;
+  private readonly log: (line: string) => void;
+  /** Entries already reported as damaged, so a damage is said once until the entry is written again. */
+  private readonly reported = new Set<string>();
 
   /** `location` may be decided on first use, so a process that never runs a model node pays nothing for it. */
   constructor(
     private readonly location: string | (() => Promise<string>),
     readonly maxBytes = 4 * 1024 ** 3,
-  ) {}
+    options: DiskResultStoreOptions = {},
+  ) {
+    this.log = options.log ?? ((line) => process.stderr.write(`sa3: ${line}\n`));
+  }
 
   /** The folder the results live in. */
   folder(): Promise<string> {
@@ -48,42 +60,41 @@ export class DiskResultStore {
     return names.length > 0 && names.every((name) => sockets[name]?.type === 'audio');
   }
 
+  /** The outputs stored under `key`, or undefined when there are none or the entry does not pass its checks. */
   async read(key: string): Promise<NodeOutputs | undefined> {
     const path = await this.path(key);
-    const handle = await open(path, 'r').catch(() => undefined);
-    if (!handle) return undefined;
+    let handle: FileHandle;
     try {
-      const { size } = await handle.stat();
-      const prefix = Buffer.alloc(PREFIX_BYTES);
-      await handle.read(prefix, 0, PREFIX_BYTES, 0);
-      if (size < PREFIX_BYTES || prefix.readUInt32LE(0) !== MAGIC || prefix.readUInt32LE(4) !== FORMAT) throw new Error('not a result file');
-      const headerBytes = prefix.readUInt32LE(8);
-      const header = Buffer.alloc(headerBytes);
-      await handle.read(header, 0, headerBytes, PREFIX_BYTES);
-      const stored = JSON.parse(header.toString('utf8')) as StoredAudio[];
-      const expected = PREFIX_BYTES + headerBytes + stored.reduce((sum, s) => sum + s.channels * s.frames * 4, 0);
-      if (expected !== size) throw new Error('truncated');
-      let offset = PREFIX_BYTES + headerBytes;
-      const outputs: Record<string, AudioClip> = {};
-      for (const s of stored) {
-        const channels: Float32Array[] = [];
-        for (let c = 0; c < s.channels; c++) {
-          const samples = new Float32Array(s.frames);
-          await handle.read(new Uint8Array(samples.buffer), 0, samples.byteLength, offset);
-          offset += samples.byteLength;
-          channels.push(samples);
-        }
-        outputs[s.name] = { sampleRate: s.sampleRate, channels };
-      }
-      const now = new Date();
-      await utimes(path, now, now).catch(() => undefined);
-      return outputs;
-    } catch {
-      await rm(path, { force: true });
-      return undefined;
-    } finally {
-      await handle.close();
+      handle = await open(path, READ_FLAGS);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      const info = await lstat(path).catch(() => undefined);
+      if (info && !info.isFile()) return this.discard(key, path, `it is ${kindOf(info)}, not a file the cache wrote`);
+      return this.discard(key, path, `it cannot be opened (${code ?? (error as Error).message})`);
     }
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) return await this.discard(key, path, `it is ${kindOf(info)}, not a file the cache wrote`);
+      const outputs = await decodeResult(handle, info.size, key);
+      const now = new Date();
+      await handle.utimes(now, now).catch(() => undefined);
+      return outputs;
+    } catch (error) {
+      const reason =
+        error instanceof DamagedResult ? error.message : `it cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+      return await this.discard(key, path, reason);
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  }
+
+  /** Reports a damaged entry once and deletes it (only the entry itself: a symlink's target is left alone), so the recomputed result replaces it. */
+  private async discard(key: string, path: string, reason: string): Promise<undefined> {
+    if (!this.reported.has(key)) this.log(`the cached result ${path} is not used: ${reason}; the node runs again and its result replaces the file`);
+    this.reported.add(key);
+    await rm(path, { recursive: true, force: true }).catch(() => undefined);
+    return undefined;
   }
 
   /** Stores outputs that are all audio by `sockets`, their node's declared outputs (others are ignored), and trims the folder to its budget. */
@@ -91,32 +102,16 @@ export class DiskResultStore {
     if (!DiskResultStore.canStore(outputs, sockets)) return;
     const clips = Object.entries(outputs) as [string, AudioClip][];
     if (clips.reduce((sum, [, clip]) => sum + clip.channels.reduce((n, c) => n + c.byteLength, 0), 0) > this.maxBytes) return;
+    const parts = encodeResult(key, clips);
+    if (!parts) return;
     const dir = await this.folder();
     await mkdir(dir, { recursive: true });
-    const header = Buffer.from(
-      JSON.stringify(
-        clips.map(([name, clip]): StoredAudio => ({
-          name,
-          sampleRate: clip.sampleRate,
-          channels: clip.channels.length,
-          frames: clip.channels[0]?.length ?? 0,
-        })),
-      ),
-      'utf8',
-    );
-    const prefix = Buffer.alloc(PREFIX_BYTES);
-    prefix.writeUInt32LE(MAGIC, 0);
-    prefix.writeUInt32LE(FORMAT, 4);
-    prefix.writeUInt32LE(header.byteLength, 8);
     const path = await this.path(key);
     const temp = join(dir, `.${key}.${randomBytes(4).toString('hex')}.tmp`);
     try {
-      const handle = await open(temp, 'w');
+      const handle = await open(temp, 'wx');
       try {
-        await handle.write(prefix);
-        await handle.write(header);
-        for (const [, clip] of clips)
-          for (const channel of clip.channels) await handle.write(new Uint8Array(channel.buffer, channel.byteOffset, channel.byteLength));
+        for (const part of parts) await handle.write(part);
       } finally {
         await handle.close();
       }
@@ -125,14 +120,15 @@ export class DiskResultStore {
       await rm(temp, { force: true });
       throw error;
     }
+    this.reported.delete(key);
     await this.trim(dir);
   }
 
   /** Deletes the least recently used files until the folder fits its budget. */
   private async trim(dir: string): Promise<void> {
     const names = (await readdir(dir)).filter((n) => n.endsWith(SUFFIX));
-    const files = (await Promise.all(names.map(async (name) => ({ name, info: await stat(join(dir, name)).catch(() => undefined) }))))
-      .flatMap(({ name, info }) => (info ? [{ name, bytes: info.size, used: info.mtimeMs }] : []))
+    const files = (await Promise.all(names.map(async (name) => ({ name, info: await lstat(join(dir, name)).catch(() => undefined) }))))
+      .flatMap(({ name, info }) => (info?.isFile() ? [{ name, bytes: info.size, used: info.mtimeMs }] : []))
       .sort((a, b) => a.used - b.used);
     let total = files.reduce((sum, f) => sum + f.bytes, 0);
     for (const file of files) {

@@ -16,7 +16,8 @@ export class NodeCache {
     if (node.definition.isOutput) return undefined;
     const inMemory = this.memory.get(node.cacheKey);
     if (inMemory || !this.disk || !node.definition.usesModel) return inMemory;
-    const stored = await this.disk.read(node.cacheKey);
+    // The disk only saves work: an entry it cannot give back (it reports why) is a miss, never a failed node.
+    const stored = await this.disk.read(node.cacheKey).catch(() => undefined);
     if (stored) this.memory.set(node.cacheKey, stored, node.definition.outputs);
     return stored;
   }
