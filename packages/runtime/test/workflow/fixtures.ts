@@ -1,5 +1,31 @@
+/**
+ * A workflow file as plain JSON, typed loosely enough for tests to break it: any field may be
+ * set to a value of the wrong kind, and the optional ones removed.
+ */
+export interface WorkflowDocument {
+  [field: string]: unknown;
+  format: string;
+  version: number;
+  name?: string;
+  nodes: NodeDocument[];
+  connections: ConnectionDocument[];
+}
+
+export interface NodeDocument {
+  id: string;
+  type?: string;
+  typeVersion: number;
+  params: Record<string, unknown>;
+  position?: number[];
+}
+
+export interface ConnectionDocument {
+  from: string[];
+  to?: string[];
+}
+
 /** A small valid workflow (load -> trim -> fade -> convert -> save), as an editor would write it. */
-export function validWorkflow(): Record<string, any> {
+export function validWorkflow(): WorkflowDocument {
   return {
     format: 'sa3-workflow',
     version: 1,
