@@ -15,7 +15,7 @@ export async function testPackRoot(packs: Record<string, Omit<TestPackOptions, '
   return { root, engine: new Sa3Engine({ packs: new PackLocator([root]), log: (line) => logs.push(line) }), logs };
 }
 
-export function callContext(progress: [number, number, string?][] = [], signal = new AbortController().signal): EngineCallContext {
+export function callContext(progress: [number, number, string?][] = [], signal: AbortSignal = new AbortController().signal): EngineCallContext {
   return { signal, onProgress: (step, total, phase) => progress.push([step, total, phase]) };
 }
 
