@@ -79,6 +79,8 @@ describe('the boundary rules catch what they forbid', () => {
   write('packages/runtime/src/engine/run.ts', "import { locate } from '../store/index.js';\nexport const run = locate;\n");
   // Production code using the test pack generator.
   write('packages/runtime/src/server/app.ts', "import { tones } from '../testpack/index.js';\nexport const app = tones;\n");
+  // ONNX Runtime used past the module that turns its telemetry off.
+  write('packages/runtime/src/engine/x.ts', "import { Tensor } from 'onnxruntime-node';\nexport const x = Tensor;\n");
   // The editor importing the runtime.
   write('packages/editor/src/app/main.ts', "import { locate } from '../../../runtime/src/store/index.js';\nexport const main = locate;\n");
 
@@ -89,6 +91,7 @@ describe('the boundary rules catch what they forbid', () => {
     ['through-index-only', 'packages/runtime/src/hub/pull.ts → packages/runtime/src/store/locate.ts'],
     ['runtime-engine-imports', 'packages/runtime/src/engine/run.ts → packages/runtime/src/store/index.ts'],
     ['testpack-only-for-tests', 'packages/runtime/src/server/app.ts → packages/runtime/src/testpack/index.ts'],
+    ['onnxruntime-through-engine', 'packages/runtime/src/engine/x.ts → onnxruntime-node'],
     ['editor-talks-http', 'packages/editor/src/app/main.ts → packages/runtime/src/store/index.ts'],
   ])('%s: %s', (rule, where) => {
     expect(output.stdout).toContain(`error ${rule}: ${where}`);
