@@ -2,10 +2,18 @@ import { mkdir, readdir, writeFile, copyFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { eventOfType, runCli, tempDir, validationOf } from '../helpers/cli.js';
 import { examplesDir } from '../helpers/paths.js';
 
-type Doc = Record<string, any>;
+/** A workflow document as these cases write it, valid or not. */
+interface Doc {
+  format: string;
+  version: number;
+  name?: string;
+  extra?: unknown;
+  nodes: { id: string; type: string; typeVersion: number; params?: Record<string, unknown> }[];
+  connections: { from: [string, string]; to: [string, string] }[];
+}
 
 function base(): Doc {
   return {
@@ -32,7 +40,10 @@ function edit(change: (w: Doc) => void): Doc {
   return w;
 }
 
-const source = (value: string) => edit((w) => (w.nodes[0].params.source = value));
+/** The params of the node at `index` of the document (every node of base() has them). */
+const params = (w: Doc, index: number) => w.nodes[index]!.params!;
+
+const source = (value: string) => edit((w) => (params(w, 0).source = value));
 
 interface Case {
   readonly name: string;
@@ -74,7 +85,7 @@ const cases: Case[] = [
   { name: 'wrong format', file: edit((w) => (w.format = 'comfyui-workflow')), exit: 2, code: 'invalid_format' },
   { name: 'newer format version', file: edit((w) => (w.version = 2)), exit: 2, code: 'unsupported_version', message: /newer/ },
   { name: 'unknown top-level field', file: edit((w) => (w.extra = 1)), exit: 2, code: 'unknown_field', message: /"extra"/ },
-  { name: 'invalid node id', file: edit((w) => (w.nodes[1].id = 'my trim')), exit: 2, code: 'invalid_structure', message: /"my trim"/ },
+  { name: 'invalid node id', file: edit((w) => (w.nodes[1]!.id = 'my trim')), exit: 2, code: 'invalid_structure', message: /"my trim"/ },
   {
     name: 'unknown node type',
     file: edit((w) => w.nodes.push({ id: 'verb', type: 'audio.reverb', typeVersion: 1, params: {} })),
@@ -82,7 +93,7 @@ const cases: Case[] = [
     code: 'unknown_node_type',
     node: 'verb',
   },
-  { name: 'node version newer than the runtime', file: edit((w) => (w.nodes[1].typeVersion = 7)), exit: 2, code: 'type_version_too_new', node: 'trim' },
+  { name: 'node version newer than the runtime', file: edit((w) => (w.nodes[1]!.typeVersion = 7)), exit: 2, code: 'type_version_too_new', node: 'trim' },
   {
     name: 'duplicate node ids',
     file: edit((w) => w.nodes.push({ id: 'trim', type: 'audio.gain', typeVersion: 1, params: {} })),
@@ -101,16 +112,16 @@ const cases: Case[] = [
     node: 'g1',
     message: /g1 -> g2 -> g1/,
   },
-  { name: 'wire from a missing node', file: edit((w) => (w.connections[0].from = ['loader', 'audio'])), exit: 2, code: 'missing_node', node: 'loader' },
+  { name: 'wire from a missing node', file: edit((w) => (w.connections[0]!.from = ['loader', 'audio'])), exit: 2, code: 'missing_node', node: 'loader' },
   {
     name: 'wire into a missing port',
-    file: edit((w) => (w.connections[1].to = ['convert', 'pcm'])),
+    file: edit((w) => (w.connections[1]!.to = ['convert', 'pcm'])),
     exit: 2,
     code: 'unknown_input',
     node: 'convert',
     input: 'pcm',
   },
-  { name: 'wire from a missing output', file: edit((w) => (w.connections[2].from = ['convert', 'bytes'])), exit: 2, code: 'unknown_output', node: 'convert' },
+  { name: 'wire from a missing output', file: edit((w) => (w.connections[2]!.from = ['convert', 'bytes'])), exit: 2, code: 'unknown_output', node: 'convert' },
   {
     name: 'wrong socket type',
     file: edit((w) => w.connections.push({ from: ['convert', 'file'], to: ['trim', 'audio'] })),
@@ -131,7 +142,7 @@ const cases: Case[] = [
   { name: 'save with nothing wired in', file: edit((w) => w.connections.splice(2, 1)), exit: 2, code: 'required_input_missing', node: 'save', input: 'file' },
   {
     name: 'param above its maximum',
-    file: edit((w) => (w.nodes[2].params.flac_compression = 13)),
+    file: edit((w) => (params(w, 2).flac_compression = 13)),
     exit: 2,
     code: 'value_bigger_than_max',
     node: 'convert',
@@ -139,7 +150,7 @@ const cases: Case[] = [
   },
   {
     name: 'param below its minimum',
-    file: edit((w) => (w.nodes[1].params.start_seconds = -2)),
+    file: edit((w) => (params(w, 1).start_seconds = -2)),
     exit: 2,
     code: 'value_smaller_than_min',
     node: 'trim',
@@ -147,7 +158,7 @@ const cases: Case[] = [
   },
   {
     name: 'param of the wrong type',
-    file: edit((w) => (w.nodes[1].params.start_seconds = 'soon')),
+    file: edit((w) => (params(w, 1).start_seconds = 'soon')),
     exit: 2,
     code: 'invalid_param_type',
     node: 'trim',
@@ -155,25 +166,25 @@ const cases: Case[] = [
   },
   {
     name: 'integer param with a fraction',
-    file: edit((w) => (w.nodes[2].params.flac_compression = 2.5)),
+    file: edit((w) => (params(w, 2).flac_compression = 2.5)),
     exit: 2,
     code: 'value_not_integer',
     node: 'convert',
     param: 'flac_compression',
   },
-  { name: 'unknown param', file: edit((w) => (w.nodes[2].params.quality = 'best')), exit: 2, code: 'unknown_param', node: 'convert', param: 'quality' },
+  { name: 'unknown param', file: edit((w) => (params(w, 2).quality = 'best')), exit: 2, code: 'unknown_param', node: 'convert', param: 'quality' },
   {
     name: 'enum value not in the list',
-    file: edit((w) => (w.nodes[2].params.format = 'aac')),
+    file: edit((w) => (params(w, 2).format = 'aac')),
     exit: 2,
     code: 'value_not_in_list',
     node: 'convert',
     param: 'format',
   },
-  { name: 'end before start', file: edit((w) => (w.nodes[1].params.end_seconds = 0.05)), exit: 2, code: 'invalid_range', node: 'trim', param: 'end_seconds' },
+  { name: 'end before start', file: edit((w) => (params(w, 1).end_seconds = 0.05)), exit: 2, code: 'invalid_range', node: 'trim', param: 'end_seconds' },
   {
     name: 'output path escaping the output dir',
-    file: edit((w) => (w.nodes[3].params.filename = '../../etc/out.wav')),
+    file: edit((w) => (params(w, 3).filename = '../../etc/out.wav')),
     exit: 2,
     code: 'output_path_escapes',
     node: 'save',
@@ -181,7 +192,7 @@ const cases: Case[] = [
   },
   {
     name: 'absolute output path',
-    file: edit((w) => (w.nodes[3].params.filename = '/tmp/out.wav')),
+    file: edit((w) => (params(w, 3).filename = '/tmp/out.wav')),
     exit: 2,
     code: 'output_path_escapes',
     node: 'save',
@@ -210,7 +221,7 @@ const cases: Case[] = [
   { name: 'malformed data: URI', file: source('data:audio/wav;base64'), exit: 2, code: 'data_uri_invalid', node: 'load', param: 'source' },
   {
     name: 'trim start beyond the audio',
-    file: edit((w) => (w.nodes[1].params.start_seconds = 30)),
+    file: edit((w) => (params(w, 1).start_seconds = 30)),
     exit: 2,
     code: 'value_bigger_than_max',
     node: 'trim',
@@ -251,16 +262,17 @@ describe('bad input: one clear error, the right exit code, nothing written', () 
       expect(result.signal).toBeNull();
       expect(result.stderr).not.toMatch(/internal error/);
       expect(result.code).toBe(c.exit);
-      const invalid = result.events.find((e) => e.type === 'invalid');
-      const failure = result.events.find((e) => e.type === 'run-error')?.report.error;
-      const problem = invalid ? (invalid.problems.find((p: any) => p.code === c.code) ?? invalid.problems[0]) : failure;
+      const invalid = eventOfType(result, 'invalid');
+      const failure = eventOfType(result, 'run-error')?.report.error;
+      const problem = invalid ? (invalid.problems.find((p) => p.code === c.code) ?? invalid.problems[0]) : failure;
       expect(problem, result.stdout).toBeDefined();
-      expect(problem.code).toBe(c.code);
-      if (c.node) expect(problem.node).toBe(c.node);
-      if (c.param) expect(problem.param).toBe(c.param);
-      if (c.input) expect(problem.input).toBe(c.input);
-      if (c.message) expect(problem.message).toMatch(c.message);
-      expect(problem.message.split(/\.\s/).length).toBeLessThanOrEqual(2);
+      const { code, node, param, input, message } = problem!;
+      expect(code).toBe(c.code);
+      if (c.node) expect(node).toBe(c.node);
+      if (c.param) expect(param).toBe(c.param);
+      if (c.input) expect(input).toBe(c.input);
+      if (c.message) expect(message).toMatch(c.message);
+      expect(message.split(/\.\s/).length).toBeLessThanOrEqual(2);
       expect(await readdir(out)).toEqual([]);
     });
   }
@@ -288,16 +300,18 @@ describe('bad input: one clear error, the right exit code, nothing written', () 
       file,
       JSON.stringify(
         edit((w) => {
-          w.nodes[1].params.start_seconds = -1;
-          w.nodes[2].params.format = 'aac';
-          w.nodes[3].params.filename = '../x';
+          params(w, 1).start_seconds = -1;
+          params(w, 2).format = 'aac';
+          params(w, 3).filename = '../x';
           w.nodes.push({ id: 'x', type: 'nope', typeVersion: 1 });
         }),
       ),
     );
     const result = await runCli(['validate', file, '--json']);
     expect(result.code).toBe(2);
-    const codes = result.events[0]!.problems.map((p: any) => p.code).sort();
+    const codes = validationOf(result)
+      .problems.map((p) => p.code)
+      .sort();
     expect(codes).toEqual(['output_path_escapes', 'unknown_node_type', 'value_not_in_list', 'value_smaller_than_min']);
   });
 });

@@ -3,9 +3,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRuntime, loadWorkflow, readEmbeddedWorkflow } from '@sa3/runtime';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { lastEventOfType, runCli, tempDir } from '../helpers/cli.js';
 import { decodeWithFfmpeg, probe } from '../helpers/audio-probe.js';
 import { examplesDir } from '../helpers/paths.js';
+
+/** The part of a workflow file the test edits. */
+interface EditableWorkflow {
+  nodes: { id: string; params: Record<string, unknown> }[];
+}
 
 describe('result cache', () => {
   it('changing only the convert bitrate re-runs convert and save; every upstream node is cached', async () => {
@@ -33,9 +38,9 @@ describe('result cache', () => {
     for (let i = 0; i < la!.length; i++) diff = Math.max(diff, Math.abs(la![i]! - lb![i]!));
     expect(diff).toBeGreaterThan(0);
     expect(diff).toBeLessThan(0.05);
-    const embeddedA = JSON.parse(readEmbeddedWorkflow(await readFile(a))!);
-    const embeddedB = JSON.parse(readEmbeddedWorkflow(await readFile(b))!);
-    embeddedA.nodes.find((n: any) => n.id === 'convert').params.mp3_bitrate = 320;
+    const embeddedA = JSON.parse(readEmbeddedWorkflow(await readFile(a))!) as EditableWorkflow;
+    const embeddedB = JSON.parse(readEmbeddedWorkflow(await readFile(b))!) as EditableWorkflow;
+    embeddedA.nodes.find((n) => n.id === 'convert')!.params.mp3_bitrate = 320;
     expect(embeddedB).toEqual(embeddedA);
   });
 });
@@ -83,16 +88,16 @@ describe('workflows travel inside the audio they made', () => {
     const out = await tempDir();
     const first = await runCli(['run', join(examplesDir, 'concat-crossfade.json'), '--json', '--out', out]);
     expect(first.code).toBe(0);
-    const wav = first.events.at(-1)!.report.outputs.find((o: any) => o.node === 'save-wav').absolutePath;
+    const wav = lastEventOfType(first, 'run-done').report.outputs.find((o) => o.node === 'save-wav')!.absolutePath;
     const extracted = await runCli(['extract', wav]);
-    expect(JSON.parse(extracted.stdout).name).toBe('concat-crossfade');
+    expect((JSON.parse(extracted.stdout) as { name?: string }).name).toBe('concat-crossfade');
     // Relative sources resolve against the file's folder, so give the rerun the example audio beside it.
     const again = await tempDir();
     await import('node:fs/promises').then((fs) => fs.cp(join(examplesDir, 'audio'), join(again, 'audio'), { recursive: true }));
     await import('node:fs/promises').then((fs) => fs.copyFile(wav, join(again, 'made.wav')));
     const rerun = await runCli(['run', join(again, 'made.wav'), '--json', '--out', join(again, 'out')]);
     expect(rerun.code, rerun.stderr).toBe(0);
-    const rewav = rerun.events.at(-1)!.report.outputs.find((o: any) => o.node === 'save-wav').absolutePath;
+    const rewav = lastEventOfType(rerun, 'run-done').report.outputs.find((o) => o.node === 'save-wav')!.absolutePath;
     const [l1] = decodeWithFfmpeg(wav);
     const [l2] = decodeWithFfmpeg(rewav);
     expect(Buffer.from(l2!.buffer).equals(Buffer.from(l1!.buffer))).toBe(true);

@@ -1,7 +1,7 @@
 import { copyFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { eventOfType, runCli, tempDir, validationOf } from '../helpers/cli.js';
 import { examplesDir } from '../helpers/paths.js';
 
 const warning = 'node "convert" param "mp3_bitrate" is set, but it is used only when format is mp3 (format is "wav"), so it is ignored';
@@ -54,10 +54,11 @@ describe('params that apply only when another param has some values', () => {
   });
 
   it('validate --json: valid, no problems, the warning in its own list', async () => {
-    const { code, events } = await runCli(['validate', file, '--json']);
+    const result = await runCli(['validate', file, '--json']);
+    const { code, events } = result;
     expect(code).toBe(0);
     expect(events[0]).toMatchObject({ valid: true, problems: [] });
-    expect(events[0]!.warnings).toEqual([{ code: 'param_not_applicable', message: warning, node: 'convert', param: 'mp3_bitrate' }]);
+    expect(validationOf(result).warnings).toEqual([{ code: 'param_not_applicable', message: warning, node: 'convert', param: 'mp3_bitrate' }]);
   });
 
   it('run prints the warning and makes the WAV all the same', async () => {
@@ -80,7 +81,7 @@ describe('params that apply only when another param has some values', () => {
         .split('\n')
         .every((line) => line.startsWith('{')),
     ).toBe(true);
-    const done = result.events.find((e) => e.type === 'run-done') as { report: { status: string } } | undefined;
+    const done = eventOfType(result, 'run-done');
     expect(done?.report.status).toBe('succeeded');
   });
 });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { eventsOfType, runCli, tempDir } from '../helpers/cli.js';
 import { decodeWithFfmpeg, dominantFrequency, probe } from '../helpers/audio-probe.js';
 
 const MID = (41 * 44_100) / 4096;
@@ -54,7 +54,9 @@ describe('sa3 generate', () => {
   it('edits an init audio and reports each sampling step as JSON lines', async () => {
     const result = await generate(['bright', '--init-audio', 'src.wav', '--init-noise-level', '0.6', '--steps', '6', '--json', '--out', 'edit.wav']);
     expect(result.code, result.stderr).toBe(0);
-    const steps = result.events.filter((e) => e.type === 'node-progress' && e.node === 'sampler' && e.phase === 'sampling').map((e) => `${e.step}/${e.total}`);
+    const steps = eventsOfType(result, 'node-progress')
+      .filter((e) => e.node === 'sampler' && e.phase === 'sampling')
+      .map((e) => `${e.step}/${e.total}`);
     expect(steps).toEqual(['1/6', '2/6', '3/6', '4/6', '5/6', '6/6']);
     expect(result.events.at(-1)?.type).toBe('run-done');
   });

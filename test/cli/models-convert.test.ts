@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeCheckpointFolder } from '../../packages/runtime/test/compiler/checkpoint-folder.js';
 import { decodeWithFfmpeg } from '../helpers/audio-probe.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { eventsOfType, runCli, tempDir } from '../helpers/cli.js';
 import { sharedDir } from '../helpers/shared.js';
 import { existsSync } from 'node:fs';
 
@@ -17,7 +17,8 @@ describe.runIf(haveShared)('sa3 models convert', () => {
     const env = { SA3_HOME: home };
     const converted = await runCli(['models', 'convert', checkpoint, '--json'], { env });
     expect(converted.code, converted.stderr).toBe(0);
-    const parts = [...new Set(converted.events.filter((e) => e.type === 'progress').map((e) => e.part))];
+    // `models pull` prints progress lines too, with a `path` instead of a `part`.
+    const parts = [...new Set(eventsOfType(converted, 'progress').map((e) => ('part' in e ? e.part : undefined)))];
     expect(parts).toEqual(['textEncoder', 'dit', 'conditioner', 'encoder', 'decoder', 'check']);
     expect(converted.events.at(-1)).toMatchObject({ type: 'converted', id: 'my-finetune' });
     expect(await readdir(join(home, 'packs'))).toEqual(['my-finetune']);
@@ -62,7 +63,11 @@ describe.runIf(haveShared)('sa3 models convert', () => {
     let dot = 0,
       a2 = 0,
       b2 = 0;
-    for (let i = 0; i < wide.length; i++) ((dot += wide[i]! * half[i]!), (a2 += wide[i]! ** 2), (b2 += half[i]! ** 2));
+    for (let i = 0; i < wide.length; i++) {
+      dot += wide[i]! * half[i]!;
+      a2 += wide[i]! ** 2;
+      b2 += half[i]! ** 2;
+    }
     expect(dot / Math.sqrt(a2 * b2)).toBeGreaterThan(0.999);
   });
 

@@ -36,6 +36,12 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
+/** The fields of `sa3 models list --json` these tests read. */
+interface ModelsList {
+  readonly installed: readonly unknown[];
+  readonly catalogue: readonly { readonly id: string }[];
+}
+
 const models = (args: string[], env: Record<string, string>, cwd?: string) =>
   runCli(['models', ...args], { env: { HF_ENDPOINT: hub.endpoint, HF_TOKEN: TOKEN, ...env }, ...(cwd ? { cwd } : {}) });
 const installed = (home: string) => (existsSync(join(home, 'packs')) ? readdirSync(join(home, 'packs')) : []);
@@ -53,13 +59,14 @@ describe('sa3 models', () => {
     );
     expect(result.stdout).toMatch(/small-music-base +convert .*checkpoint from huggingface\.co\/stabilityai\/stable-audio-3-small-music-base/);
     expect(result.stdout).not.toMatch(/small-music-base .*gated/);
-    const json = JSON.parse((await models(['list', '--json'], { SA3_HOME: await temp('sa3-home-') })).stdout);
+    const json = JSON.parse((await models(['list', '--json'], { SA3_HOME: await temp('sa3-home-') })).stdout) as ModelsList;
     expect(json.installed).toEqual([]);
-    expect(json.catalogue.find((e: { id: string }) => e.id === 'small-music-int4')).toMatchObject({
+    expect(json.catalogue.find((e) => e.id === 'small-music-int4')).toMatchObject({
       status: 'pullable',
-      files: expect.arrayContaining([expect.objectContaining({ verified: false })]),
+      // vitest types its asymmetric matchers as any.
+      files: expect.arrayContaining([expect.objectContaining({ verified: false })]) as unknown,
     });
-    expect(json.catalogue.find((e: { id: string }) => e.id === 'medium')).toMatchObject({
+    expect(json.catalogue.find((e) => e.id === 'medium')).toMatchObject({
       status: 'convertible',
       checkpointRepo: 'stabilityai/stable-audio-3-medium',
       deletedAfterConversion: true,
