@@ -12,10 +12,29 @@ export interface Probe {
   readonly tags: Record<string, string>;
 }
 
+/** The fields of `ffprobe -print_format json -show_streams -show_format` that probe() reads (of audio streams); ffprobe prints most numbers as strings. */
+interface FfprobeOutput {
+  readonly streams: readonly {
+    readonly codec_type: string;
+    readonly codec_name: string;
+    readonly sample_rate: string;
+    readonly channels: number;
+    readonly duration?: string;
+    readonly bit_rate?: string;
+    readonly sample_fmt?: string;
+    readonly bits_per_raw_sample?: string;
+    readonly tags?: Record<string, string>;
+  }[];
+  readonly format: { readonly duration?: string; readonly tags?: Record<string, string> };
+}
+
 /** What ffprobe (not our code) says about a file. */
 export function probe(path: string): Probe {
-  const out = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', path], { encoding: 'utf8' }));
-  const stream = out.streams.find((s: any) => s.codec_type === 'audio');
+  const out = JSON.parse(
+    execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', path], { encoding: 'utf8' }),
+  ) as FfprobeOutput;
+  const stream = out.streams.find((s) => s.codec_type === 'audio');
+  if (!stream) throw new Error(`ffprobe finds no audio stream in ${path}`);
   return {
     codec: stream.codec_name,
     sampleRate: Number(stream.sample_rate),
