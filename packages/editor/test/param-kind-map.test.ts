@@ -36,7 +36,7 @@ const describeDiagnostic = (d: ts.Diagnostic): string => `${d.file?.fileName ?? 
 describe("the editor's control per param kind", () => {
   it('compiles with a control for every kind there is', () => {
     expect(compile([]).map(describeDiagnostic)).toEqual([]);
-  });
+  }, 120_000);
 
   it('does not compile once a kind is added to ParamKinds without a control, and the error names the kind', () => {
     const fixture = join(fixtureDir, 'stereo-width-kind.ts');
