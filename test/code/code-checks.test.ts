@@ -23,6 +23,12 @@ describe('the code as it is', () => {
     expect(result.status).toBe(0);
   });
 
+  it('has no ESLint finding in any package', () => {
+    const result = run(repoRoot, 'eslint', ['--max-warnings', '0', '.']);
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  }, 600_000);
+
   it('keeps every import boundary: no cycle, other folders through their index.ts, the runtime layers, no testpack in production', () => {
     const result = run(repoRoot, 'depcruise', sources);
     expect(result.stdout).toMatch(/no dependency violations found/);
