@@ -74,7 +74,7 @@ describe('cancellation', () => {
       },
     });
     expect(interrupted).toBe(true);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(130);
     expect(result.events.at(-1)?.type).toBe('run-cancelled');
     expect(result.events.some((e) => e.type === 'node-done' && e.node === 'convert')).toBe(false);
     expect(await readdir(out)).toEqual([]);

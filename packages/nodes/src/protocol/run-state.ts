@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { outputFileReportSchema, runReportSchema } from './run-report.js';
 
-export const runStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+/** 'interrupted': the server stopped (killed, crashed) while the run was queued or running; its report's error says so. */
+export const runStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 export type RunStatus = z.infer<typeof runStatusSchema>;
 
 /** A file the run wrote, with the URL that serves it (GET /api/runs/:id/outputs/<path>). */

@@ -1,10 +1,14 @@
 import { open } from 'node:fs/promises';
 import { NodeError, cancelledError } from '@sa3/nodes';
+import { networkTimeoutOf, timedFetch, type NetTimeouts } from '../files/index.js';
 import { showSource, sourceError } from './source-errors.js';
 
 export interface DownloadLimits {
+  /** The whole download. */
   readonly timeoutMs: number;
   readonly maxBytes: number;
+  /** For the answer to start and between pieces of the body; default SA3_CONNECT_TIMEOUT_MS / SA3_IDLE_TIMEOUT_MS, else 30 s / 60 s. */
+  readonly timeouts?: Partial<NetTimeouts>;
 }
 
 const NETWORK_REASONS: Readonly<Record<string, string>> = {
@@ -20,8 +24,9 @@ const NETWORK_REASONS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Streams an http(s) URL into `target`. The timeout covers the whole download and the byte cap is
- * enforced while streaming, so a server that lies about (or omits) Content-Length cannot exceed it.
+ * Streams an http(s) URL into `target`. The timeout covers the whole download, a server that does
+ * not answer (connect timeout) or stops sending (idle timeout) is given up sooner, and the byte cap
+ * is enforced while streaming, so a server that lies about (or omits) Content-Length cannot exceed it.
  */
 export async function downloadToFile(url: string, target: string, limits: DownloadLimits, signal: AbortSignal): Promise<void> {
   const timeout = AbortSignal.timeout(limits.timeoutMs);
@@ -29,6 +34,8 @@ export async function downloadToFile(url: string, target: string, limits: Downlo
   const explain = (error: unknown): Error => {
     if (error instanceof NodeError) return error;
     if (signal.aborted) return cancelledError();
+    const stalled = networkTimeoutOf(error);
+    if (stalled) return sourceError('url_timeout', `could not download ${showSource(url)}: ${stalled.message}`, error);
     if (timeout.aborted) {
       return sourceError('url_timeout', `downloading ${showSource(url)} took longer than ${limits.timeoutMs / 1000} s and was stopped`, error);
     }
@@ -38,7 +45,7 @@ export async function downloadToFile(url: string, target: string, limits: Downlo
 
   let response: Response;
   try {
-    response = await fetch(url, { signal: combined, redirect: 'follow' });
+    response = await timedFetch(url, { redirect: 'follow' }, { signal: combined, ...(limits.timeouts ? { timeouts: limits.timeouts } : {}) });
   } catch (error) {
     throw explain(error);
   }

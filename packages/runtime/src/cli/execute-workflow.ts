@@ -10,6 +10,7 @@ import { formatWarnings } from './format-warnings.js';
 import { cliResultStore } from './result-store.js';
 import { ProgressView } from './progress-view.js';
 import { styleFor } from './terminal.js';
+import { STOP_SIGNALS, watchStopSignals } from './stop-signals.js';
 
 export interface ExecuteOptions {
   readonly loaded: LoadResult;
@@ -60,14 +61,11 @@ export async function executeWorkflow(options: ExecuteOptions): Promise<number> 
     else view!.handle(event);
   };
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts > 1) process.exit(EXIT_RUN_FAILED);
-    if (!options.json) process.stderr.write(style.yellow('cancelling (Ctrl+C again to quit at once)...\n'));
+  // Ctrl+C, SIGTERM or SIGHUP cancel the run (which removes its staging folder and temp files); a second one quits at once.
+  const stop = watchStopSignals((signal) => {
+    if (!options.json) process.stderr.write(style.yellow(`cancelling on ${signal} (again to quit at once)...\n`));
     controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  });
   let report: RunReport;
   try {
     report = await executor.run(loaded.workflow!, {
@@ -83,7 +81,7 @@ export async function executeWorkflow(options: ExecuteOptions): Promise<number> 
     }
     throw error;
   } finally {
-    process.off('SIGINT', onSigint);
+    stop.dispose();
     await close();
   }
 
@@ -108,5 +106,7 @@ export async function executeWorkflow(options: ExecuteOptions): Promise<number> 
     }
     if (reportPath) process.stderr.write(style.dim(`report: ${reportPath}`) + '\n');
   }
+  // Stopped by a signal: 128 + its number, as shells expect of an interrupted command.
+  if (stop.signal && report.status === 'cancelled') return STOP_SIGNALS[stop.signal];
   return exitCodeFor(report);
 }

@@ -10,6 +10,7 @@ import { extractCommand } from './commands/extract.js';
 import { generateCommand } from './commands/generate.js';
 import { modelsCommand } from './commands/models.js';
 import { serveCommand } from './commands/serve.js';
+import { removeLeftoversAtStart } from './start-cleanup.js';
 import { attachNegativeValues } from './attach-negative-values.js';
 
 /** Options that name a file or folder: an empty one would quietly mean the current folder. */
@@ -76,6 +77,8 @@ async function main(argv: readonly string[]): Promise<number> {
       files: { type: 'string' },
       outputs: { type: 'string' },
       'output-urls': { type: 'boolean' },
+      'replicate-model': { type: 'string' },
+      'public-url': { type: 'string' },
       'no-cache': { type: 'boolean' },
     },
   } as const;
@@ -100,6 +103,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(helpText);
     return EXIT_OK;
   }
+  await removeLeftoversAtStart(command, values);
   if (command === 'serve') return serveCommand(values as Record<string, string | boolean | undefined>);
   if (command === 'models')
     return modelsCommand(parsed.positionals, { json: values.json === true, values: values as Record<string, string | boolean | undefined> });

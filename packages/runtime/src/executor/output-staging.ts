@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile, link, unlink, copyFile, constants } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep, extname } from 'node:path';
 import type { EncodedFile } from '@sa3/nodes';
-import { sha256Hex } from '../files/index.js';
+import { holdTempPath, outputStagingName, releaseTempPath, sha256Hex } from '../files/index.js';
 import type { OutputFileReport } from './report.js';
 
 interface StagedFile {
@@ -17,6 +17,8 @@ interface StagedFile {
  * Output files are written into a hidden staging folder inside the output directory and moved
  * to their names only when the whole run succeeded, so a failed or cancelled run leaves no file,
  * half-written or whole. Moving never replaces an existing file: a number is added to the name.
+ * The folder's name carries this process's pid (.sa3-staging-<pid>-<run id>), so one a killed
+ * process left is recognised and removed by the next run.
  */
 export class OutputStaging {
   private readonly staged: StagedFile[] = [];
@@ -27,7 +29,7 @@ export class OutputStaging {
     private readonly outDir: string,
     runId: string,
   ) {
-    this.stagingDir = join(resolve(outDir), `.sa3-staging-${runId}`);
+    this.stagingDir = join(resolve(outDir), outputStagingName(runId));
   }
 
   /** Resolves a relative name inside the output directory; throws when it would leave it. */
@@ -40,6 +42,7 @@ export class OutputStaging {
 
   async stage(node: string, relativeName: string, file: EncodedFile): Promise<void> {
     const wantedPath = this.targetPath(relativeName);
+    holdTempPath(this.stagingDir);
     await mkdir(this.stagingDir, { recursive: true });
     const tempPath = join(this.stagingDir, `${this.staged.length}-${node}`);
     await writeFile(tempPath, file.bytes);
@@ -67,6 +70,7 @@ export class OutputStaging {
 
   async discard(): Promise<void> {
     await rm(this.stagingDir, { recursive: true, force: true });
+    releaseTempPath(this.stagingDir);
   }
 
   private async placeWithoutOverwriting(tempPath: string, wantedPath: string): Promise<string> {

@@ -1,3 +1,4 @@
+import { networkTimeoutOf, timedFetch, type NetTimeouts, type NetworkTimeoutError } from '../files/index.js';
 import { PackError } from '../pack-format/index.js';
 
 export const DEFAULT_HF_ENDPOINT = 'https://huggingface.co';
@@ -7,6 +8,8 @@ export interface HubSettings {
   readonly endpoint?: string;
   /** Default HF_TOKEN; sent as a bearer token when set. */
   readonly token?: string;
+  /** For an answer to start and between pieces of it; default SA3_CONNECT_TIMEOUT_MS / SA3_IDLE_TIMEOUT_MS, else 30 s / 60 s. */
+  readonly timeouts?: Partial<NetTimeouts>;
 }
 
 const networkCauses: Readonly<Record<string, string>> = {
@@ -48,10 +51,12 @@ function innermostMessage(error: unknown): string {
 export class HubClient {
   readonly endpoint: string;
   private readonly token: string | undefined;
+  private readonly timeouts: Partial<NetTimeouts>;
 
   constructor(settings: HubSettings = {}) {
     this.endpoint = (settings.endpoint ?? (process.env.HF_ENDPOINT || DEFAULT_HF_ENDPOINT)).replace(/\/+$/, '');
     this.token = settings.token ?? (process.env.HF_TOKEN || undefined);
+    this.timeouts = settings.timeouts ?? {};
   }
 
   /** "huggingface.co", or the mirror's host and that it came from HF_ENDPOINT. */
@@ -73,12 +78,17 @@ export class HubClient {
    * the repo however long it takes. A mirror that answers without a commit id keeps the name.
    */
   async commitOf(repo: string, revision: string, signal?: AbortSignal): Promise<string> {
+    const what = `the revision ${revision} of ${repo}`;
     const response = await this.get(this.revisionUrl(repo, revision), {
       repo,
+      what,
       missing: () => `there is no repository ${repo} (or no revision ${revision}) on ${this.hostDescription}`,
       ...(signal ? { signal } : {}),
     });
-    const body = (await response.json().catch(() => null)) as { sha?: unknown } | null;
+    const body = (await response.json().catch((error: unknown) => {
+      if (signal?.aborted || networkTimeoutOf(error)) throw this.bodyError(error, what);
+      return null;
+    })) as { sha?: unknown } | null;
     return typeof body?.sha === 'string' && /^[0-9a-f]{40}$/.test(body.sha) ? body.sha : revision;
   }
 
@@ -94,6 +104,25 @@ export class HubClient {
     );
   }
 
+  /** The server that went quiet: the hub as hostDescription names it, or the host it redirected to. */
+  private quietHost(timeout: NetworkTimeoutError): string {
+    return timeout.host === new URL(this.endpoint).host ? this.hostDescription : timeout.host;
+  }
+
+  /** The sentence for a read of `what` given up on: no answer in time, or no bytes for too long. */
+  timeoutError(timeout: NetworkTimeoutError, what: string): PackError {
+    return new PackError(
+      timeout.phase === 'connect' ? 'offline' : 'download_failed',
+      `${this.quietHost(timeout)} ${timeout.what} (${timeout.phase} timeout) when asked for ${what}; pull again later, or download the files by hand and run "sa3 models import DIR"`,
+    );
+  }
+
+  /** A body read that failed: the timeout sentence when the server went quiet, else the error itself. */
+  bodyError(error: unknown, what: string): unknown {
+    const timeout = networkTimeoutOf(error);
+    return timeout ? this.timeoutError(timeout, what) : error;
+  }
+
   gatedError(repo: string): PackError {
     const refused = this.token ? ' (the HF_TOKEN sent was refused: accept the licence with the account the token belongs to)' : '';
     return new PackError('gated', `the repository ${repo} is gated: accept its licence on huggingface.co/${repo} and set HF_TOKEN${refused}`);
@@ -103,14 +132,19 @@ export class HubClient {
    * GET with the token and any extra headers. Throws the one-sentence PackError for a network
    * failure, 401/403 and any other non-success status; `missing` words the 404.
    */
-  async get(url: string, options: { repo: string; missing: () => string; headers?: Record<string, string>; signal?: AbortSignal }): Promise<Response> {
+  async get(
+    url: string,
+    options: { repo: string; missing: () => string; headers?: Record<string, string>; signal?: AbortSignal; what?: string },
+  ): Promise<Response> {
     const headers: Record<string, string> = { ...options.headers };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let response: Response;
     try {
-      response = await fetch(url, { headers, redirect: 'follow', ...(options.signal ? { signal: options.signal } : {}) });
+      response = await timedFetch(url, { headers, redirect: 'follow' }, { timeouts: this.timeouts, ...(options.signal ? { signal: options.signal } : {}) });
     } catch (error) {
       if (options.signal?.aborted) throw error;
+      const timeout = networkTimeoutOf(error);
+      if (timeout) throw this.timeoutError(timeout, options.what ?? `the files of ${options.repo}`);
       throw this.offlineError(networkCause(error) ?? innermostMessage(error));
     }
     if (response.ok) return response;

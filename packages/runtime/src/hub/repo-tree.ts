@@ -1,3 +1,4 @@
+import { networkTimeoutOf } from '../files/index.js';
 import { PackError } from '../pack-format/index.js';
 import type { HubClient } from './hub-client.js';
 
@@ -38,6 +39,7 @@ export async function listRepoFiles(client: HubClient, repo: string, revision: s
           ? `the repository ${repo} has no folder ${dir} at revision ${revision}`
           : `there is no repository ${repo} (or no revision ${revision}) on ${client.hostDescription}`,
       headers: { accept: 'application/json' },
+      what: `the file list of ${repo}`,
       ...(signal ? { signal } : {}),
     });
     let entries: TreeEntry[];
@@ -45,6 +47,7 @@ export async function listRepoFiles(client: HubClient, repo: string, revision: s
       entries = (await response.json()) as TreeEntry[];
     } catch (error) {
       if (signal?.aborted) throw error;
+      if (networkTimeoutOf(error)) throw client.bodyError(error, `the file list of ${repo}`);
       throw new PackError('http_error', `${client.hostDescription} sent a file list for ${repo} that is not JSON; try again later`);
     }
     if (!Array.isArray(entries))

@@ -1,10 +1,13 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { createRuntime } from '../host/index.js';
 import { PackLocator } from '../store/index.js';
 import { registerCogRoutes } from './cog/routes.js';
 import { RunManager } from './run-manager.js';
 import { examplesDir, type ServerOptions } from './server-options.js';
-import { formatBytes } from '../files/index.js';
+import { formatBytes, removeStaleLeftovers } from '../files/index.js';
+import { RunJournal } from './run-journal.js';
 import { registerWorkflowRoutes } from './workflows/routes.js';
 import { isEditorAssetPath, registerEditorRoutes } from './workflows/editor-routes.js';
 import { refuse } from './workflows/error-reply.js';
@@ -14,6 +17,11 @@ export interface Sa3Server {
   readonly runs: RunManager;
   /** The address it listens on, e.g. http://127.0.0.1:7860. */
   readonly url: string;
+  /**
+   * Shuts down: takes no new work, cancels the runs in hand (through the executor, which removes
+   * their staging folders and temp files), lets open requests finish for shutdownGraceMs and then
+   * closes every connection, idle or stalled. Calling it again returns the same promise.
+   */
   close(): Promise<void>;
 }
 
@@ -32,7 +40,15 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     ...(options.engine !== undefined ? { engine: options.engine } : {}),
     ...(options.store ? { store: options.store } : {}),
   });
-  const runs = new RunManager(runtime.executor, options.outputDir, options.queueDepth);
+  // What a killed server left: its runs in hand are reported as interrupted, its temp files go.
+  const journal = new RunJournal(join(options.outputDir, '.sa3-runs'));
+  const ownPidIsPast = options.ownPidIsPast === true;
+  const interrupted = await journal.recover({ ownPidIsPast });
+  await removeStaleLeftovers({ tempDir: tmpdir(), runOutputRoot: options.outputDir, uploadDir: options.uploadDir, ownPidIsPast });
+  const runs = new RunManager(runtime.executor, options.outputDir, options.queueDepth, { journal });
+  runs.restore(interrupted);
+  if (interrupted.length > 0) log(`runs interrupted when a server using ${options.outputDir} stopped: ${interrupted.map((r) => r.entry.id).join(', ')}`);
+  const shutdown = new AbortController();
 
   // Setup is having a model pack to run predictions with; checked again while it is missing,
   // so a pack installed while the server runs is picked up.
@@ -82,6 +98,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     runs,
     outputsAsUrls: options.outputsAsUrls,
     log,
+    shutdown: shutdown.signal,
     health: () => {
       void checkSetup();
       return setup.status === 'READY' && runs.pending >= runs.queueDepth ? { status: 'BUSY', logs: setup.logs } : setup;
@@ -91,14 +108,19 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   registerEditorRoutes(app, { runs, cache: runtime.executor.cache, examplesDir });
 
   const url = await app.listen({ host: options.host, port: options.port });
-  return {
-    app,
-    runs,
-    url,
-    close: async () => {
-      runs.cancelAll();
+  let closing: Promise<void> | null = null;
+  const close = async (): Promise<void> => {
+    runs.stopAccepting();
+    runs.cancelAll();
+    shutdown.abort();
+    const grace = setTimeout(() => app.server.closeAllConnections(), options.shutdownGraceMs ?? 1000);
+    try {
       await app.close();
-      await runtime.close();
-    },
+    } finally {
+      clearTimeout(grace);
+    }
+    await runs.settled();
+    await runtime.close();
   };
+  return { app, runs, url, close: () => (closing ??= close()) };
 }

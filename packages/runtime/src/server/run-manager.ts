@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import type { RunStatus } from '@sa3/nodes';
 import type { Executor, RunEvent, RunEventBody, RunReport } from '../executor/index.js';
 import type { Workflow } from '../workflow/index.js';
+import type { InterruptedRun, RunJournal } from './run-journal.js';
 import { unexecutedRunReport } from './unexecuted-report.js';
 
 export interface RunRecord {
@@ -28,24 +29,46 @@ export class AtCapacityError extends Error {
   }
 }
 
+/** Thrown by submit once the server is shutting down. */
+export class ShuttingDownError extends Error {
+  constructor() {
+    super('the server is shutting down and takes no new runs; submit again once it has restarted');
+    this.name = 'ShuttingDownError';
+  }
+}
+
 type Listener = (event: RunEvent) => void;
+
+export interface RunManagerOptions {
+  /** Runs executed at once (default 1). */
+  readonly concurrency?: number;
+  /** Records the runs in hand on disk, so a server started after this one was killed reports them as interrupted. */
+  readonly journal?: RunJournal;
+}
 
 /**
  * Accepts workflow runs up to a queue depth (running + waiting) and runs them one after
- * another on the executor, keeping their events for late and reconnecting listeners.
+ * another on the executor, keeping their events for late and reconnecting listeners. Runs a
+ * killed server left unfinished are restored as interrupted.
  */
 export class RunManager {
   private readonly runs = new Map<string, RunRecord>();
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly waiting: (() => void)[] = [];
   private active = 0;
+  private accepting = true;
+  private readonly concurrency: number;
+  private readonly journal: RunJournal | undefined;
 
   constructor(
     private readonly executor: Executor,
     private readonly outputRoot: string,
     readonly queueDepth: number,
-    private readonly concurrency = 1,
-  ) {}
+    options: RunManagerOptions = {},
+  ) {
+    this.concurrency = options.concurrency ?? 1;
+    this.journal = options.journal;
+  }
 
   get pending(): number {
     let n = 0;
@@ -57,8 +80,51 @@ export class RunManager {
     return this.runs.get(id);
   }
 
-  /** Starts (or queues) a run; throws AtCapacityError when the queue is full. */
+  /** Every run this server knows, the newest first. */
+  list(): RunRecord[] {
+    return [...this.runs.values()].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  }
+
+  /**
+   * Adds the runs a server that is gone left unfinished, as interrupted: with the reason in their
+   * report's error and one final run-error event, so the API and SSE say what happened.
+   */
+  restore(interrupted: readonly InterruptedRun[]): void {
+    for (const { entry, report } of interrupted) {
+      if (this.runs.has(entry.id)) continue;
+      let resolveDone!: (run: RunRecord) => void;
+      const record: RunRecord = {
+        id: entry.id,
+        workflow: entry.workflow,
+        outDir: join(this.outputRoot, entry.id),
+        createdAt: entry.createdAt,
+        status: 'interrupted',
+        ...(entry.startedAt ? { startedAt: entry.startedAt } : {}),
+        finishedAt: report.finishedAt!,
+        report,
+        events: [{ runId: entry.id, seq: 1, time: report.finishedAt!, type: 'run-error', report }],
+        controller: new AbortController(),
+        done: new Promise((resolve) => (resolveDone = resolve)),
+      };
+      resolveDone(record);
+      this.runs.set(entry.id, record);
+    }
+  }
+
+  /** From now on submit refuses (the server is shutting down). */
+  stopAccepting(): void {
+    this.accepting = false;
+  }
+
+  /** Resolves once every run accepted so far has ended, and what the journal was asked to write is written. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.runs.values()].map((run) => run.done));
+    await this.journal?.flush();
+  }
+
+  /** Starts (or queues) a run; throws AtCapacityError when the queue is full, ShuttingDownError once the server is stopping. */
   submit(workflow: Workflow, options: { id?: string; workflowName?: string } = {}): RunRecord {
+    if (!this.accepting) throw new ShuttingDownError();
     if (this.pending >= this.queueDepth) throw new AtCapacityError(this.queueDepth);
     const id = options.id ?? `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     const controller = new AbortController();
@@ -74,7 +140,16 @@ export class RunManager {
       done: new Promise((resolve) => (resolveDone = resolve)),
     };
     this.runs.set(id, record);
-    void this.execute(record, options.workflowName).then(() => resolveDone(record));
+    void this.journal?.record({
+      id,
+      status: 'queued',
+      createdAt: record.createdAt,
+      workflow,
+      ...(options.workflowName ? { workflowName: options.workflowName } : {}),
+    });
+    void this.execute(record, options.workflowName)
+      .then(() => this.afterRun(record))
+      .then(() => resolveDone(record));
     return record;
   }
 
@@ -147,6 +222,14 @@ export class RunManager {
     }
     record.status = 'running';
     record.startedAt = new Date().toISOString();
+    void this.journal?.record({
+      id: record.id,
+      status: 'running',
+      createdAt: record.createdAt,
+      startedAt: record.startedAt,
+      workflow: record.workflow,
+      ...(workflowName ? { workflowName } : {}),
+    });
     try {
       await mkdir(record.outDir, { recursive: true });
       const report = await this.executor.run(record.workflow, {
@@ -168,5 +251,10 @@ export class RunManager {
       record.finishedAt = new Date().toISOString();
       this.release();
     }
+  }
+
+  /** The run is over: its journal entry goes. */
+  private async afterRun(record: RunRecord): Promise<void> {
+    await this.journal?.forget(record.id);
   }
 }

@@ -22,10 +22,21 @@ export interface ServerOptions {
   readonly maxDownloadBytes: number;
   /** Prediction outputs as URLs on this server instead of data: URIs. */
   readonly outputsAsUrls: boolean;
+  /** The owner/name Replicate's API under /v1 answers for (default jimothyjohn/stable-audio-3-medium). */
+  readonly replicateModel?: string;
+  /** The https origin clients reach this server at (behind a TLS proxy): /v1 outputs become signed URLs under it. */
+  readonly publicUrl?: string;
   readonly engine?: Engine | null;
   /** Model nodes' audio kept on disk, so a restarted server reuses what it made. */
   readonly store?: DiskResultStore;
   readonly log?: (line: string) => void;
+  /** On close, how long requests still open may finish before every connection is closed (default 1000 ms). */
+  readonly shutdownGraceMs?: number;
+  /**
+   * This process has made nothing yet (sa3 serve): leftovers and runs recorded under its own pid
+   * come from an earlier process that had the same pid, such as a restarted container's pid 1.
+   */
+  readonly ownPidIsPast?: boolean;
 }
 
 export const examplesDir = fileURLToPath(new URL('../../../../examples/', import.meta.url));

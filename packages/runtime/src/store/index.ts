@@ -9,3 +9,4 @@ export { installPackDir } from './install-pack-dir.js';
 export { diskFullError, freeBytes, isDiskFull } from './disk-space.js';
 export { assembleManifest, type PlacedFile } from './assemble-manifest.js';
 export { acquirePackLock } from './pack-lock.js';
+export { removeStalePackStaging } from './stale-staging.js';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { convertCheckpointToPack, ConvertError, type ConvertPrecision } from '../../compiler/index.js';
+import { ownedPrefix } from '../../files/index.js';
 import { installPackDir, packHome } from '../../store/index.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 
@@ -22,7 +23,8 @@ export async function convertCommand(dir: string, options: { id?: string; precis
     return EXIT_INVALID_INPUT;
   }
   const home = packHome();
-  const temp = join(home.staging, `.convert-${id}-${randomBytes(4).toString('hex')}`);
+  // Named with the pid, so what a killed conversion left is removed later.
+  const temp = join(home.staging, `${ownedPrefix('.convert-')}${id}-${randomBytes(4).toString('hex')}`);
   const live = process.stderr.isTTY === true && !options.json;
   let current = '';
   const onProgress = (part: string, done: number, total: number): void => {

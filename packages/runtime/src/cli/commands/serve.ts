@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { startServer, defaultServerOptions, type ServerOptions } from '../../server/index.js';
 import { EXIT_INVALID_INPUT } from '../exit-codes.js';
 import { cliResultStore } from '../result-store.js';
+import { watchStopSignals } from '../stop-signals.js';
+import { removeHeldTempPathsSync } from '../../files/index.js';
 
 function positiveInteger(text: string | undefined, flag: string): number | string | undefined {
   if (text === undefined) return undefined;
@@ -9,7 +11,11 @@ function positiveInteger(text: string | undefined, flag: string): number | strin
   return Number.isInteger(value) && value > 0 ? value : `--${flag} must be a whole number above 0, got "${text}"`;
 }
 
-/** `sa3 serve`: the Cog predictions API, the workflow API and the editor, until Ctrl+C. */
+/**
+ * `sa3 serve`: the Cog predictions API, the workflow API and the editor, until Ctrl+C, SIGTERM or
+ * SIGHUP: then it takes no new work, cancels the runs in hand, closes every connection and exits 0
+ * (within 5 s: after that it ends at once, with 128 + the signal's number).
+ */
 export async function serveCommand(values: Readonly<Record<string, string | boolean | undefined>>): Promise<number> {
   const defaults = defaultServerOptions();
   const port = values.port === '0' ? 0 : positiveInteger(values.port as string | undefined, 'port');
@@ -30,7 +36,11 @@ export async function serveCommand(values: Readonly<Record<string, string | bool
     ...(typeof values.files === 'string' ? { filesDir: resolve(values.files) } : {}),
     ...(typeof values.outputs === 'string' ? { outputDir: resolve(values.outputs) } : {}),
     outputsAsUrls: values['output-urls'] === true,
+    ...(typeof values['replicate-model'] === 'string' ? { replicateModel: values['replicate-model'] } : {}),
+    ...(typeof values['public-url'] === 'string' ? { publicUrl: values['public-url'] } : {}),
     ...(store ? { store } : {}),
+    // Nothing was made by this process yet: what carries its pid is from an earlier one (a restarted container's pid 1).
+    ownPidIsPast: true,
   };
   let server;
   try {
@@ -42,15 +52,20 @@ export async function serveCommand(values: Readonly<Record<string, string | bool
     );
     return EXIT_INVALID_INPUT;
   }
-  // Listening for Ctrl+C before saying so, so a supervisor may stop it as soon as it reads the line.
+  // Listening for the stop signals before saying so, so a supervisor may stop it as soon as it reads the line.
   const stopped = new Promise<void>((done) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void server.close().then(done);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    const watch = watchStopSignals((signal) => {
+      const inHand = server.runs.pending;
+      process.stderr.write(`sa3 serve: ${signal}: stopping${inHand > 0 ? `, cancelling ${inHand} run(s)` : ''}\n`);
+      void server
+        .close()
+        .catch((error: unknown) => process.stderr.write(`sa3 serve: while stopping: ${(error as Error).message}\n`))
+        .then(() => {
+          watch.dispose();
+          removeHeldTempPathsSync();
+          done();
+        });
+    });
   });
   // The token rides in the fragment, which browsers never send, so it stays out of request logs.
   const editorUrl = options.token ? `${server.url}/#token=${encodeURIComponent(options.token)}` : server.url;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AtCapacityError, type RunManager, type RunRecord } from '../run-manager.js';
+import { AtCapacityError, ShuttingDownError, type RunManager, type RunRecord } from '../run-manager.js';
 import { predictionInputSchema, predictionOutputSchema } from './input-schema.js';
 import { fieldFor, inputWorkflow } from './input-workflow.js';
 import { predictionResponse, type PredictionRequest, type WebhookEvent } from './prediction.js';
@@ -12,6 +12,8 @@ export interface CogRoutesOptions {
   readonly outputsAsUrls: boolean;
   readonly health: () => { status: 'READY' | 'BUSY' | 'STARTING' | 'SETUP_FAILED'; logs: string };
   readonly log: (line: string) => void;
+  /** Aborted when the server shuts down: webhook deliveries still trying stop. */
+  readonly shutdown?: AbortSignal;
 }
 
 const webhookEvents: readonly WebhookEvent[] = ['start', 'output', 'logs', 'completed'];
@@ -108,6 +110,7 @@ export function registerCogRoutes(app: FastifyInstance, options: CogRoutesOption
       run = options.runs.submit(built.workflow, { id, workflowName: 'prediction' });
     } catch (error) {
       if (error instanceof AtCapacityError) return detail(reply, 409, error.message);
+      if (error instanceof ShuttingDownError) return detail(reply, 503, error.message);
       throw error;
     }
     const request: PredictionRequest = {
@@ -125,12 +128,12 @@ export function registerCogRoutes(app: FastifyInstance, options: CogRoutesOption
       const unsubscribe = options.runs.subscribe(id, 0, (event) => {
         if (!started && event.type === 'run-start') {
           started = true;
-          void respond(request, run).then((body) => sendWebhook(url, 'start', request.webhookEvents, body, options.log));
+          void respond(request, run).then((body) => sendWebhook(url, 'start', request.webhookEvents, body, options.log, options.shutdown));
         }
       });
       void run.done.then(async () => {
         unsubscribe();
-        await sendWebhook(url, 'completed', request.webhookEvents, await respond(request, run), options.log);
+        await sendWebhook(url, 'completed', request.webhookEvents, await respond(request, run), options.log, options.shutdown);
       });
     }
 

@@ -8,9 +8,9 @@ import type { FastifyInstance } from 'fastify';
 import { nodeCatalogue, type CatalogueNode, type ErrorBody, type ModelEntry, type RunState, type UploadReceipt } from '@sa3/nodes';
 import { loadWorkflow } from '../../workflow/index.js';
 import type { PackLocator } from '../../store/index.js';
-import { AtCapacityError, type RunManager } from '../run-manager.js';
+import { AtCapacityError, ShuttingDownError, type RunManager } from '../run-manager.js';
 import { streamRunEvents } from './sse.js';
-import { formatBytes } from '../../files/index.js';
+import { formatBytes, holdTempPath, releaseTempPath, uploadPartialName } from '../../files/index.js';
 import { refuse } from './error-reply.js';
 import { overridesFrom } from './overrides-body.js';
 import { runStateOf } from './run-state.js';
@@ -48,9 +48,12 @@ export function registerWorkflowRoutes(app: FastifyInstance, options: WorkflowRo
       return reply.code(202).send(runStateOf(run));
     } catch (error) {
       if (error instanceof AtCapacityError) return refuse(reply, 409, error.message);
+      if (error instanceof ShuttingDownError) return refuse(reply, 503, error.message);
       throw error;
     }
   });
+
+  app.get<{ Reply: RunState[] }>('/api/runs', () => runs.list().map(runStateOf));
 
   app.get<{ Params: { id: string }; Reply: RunState | ErrorBody }>('/api/runs/:id', async (req, reply) => {
     const run = runs.get(req.params.id);
@@ -95,7 +98,9 @@ export function registerWorkflowRoutes(app: FastifyInstance, options: WorkflowRo
         .slice(0, 6);
       const id = `${randomBytes(8).toString('hex')}${extension}`;
       await mkdir(options.uploadDir, { recursive: true });
-      const temp = join(options.uploadDir, `.${id}.partial`);
+      // Named with this process's pid, so a partial upload a killed server left is removed by the next one.
+      const temp = join(options.uploadDir, uploadPartialName(id));
+      holdTempPath(temp);
       let bytes = 0;
       const limit = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
@@ -109,14 +114,17 @@ export function registerWorkflowRoutes(app: FastifyInstance, options: WorkflowRo
         await pipeline(req.body as NodeJS.ReadableStream, limit, createWriteStream(temp));
       } catch (error) {
         await rm(temp, { force: true });
+        releaseTempPath(temp);
         const status = (error as { statusCode?: number }).statusCode ?? 400;
         return refuse(reply, status, status === 413 ? (error as Error).message : `the upload was interrupted: ${(error as Error).message}`);
       }
       if (bytes === 0) {
         await rm(temp, { force: true });
+        releaseTempPath(temp);
         return refuse(reply, 422, 'the upload is empty');
       }
       await rename(temp, join(options.uploadDir, id));
+      releaseTempPath(temp);
       const receipt: UploadReceipt = { id: `upload:${id}`, bytes };
       return reply.code(201).send(receipt);
     });
