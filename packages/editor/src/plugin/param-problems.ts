@@ -1,12 +1,8 @@
-import { checkNodeParams, missingInputs, paramApplies, type NodeParamProblem, type AnyNodeDefinition } from '@sa3/nodes';
+import { checkNodeParams, missingInputs, paramApplies, type NodeParamProblem, type AnyNodeDefinition, type Problem } from '@sa3/nodes';
 import type { Sa3Node } from './sa3-node.js';
 
-export interface NodeProblem {
-  readonly code: string;
-  readonly message: string;
-  readonly param?: string;
-  readonly input?: string;
-}
+/** A problem as a node shows it: the node is the one it is on. */
+export type NodeProblem = Pick<Problem, 'code' | 'message' | 'param' | 'input'>;
 
 /** A param's problem as the node shows it: beside the param's field, or on the node when it has none. */
 function shown(definition: AnyNodeDefinition, problem: NodeParamProblem): NodeProblem {

@@ -21,7 +21,7 @@ function mediaFor(runId: string, nodeId: string, report: RunReport): NodeMedia[]
   return media;
 }
 
-function failure(error: { code: string; message: string; param?: string; input?: string }): NodeRunError {
+function failure(error: NodeRunError): NodeRunError {
   return { code: error.code, message: error.message, ...(error.param ? { param: error.param } : {}), ...(error.input ? { input: error.input } : {}) };
 }
 

@@ -1,5 +1,5 @@
 import styled from 'styled-components';
-import { paramApplies, paramDefault, type ParamSpec } from '@sa3/nodes';
+import { errorBodySchema, paramApplies, paramDefault, parsePayload, uploadReceiptSchema, type ParamSpec } from '@sa3/nodes';
 import type { Sa3Node } from '../sa3-node.js';
 import { controlFor, type ControlHost } from './controls/index.js';
 import { useNodeViewEnv, type NodeViewEnv } from './env.js';
@@ -96,9 +96,9 @@ function controlHost(env: NodeViewEnv, node: Sa3Node, name: string, onChange: ()
         body: file,
         headers: { 'content-type': file.type || 'application/octet-stream' },
       });
-      const body = (await response.json()) as { id?: string; detail?: string };
-      if (!response.ok || !body.id) throw new Error(body.detail ?? `upload failed (${response.status})`);
-      return body.id;
+      const body: unknown = await response.json().catch(() => null);
+      if (!response.ok) throw new Error(errorBodySchema.safeParse(body).data?.detail ?? `the upload failed (HTTP ${response.status})`);
+      return parsePayload(uploadReceiptSchema, body, 'the upload answer').id;
     },
     reportProblem(code, message) {
       node.serverProblems = [...node.serverProblems, { code, message, param: name }];
