@@ -28,10 +28,11 @@ export function isExplainedFsError(error: unknown): error is NodeJS.ErrnoExcepti
  * One sentence for a file-system error, e.g. "cannot write the report /x/r.json: the file system is
  * read-only", or null when the error is not one (then the caller reports it as it would otherwise).
  * `doing` names the action in the user's terms ("cannot write the report"); the path is the one the
- * error names, or `path` when the error names none.
+ * error names, or `path` when the error names none. For a write, a missing path means its folder is missing.
  */
-export function fsErrorSentence(error: unknown, doing: string, path?: string): string | null {
+export function fsErrorSentence(error: unknown, doing: string, path?: string, access: 'read' | 'write' = 'read'): string | null {
   if (!isExplainedFsError(error)) return null;
   const where = error.path ?? path;
-  return `${doing}${where ? ` ${where}` : ''}: ${reasons[error.code]}`;
+  const reason = access === 'write' && error.code === 'ENOENT' ? 'the folder it goes in does not exist' : reasons[error.code];
+  return `${doing}${where ? ` ${where}` : ''}: ${reason}`;
 }

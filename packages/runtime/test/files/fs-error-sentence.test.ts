@@ -26,7 +26,10 @@ describe('fsErrorSentence', () => {
 
   it('says a missing folder does not exist', async () => {
     const error = await errorOf(() => writeFile(join(root, 'missing', 'r.json'), 'x'));
-    expect(fsErrorSentence(error, 'cannot write the report')).toBe(`cannot write the report ${join(root, 'missing', 'r.json')}: it does not exist`);
+    expect(fsErrorSentence(error, 'cannot read')).toBe(`cannot read ${join(root, 'missing', 'r.json')}: it does not exist`);
+    expect(fsErrorSentence(error, 'cannot write', undefined, 'write')).toBe(
+      `cannot write ${join(root, 'missing', 'r.json')}: the folder it goes in does not exist`,
+    );
   });
 
   it('says a file in the middle of a path is not a folder', async () => {
