@@ -11,6 +11,7 @@ import { RunJournal } from './run-journal.js';
 import { registerWorkflowRoutes } from './workflows/routes.js';
 import { isEditorAssetPath, registerEditorRoutes } from './workflows/editor-routes.js';
 import { refuse } from './workflows/error-reply.js';
+import { isSignedDownloadRequest, registerReplicateRoutes } from './replicate/index.js';
 
 export interface Sa3Server {
   readonly app: FastifyInstance;
@@ -71,7 +72,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
 
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0]!;
-    if (!options.token || OPEN_PATHS.has(path) || isEditorAssetPath(path)) return;
+    if (!options.token || OPEN_PATHS.has(path) || isEditorAssetPath(path) || isSignedDownloadRequest(req.url)) return;
     if (req.headers.authorization !== `Bearer ${options.token}`) {
       return refuse(
         reply.header('www-authenticate', 'Bearer'),
@@ -105,6 +106,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     },
   });
   registerWorkflowRoutes(app, { runs, uploadDir: options.uploadDir, uploadLimitBytes: options.uploadLimitBytes, locator });
+  registerReplicateRoutes(app, { runs, locator, uploadDir: options.uploadDir, uploadLimitBytes: options.uploadLimitBytes, model: options.replicateModel, publicUrl: options.publicUrl, token: options.token, log });
   registerEditorRoutes(app, { runs, cache: runtime.executor.cache, examplesDir });
 
   const url = await app.listen({ host: options.host, port: options.port });

@@ -1,0 +1,4 @@
+export { registerReplicateRoutes } from './routes.js';
+export type { ReplicateRoutesOptions } from './context.js';
+export { isSignedDownloadRequest } from './signed-url.js';
+export { DEFAULT_MODEL } from './server-settings.js';
