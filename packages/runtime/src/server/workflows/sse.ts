@@ -9,7 +9,7 @@ import type { RunManager } from '../run-manager.js';
  */
 export function lastSeenSeq(header: string | string[] | undefined, query: string | undefined): number {
   const text = (Array.isArray(header) ? header[0] : header) ?? query ?? '';
-  return /^\d{1,15}$/.test(text.trim()) ? Number(text.trim()) : 0;
+  return /^\d+$/.test(text.trim()) ? Number(text.trim()) : 0;
 }
 
 /**
