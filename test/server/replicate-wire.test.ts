@@ -314,9 +314,9 @@ describe("bad input on the /v1 routes: one sentence in Replicate's error shape, 
   it('cancel twice, and unknown predictions and paths', async () => {
     t.engine.close();
     const arrived = t.engine.arrival();
-    let id = '';
+    const created = t.request(`/v1/models/${OWNER}/${NAME}/predictions`, { method: 'POST', json: { input: { prompt: 'mid' } } });
+    const { id } = asPrediction((await created).body);
     try {
-      id = asPrediction((await t.request(`/v1/models/${OWNER}/${NAME}/predictions`, { method: 'POST', json: { input: { prompt: 'mid' } } })).body).id;
       await arrived;
       expect((await t.request(`/v1/predictions/${id}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' } })).status).toBe(200);
     } finally {
