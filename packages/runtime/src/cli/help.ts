@@ -94,15 +94,20 @@ Usage:
   sa3 help | --help       this text
   sa3 version | --version
 
-Exit codes: 0 ok, 1 the run failed or was cancelled, 2 invalid input
-(a bad workflow file, a bad --set, or an input file that cannot be read).
+Exit codes: 0 ok, 1 the run failed, 2 invalid input (a bad workflow
+file, a bad --set, or an input file that cannot be read); 130, 143 or 129
+when Ctrl+C, SIGTERM or SIGHUP cancelled it (sa3 serve stops taking work,
+cancels its runs and exits 0 within 5 s).
 
 Environment: SA3_HOME (default ~/.cache/sa3) holds the packs (packs/) and
 unfinished pulls (staging/); SA3_PACKS adds folders to look in; HF_TOKEN
 is sent to Hugging Face for gated repos; HF_ENDPOINT points pulls at a
 mirror; SA3_EXECUTION_PROVIDER picks cuda, tensorrt, coreml, dml,
-webgpu or cpu (a provider that cannot load falls back to cpu, said once).
+webgpu or cpu (a provider that cannot load falls back to cpu, said once);
+SA3_CONNECT_TIMEOUT_MS (30000) and SA3_IDLE_TIMEOUT_MS (60000) bound how
+long pulls, audio URLs and webhooks wait for an answer and between its bytes.
 
 Relative paths inside a workflow (audio.load sources) resolve against the
-workflow file's folder. Ctrl+C cancels a run; nothing half-written is left.
+workflow file's folder. Ctrl+C cancels a run; nothing half-written is left,
+and what a killed sa3 left behind is removed the next time one starts.
 `;
