@@ -253,8 +253,19 @@ describe('behind a TLS proxy (--public-url) with a bearer token', () => {
     }
   });
 
-  it('the API itself still needs the token', async () => {
+  it('the API itself still needs the token; a download needs the token or a valid signature', async () => {
     const anonymous = new Replicate({ auth: '', baseUrl: `${secured.url}/v1` });
     await expect(anonymous.models.get('jimothyjohn', 'stable-audio-3-medium')).rejects.toThrow(/401/);
+    const prediction = await client.predictions.create({ model: MODEL, input: { prompt: 'mid', duration: 1 }, wait: true });
+    const link = new URL(String(prediction.output));
+    const local = (url: URL, headers: Record<string, string> = {}) => fetch(`${secured.url}${url.pathname}${url.search}`, { headers });
+    expect((await local(link)).status).toBe(200);
+    const forged = new URL(link);
+    forged.searchParams.set('signature', 'A'.repeat(43));
+    expect((await local(forged)).status).toBe(403);
+    expect((await local(forged, { authorization: 'Bearer s3cret' })).status).toBe(200);
+    const unsigned = new URL(link.pathname, link);
+    expect((await local(unsigned)).status).toBe(401);
+    expect((await local(unsigned, { authorization: 'Bearer s3cret' })).status).toBe(200);
   });
 });

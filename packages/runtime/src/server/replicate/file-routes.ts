@@ -63,8 +63,9 @@ export function registerFileRoutes(scope: FastifyInstance, ctx: ReplicateContext
   scope.get<{ Params: IdParams; Querystring: { expiry?: string; signature?: string } }>('/files/:id/download', async (req, reply) => {
     const { id } = req.params;
     const { expiry, signature } = req.query;
-    if (expiry !== undefined || signature !== undefined || !ctx.options.token) {
-      // Without the server's bearer token (checked before any route), only a signed, unexpired link works.
+    const token = ctx.options.token;
+    if (token === undefined || req.headers.authorization !== `Bearer ${token}`) {
+      // Without the server's bearer token, only a signed, unexpired link works.
       const check = ctx.signer.check(id, expiry, signature);
       if (!check.ok) {
         const why = {
