@@ -222,6 +222,49 @@ describe("Replicate's JavaScript client against sa3 serve", () => {
   });
 });
 
+describe('webhook logs events', () => {
+  it('with the filter [logs, completed]: logs events carry the log so far, then completed; each signed', async () => {
+    const bodies: Prediction[] = [];
+    const deliveries: { headers: Record<string, string>; body: string }[] = [];
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    const receiver = createServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        deliveries.push({
+          headers: Object.fromEntries(['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((h) => [h, String(req.headers[h])])),
+          body,
+        });
+        bodies.push(JSON.parse(body) as Prediction);
+        res.end('ok');
+        if (bodies.at(-1)!.status === 'succeeded') finished();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (receiver.address() as { port: number }).port;
+      await replicate.predictions.create({
+        model: MODEL,
+        input: { prompt: 'mid', duration: 2, steps: 8 },
+        webhook: `http://127.0.0.1:${port}/hook`,
+        webhook_events_filter: ['logs', 'completed'],
+      });
+      await done;
+      const { key } = await replicate.webhooks.default.secret.get();
+      for (const delivery of deliveries)
+        expect(await validateWebhook({ headers: delivery.headers, body: delivery.body } as unknown as Request, key)).toBe(true);
+      expect(bodies.length).toBeGreaterThanOrEqual(2);
+      expect(bodies.slice(0, -1).every((b) => b.status === 'processing' && (b.logs ?? '').length > 0)).toBe(true);
+      // Each logs event holds at least what the one before it held, and completed holds it all.
+      for (let i = 1; i < bodies.length; i++) expect(bodies[i]!.logs!.startsWith(bodies[i - 1]!.logs!)).toBe(true);
+      expect(bodies.at(-1)!.logs).toMatch(/step 8\/8/);
+    } finally {
+      receiver.close();
+    }
+  });
+});
+
 describe('behind a TLS proxy (--public-url) with a bearer token', () => {
   const PUBLIC = 'https://audio.example.test';
   let secured: TestServer;

@@ -37,6 +37,7 @@ function deliverWebhooks(ctx: ReplicateContext, entry: PredictionEntry, run: Run
   const unsubscribe = ctx.runs.subscribe(run.id, 0, (event) => {
     if (event.type === 'run-start') delivery.start();
     else if (event.type === 'node-progress' || event.type === 'node-done' || event.type === 'node-cached' || event.type === 'node-error') delivery.logs();
+    else if (event.type === 'run-done' || event.type === 'run-error' || event.type === 'run-cancelled') delivery.stopLogs();
   });
   void run.done.then(() => {
     unsubscribe();

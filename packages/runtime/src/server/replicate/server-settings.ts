@@ -5,7 +5,7 @@ const MODEL_NAME = /^[a-z0-9][a-z0-9._-]{0,63}\/[a-z0-9][a-z0-9._-]{0,99}$/i;
 
 /** An owner/name the server answers for, or an Error naming what is wrong with it. */
 export function checkModelName(name: string): string {
-  if (!MODEL_NAME.test(name)) throw new Error(`the model name "${name}" must be owner/name (letters, digits, ".", "_" or "-"), such as ${DEFAULT_MODEL}`);
+  if (!MODEL_NAME.test(name)) throw new Error(`--replicate-model "${name}" must be owner/name (letters, digits, ".", "_" or "-"), such as ${DEFAULT_MODEL}`);
   return name;
 }
 

@@ -31,6 +31,7 @@ export class WebhookDelivery {
   private logsTimer: NodeJS.Timeout | null = null;
   private lastLogsAt = -Infinity;
   private ended = false;
+  private logsStopped = false;
 
   constructor(private readonly options: WebhookDeliveryOptions) {}
 
@@ -40,7 +41,7 @@ export class WebhookDelivery {
 
   /** New log lines: sent now, or once LOGS_INTERVAL_MS has passed since the last logs event. */
   logs(): void {
-    if (this.ended || this.logsTimer || !this.options.events.includes('logs')) return;
+    if (this.ended || this.logsStopped || this.logsTimer || !this.options.events.includes('logs')) return;
     const wait = Math.max(0, this.lastLogsAt + LOGS_INTERVAL_MS - Date.now());
     this.logsTimer = setTimeout(() => {
       this.logsTimer = null;
@@ -49,10 +50,16 @@ export class WebhookDelivery {
     }, wait);
   }
 
-  /** The prediction is over: its output (when it has one), then completed; nothing after. Resolves once delivered or given up. */
-  complete(hasOutput: boolean): Promise<void> {
+  /** The run has ended (its status is being settled): no logs event after this; completed carries the rest. */
+  stopLogs(): void {
     if (this.logsTimer) clearTimeout(this.logsTimer);
     this.logsTimer = null;
+    this.logsStopped = true;
+  }
+
+  /** The prediction is over: its output (when it has one), then completed; nothing after. Resolves once delivered or given up. */
+  complete(hasOutput: boolean): Promise<void> {
+    this.stopLogs();
     if (hasOutput) this.enqueue('output');
     this.enqueue('completed');
     this.ended = true;
