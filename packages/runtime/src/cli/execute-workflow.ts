@@ -1,9 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createRuntime } from '../host/index.js';
 import { WorkflowInvalidError, type LoadResult } from '../workflow/index.js';
 import type { RunEvent, RunReport } from '../executor/index.js';
-import { writeFileAtomic } from '../files/index.js';
+import { fsErrorSentence, writeFileAtomic } from '../files/index.js';
+import { prepareOutputFolder, reportPathProblem } from './writable-paths.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.js';
 import { formatProblems } from './format-problems.js';
 import { formatWarnings } from './format-warnings.js';
@@ -44,12 +44,10 @@ export async function executeWorkflow(options: ExecuteOptions): Promise<number> 
     return EXIT_INVALID_INPUT;
   }
   const outDir = resolve(options.outDir);
-  try {
-    await mkdir(outDir, { recursive: true });
-  } catch (error) {
-    const message = `cannot create the output directory ${outDir}: ${(error as Error).message}`;
-    if (options.json) process.stdout.write(JSON.stringify({ type: 'invalid', problems: [{ code: 'invalid_argument', message }] }) + '\n');
-    else process.stderr.write(style.red(message) + '\n');
+  const pathProblem = (options.report ? await reportPathProblem(resolve(options.report)) : null) ?? (await prepareOutputFolder(outDir));
+  if (pathProblem) {
+    if (options.json) process.stdout.write(JSON.stringify({ type: 'invalid', problems: [{ code: 'invalid_argument', message: pathProblem }] }) + '\n');
+    else process.stderr.write(style.red(`${pathProblem}; nothing was run`) + '\n');
     return EXIT_INVALID_INPUT;
   }
 
@@ -90,7 +88,16 @@ export async function executeWorkflow(options: ExecuteOptions): Promise<number> 
     : report.status === 'succeeded' && options.reportBesideOutputs
       ? join(outDir, `${report.runId}.report.json`)
       : undefined;
-  if (reportPath) await writeFileAtomic(reportPath, JSON.stringify(report, null, 2) + '\n');
+  // A report that cannot be written is said after the outputs, which stay: they were written.
+  let reportProblem: string | null = null;
+  if (reportPath) {
+    try {
+      await writeFileAtomic(reportPath, JSON.stringify(report, null, 2) + '\n');
+    } catch (error) {
+      reportProblem = fsErrorSentence(error, 'cannot write the report', reportPath, 'write');
+      if (!reportProblem) throw error;
+    }
+  }
   if (!options.json) {
     if (report.status === 'succeeded') {
       process.stderr.write(style.green(`finished in ${((report.durationMs ?? 0) / 1000).toFixed(2)} s`) + style.dim(` (${report.cacheHits} cached)`) + '\n');
@@ -104,7 +111,11 @@ export async function executeWorkflow(options: ExecuteOptions): Promise<number> 
       const where = [e.node && `node ${e.node}`, e.param && `param ${e.param}`, e.input && `input ${e.input}`].filter(Boolean).join(', ');
       process.stderr.write(style.red(`failed${where ? ` [${where}]` : ''} ${e.code}: ${e.message}`) + '\n' + style.dim('no output was written') + '\n');
     }
-    if (reportPath) process.stderr.write(style.dim(`report: ${reportPath}`) + '\n');
+    if (reportPath && !reportProblem) process.stderr.write(style.dim(`report: ${reportPath}`) + '\n');
+  }
+  if (reportProblem) {
+    process.stderr.write(style.red(`${reportProblem}${report.outputs.length > 0 ? '; the outputs listed were written' : ''}`) + '\n');
+    return EXIT_RUN_FAILED;
   }
   // Stopped by a signal: 128 + its number, as shells expect of an interrupted command.
   if (stop.signal && report.status === 'cancelled') return STOP_SIGNALS[stop.signal];

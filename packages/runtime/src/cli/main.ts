@@ -12,6 +12,7 @@ import { modelsCommand } from './commands/models.js';
 import { serveCommand } from './commands/serve.js';
 import { removeLeftoversAtStart } from './start-cleanup.js';
 import { attachNegativeValues } from './attach-negative-values.js';
+import { uncaughtFsErrorSentence } from '../files/index.js';
 
 /** Options that name a file or folder: an empty one would quietly mean the current folder. */
 const pathOptions = ['out', 'report', 'files', 'outputs', 'init-audio', 'inpaint-audio'];
@@ -142,7 +143,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`sa3: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const sentence = uncaughtFsErrorSentence(error);
+    if (sentence) process.stderr.write(`sa3: ${sentence}\n`);
+    else process.stderr.write(`sa3: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = EXIT_RUN_FAILED;
   },
 );

@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile, link, unlink, copyFile, constants } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep, extname } from 'node:path';
 import type { EncodedFile } from '@sa3/nodes';
-import { holdTempPath, outputStagingName, releaseTempPath, sha256Hex } from '../files/index.js';
+import { confinedPath, holdTempPath, outputStagingName, releaseTempPath, sha256Hex } from '../files/index.js';
 import type { OutputFileReport } from './report.js';
 
 interface StagedFile {
@@ -40,8 +40,19 @@ export class OutputStaging {
     return target;
   }
 
+  /**
+   * Where a relative name really lands, following the symbolic links already inside the output
+   * directory; throws when one of them leads out of it.
+   */
+  private async confinedTarget(relativeName: string, wantedPath: string): Promise<string> {
+    await mkdir(resolve(this.outDir), { recursive: true });
+    const real = await confinedPath(resolve(this.outDir), relative(resolve(this.outDir), wantedPath));
+    if (real === null) throw new Error(`the output name "${relativeName}" leads out of the output directory through a symbolic link`);
+    return wantedPath;
+  }
+
   async stage(node: string, relativeName: string, file: EncodedFile): Promise<void> {
-    const wantedPath = this.targetPath(relativeName);
+    const wantedPath = await this.confinedTarget(relativeName, this.targetPath(relativeName));
     holdTempPath(this.stagingDir);
     await mkdir(this.stagingDir, { recursive: true });
     const tempPath = join(this.stagingDir, `${this.staged.length}-${node}`);
@@ -53,6 +64,8 @@ export class OutputStaging {
     const root = resolve(this.outDir);
     const reports: OutputFileReport[] = [];
     for (const file of this.staged) {
+      // Checked again: a link may have appeared in the output directory while the run went on.
+      await this.confinedTarget(relative(root, file.wantedPath), file.wantedPath);
       await mkdir(dirname(file.wantedPath), { recursive: true });
       const finalPath = await this.placeWithoutOverwriting(file.tempPath, file.wantedPath);
       reports.push({

@@ -36,3 +36,33 @@ export function fsErrorSentence(error: unknown, doing: string, path?: string, ac
   const reason = access === 'write' && error.code === 'ENOENT' ? 'the folder it goes in does not exist' : reasons[error.code];
   return `${doing}${where ? ` ${where}` : ''}: ${reason}`;
 }
+
+/** What the failing system call was doing, in the user's words. */
+const doingBySyscall: Readonly<Record<string, [string, 'read' | 'write']>> = {
+  open: ['cannot open', 'read'],
+  read: ['cannot read', 'read'],
+  scandir: ['cannot list the folder', 'read'],
+  stat: ['cannot reach', 'read'],
+  lstat: ['cannot reach', 'read'],
+  access: ['cannot reach', 'read'],
+  write: ['cannot write', 'write'],
+  mkdir: ['cannot create the folder', 'write'],
+  mkdtemp: ['cannot create a folder in', 'write'],
+  rename: ['cannot move a file into', 'write'],
+  copyfile: ['cannot copy to', 'write'],
+  cp: ['cannot copy to', 'write'],
+  symlink: ['cannot create', 'write'],
+  unlink: ['cannot remove', 'write'],
+  rm: ['cannot remove', 'write'],
+  rmdir: ['cannot remove the folder', 'write'],
+};
+
+/**
+ * The sentence for a file-system error nothing closer to the user explained, worded from the
+ * system call that failed, e.g. "cannot create the folder /x/staging: the disk is full".
+ */
+export function uncaughtFsErrorSentence(error: unknown): string | null {
+  if (!isExplainedFsError(error)) return null;
+  const [doing, access] = doingBySyscall[error.syscall ?? ''] ?? ['cannot use', 'read'];
+  return fsErrorSentence(error, doing, undefined, access);
+}

@@ -1,4 +1,5 @@
-import { basename, dirname, extname, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { predictionWorkflow, type PredictionInput } from '../../predictions/index.js';
 import { loadWorkflow, serializeWorkflow, builtinNodes } from '../../workflow/index.js';
 import { EXIT_INVALID_INPUT } from '../exit-codes.js';
@@ -50,6 +51,14 @@ export async function generateCommand(prompt: string, options: GenerateOptions):
     if (input.inpaint_end_seconds === undefined && input.duration !== undefined) input.inpaint_end_seconds = input.duration;
   }
   const outPath = resolve(options.out);
+  const existing = await stat(outPath).catch(() => null);
+  if (existing && !existing.isFile()) {
+    const what = existing.isDirectory() ? 'a folder' : 'a device, pipe or socket';
+    process.stderr.write(
+      `sa3 generate: --out ${outPath} is ${what}; give the audio file to write, e.g. ${join(existing.isDirectory() ? outPath : cwd, `sa3-output.${format}`)}\n`,
+    );
+    return EXIT_INVALID_INPUT;
+  }
   const stem = basename(outPath, extname(outPath));
   const workflow = predictionWorkflow(input as unknown as PredictionInput, { filename: `${stem}.{ext}`, name: stem });
   const loaded = loadWorkflow(serializeWorkflow(workflow, builtinNodes), { requireOutputs: true });
