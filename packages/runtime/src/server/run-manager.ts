@@ -30,6 +30,14 @@ export class AtCapacityError extends Error {
 }
 
 /** Thrown by submit once the server is shutting down. */
+/** A run was asked for under an id another run of this server already has. */
+export class RunIdTakenError extends Error {
+  constructor(readonly id: string) {
+    super(`the id "${id}" belongs to another run on this server; choose a new id`);
+    this.name = 'RunIdTakenError';
+  }
+}
+
 export class ShuttingDownError extends Error {
   constructor() {
     super('the server is shutting down and takes no new runs; submit again once it has restarted');
@@ -126,6 +134,7 @@ export class RunManager {
   submit(workflow: Workflow, options: { id?: string; workflowName?: string } = {}): RunRecord {
     if (!this.accepting) throw new ShuttingDownError();
     if (this.pending >= this.queueDepth) throw new AtCapacityError(this.queueDepth);
+    if (options.id !== undefined && this.runs.has(options.id)) throw new RunIdTakenError(options.id);
     const id = options.id ?? `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     const controller = new AbortController();
     let resolveDone!: (run: RunRecord) => void;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AtCapacityError, ShuttingDownError, type RunManager, type RunRecord } from '../run-manager.js';
+import { AtCapacityError, RunIdTakenError, ShuttingDownError, type RunManager, type RunRecord } from '../run-manager.js';
 import { predictionInputSchema, predictionOutputSchema } from './input-schema.js';
 import { fieldFor, inputWorkflow } from './input-workflow.js';
 import { predictionResponse, type PredictionRequest, type WebhookEvent } from './prediction.js';
@@ -110,6 +110,7 @@ export function registerCogRoutes(app: FastifyInstance, options: CogRoutesOption
       run = options.runs.submit(built.workflow, { id, workflowName: 'prediction' });
     } catch (error) {
       if (error instanceof AtCapacityError) return detail(reply, 409, error.message);
+      if (error instanceof RunIdTakenError) return detail(reply, 409, error.message);
       if (error instanceof ShuttingDownError) return detail(reply, 503, error.message);
       throw error;
     }
