@@ -1,6 +1,6 @@
 import { MAX_JSON_DEPTH } from './json-limits.js';
 import type { WorkflowProblem } from './problems.js';
-import { textPosition } from './text-position.js';
+import { LineTracker } from './text-position.js';
 
 interface Container {
   readonly kind: 'object' | 'array';
@@ -14,11 +14,13 @@ interface Container {
  * What JSON.parse accepts but a workflow file must not hold: nesting beyond MAX_JSON_DEPTH,
  * a key twice in one object (JSON.parse silently keeps the last), and numbers too large for a
  * double (JSON.parse turns 1e309 into Infinity). `text` must already be valid JSON. The walk
- * is a loop over the characters, so no input can exhaust the stack.
+ * is a loop over the characters, so no input can exhaust the stack, and finding the line of each
+ * problem does not walk the text again.
  */
 export function scanJson(text: string): WorkflowProblem[] {
   const problems: WorkflowProblem[] = [];
   const stack: Container[] = [];
+  const lines = new LineTracker(text);
   const pointer = () => stack.map((c) => `/${c.at.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
   let i = 0;
   while (i < text.length) {
@@ -27,7 +29,7 @@ export function scanJson(text: string): WorkflowProblem[] {
       if (stack.length === MAX_JSON_DEPTH) {
         problems.push({
           code: 'too_deep',
-          message: `the file nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels (at ${textPosition(text, i)}); a workflow needs far fewer`,
+          message: `the file nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels (at ${lines.at(i)}); a workflow needs far fewer`,
           path: pointer(),
         });
         return problems;
@@ -51,7 +53,7 @@ export function scanJson(text: string): WorkflowProblem[] {
         if (top.keys.has(key)) {
           problems.push({
             code: 'duplicate_key',
-            message: `the key ${JSON.stringify(key)} appears twice in one object (the second at ${textPosition(text, i)}); give each key once`,
+            message: `the key ${JSON.stringify(key)} appears twice in one object (the second at ${lines.at(i)}); give each key once`,
             path: pointer(),
           });
         }
@@ -66,7 +68,7 @@ export function scanJson(text: string): WorkflowProblem[] {
       if (!Number.isFinite(Number(written))) {
         problems.push({
           code: 'number_out_of_range',
-          message: `the number ${written} at ${textPosition(text, i)} is beyond the largest a JSON number can hold here (about 1.8e308)`,
+          message: `the number ${written} at ${lines.at(i)} is beyond the largest a JSON number can hold here (about 1.8e308)`,
           path: pointer(),
         });
       }

@@ -1,5 +1,5 @@
 import { jsonErrorMessage } from './json-error.js';
-import { MAX_WORKFLOW_NODES } from './json-limits.js';
+import { MAX_WORKFLOW_CONNECTIONS, MAX_WORKFLOW_NODES } from './json-limits.js';
 import { scanJson } from './json-scan.js';
 import { describe, isObject } from './json-values.js';
 import { parseConnection } from './parse-connection.js';
@@ -92,6 +92,13 @@ export function parseWorkflow(file: string): { workflow: Workflow | null; proble
   const connections: WorkflowConnection[] = [];
   if (root.connections !== undefined && !Array.isArray(root.connections)) {
     problems.push({ code: 'invalid_structure', message: `"connections" must be an array of wires, got ${describe(root.connections)}`, path: '/connections' });
+  } else if (Array.isArray(root.connections) && root.connections.length > MAX_WORKFLOW_CONNECTIONS) {
+    problems.push({
+      code: 'too_many_connections',
+      message: `the workflow has ${root.connections.length} wires; sa3 runs workflows of at most ${MAX_WORKFLOW_CONNECTIONS}`,
+      path: '/connections',
+    });
+    return { workflow: null, problems };
   } else {
     (root.connections ?? []).forEach((raw: unknown, index: number) => {
       const connection = parseConnection(raw, index, problems);

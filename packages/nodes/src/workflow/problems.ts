@@ -11,6 +11,9 @@ export type WorkflowProblemCode =
   | 'duplicate_key'
   | 'number_out_of_range'
   | 'too_deep'
-  | 'too_many_nodes';
+  | 'too_many_nodes'
+  | 'too_many_connections'
+  | 'text_too_long'
+  | 'data_uri_too_large';
 
 export type WorkflowProblem = Problem<WorkflowProblemCode>;

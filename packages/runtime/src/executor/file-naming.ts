@@ -12,10 +12,20 @@ export interface FileNamingContext {
 
 /** The values a file name pattern's {tokens} expand to for one node's file. */
 export class FileNaming {
-  private readonly nodes: ReadonlyMap<string, PlannedNode>;
+  /** Each node's own first seed, or else the first one found walking up its inputs (depth first, in input order). */
+  private readonly seeds = new Map<string, number | undefined>();
 
   constructor(private readonly context: FileNamingContext) {
-    this.nodes = new Map(context.nodes.map((n) => [n.id, n]));
+    // The plan lists every node after the nodes feeding it, so one pass in that order settles each
+    // node from its inputs' answers: no walk per file, and no recursion however long the chain.
+    for (const node of context.nodes) {
+      let seed = Object.values(context.seeds[node.id] ?? {})[0];
+      for (const [from] of Object.values(node.inputs)) {
+        if (seed !== undefined) break;
+        seed = this.seeds.get(from);
+      }
+      this.seeds.set(node.id, seed);
+    }
   }
 
   tokens(node: string, extension: string): Record<FilenameToken, string> {
@@ -26,25 +36,8 @@ export class FileNaming {
       run: runId,
       date: startedAt.toISOString().slice(0, 10),
       time: startedAt.toISOString().slice(11, 19).replace(/:/g, ''),
-      seed: String(this.seedOf(node) ?? 'noseed'),
+      seed: String(this.seeds.get(node) ?? 'noseed'),
       ext: extension,
     };
-  }
-
-  /** The node's own first seed, or else the first one found walking up its inputs. */
-  private seedOf(start: string): number | undefined {
-    const seen = new Set<string>();
-    const walk = (id: string): number | undefined => {
-      if (seen.has(id)) return undefined;
-      seen.add(id);
-      const own = Object.values(this.context.seeds[id] ?? {})[0];
-      if (own !== undefined) return own;
-      for (const [from] of Object.values(this.nodes.get(id)!.inputs)) {
-        const found = walk(from);
-        if (found !== undefined) return found;
-      }
-      return undefined;
-    };
-    return walk(start);
   }
 }

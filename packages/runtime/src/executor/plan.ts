@@ -17,12 +17,17 @@ export async function planRun(workflow: Workflow, nodes: NodeLookup, services: N
     workflow.connections,
   );
   const nodeById = new Map(workflow.nodes.map((n) => [n.id, n]));
+  // Wires grouped by the node they feed, in one pass: looking them up per node would be quadratic.
+  const inputsOf = new Map<string, PlannedNode['inputs']>();
+  for (const wire of workflow.connections) {
+    const inputs = inputsOf.get(wire.to[0]) ?? {};
+    inputs[wire.to[1]] = wire.from;
+    inputsOf.set(wire.to[0], inputs);
+  }
   const planned = order.map((id): PlannedNode => {
     const node = nodeById.get(id)!;
     const definition = nodes.get(node.type)!;
-    const inputs: PlannedNode['inputs'] = {};
-    for (const wire of workflow.connections) if (wire.to[0] === id) inputs[wire.to[1]] = wire.from;
-    return { id, definition, params: resolveParams(definition, node.params), inputs, cacheKey: '' };
+    return { id, definition, params: resolveParams(definition, node.params), inputs: inputsOf.get(id) ?? {}, cacheKey: '' };
   });
   await computeCacheKeys(planned, services);
   return { order, nodes: planned };

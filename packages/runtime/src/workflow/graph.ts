@@ -8,29 +8,34 @@ function adjacency(ids: readonly string[], connections: readonly WorkflowConnect
   return next;
 }
 
-/** One loop among the wires, as the node ids along it, or null when the graph flows one way. */
+/**
+ * One loop among the wires, as the node ids along it, or null when the graph flows one way.
+ * Depth-first with an explicit stack, so a chain of any length cannot exhaust the call stack.
+ */
 export function findCycle(ids: readonly string[], connections: readonly WorkflowConnection[]): string[] | null {
   const next = adjacency(ids, connections);
   const state = new Map<string, 'open' | 'done'>();
-  const stack: string[] = [];
-  const visit = (id: string): string[] | null => {
-    state.set(id, 'open');
-    stack.push(id);
-    for (const target of next.get(id)!) {
-      if (state.get(target) === 'open') return stack.slice(stack.indexOf(target));
-      if (!state.has(target)) {
-        const found = visit(target);
-        if (found) return found;
+  /** The path from the root being walked: each node with the index of its next wire to follow. */
+  const path: { id: string; wire: number }[] = [];
+  for (const root of ids) {
+    if (state.has(root)) continue;
+    state.set(root, 'open');
+    path.push({ id: root, wire: 0 });
+    while (path.length > 0) {
+      const top = path[path.length - 1]!;
+      const targets = next.get(top.id)!;
+      if (top.wire === targets.length) {
+        state.set(top.id, 'done');
+        path.pop();
+        continue;
       }
-    }
-    stack.pop();
-    state.set(id, 'done');
-    return null;
-  };
-  for (const id of ids) {
-    if (!state.has(id)) {
-      const found = visit(id);
-      if (found) return found;
+      const target = targets[top.wire++]!;
+      const seen = state.get(target);
+      if (seen === 'open') return path.slice(path.findIndex((step) => step.id === target)).map((step) => step.id);
+      if (seen === undefined) {
+        state.set(target, 'open');
+        path.push({ id: target, wire: 0 });
+      }
     }
   }
   return null;
@@ -41,14 +46,12 @@ export function topologicalOrder(ids: readonly string[], connections: readonly W
   const next = adjacency(ids, connections);
   const indegree = new Map(ids.map((id) => [id, 0]));
   for (const targets of next.values()) for (const t of targets) indegree.set(t, indegree.get(t)! + 1);
-  const ready = ids.filter((id) => indegree.get(id) === 0);
-  const order: string[] = [];
-  while (ready.length > 0) {
-    const id = ready.shift()!;
-    order.push(id);
-    for (const t of next.get(id)!) {
+  // A queue read from the front by index: shifting a long array would make this quadratic.
+  const order = ids.filter((id) => indegree.get(id) === 0);
+  for (let head = 0; head < order.length; head++) {
+    for (const t of next.get(order[head]!)!) {
       indegree.set(t, indegree.get(t)! - 1);
-      if (indegree.get(t) === 0) ready.push(t);
+      if (indegree.get(t) === 0) order.push(t);
     }
   }
   return order;

@@ -22,6 +22,14 @@ function coerce(spec: ParamSpec | undefined, value: unknown): unknown {
   return paramKindOf(spec).parse(spec, value);
 }
 
+const LISTED_NODES = 20;
+
+/** Node ids for a message: all of a small workflow's, the first few of a large one's. */
+function listed(ids: readonly string[]): string {
+  if (ids.length <= LISTED_NODES) return ids.join(', ');
+  return `${ids.slice(0, LISTED_NODES).join(', ')} and ${ids.length - LISTED_NODES} more`;
+}
+
 export function applyOverrides(workflow: Workflow, overrides: readonly ParamOverride[], nodes: NodeLookup): { workflow: Workflow; problems: Problem[] } {
   const problems: Problem[] = [];
   const byId = new Map(workflow.nodes.map((n) => [n.id, { ...n, params: { ...n.params } }]));
@@ -30,7 +38,7 @@ export function applyOverrides(workflow: Workflow, overrides: readonly ParamOver
     if (!node) {
       problems.push({
         code: 'missing_node',
-        message: `--set ${override.node}.${override.param}: there is no node "${override.node}"; nodes are ${[...byId.keys()].join(', ')}`,
+        message: `--set ${override.node}.${override.param}: there is no node "${override.node}"; nodes are ${listed([...byId.keys()])}`,
         node: override.node,
         param: override.param,
       });

@@ -3,6 +3,7 @@ import {
   duplicateIdProblems,
   missingInputs,
   nodeParamWarnings,
+  oversizedParamProblems,
   type AnyNodeDefinition,
   type ParamWarningCode,
   type Problem as SharedProblem,
@@ -25,6 +26,16 @@ function checkParams(node: WorkflowNode, definition: AnyNodeDefinition, problems
     const subject = problem.kind === 'unknown_param' ? `node "${node.id}" (${node.type})` : `node "${node.id}" param "${problem.param}"`;
     problems.push({ code: problem.code as Problem['code'], message: `${subject} ${problem.message}`, node: node.id, param: problem.param });
   }
+}
+
+/** Nodes of a loop shown at each end of a long one; the middle is counted, not listed. */
+const LOOP_ENDS_SHOWN = 5;
+
+/** "a -> b -> a", or for a long loop its first and last few nodes around the count of the rest. */
+function loopText(cycle: readonly string[]): string {
+  if (cycle.length <= 2 * LOOP_ENDS_SHOWN) return [...cycle, cycle[0]].join(' -> ');
+  const hidden = cycle.length - 2 * LOOP_ENDS_SHOWN;
+  return [...cycle.slice(0, LOOP_ENDS_SHOWN), `(${hidden} more nodes)`, ...cycle.slice(-LOOP_ENDS_SHOWN), cycle[0]].join(' -> ');
 }
 
 /**
@@ -53,6 +64,7 @@ export function validateWorkflow(workflow: Workflow, nodes: NodeLookup, options:
     }
     definitions.set(node.id, definition);
     checkParams(node, definition, problems);
+    problems.push(...oversizedParamProblems(node, definition.params));
   }
 
   const connected = new Map<string, Set<string>>();
@@ -114,8 +126,7 @@ export function validateWorkflow(workflow: Workflow, nodes: NodeLookup, options:
   }
 
   const cycle = findCycle([...byId.keys()], workflow.connections);
-  if (cycle)
-    problems.push({ code: 'cycle', message: `the wires form a loop: ${[...cycle, cycle[0]].join(' -> ')}; a workflow must flow one way`, node: cycle[0]! });
+  if (cycle) problems.push({ code: 'cycle', message: `the wires form a loop: ${loopText(cycle)}; a workflow must flow one way`, node: cycle[0]! });
 
   if (options.requireOutputs && ![...definitions.values()].some((d) => d.isOutput)) {
     problems.push({ code: 'no_outputs', message: 'the workflow has no audio.save node, so a run would produce no file' });

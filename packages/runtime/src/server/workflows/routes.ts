@@ -15,6 +15,7 @@ import { refuse } from './error-reply.js';
 import { overridesFrom } from './overrides-body.js';
 import { runStateOf } from './run-state.js';
 import { catalogueNodeOf } from './catalogue-node.js';
+import { registerJsonBodyParser } from './json-body.js';
 
 export interface WorkflowRoutesOptions {
   readonly runs: RunManager;
@@ -26,6 +27,8 @@ export interface WorkflowRoutesOptions {
 /** Runs of whole workflows for the editor and scripts, their events over SSE, outputs and uploads. */
 export function registerWorkflowRoutes(app: FastifyInstance, options: WorkflowRoutesOptions): void {
   const { runs } = options;
+  // Registered on the server itself, so the depth check covers every JSON body, the Cog routes' too.
+  registerJsonBodyParser(app);
 
   app.get<{ Reply: CatalogueNode[] }>('/api/nodes', () => nodeCatalogue.map(catalogueNodeOf));
 
