@@ -2,8 +2,9 @@ import { Writable } from 'node:stream';
 import { type AudioClip, CHANNELS, SAMPLE_RATE, cancelledError } from '@sa3/nodes';
 import { type FfmpegTools, FfmpegFailure, createFfmpegCommand, firstErrorLine, runFfmpeg } from './ffmpeg.js';
 import { type ProbeResult, type ProbedStream, probeFile } from './ffprobe.js';
-import { deinterleaveF32le } from './interleave.js';
+import { PlanarPcm } from './planar-pcm.js';
 import { showSource, sourceError } from './source-errors.js';
+import { MAX_SOURCE_FRAMES, MAX_SOURCE_SECONDS, MAX_SOURCE_TEXT } from './source-limits.js';
 import { readWavDataPromise } from './wav-layout.js';
 
 // Codecs whose container states the exact length; lossy codecs add encoder delay and padding.
@@ -33,15 +34,25 @@ export async function decodeAudioFile(tools: FfmpegTools, path: string, source: 
   }
 
   const promisedSeconds = await promisedDuration(path, probe, stream, shown);
+  if (promisedSeconds !== undefined && promisedSeconds > MAX_SOURCE_SECONDS) {
+    throw sourceError('audio_too_long', `${shown} lasts ${seconds(promisedSeconds)} by its header, more than the ${MAX_SOURCE_TEXT}; cut it shorter first`);
+  }
   // ffmpeg's own mono-to-stereo upmix lowers the level by 3 dB; copying the channel keeps it.
   const decodedChannels = stream.channels === 1 ? 1 : CHANNELS;
   // PCM in WAV cannot fail to decode, and a WAV streamed with unknown sizes ends in a short read
   // that -xerror would call corrupt; the header check above covers truncation there.
   const strict = !(probe.formatName === 'wav' && (stream.codecName ?? '').startsWith('pcm_'));
-  const { chunks, failure } = await runDecoder(tools, path, { streamIndex: stream.index, channels: decodedChannels, strict }, signal);
-  const decoded = deinterleaveF32le(chunks, decodedChannels);
+  const expectedFrames = promisedSeconds === undefined ? undefined : Math.ceil(promisedSeconds * SAMPLE_RATE);
+  const settings = { streamIndex: stream.index, channels: decodedChannels, strict, expectedFrames };
+  const { pcm, failure } = await runDecoder(tools, path, settings, signal);
+  // A header can lie (or say nothing): the limit holds on what ffmpeg actually put out.
+  if (pcm.overflowed) {
+    const claim = promisedSeconds === undefined ? 'its header gives no length' : `its header says ${seconds(promisedSeconds)}`;
+    throw sourceError('audio_too_long', `${shown} decodes to more than the ${MAX_SOURCE_TEXT} (${claim}); cut it shorter first`);
+  }
+  const decoded = pcm.take();
   const channels = decodedChannels === 1 ? [decoded[0]!, decoded[0]!.slice()] : decoded;
-  const frames = channels[0]?.length ?? 0;
+  const frames = pcm.frames;
   const decodedSeconds = frames / SAMPLE_RATE;
 
   const tolerance = EXACT_LENGTH_CODEC.test(stream.codecName ?? '') ? EXACT_TOLERANCE_SECONDS : LOSSY_TOLERANCE_SECONDS;
@@ -85,20 +96,27 @@ interface DecoderSettings {
   readonly channels: number;
   /** Stop at the first decoding error (-xerror) instead of skipping damaged parts. */
   readonly strict: boolean;
+  /** The length the container states, in output frames, when it states one. */
+  readonly expectedFrames: number | undefined;
 }
 
+/**
+ * Runs ffmpeg to f32le on stdout and splits its output into channels as it comes. Past
+ * MAX_SOURCE_FRAMES ffmpeg is killed and nothing more is kept; the result then says it overflowed.
+ */
 async function runDecoder(
   tools: FfmpegTools,
   path: string,
   settings: DecoderSettings,
   signal: AbortSignal,
-): Promise<{ chunks: Buffer[]; failure: FfmpegFailure | null }> {
-  const chunks: Buffer[] = [];
+): Promise<{ pcm: PlanarPcm; failure: FfmpegFailure | null }> {
+  const pcm = new PlanarPcm(settings.channels, MAX_SOURCE_FRAMES, settings.expectedFrames);
+  const overflow = new AbortController();
   // emitClose: false, because fluent-ffmpeg reports an error when its output stream closes first.
   const sink = new Writable({
     emitClose: false,
     write(chunk: Buffer, _encoding, callback) {
-      chunks.push(chunk);
+      if (!pcm.append(chunk)) overflow.abort();
       callback();
     },
   });
@@ -110,15 +128,18 @@ async function runDecoder(
     .output(sink);
   let failure: FfmpegFailure | null = null;
   try {
-    await runFfmpeg(command, signal);
+    await runFfmpeg(command, AbortSignal.any([signal, overflow.signal]));
   } catch (error) {
+    if (signal.aborted) throw cancelledError();
+    // Killed for running past the limit: its output stream may never finish, and is not needed.
+    if (pcm.overflowed) return { pcm, failure: null };
     if (!(error instanceof FfmpegFailure) || !error.exited) throw error;
     failure = error;
   }
   // fluent-ffmpeg reports the exit before stdout has necessarily been drained into the sink.
   await drained;
   if (signal.aborted) throw cancelledError();
-  return { chunks, failure };
+  return { pcm, failure };
 }
 
 function seconds(value: number): string {
