@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_DATA_URI_CHARS, MAX_TEXT_PARAM_CHARS, MAX_WORKFLOW_CONNECTIONS, type ErrorBody, type RunState, type UploadReceipt } from '@sa3/nodes';
@@ -151,6 +151,9 @@ beforeAll(async () => {
   };
 });
 
+// The fixtures hold two 48 MiB workflows and the outputs of every run: not left behind.
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
 describe('the CLI', () => {
   /** Runs sa3 on a workflow with a fresh, empty output folder, and lists that folder afterwards. */
   async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; before: string[]; after: string[] }> {
@@ -244,9 +247,10 @@ describe('sa3 serve', () => {
   let server: ChildProcess;
   let url: string;
   let outputs: string;
+  let home: string;
 
   beforeAll(async () => {
-    const home = await tempDir('sa3-limits-home-');
+    home = await tempDir('sa3-limits-home-');
     outputs = join(dir, 'server-outputs');
     await mkdir(outputs);
     server = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--files', dir, '--outputs', outputs], {
@@ -264,8 +268,9 @@ describe('sa3 serve', () => {
     });
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     server.kill('SIGKILL');
+    await rm(home, { recursive: true, force: true });
   });
 
   async function post(path: string, body: string | Json): Promise<{ status: number; body: unknown }> {
