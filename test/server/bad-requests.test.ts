@@ -166,7 +166,7 @@ const cases: Case[] = [
     send: () => t.request('/api/uploads?name=a.wav', { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: new Uint8Array(65 * 1024) }),
     status: 413,
   },
-  { name: 'unknown route', send: () => t.request('/v1/predictions'), status: 404 },
+  { name: 'unknown route', send: () => t.request('/v2/predictions'), status: 404 },
   {
     name: 'missing bearer token',
     send: () => locked.request('/predictions', { method: 'POST', json: { input: { prompt: 'x' } } }),
