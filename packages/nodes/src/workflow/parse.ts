@@ -24,8 +24,10 @@ export function parseWorkflow(file: string): { workflow: Workflow | null; proble
   } catch (error) {
     return { workflow: null, problems: [{ code: 'invalid_json', message: jsonErrorMessage(text, error), path: '' }] };
   }
+  // Too deep, a key twice, a number no double holds: what JSON.parse read is not what the file
+  // says, so checking it further would only report the parser's guesses (a 1e309 read as null).
   const problems = scanJson(text);
-  if (problems.some((p) => p.code === 'too_deep')) return { workflow: null, problems };
+  if (problems.length > 0) return { workflow: null, problems };
   if (!isObject(root))
     return { workflow: null, problems: [{ code: 'invalid_structure', message: `the file holds ${describe(root)}; a workflow is a JSON object`, path: '' }] };
 
