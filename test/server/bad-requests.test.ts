@@ -54,6 +54,24 @@ const cases: Case[] = [
     message: /not valid JSON/,
   },
   {
+    name: '__proto__ key in a prediction',
+    send: () =>
+      t.request('/predictions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"input": {"prompt": "x", "__proto__": {"a": 1}}}' }),
+    status: 400,
+    message: /"detail":"the request body has the key \\"input\.__proto__\\"; keys that reach an object's prototype/,
+  },
+  {
+    name: 'constructor.prototype key in a workflow run',
+    send: () =>
+      t.request('/api/runs', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"workflow": {"nodes": [{"constructor": {"prototype": 1}}]}}',
+      }),
+    status: 400,
+    message: /"detail":"the request body has the key \\"workflow\.nodes\[0\]\.constructor\.prototype\\"/,
+  },
+  {
     name: 'oversized body',
     send: () => predict({ prompt: 'x', init_audio: `data:audio/wav;base64,${'A'.repeat(300 * 1024)}` }),
     status: 413,
