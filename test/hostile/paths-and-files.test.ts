@@ -206,3 +206,24 @@ describe('prediction ids', () => {
     expect((await server.request('/health-check')).status).toBe(200);
   });
 });
+
+describe('the server on a disk that refuses', () => {
+  let server: TestServer;
+  let uploads: string;
+  beforeAll(async () => {
+    uploads = join(await tempDir('sa3-disk-'), 'uploads');
+    writeFileSync(uploads, 'x');
+    server = await startTestServer({ uploadDir: uploads });
+  });
+  afterAll(async () => {
+    await server.server.close();
+  });
+
+  it('says in one sentence what it could not do on its own disk, and keeps serving', async () => {
+    const answer = await server.request('/api/uploads?name=a.wav', { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: new Uint8Array(64) });
+    expect(answer.status).toBe(500);
+    expect(answer.body).toEqual({ detail: `the server cannot create the folder ${uploads}: it is a file, not a folder` });
+    expect(readFileSync(uploads, 'utf8')).toBe('x');
+    expect((await server.request('/health-check')).status).toBe(200);
+  });
+});

@@ -33,7 +33,12 @@ export function isExplainedFsError(error: unknown): error is NodeJS.ErrnoExcepti
 export function fsErrorSentence(error: unknown, doing: string, path?: string, access: 'read' | 'write' = 'read'): string | null {
   if (!isExplainedFsError(error)) return null;
   const where = error.path ?? path;
-  const reason = access === 'write' && error.code === 'ENOENT' ? 'the folder it goes in does not exist' : reasons[error.code];
+  const reason =
+    access === 'write' && error.code === 'ENOENT'
+      ? 'the folder it goes in does not exist'
+      : error.code === 'EEXIST' && error.syscall === 'mkdir'
+        ? 'it is a file, not a folder'
+        : reasons[error.code];
   return `${doing}${where ? ` ${where}` : ''}: ${reason}`;
 }
 

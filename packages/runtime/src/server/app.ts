@@ -6,7 +6,7 @@ import { PackLocator } from '../store/index.js';
 import { registerCogRoutes } from './cog/routes.js';
 import { RunManager } from './run-manager.js';
 import { examplesDir, type ServerOptions } from './server-options.js';
-import { formatBytes, removeStaleLeftovers } from '../files/index.js';
+import { formatBytes, removeStaleLeftovers, uncaughtFsErrorSentence } from '../files/index.js';
 import { RunJournal } from './run-journal.js';
 import { registerWorkflowRoutes } from './workflows/routes.js';
 import { isEditorAssetPath, registerEditorRoutes } from './workflows/editor-routes.js';
@@ -90,7 +90,10 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return refuse(reply, 415, error.message);
     if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return refuse(reply, 400, 'the request body is empty; send a JSON object');
     if (error.statusCode && error.statusCode < 500) return refuse(reply, error.statusCode, error.message);
-    log(`internal error on ${_req.method} ${_req.url}: ${error.stack ?? error.message}`);
+    const fsSentence = uncaughtFsErrorSentence(error);
+    log(`${fsSentence ? 'file-system error' : 'internal error'} on ${_req.method} ${_req.url}: ${fsSentence ?? error.stack ?? error.message}`);
+    // The server's own disk is at fault, not the request: 507 when it is full, 500 otherwise, in one sentence.
+    if (fsSentence) return refuse(reply, error.code === 'ENOSPC' || error.code === 'EDQUOT' ? 507 : 500, `the server ${fsSentence}`);
     return refuse(reply, 500, `internal error: ${error.message}`);
   });
   app.setNotFoundHandler((req, reply) => refuse(reply, 404, `there is nothing at ${req.method} ${req.url}`));
@@ -106,7 +109,16 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     },
   });
   registerWorkflowRoutes(app, { runs, uploadDir: options.uploadDir, uploadLimitBytes: options.uploadLimitBytes, locator });
-  registerReplicateRoutes(app, { runs, locator, uploadDir: options.uploadDir, uploadLimitBytes: options.uploadLimitBytes, model: options.replicateModel, publicUrl: options.publicUrl, token: options.token, log });
+  registerReplicateRoutes(app, {
+    runs,
+    locator,
+    uploadDir: options.uploadDir,
+    uploadLimitBytes: options.uploadLimitBytes,
+    model: options.replicateModel,
+    publicUrl: options.publicUrl,
+    token: options.token,
+    log,
+  });
   registerEditorRoutes(app, { runs, cache: runtime.executor.cache, examplesDir });
 
   const url = await app.listen({ host: options.host, port: options.port });

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fsErrorSentence } from '../../src/files/index.js';
+import { fsErrorSentence, uncaughtFsErrorSentence } from '../../src/files/index.js';
 
 async function errorOf(action: () => Promise<unknown>): Promise<unknown> {
   try {
@@ -48,6 +48,16 @@ describe('fsErrorSentence', () => {
     const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
     expect(fsErrorSentence(readOnly, 'cannot write the output')).toBe('cannot write the output /ro/out.wav: the file system is read-only');
     expect(fsErrorSentence(denied, 'cannot write the output', '/x/out.wav')).toBe('cannot write the output /x/out.wav: permission denied');
+  });
+
+  it('words an error nothing closer explained from its system call', async () => {
+    const folderOverFile = await errorOf(() => mkdir(join(root, 'file', 'sub'), { recursive: true }));
+    expect(uncaughtFsErrorSentence(folderOverFile)).toBe(`cannot create the folder ${join(root, 'file', 'sub')}: a part of the path is a file, not a folder`);
+    const fileInTheWay = await errorOf(() => mkdir(join(root, 'file')));
+    expect(uncaughtFsErrorSentence(fileInTheWay)).toBe(`cannot create the folder ${join(root, 'file')}: it is a file, not a folder`);
+    const missing = await errorOf(() => readFile(join(root, 'nothing.json')));
+    expect(uncaughtFsErrorSentence(missing)).toBe(`cannot open ${join(root, 'nothing.json')}: it does not exist`);
+    expect(uncaughtFsErrorSentence(new Error('boom'))).toBeNull();
   });
 
   it('leaves errors that are not file-system errors to the caller', () => {
