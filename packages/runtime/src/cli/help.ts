@@ -41,6 +41,7 @@ Usage:
 
   sa3 serve [--host H] [--port P] [--token T] [--queue N] [--files DIR]
             [--outputs DIR] [--output-urls] [--no-cache]
+            [--replicate-model OWNER/NAME] [--public-url URL]
       One server for the editor and for HTTP clients, on 127.0.0.1:7860:
       the Cog predictions API with the hosted stable-audio-3-medium input
       schema (POST /predictions, PUT /predictions/{id}, GET /health-check,
@@ -51,6 +52,11 @@ Usage:
       --files is the folder workflow audio paths may read from (examples/);
       --output-urls returns prediction outputs as URLs, not data: URIs;
       model results are kept in $SA3_HOME/cache as for run (--no-cache).
+      Replicate's hosted API answers under /v1 (clients: baseUrl
+      http://127.0.0.1:7860/v1, or REPLICATE_BASE_URL=http://127.0.0.1:7860)
+      for the model --replicate-model names (default
+      jimothyjohn/stable-audio-3-medium); outputs are data: URIs, or with
+      --public-url https://host signed links under that address.
 
   sa3 validate FILE [--json]
       Check a workflow without running it and list every problem at once,
