@@ -12,6 +12,7 @@ import { modelsCommand } from './commands/models.js';
 import { serveCommand } from './commands/serve.js';
 import { removeLeftoversAtStart } from './start-cleanup.js';
 import { attachNegativeValues } from './attach-negative-values.js';
+import { commandOptions, type CommandName } from './command-options.js';
 import { uncaughtFsErrorSentence } from '../files/index.js';
 
 /** Options that name a file or folder: an empty one would quietly mean the current folder. */
@@ -32,61 +33,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${runtimeVersion()}\n`);
     return EXIT_OK;
   }
-  const spec = {
-    run: {
-      set: { type: 'string', multiple: true },
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-      report: { type: 'string' },
-      'no-cache': { type: 'boolean' },
-    },
-    validate: { json: { type: 'boolean' } },
-    nodes: { json: { type: 'boolean' } },
-    extract: { out: { type: 'string' } },
-    generate: {
-      out: { type: 'string', short: 'o' },
-      'no-cache': { type: 'boolean' },
-      duration: { type: 'string', short: 'd' },
-      negative: { type: 'string' },
-      steps: { type: 'string' },
-      cfg: { type: 'string' },
-      seed: { type: 'string' },
-      model: { type: 'string' },
-      format: { type: 'string' },
-      'init-audio': { type: 'string' },
-      'init-noise-level': { type: 'string' },
-      'inpaint-audio': { type: 'string' },
-      start: { type: 'string' },
-      end: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    models: {
-      json: { type: 'boolean' },
-      id: { type: 'string' },
-      base: { type: 'boolean' },
-      layout: { type: 'string' },
-      move: { type: 'boolean' },
-      'keep-checkpoint': { type: 'boolean' },
-      precision: { type: 'string' },
-      out: { type: 'string', short: 'o' },
-    },
-    serve: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      token: { type: 'string' },
-      queue: { type: 'string' },
-      files: { type: 'string' },
-      outputs: { type: 'string' },
-      'output-urls': { type: 'boolean' },
-      'replicate-model': { type: 'string' },
-      'public-url': { type: 'string' },
-      'no-cache': { type: 'boolean' },
-    },
-  } as const;
-  if (!Object.hasOwn(spec, command)) return usageError(`unknown command "${command}"`);
+  if (!Object.hasOwn(commandOptions, command)) return usageError(`unknown command "${command}"`);
   let parsed;
   try {
-    const options = { ...spec[command as keyof typeof spec], help: { type: 'boolean', short: 'h' } } as const;
+    const options = { ...commandOptions[command as CommandName], help: { type: 'boolean', short: 'h' } } as const;
     const valueOptions = new Set(Object.entries(options).flatMap(([name, option]) => (option.type === 'string' ? [name] : [])));
     parsed = parseArgs({
       args: attachNegativeValues(rest, valueOptions),
