@@ -89,7 +89,8 @@ describe('sa3 run killed with SIGKILL', () => {
 describe('sa3 serve killed with SIGKILL in the middle of a run', () => {
   it('after a restart the run is reported as interrupted with the reason, and what the killed server left is gone', async () => {
     const { home, tmp } = await isolatedDirs();
-    const env = { SA3_HOME: home, TMPDIR: tmp, ...NO_TIMEOUTS };
+    // The cache on, so the server takes part in it and its .tmp files are cleaned after a kill.
+    const env = { SA3_HOME: home, TMPDIR: tmp, SA3_CACHE: 'on', ...NO_TIMEOUTS };
     const remote = await silentServer();
     quiet.push(remote);
     const first = await startServe(env);

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processAlive } from '../files/index.js';
@@ -35,7 +35,15 @@ export async function claimCacheAndRemoveLeftovers(cacheRoot: string): Promise<s
   } catch {
     return []; // a cache that cannot be written to is not written to by this process either
   }
-  process.once('exit', () => rmSync(mine, { force: true }));
+  process.once('exit', () => {
+    rmSync(mine, { force: true });
+    // The folder goes with the last user, so a cache nobody runs against holds only cache files.
+    try {
+      rmdirSync(users);
+    } catch {
+      // Another process still uses the cache.
+    }
+  });
   let othersRunning = false;
   for (const name of await readdir(users).catch(() => [] as string[])) {
     const pid = Number(name);

@@ -20,7 +20,8 @@ export async function removeLeftoversAtStart(command: string, values: Readonly<R
   try {
     await removeStaleLeftovers({ tempDir: tmpdir(), outputDirs, ownPidIsPast: true });
     await removeStalePackStaging(packHome(sa3Home()), { ownPidIsPast: true });
-    if (command !== 'models') await claimCacheAndRemoveLeftovers(join(sa3Home(), 'cache'));
+    const cacheOn = values['no-cache'] !== true && process.env.SA3_CACHE !== 'off';
+    if (command !== 'models' && cacheOn) await claimCacheAndRemoveLeftovers(join(sa3Home(), 'cache'));
   } catch {
     // Cleaning up after others never stops the command itself.
   }
