@@ -50,8 +50,8 @@ const cases: Case[] = [
   {
     name: 'malformed JSON',
     send: () => t.request('/predictions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"input": {"prompt": ' }),
-    status: 400,
-    message: /not valid JSON/,
+    status: 422,
+    message: /"loc":\["body",21\],"msg":"JSON decode error"/,
   },
   {
     name: '__proto__ key in a prediction',

@@ -25,9 +25,27 @@ export interface ValidationError {
   readonly type: string;
 }
 
+/** Cog's setup result inside the health check: empty until setup has ended. */
+export interface SetupResult {
+  readonly started_at?: string;
+  readonly completed_at?: string;
+  readonly logs?: string;
+  readonly status?: string;
+}
+
 /** What GET /health-check answers. */
 export interface HealthCheck {
   readonly status: string;
+  readonly setup: SetupResult;
+}
+
+/** GET / for a client that asks for JSON: the routes of the Cog protocol by name. */
+export type DiscoveryDocument = Readonly<Record<string, string>>;
+
+/** GET /openapi.json as the tests read it: each path's methods with their response codes, and the component schemas. */
+export interface OpenApiDocument {
+  readonly paths: Readonly<Record<string, Readonly<Record<string, { readonly responses: Readonly<Record<string, unknown>> }>>>>;
+  readonly schemas: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /** The part of GET /openapi.json the tests compare: the input and output schemas. */
@@ -99,9 +117,44 @@ export function readValidationErrors(value: unknown, source: string): Validation
   });
 }
 
+function optionalString(value: unknown, where: string): string | undefined {
+  return value === undefined ? undefined : string(value, where);
+}
+
 /** Reads GET /health-check. */
 export function readHealthCheck(value: unknown, source: string): HealthCheck {
-  return { status: string(record(value, source).status, `${source}: status`) };
+  const body = record(value, source);
+  const setup = body.setup === undefined ? {} : record(body.setup, `${source}: setup`);
+  const field = (key: string) => optionalString(setup[key], `${source}: setup.${key}`);
+  const read: SetupResult = { started_at: field('started_at'), completed_at: field('completed_at'), logs: field('logs'), status: field('status') };
+  return {
+    status: string(body.status, `${source}: status`),
+    setup: Object.fromEntries(Object.entries(read).filter(([, v]) => v !== undefined)),
+  };
+}
+
+/** Reads Cog's discovery document: every value a string. */
+export function readDiscoveryDocument(value: unknown, source: string): DiscoveryDocument {
+  const body = record(value, source);
+  for (const [key, v] of Object.entries(body)) string(v, `${source}: ${key}`);
+  return body as DiscoveryDocument;
+}
+
+/** Reads the paths (methods and response codes) and the component schemas of GET /openapi.json. */
+export function readOpenApiDocument(value: unknown, source: string): OpenApiDocument {
+  const body = record(value, source);
+  const paths: Record<string, Record<string, { responses: Readonly<Record<string, unknown>> }>> = {};
+  for (const [path, item] of Object.entries(record(body.paths, `${source}: paths`))) {
+    paths[path] = {};
+    for (const [method, operation] of Object.entries(record(item, `${source}: paths.${path}`)))
+      paths[path][method] = {
+        responses: record(record(operation, `${source}: paths.${path}.${method}`).responses, `${source}: paths.${path}.${method}.responses`),
+      };
+  }
+  const schemas: Record<string, Readonly<Record<string, unknown>>> = {};
+  for (const [name, schema] of Object.entries(record(record(body.components, `${source}: components`).schemas, `${source}: components.schemas`)))
+    schemas[name] = record(schema, `${source}: components.schemas.${name}`);
+  return { paths, schemas };
 }
 
 /** Reads the input and output schemas out of GET /openapi.json. */

@@ -186,8 +186,8 @@ describe("Cog predictions with the hosted model's schema", () => {
     expect(await readdir(join(t.home, 'outputs', 'hang-up'))).toEqual([]);
   });
 
-  it('30 concurrent requests with queue depth 4: the accepted ones complete with their own audio, the rest get 409', async () => {
-    const small = await startTestServer({ queueDepth: 4 });
+  it('30 concurrent requests with --queue 4: the accepted ones complete with their own audio, the rest get 409 "Already running a prediction"', async () => {
+    const small = await startTestServer({ queueDepth: 4, predictionQueueDepth: 4 });
     try {
       small.engine.close();
       const notes = ['low', 'hum', 'mid', 'bright', 'high', 'bell'];
@@ -213,7 +213,9 @@ describe("Cog predictions with the hosted model's schema", () => {
       const accepted = results.filter((r) => r.status === 200);
       expect(accepted).toHaveLength(4);
       expect(
-        results.filter((r) => r.status === 409).every((r) => /at capacity/.test(parsePayload(errorBodySchema, r.body, `POST /predictions ${r.i}`).detail)),
+        results
+          .filter((r) => r.status === 409)
+          .every((r) => parsePayload(errorBodySchema, r.body, `POST /predictions ${r.i}`).detail === 'Already running a prediction'),
       ).toBe(true);
       for (const r of accepted) {
         const prediction = readPrediction(r.body, `POST /predictions ${r.i}`);

@@ -48,7 +48,10 @@ Usage:
       GET /openapi.json) and the workflow API (POST /api/runs, events over
       SSE). --token (or SA3_TOKEN) requires "Authorization: Bearer <token>"
       on the API; the editor URL it prints (.../#token=T) hands it over;
-      --queue caps queued + running requests (default 8, more get 409);
+      --queue N caps queued + running runs (default 8, more get 409);
+      as a Cog container, /predictions runs one at a time and answers 409
+      "Already running a prediction" while a run is in hand, unless
+      --queue N is given (then up to N);
       --files is the folder workflow audio paths may read from (examples/);
       --output-urls returns prediction outputs as URLs, not data: URIs;
       model results are kept in $SA3_HOME/cache as for run (--no-cache).

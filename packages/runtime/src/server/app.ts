@@ -4,6 +4,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { createRuntime } from '../host/index.js';
 import { PackLocator } from '../store/index.js';
 import { registerCogRoutes } from './cog/routes.js';
+import type { SetupState } from './cog/health.js';
 import { RunManager } from './run-manager.js';
 import { examplesDir, type ServerOptions } from './server-options.js';
 import { formatBytes, removeStaleLeftovers, uncaughtFsErrorSentence } from '../files/index.js';
@@ -53,15 +54,16 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
 
   // Setup is having a model pack to run predictions with; checked again while it is missing,
   // so a pack installed while the server runs is picked up.
-  let setup: { status: 'STARTING' | 'READY' | 'SETUP_FAILED'; logs: string } = { status: 'STARTING', logs: '' };
+  const startedAt = new Date().toISOString();
+  let setup: SetupState = { status: 'STARTING', logs: '', startedAt };
   let checking: Promise<unknown> | null = null;
   const checkSetup = (): Promise<unknown> => {
     if (setup.status === 'READY') return Promise.resolve();
     checking ??= locator
       .resolve('auto')
       .then(
-        ({ manifest }) => (setup = { status: 'READY', logs: `model pack "${manifest.id}" is installed` }),
-        (error: Error) => (setup = { status: 'SETUP_FAILED', logs: error.message }),
+        ({ manifest }) => (setup = { status: 'READY', logs: `model pack "${manifest.id}" is installed`, startedAt, completedAt: new Date().toISOString() }),
+        (error: Error) => (setup = { status: 'SETUP_FAILED', logs: error.message, startedAt, completedAt: new Date().toISOString() }),
       )
       .finally(() => (checking = null));
     return checking;
@@ -103,9 +105,10 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     outputsAsUrls: options.outputsAsUrls,
     log,
     shutdown: shutdown.signal,
-    health: () => {
+    queueDepth: options.predictionQueueDepth,
+    setup: () => {
       void checkSetup();
-      return setup.status === 'READY' && runs.pending >= runs.queueDepth ? { status: 'BUSY', logs: setup.logs } : setup;
+      return setup;
     },
   });
   registerWorkflowRoutes(app, { runs, uploadDir: options.uploadDir, uploadLimitBytes: options.uploadLimitBytes, locator });

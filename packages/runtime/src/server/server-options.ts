@@ -16,6 +16,12 @@ export interface ServerOptions {
   readonly filesDir: string;
   /** Runs queued or running at once; more are refused with 409. */
   readonly queueDepth: number;
+  /**
+   * Runs in hand (of any API) at which Cog's POST and PUT /predictions answer 409 {"detail": "Already
+   * running a prediction"}: 1 by default, as a Cog container runs one prediction at a time; sa3 serve
+   * --queue N sets it to N with queueDepth.
+   */
+  readonly predictionQueueDepth: number;
   readonly bodyLimitBytes: number;
   readonly uploadLimitBytes: number;
   readonly fetchTimeoutMs: number;
@@ -50,6 +56,7 @@ export function defaultServerOptions(): ServerOptions {
     uploadDir: join(sa3Home(), 'uploads'),
     filesDir: examplesDir,
     queueDepth: 8,
+    predictionQueueDepth: 1,
     bodyLimitBytes: 64 * 1024 * 1024,
     uploadLimitBytes: 512 * 1024 * 1024,
     fetchTimeoutMs: 30_000,

@@ -31,7 +31,7 @@ export async function serveCommand(values: Readonly<Record<string, string | bool
     ...defaults,
     ...(typeof values.host === 'string' ? { host: values.host } : {}),
     ...(typeof port === 'number' ? { port } : {}),
-    ...(typeof queue === 'number' ? { queueDepth: queue } : {}),
+    ...(typeof queue === 'number' ? { queueDepth: queue, predictionQueueDepth: queue } : {}),
     ...(typeof values.token === 'string' ? { token: values.token } : {}),
     ...(typeof values.files === 'string' ? { filesDir: resolve(values.files) } : {}),
     ...(typeof values.outputs === 'string' ? { outputDir: resolve(values.outputs) } : {}),

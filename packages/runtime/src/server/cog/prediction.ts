@@ -3,6 +3,7 @@ import type { RunRecord } from '../run-manager.js';
 
 export type PredictionStatus = 'starting' | 'processing' | 'succeeded' | 'failed' | 'canceled';
 export type WebhookEvent = 'start' | 'output' | 'logs' | 'completed';
+export const WEBHOOK_EVENTS: readonly WebhookEvent[] = ['start', 'output', 'logs', 'completed'];
 
 /** What a client sent besides the input. */
 export interface PredictionRequest {

@@ -1,4 +1,5 @@
 import { predictionInputSchema } from './input-schema.js';
+import { laxNumber } from './lax-number.js';
 
 /** One field error in the shape Cog (pydantic) clients expect inside a 422 "detail" list. */
 export interface FieldError {
@@ -29,7 +30,9 @@ function typeError(field: string, expected: string, value: unknown): FieldError 
 
 /**
  * Checks a prediction's input against the input schema: required fields, types, ranges, enums,
- * and that audio URIs are http(s) or data: URIs. Returns the input with defaults filled in.
+ * and that audio URIs are http(s) or data: URIs. Returns the input with defaults filled in,
+ * numbers given as strings read as pydantic reads them under Cog, and keys the schema does not
+ * have left out (pydantic ignores them, and Cog's Rust server strips them).
  */
 export function validatePredictionInput(input: unknown): { value: Record<string, unknown> } | { errors: FieldError[] } {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -76,31 +79,43 @@ export function validatePredictionInput(input: unknown): { value: Record<string,
       continue;
     }
     const integer = property.type === 'integer';
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
+    const n = laxNumber(v, integer);
+    if (n === undefined || !Number.isFinite(n)) {
       errors.push(typeError(name, integer ? 'an integer' : 'a number', v));
       continue;
     }
-    if (integer && !Number.isInteger(v)) {
-      errors.push({ loc: ['body', 'input', name], msg: `${name} must be an integer, got ${v}`, type: 'type_error.integer' });
+    if (integer && !Number.isInteger(n)) {
+      errors.push({ loc: ['body', 'input', name], msg: `${name} must be an integer, got ${n}`, type: 'type_error.integer' });
       continue;
     }
-    if (property.minimum !== undefined && v < property.minimum) {
+    if (property.minimum !== undefined && n < property.minimum) {
       errors.push({
         loc: ['body', 'input', name],
-        msg: `ensure ${name} is greater than or equal to ${property.minimum} (got ${v})`,
+        msg: `ensure ${name} is greater than or equal to ${property.minimum} (got ${n})`,
         type: 'value_error.number.not_ge',
       });
       continue;
     }
-    if (property.maximum !== undefined && v > property.maximum) {
+    if (property.maximum !== undefined && n > property.maximum) {
       errors.push({
         loc: ['body', 'input', name],
-        msg: `ensure ${name} is less than or equal to ${property.maximum} (got ${v})`,
+        msg: `ensure ${name} is less than or equal to ${property.maximum} (got ${n})`,
         type: 'value_error.number.not_le',
       });
       continue;
     }
-    value[name] = v;
+    value[name] = n;
   }
   return errors.length > 0 ? { errors } : { value };
+}
+
+/**
+ * The input as a Cog prediction echoes it back: every field of the schema, with what was given
+ * (numbers as read), the default of what was not, and null for an optional field without one, as
+ * pydantic dumps Cog's validated input model.
+ */
+export function echoedInput(value: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const echoed: Record<string, unknown> = {};
+  for (const name of Object.keys(schema.properties)) echoed[name] = value[name] ?? null;
+  return echoed;
 }
