@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runEventSchema, runEventTypes, type Problem, type RunEvent } from '@sa3/nodes';
+import { runEventSchema, runEventTypes, type Problem, type RunEvent, type RunReport } from '@sa3/nodes';
 import type { ImportResult, Migration, PullEvent, RemoveResult, WorkflowWarning } from '@sa3/runtime';
 import { cliPath } from './paths.js';
 
@@ -33,8 +33,11 @@ export interface ValidationLine {
   readonly migrations?: readonly Migration[];
 }
 
+/** A run event as the CLI prints it: its final events carry the whole report, absolute output paths included. */
+export type CliRunEvent = RunEvent extends infer E ? (E extends { readonly report: unknown } ? Omit<E, 'report'> & { readonly report: RunReport } : E) : never;
+
 /** One JSON line the CLI printed on stdout. */
-export type CliLine = RunEvent | CliMessage | ValidationLine;
+export type CliLine = CliRunEvent | CliMessage | ValidationLine;
 export type CliLineType = NonNullable<CliLine['type']>;
 export type CliLineOfType<T extends CliLineType> = Extract<CliLine, { readonly type: T }>;
 

@@ -94,6 +94,9 @@ describe('the HTTP contract in @sa3/nodes', () => {
     expect(state.report).toEqual(last.report);
     expect(state.outputs).toHaveLength(1);
     expect((await fetch(t.url + state.outputs[0]!.url)).status).toBe(200);
+    // Nothing a client gets says where the server keeps its files.
+    expect(JSON.stringify([state, events])).not.toContain(t.home);
+    expect(JSON.stringify(state)).not.toContain('absolutePath');
 
     const again = await submit(workflow, { 'generate.duration': 4, 'generate.seed': last.report.seeds.generate!.seed });
     const cached = (await eventsOf(again.id)).filter((e) => e.type === 'node-cached');
@@ -107,7 +110,9 @@ describe('the HTTP contract in @sa3/nodes', () => {
     expect(failure).toMatchObject({ node: 'load', nodeType: 'audio.load' });
     const last = events.at(-1)!;
     expect(last.type).toBe('run-error');
-    expect((await stateOf(submitted.id)).report?.error).toMatchObject({ node: 'load', code: failure?.type === 'node-error' ? failure.code : '' });
+    const failed = await stateOf(submitted.id);
+    expect(failed.report?.error).toMatchObject({ node: 'load', code: failure?.type === 'node-error' ? failure.code : '' });
+    expect(JSON.stringify([failed, events])).not.toContain(examplesDir);
   });
 
   it('describes cancelled runs, the running one and one cancelled while it waited its turn', async () => {

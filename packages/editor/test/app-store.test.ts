@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { RunReport } from '../src/app/api.js';
+import type { ServedRunReport } from '../src/app/api.js';
 import type { RunEvent } from '../src/app/run-events.js';
 import { AppStore, initialAppState, type AppAction, type AppState } from '../src/app/store/index.js';
 
@@ -13,8 +13,8 @@ function event<T extends RunEvent['type']>(type: T, body: EventBody<T>): AppActi
 }
 
 /** A report with what the tests look at; the rest of a real report does not matter here. */
-function report(fields: Partial<RunReport>): RunReport {
-  return { runId: 'run-1', status: 'succeeded', seeds: {}, nodes: [], outputs: [], cacheHits: 0, ...fields } as unknown as RunReport;
+function report(fields: Partial<ServedRunReport>): ServedRunReport {
+  return { runId: 'run-1', status: 'succeeded', seeds: {}, nodes: [], outputs: [], cacheHits: 0, ...fields } as unknown as ServedRunReport;
 }
 
 function storeWith(state: Partial<AppState> = {}): AppStore {

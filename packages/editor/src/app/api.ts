@@ -2,7 +2,7 @@ import { errorBodySchema, exampleListSchema, modelListSchema, parsePayload, Payl
 import type { Workflow } from '../workflow-json/index.js';
 import { authorizedFetch } from './authorized-fetch.js';
 
-export type { ExampleEntry, ModelEntry, RunReport, RunState } from '@sa3/nodes';
+export type { ExampleEntry, ModelEntry, ServedRunReport, RunState } from '@sa3/nodes';
 
 /**
  * The server did not do what was asked: it refused (`status`, with the workflow's `problems`

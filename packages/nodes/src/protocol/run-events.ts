@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { problemSchema } from './problem.js';
-import { outputSummarySchema, runReportSchema, runSeedsSchema } from './run-report.js';
+import { outputSummarySchema, runSeedsSchema, servedRunReportSchema } from './run-report.js';
 
 /** What every event of a run carries; `seq` increases by one per event, and clients resume a stream from it. */
 const envelope = {
@@ -31,9 +31,10 @@ const nodeDoneSchema = z.object({
 const nodeErrorSchema = problemSchema
   .pick({ code: true, message: true, param: true, input: true })
   .extend({ ...envelope, type: z.literal('node-error'), node: z.string(), nodeType: z.string() });
-const runDoneSchema = z.object({ ...envelope, type: z.literal('run-done'), report: runReportSchema });
-const runErrorSchema = z.object({ ...envelope, type: z.literal('run-error'), report: runReportSchema });
-const runCancelledSchema = z.object({ ...envelope, type: z.literal('run-cancelled'), report: runReportSchema });
+// The final events carry the report as a server sends it; the executor's own (with absolute paths) fits it too.
+const runDoneSchema = z.object({ ...envelope, type: z.literal('run-done'), report: servedRunReportSchema });
+const runErrorSchema = z.object({ ...envelope, type: z.literal('run-error'), report: servedRunReportSchema });
+const runCancelledSchema = z.object({ ...envelope, type: z.literal('run-cancelled'), report: servedRunReportSchema });
 
 /** One event of a run, as the executor emits it and GET /api/runs/:id/events streams it (SSE `data`, with `event` = type). */
 export const runEventSchema = z.discriminatedUnion('type', [

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { loudnessSummarySchema } from './loudness-summary.js';
 import { problemSchema } from './problem.js';
 
 const audioOutputSummarySchema = z.object({
@@ -8,6 +9,7 @@ const audioOutputSummarySchema = z.object({
   sampleRate: z.number(),
   channels: z.number(),
   peak: z.number(),
+  loudness: loudnessSummarySchema.optional(),
 });
 
 const fileOutputSummarySchema = z.object({
@@ -49,6 +51,7 @@ export const outputFileReportSchema = z.object({
   node: z.string(),
   /** Relative to the output directory, with forward slashes. */
   path: z.string(),
+  /** Where the file is on the disk of the process that ran it: in the CLI's reports, never in what a server sends. */
   absolutePath: z.string(),
   bytes: z.number(),
   sha256: z.string(),
@@ -82,3 +85,11 @@ export const runReportSchema = z.object({
   error: runErrorReportSchema.optional(),
 });
 export type RunReport = z.infer<typeof runReportSchema>;
+
+/** An output file as a server reports it: no path on the server's disk. */
+export const servedOutputFileSchema = outputFileReportSchema.omit({ absolutePath: true });
+export type ServedOutputFile = z.infer<typeof servedOutputFileSchema>;
+
+/** The run report as a server sends it (run states, SSE events): output files without their place on its disk. */
+export const servedRunReportSchema = runReportSchema.extend({ outputs: z.array(servedOutputFileSchema) });
+export type ServedRunReport = z.infer<typeof servedRunReportSchema>;

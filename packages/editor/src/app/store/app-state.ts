@@ -1,5 +1,5 @@
 import type { NodeRunState } from '../../plugin/index.js';
-import type { ModelEntry, RunReport } from '../api.js';
+import type { ModelEntry, ServedRunReport } from '../api.js';
 
 /** What the server said to the app's first request (the model list), for the UI and tests. */
 export type Connection = 'connecting' | 'connected' | 'needs-token' | 'unreachable';
@@ -35,7 +35,7 @@ export interface AppState {
   readonly autosavedAt: string | null;
   readonly dialog: Dialog | null;
   readonly run: ActiveRun | null;
-  readonly report: RunReport | null;
+  readonly report: ServedRunReport | null;
   /** What the last run said of each node it touched; the nodes show it. */
   readonly nodeRunStates: ReadonlyMap<string, NodeRunState>;
   readonly toasts: readonly Toast[];

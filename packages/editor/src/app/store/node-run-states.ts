@@ -1,10 +1,10 @@
 import type { NodeMedia, NodeRunError, NodeRunState } from '../../plugin/index.js';
-import { api, type RunReport } from '../api.js';
+import { api, type ServedRunReport } from '../api.js';
 import type { RunEvent } from '../run-events.js';
 
 type States = ReadonlyMap<string, NodeRunState>;
 
-function mediaFor(runId: string, nodeId: string, report: RunReport): NodeMedia[] {
+function mediaFor(runId: string, nodeId: string, report: ServedRunReport): NodeMedia[] {
   const media: NodeMedia[] = [];
   const entry = report.nodes?.find((n) => n.id === nodeId);
   for (const [name, summary] of Object.entries(entry?.outputs ?? {})) {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { RunRecord } from '../run-manager.js';
 import { predictionStatus, type PredictionStatus } from '../cog/prediction.js';
-import { scrubPaths } from './scrub-paths.js';
+import { scrubPaths } from '../scrub-paths.js';
 
 /** What the server keeps of a prediction made through /v1, beside its run. */
 export interface PredictionEntry {

@@ -3,8 +3,8 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { isFinalRunEvent, type AudioClip, type EncodedFile, type ExampleEntry } from '@sa3/nodes';
-import type { ResultCache, RunReport } from '../../executor/index.js';
+import { isFinalRunEvent, type AudioClip, type EncodedFile, type ExampleEntry, type ServedRunReport } from '@sa3/nodes';
+import type { ResultCache } from '../../executor/index.js';
 import { encodeWav } from '../../audio/index.js';
 import type { RunManager, RunRecord } from '../run-manager.js';
 import { indexPage } from '../index-page.js';
@@ -40,7 +40,7 @@ export function isEditorAssetPath(path: string): boolean {
   return path === '/' || path.startsWith('/assets/') || /^\/[\w.-]+\.(html|svg|ico|png)$/.test(path);
 }
 
-function finalReport(run: RunRecord): RunReport | undefined {
+function finalReport(run: RunRecord): ServedRunReport | undefined {
   if (run.report) return run.report;
   for (let i = run.events.length - 1; i >= 0; i--) {
     const event = run.events[i]!;

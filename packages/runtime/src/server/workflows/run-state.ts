@@ -1,5 +1,6 @@
 import type { RunState } from '@sa3/nodes';
 import type { RunRecord } from '../run-manager.js';
+import { servedReport } from '../served-report.js';
 
 export function runOutputUrl(runId: string, path: string): string {
   return `/api/runs/${runId}/outputs/${path.split('/').map(encodeURIComponent).join('/')}`;
@@ -14,7 +15,7 @@ export function runStateOf(run: RunRecord): RunState {
     startedAt: run.startedAt ?? null,
     finishedAt: run.finishedAt ?? null,
     events: run.events.length,
-    report: run.report ?? null,
+    report: run.report ? servedReport(run.report) : null,
     outputs: (run.report?.outputs ?? []).map((o) => ({
       node: o.node,
       path: o.path,

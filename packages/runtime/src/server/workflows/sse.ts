@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isFinalRunEvent } from '@sa3/nodes';
 import type { RunEvent } from '../../executor/index.js';
 import type { RunManager } from '../run-manager.js';
+import { servedEvent } from '../served-report.js';
 
 /**
  * The seq a client last saw, from Last-Event-ID (or ?lastEventId=): a whole number of 0 or more;
@@ -28,7 +29,7 @@ export function streamRunEvents(req: FastifyRequest, reply: FastifyReply, runs: 
   let closed = false;
   const send = (event: RunEvent): void => {
     if (closed) return;
-    res.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    res.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(servedEvent(event))}\n\n`);
     if (isFinalRunEvent(event)) finish();
   };
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isSignedDownloadRequest, UrlSigner, SIGNED_URL_SECONDS } from '../../../src/server/replicate/signed-url.js';
 import { newWebhookSecret, webhookHeaders } from '../../../src/server/replicate/webhook-signing.js';
 import { preferredWait } from '../../../src/server/replicate/prefer-wait.js';
-import { scrubPaths } from '../../../src/server/replicate/scrub-paths.js';
+import { scrubPaths } from '../../../src/server/scrub-paths.js';
 import { sseEvent } from '../../../src/server/replicate/sse-stream.js';
 
 describe('signed download links', () => {
