@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { RunRecord } from '../run-manager.js';
+import { scrubPaths } from '../scrub-paths.js';
 
 export type PredictionStatus = 'starting' | 'processing' | 'succeeded' | 'failed' | 'canceled';
 export type WebhookEvent = 'start' | 'output' | 'logs' | 'completed';
@@ -49,7 +50,7 @@ function logsOf(run: RunRecord): string {
     if (event.type === 'node-done') lines.push(`${event.node} (${event.nodeType}) done in ${(event.ms / 1000).toFixed(2)} s`);
     else if (event.type === 'node-cached') lines.push(`${event.node} (${event.nodeType}) cached`);
     else if (event.type === 'node-progress' && event.phase === 'sampling') lines.push(`${event.node}: step ${event.step}/${event.total}`);
-    else if (event.type === 'node-error') lines.push(`${event.node} failed: ${event.message}`);
+    else if (event.type === 'node-error') lines.push(`${event.node} failed: ${scrubPaths(event.message)}`);
   }
   return lines.join('\n');
 }
@@ -73,7 +74,7 @@ export async function predictionResponse(
     id: request.id,
     input: request.input,
     output,
-    error: status === 'failed' ? (error ? `${error.node ? `${error.node}: ` : ''}${error.message}` : 'the prediction failed') : null,
+    error: status === 'failed' ? (error ? `${error.node ? `${error.node}: ` : ''}${scrubPaths(error.message)}` : 'the prediction failed') : null,
     status,
     logs: logsOf(run),
     created_at: run.createdAt,
