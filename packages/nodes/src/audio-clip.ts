@@ -1,3 +1,5 @@
+import type { LoudnessMeasurement } from './loudness.js';
+
 /** Every audio value inside a workflow has this rate and channel count; loaders conform to it. */
 export const SAMPLE_RATE = 44_100;
 export const CHANNELS = 2;
@@ -8,6 +10,8 @@ export interface AudioClip {
   readonly channels: readonly Float32Array[];
   /** Latents this audio was decoded from, when an engine made it (opaque outside the engine). */
   readonly latents?: unknown;
+  /** Its loudness, when audio.loudness measured it; nodes that change the samples make clips without it. */
+  readonly loudness?: LoudnessMeasurement;
 }
 
 export function frameCount(clip: AudioClip): number {
@@ -43,7 +47,15 @@ export function rmsOf(clip: AudioClip): number {
 }
 
 /** A short description for events and reports, never the samples themselves. */
-export function describeClip(clip: AudioClip): { frames: number; seconds: number; sampleRate: number; channels: number; peak: number } {
+export function describeClip(clip: AudioClip): {
+  frames: number;
+  seconds: number;
+  sampleRate: number;
+  channels: number;
+  peak: number;
+  loudness?: LoudnessMeasurement;
+} {
   const frames = frameCount(clip);
-  return { frames, seconds: frames / clip.sampleRate, sampleRate: clip.sampleRate, channels: clip.channels.length, peak: peakOf(clip) };
+  const description = { frames, seconds: frames / clip.sampleRate, sampleRate: clip.sampleRate, channels: clip.channels.length, peak: peakOf(clip) };
+  return clip.loudness ? { ...description, loudness: clip.loudness } : description;
 }

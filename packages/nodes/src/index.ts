@@ -1,5 +1,6 @@
 export * from './sockets.js';
 export * from './audio-clip.js';
+export * from './loudness.js';
 export * from './params.js';
 export * from './node-params.js';
 export * from './missing-inputs.js';

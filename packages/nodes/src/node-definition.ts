@@ -1,6 +1,7 @@
 import type { Engine } from './engine.js';
 import type { ParamSpecs, ParamValues } from './params/index.js';
 import type { AudioClip } from './audio-clip.js';
+import type { LoudnessTarget } from './loudness.js';
 import type { EncodedFile, SocketType, SocketValues } from './sockets.js';
 
 export interface InputSpec {
@@ -37,6 +38,11 @@ export interface AudioIO {
   /** A cheap identity of what `source` points at now (size and mtime of a file), for caching. */
   fingerprint(source: string): Promise<string>;
   encode(clip: AudioClip, options: EncodeOptions, signal: AbortSignal): Promise<EncodedFile>;
+  /**
+   * Brings the clip's integrated loudness to the target under the true-peak ceiling (EBU R128),
+   * keeping its length and sample rate; the result carries its measured loudness.
+   */
+  normalizeLoudness(clip: AudioClip, target: LoudnessTarget, signal: AbortSignal): Promise<AudioClip>;
 }
 
 export interface NodeServices {

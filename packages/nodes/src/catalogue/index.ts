@@ -12,6 +12,7 @@ import { audioConcat } from './audio-concat.js';
 import { audioGain } from './audio-gain.js';
 import { audioNormalize } from './audio-normalize.js';
 import { audioFade } from './audio-fade.js';
+import { audioLoudness } from './audio-loudness.js';
 
 /** Every node type, in the order the editor's palette shows them. */
 export const nodeCatalogue: readonly AnyNodeDefinition[] = [
@@ -28,6 +29,7 @@ export const nodeCatalogue: readonly AnyNodeDefinition[] = [
   audioGain,
   audioNormalize,
   audioFade,
+  audioLoudness,
 ];
 
 const byType = new Map(nodeCatalogue.map((definition) => [definition.type, definition]));

@@ -4,6 +4,7 @@ import type { AudioIO } from '@sa3/nodes';
 import { decodeAudioFile } from './decode.js';
 import { encodeAudio } from './encode.js';
 import { locateFfmpeg } from './ffmpeg.js';
+import { normalizeLoudness } from './loudnorm.js';
 import { type SourceOptions, localPathOf, withLocalAudioFile } from './sources.js';
 
 export interface AudioIOOptions {
@@ -60,6 +61,9 @@ export function createAudioIO(options: AudioIOOptions): AudioIO {
     },
     encode(clip, encodeOptions, signal) {
       return encodeAudio(clip, encodeOptions, signal, { tempDir });
+    },
+    async normalizeLoudness(clip, target, signal) {
+      return normalizeLoudness(await locateFfmpeg(), clip, target, tempDir, signal);
     },
   };
 }

@@ -83,6 +83,7 @@ export const noServices: NodeServices = {
     load: () => Promise.reject(new Error('no audio in these tests')),
     fingerprint: () => Promise.resolve(''),
     encode: () => Promise.reject(new Error('no audio in these tests')),
+    normalizeLoudness: () => Promise.reject(new Error('no audio in these tests')),
   },
 };
 
