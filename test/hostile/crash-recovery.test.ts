@@ -1,41 +1,17 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runStateSchema, type RunState } from '@sa3/nodes';
-import { silentServer, type QuietServer } from '../../packages/runtime/test/helpers/quiet-servers.js';
+import { silentServer } from '../../packages/runtime/test/helpers/quiet-servers.js';
 import { readSse } from '../server/read-sse.js';
 import { fileSet } from './file-set.js';
-import { chordWav, isolatedDirs, localAndRemoteWorkflow, startSa3, startServe, type Sa3Process } from './sa3-process.js';
+import { chordWav, isolatedDirs, localAndRemoteWorkflow, startSa3, startServe } from './sa3-process.js';
+import { faultHarness, NO_TIMEOUTS, waitFor } from './fault-harness.js';
 
-/** Quiet servers stay quiet for as long as a test needs: nothing times out on its own here. */
-const NO_TIMEOUTS = { SA3_CONNECT_TIMEOUT_MS: '600000', SA3_IDLE_TIMEOUT_MS: '600000' };
-
-const quiet: QuietServer[] = [];
-const processes: Sa3Process[] = [];
-const sockets: Socket[] = [];
-afterEach(async () => {
-  for (const p of processes.splice(0)) p.child.kill('SIGKILL');
-  for (const s of sockets.splice(0)) s.destroy();
-  for (const q of quiet.splice(0)) await q.close();
-});
-
-async function waitFor<T>(what: string, check: () => T | undefined | false): Promise<T> {
-  // Polls the file system for something the process does; a generous bound, never asserted on.
-  for (let i = 0; i < 1500; i++) {
-    let value: T | undefined | false = undefined;
-    try {
-      value = check();
-    } catch {
-      /* not there yet */
-    }
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
+const { quiet, processes, sockets } = faultHarness();
 
 /** Something a live process (this test) owns, named as sa3 names its temp files: it must survive every cleanup. */
 function plantLive(path: string): void {
