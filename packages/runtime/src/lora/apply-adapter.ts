@@ -1,0 +1,115 @@
+/**
+ * One adapter applied to a weight W [fan_out, fan_in], as LoRAParametrization's forwards compute
+ * it in float32 (each step rounded to float32 as torch does; sums and norms in float64):
+ *   update     V = W + f·D, with D = B·A, or U·M_xs·Vᵀ for the -xs types, f = (alpha/rank)·strength
+ *   lora       W' = V
+ *   dora-rows  W' = V / (‖V‖_row + 1e-12) · magnitude[:, None]     (norm over fan_in)
+ *   dora-cols  W' = V / (‖V‖_col + 1e-12) · magnitude[None, :]     (norm over fan_out)
+ *   bora       H = magnitude_r[:, None] · V / (‖V‖_row + 1e-12);  W' = H / (‖H‖_col + 1e-12) · magnitude_c[None, :]
+ */
+import { normalisation, usesSvdBases, type AdapterType } from './adapter-type.js';
+import type { LayerAdapter } from './lora-file.js';
+import type { SvdBases } from './svd-bases.js';
+
+const f32 = Math.fround;
+const EPSILON = f32(1e-12);
+
+export interface AdapterStep {
+  readonly type: AdapterType;
+  readonly rank: number;
+  /** scaling · strength, as the float32 product torch forms. */
+  readonly factor: number;
+  readonly tensors: LayerAdapter['tensors'];
+  /** For the -xs types. */
+  readonly bases?: SvdBases;
+}
+
+export function adapterFactor(scaling: number, strength: number): number {
+  return f32(f32(scaling) * f32(strength));
+}
+
+export function applyAdapter(w: Float32Array, fanOut: number, fanIn: number, step: AdapterStep): Float32Array {
+  const delta = usesSvdBases(step.type) ? xsDelta(step, fanOut, fanIn) : loraDelta(step, fanOut, fanIn);
+  const v = new Float32Array(w.length);
+  for (let i = 0; i < w.length; i++) v[i] = f32(w[i]! + f32(step.factor * delta[i]!));
+  switch (normalisation(step.type)) {
+    case 'none':
+      return v;
+    case 'rows':
+      return scaleRows(normaliseRows(v, fanOut, fanIn), fanOut, fanIn, step.tensors.magnitude!.data);
+    case 'cols':
+      return scaleColumns(normaliseColumns(v, fanOut, fanIn), fanOut, fanIn, step.tensors.magnitude!.data);
+    case 'both': {
+      const h = scaleRows(normaliseRows(v, fanOut, fanIn), fanOut, fanIn, step.tensors.magnitude_r!.data);
+      return scaleColumns(normaliseColumns(h, fanOut, fanIn), fanOut, fanIn, step.tensors.magnitude_c!.data);
+    }
+  }
+}
+
+/** B [fan_out, r] · A [r, fan_in]. */
+function loraDelta(step: AdapterStep, fanOut: number, fanIn: number): Float32Array {
+  const a = step.tensors.lora_A!.data;
+  const b = step.tensors.lora_B!.data;
+  return product(b, a, fanOut, step.rank, fanIn);
+}
+
+/** (U [fan_out, r] · M [r, r]) · Vᵀ. */
+function xsDelta(step: AdapterStep, fanOut: number, fanIn: number): Float32Array {
+  const { u, v } = step.bases!;
+  const r = step.rank;
+  const um = product(u, step.tensors.M_xs!.data, fanOut, r, r);
+  const out = new Float32Array(fanOut * fanIn);
+  for (let o = 0; o < fanOut; o++) {
+    for (let i = 0; i < fanIn; i++) {
+      let sum = 0;
+      for (let k = 0; k < r; k++) sum += um[o * r + k]! * v[i * r + k]!;
+      out[o * fanIn + i] = sum;
+    }
+  }
+  return out;
+}
+
+/** x [rows, inner] · y [inner, cols]. */
+function product(x: Float32Array, y: Float32Array, rows: number, inner: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  const acc = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) {
+    acc.fill(0);
+    for (let k = 0; k < inner; k++) {
+      const xik = x[i * inner + k]!;
+      for (let j = 0; j < cols; j++) acc[j] = acc[j]! + xik * y[k * cols + j]!;
+    }
+    out.set(acc, i * cols);
+  }
+  return out;
+}
+
+function normaliseRows(v: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(v.length);
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let c = 0; c < cols; c++) sum += v[r * cols + c]! ** 2;
+    const denominator = f32(f32(Math.sqrt(sum)) + EPSILON);
+    for (let c = 0; c < cols; c++) out[r * cols + c] = v[r * cols + c]! / denominator;
+  }
+  return out;
+}
+
+function normaliseColumns(v: Float32Array, rows: number, cols: number): Float32Array {
+  const sums = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) sums[c] = sums[c]! + v[r * cols + c]! ** 2;
+  const denominators = sums.map((s) => f32(f32(Math.sqrt(s)) + EPSILON));
+  const out = new Float32Array(v.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = v[r * cols + c]! / denominators[c]!;
+  return out;
+}
+
+function scaleRows(v: Float32Array, rows: number, cols: number, scale: Float32Array): Float32Array {
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) v[r * cols + c] = v[r * cols + c]! * scale[r]!;
+  return v;
+}
+
+function scaleColumns(v: Float32Array, rows: number, cols: number, scale: Float32Array): Float32Array {
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) v[r * cols + c] = v[r * cols + c]! * scale[c]!;
+  return v;
+}
