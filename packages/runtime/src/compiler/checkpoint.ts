@@ -5,17 +5,21 @@
 import { SafetensorsError, SafetensorsFile } from '../model-files/index.js';
 import { ConvertError } from './convert-error.js';
 
+/** The values to convert instead of a tensor as read (or the same array): how merged LoRA weights come in. */
+export type WeightAdjuster = (key: string, values: Float32Array, shape: readonly number[]) => Float32Array;
+
 export class Checkpoint {
   private readonly used = new Set<string>();
 
   private constructor(
     readonly path: string,
     private readonly file: SafetensorsFile,
+    private readonly adjust?: WeightAdjuster,
   ) {}
 
-  static async open(path: string): Promise<Checkpoint> {
+  static async open(path: string, adjust?: WeightAdjuster): Promise<Checkpoint> {
     try {
-      return new Checkpoint(path, await SafetensorsFile.open(path));
+      return new Checkpoint(path, await SafetensorsFile.open(path), adjust);
     } catch (error) {
       if (error instanceof SafetensorsError) throw new ConvertError('checkpoint_unreadable', error.message);
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ConvertError('checkpoint_unreadable', `the checkpoint ${path} does not exist`);
@@ -48,7 +52,8 @@ export class Checkpoint {
       );
     }
     this.used.add(key);
-    return this.file.readFloat32(key);
+    const values = await this.file.readFloat32(key);
+    return this.adjust ? this.adjust(key, values, actual) : values;
   }
 
   /** Keys read so far. */

@@ -8,7 +8,7 @@
 import { TIME_FEATURES } from '../pack-format/index.js';
 import type { Value } from './graph/index.js';
 import { keyMaskBias } from './attention.js';
-import { Checkpoint } from './checkpoint.js';
+import { Checkpoint, type WeightAdjuster } from './checkpoint.js';
 import { floatPrecisionOf, refuseUnusedTensors, writeConvertedGraph, type ConvertedGraph, type ConvertPrecision } from './converted-graph.js';
 import { readDitConfig, type DitConfig } from './dit-config.js';
 import { linear, mlp, pointwiseConv, weight, type LayerContext } from './layers.js';
@@ -34,6 +34,8 @@ export interface ConvertDitOptions {
   readonly precision?: ConvertPrecision;
   /** Called after each transformer block is written. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Replaces weights as they are read, one at a time (merged LoRA weights). */
+  readonly adjustWeight?: WeightAdjuster;
 }
 
 export interface ConvertedDit extends ConvertedGraph {
@@ -103,7 +105,7 @@ async function buildDit(ctx: LayerContext, cfg: DitConfig, options: ConvertDitOp
  */
 export async function convertDit(checkpointPath: string, modelConfig: unknown, outDir: string, options: ConvertDitOptions = {}): Promise<ConvertedDit> {
   const config = readDitConfig(modelConfig);
-  const checkpoint = await Checkpoint.open(checkpointPath);
+  const checkpoint = await Checkpoint.open(checkpointPath, options.adjustWeight);
   try {
     const info = {
       graphName: 'dit',
