@@ -14,13 +14,13 @@ import { convertDit, readDitConfig } from '@sa3/runtime';
 const CHILD_FLAG = '--convert-dit-child';
 const GB = 1e9;
 /** Medium's DiT (../shared/reference/sa3-inference.md 1.3). */
-const MEDIUM = { embed: 1536, depth: 24, heads: 24 };
-const BENCH_LATENTS = 388;
+export const MEDIUM = { embed: 1536, depth: 24, heads: 24 };
+export const BENCH_LATENTS = 388;
 const TIME_FEATURES = 256;
 /** One set of options for the DiT and the MatMul peak, so the two figures are comparable. */
-const SESSION_OPTIONS = { graphOptimizationLevel: 'all', intraOpNumThreads: availableParallelism() };
+export const SESSION_OPTIONS = { graphOptimizationLevel: 'all', intraOpNumThreads: availableParallelism() };
 
-function modelConfig(depth) {
+export function modelConfig(depth) {
   const { embed, heads } = MEDIUM;
   return {
     model_type: 'diffusion_cond_inpaint',
@@ -119,7 +119,7 @@ function ditTensors(depth) {
 }
 
 /** `count` pseudo-random floats, uniform over [-width/2, width/2). */
-function uniform(count, width, seed) {
+export function uniform(count, width, seed) {
   const out = new Float32Array(count);
   let state = seed;
   for (let i = 0; i < count; i++) {
@@ -133,7 +133,7 @@ function uniform(count, width, seed) {
  * Writes model.safetensors tensor by tensor: small uniform values (norm gains near 1, inv_freq
  * the real RoPE frequencies) from one reused random block, so memory stays at a few MB.
  */
-function writeCheckpoint(path, depth) {
+export function writeCheckpoint(path, depth) {
   const tensors = ditTensors(depth);
   const header = {};
   let offset = 0;
@@ -177,7 +177,7 @@ function writeCheckpoint(path, depth) {
  * S = memory tokens + L keys, or the C cross tokens), the local add over L rows, the GLU
  * feed-forward, and the conditioning MLPs. Norms, softmax and the other elementwise ops are left out.
  */
-function ditStepFlops(cfg, latents) {
+export function ditStepFlops(cfg, latents) {
   const E = cfg.embedDim;
   const S = cfg.memoryTokens + latents;
   const C = cfg.crossTokens;
@@ -199,7 +199,7 @@ function ditStepFlops(cfg, latents) {
 }
 
 /** [rows, cols] float32 input or output of a MatMul graph. */
-function matrixInfo(name, rows, cols) {
+export function matrixInfo(name, rows, cols) {
   return { name, type: { tensorType: { elemType: onnxProto.onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimValue: rows }, { dimValue: cols }] } } } };
 }
 
@@ -270,7 +270,7 @@ async function childMain(checkpointDir, outDir, precision) {
   process.stdout.write(`${JSON.stringify({ ms, maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
 }
 
-async function ditSession(modelPath, cfg) {
+export async function ditSession(modelPath, cfg) {
   const session = await ort.InferenceSession.create(modelPath, SESSION_OPTIONS);
   const L = BENCH_LATENTS;
   const filled = (count) => Float32Array.from({ length: count }, (_, i) => 0.5 * Math.sin(i * 0.37));

@@ -217,6 +217,9 @@ await (await import('./editor.mjs')).editorBench(report);
 // 9. Converting a checkpoint with medium's real DiT shapes (several minutes, ~6 GB of disk).
 if (process.env.SA3_BENCH_SKIP_CONVERT !== '1') await (await import('./convert.mjs')).convertBench(report);
 
+// 10. The int8 DiT against the fp32 one at medium's width: step time ratio and velocity cosine.
+if (process.env.SA3_BENCH_SKIP_INT8 !== '1') await (await import('./int8-dit.mjs')).int8Bench(report);
+
 mkdirSync('test-artifacts', { recursive: true });
 writeFileSync(join('test-artifacts', 'bench.json'), JSON.stringify(results, null, 2) + '\n');
 rmSync(scratch, { recursive: true, force: true });

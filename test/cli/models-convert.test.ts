@@ -9,6 +9,40 @@ import { existsSync } from 'node:fs';
 
 const haveShared = existsSync(join(sharedDir, 'fixtures/sa3-reference')) || process.env.SA3_REQUIRE_SHARED === '1';
 
+interface Manifest {
+  readonly precision?: string;
+  readonly source: { readonly note: string };
+  readonly files: readonly { readonly path: string; readonly sha256: string }[];
+}
+
+const readManifest = async (packDir: string) => JSON.parse(await readFile(join(packDir, 'sa3-pack.json'), 'utf8')) as Manifest;
+
+/**
+ * The pack's verification stamp, which a generate reads before it trusts a file without hashing
+ * it: an entry per file whose sha256 is the manifest's and whose size, mtime, ctime, inode and
+ * device are the file's as it is now, so the next verification hashes none of them.
+ */
+async function expectStampCurrent(packDir: string): Promise<Record<string, unknown>> {
+  const stamp = JSON.parse(await readFile(join(packDir, '.sa3-verified.json'), 'utf8')) as Record<string, unknown>;
+  const { files } = await readManifest(packDir);
+  expect(Object.keys(stamp).sort()).toEqual(files.map((f) => f.path).sort());
+  for (const file of files) {
+    const info = await stat(join(packDir, file.path), { bigint: true });
+    expect([file.path, stamp[file.path]]).toEqual([
+      file.path,
+      {
+        bytes: Number(info.size),
+        mtimeNs: String(info.mtimeNs),
+        ctimeNs: String(info.ctimeNs),
+        ino: String(info.ino),
+        dev: String(info.dev),
+        sha256: file.sha256,
+      },
+    ]);
+  }
+  return stamp;
+}
+
 describe.runIf(haveShared)('sa3 models convert', () => {
   it('turns a checkpoint folder into an installed pack that sa3 generate runs', async () => {
     const home = await tempDir('sa3-home-');
@@ -22,6 +56,8 @@ describe.runIf(haveShared)('sa3 models convert', () => {
     expect(parts).toEqual(['textEncoder', 'dit', 'conditioner', 'encoder', 'decoder', 'check']);
     expect(converted.events.at(-1)).toMatchObject({ type: 'converted', id: 'my-finetune' });
     expect(await readdir(join(home, 'packs'))).toEqual(['my-finetune']);
+    // Convert stamps the hashes it computed, so the first generate hashes no file of the pack.
+    const stamped = await expectStampCurrent(join(home, 'packs', 'my-finetune'));
 
     const out = join(home, 'take.wav');
     const generated = await runCli(['generate', 'a soft mid tone', '--model', 'my-finetune', '--duration', '2', '--steps', '4', '--seed', '1', '--out', out], {
@@ -29,6 +65,41 @@ describe.runIf(haveShared)('sa3 models convert', () => {
     });
     expect(generated.code, generated.stderr).toBe(0);
     expect(generated.stdout.trim()).toBe(out);
+    expect(await expectStampCurrent(join(home, 'packs', 'my-finetune'))).toEqual(stamped);
+  });
+
+  it('--precision int8: installs as <folder>-int8, records int8, generates exact frames, and the same seed gives the same bytes', async () => {
+    const home = await tempDir('sa3-home-');
+    const checkpoint = join(await tempDir('sa3-ckpt-'), 'my-finetune');
+    await writeCheckpointFolder(checkpoint);
+    const env = { SA3_HOME: home };
+    const converted = await runCli(['models', 'convert', checkpoint, '--precision', 'int8', '--json'], { env });
+    expect(converted.code, converted.stderr).toBe(0);
+    expect(converted.events.at(-1)).toMatchObject({ type: 'converted', id: 'my-finetune-int8' });
+    expect(await readdir(join(home, 'packs'))).toEqual(['my-finetune-int8']);
+    const packDir = join(home, 'packs', 'my-finetune-int8');
+    const manifest = await readManifest(packDir);
+    expect(manifest.precision).toBe('int8');
+    expect(manifest.source.note).toMatch(
+      /^Converted to int8 \(int8 weights and dynamically quantized uint8 activations on the DiT and text encoder MatMuls; float32 norms, attention, conditioning and codec\) ONNX/,
+    );
+    await expectStampCurrent(packDir);
+
+    const takes: Buffer[] = [];
+    // Same file name in two folders: the embedded workflow (which names the file) is the same too.
+    for (const folder of ['a', 'b']) {
+      const out = join(home, folder, 'take.wav');
+      const generated = await runCli(
+        ['generate', 'a soft mid tone', '--model', 'my-finetune-int8', '--duration', '2', '--steps', '4', '--seed', '7', '--no-cache', '--out', out],
+        { env },
+      );
+      expect(generated.code, generated.stderr).toBe(0);
+      const [left, right] = decodeWithFfmpeg(out);
+      expect([left!.length, right!.length]).toEqual([88_200, 88_200]);
+      expect(left!.some((v) => v !== 0)).toBe(true);
+      takes.push(await readFile(out));
+    }
+    expect(takes[1]!.equals(takes[0]!)).toBe(true);
   });
 
   it('--precision fp16 --out ID: a pack about half the size of fp32 for the DiT and text encoder, the same codec, and nearly the same audio', async () => {
@@ -71,16 +142,28 @@ describe.runIf(haveShared)('sa3 models convert', () => {
     expect(dot / Math.sqrt(a2 * b2)).toBeGreaterThan(0.999);
   });
 
-  it('refuses a precision it does not convert to, and --precision for a pack downloaded as published', async () => {
+  it('refuses a precision it does not convert to (int4, a typo), and --precision (int8 too) for a pack downloaded as published', async () => {
     const home = await tempDir('sa3-home-');
-    const bad = await runCli(['models', 'convert', '/nowhere', '--precision', 'int8'], { env: { SA3_HOME: home } });
-    expect(bad.code).toBe(2);
-    expect(bad.stderr.trim()).toBe('sa3 models: --precision "int8" is not one sa3 converts to; use fp32 or fp16');
-    const published = await runCli(['models', 'pull', 'small-music', '--precision', 'fp16'], { env: { SA3_HOME: home } });
-    expect(published.code).toBe(2);
-    expect(published.stderr).toMatch(
-      /^sa3 models: --precision applies to packs converted from a checkpoint \(medium, .*\); small-music is downloaded as published/,
+    for (const value of ['int4', 'in8']) {
+      for (const action of ['convert', 'pull']) {
+        const bad = await runCli(['models', action, action === 'convert' ? '/nowhere' : 'medium', '--precision', value], { env: { SA3_HOME: home } });
+        expect(bad.code).toBe(2);
+        expect(bad.stderr.trim()).toBe(`sa3 models: --precision "${value}" is not one sa3 converts to; use fp32, fp16 or int8`);
+      }
+    }
+    for (const precision of ['fp16', 'int8']) {
+      const published = await runCli(['models', 'pull', 'small-music', '--precision', precision], { env: { SA3_HOME: home } });
+      expect(published.code).toBe(2);
+      expect(published.stderr.trim()).toMatch(
+        /^sa3 models: --precision applies to packs converted from a checkpoint \(medium, .*\); small-music is downloaded as published$/,
+      );
+    }
+    const pulled8 = await runCli(['models', 'pull', 'medium', '--precision', 'int8'], { env: { SA3_HOME: home } });
+    expect(pulled8.code).toBe(2);
+    expect(pulled8.stderr.trim()).toBe(
+      'sa3 models: an int8 pack is installed beside the float32 one under its own id, so it is made by convert: sa3 models pull medium --keep-checkpoint, then sa3 models convert $SA3_HOME/checkpoints/medium --precision int8 (installs medium-int8)',
     );
+    expect(existsSync(join(home, 'packs'))).toBe(false);
   });
 
   it('refuses a folder that is not a checkpoint, naming what is missing, and installs nothing', async () => {

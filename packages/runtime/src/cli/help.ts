@@ -75,20 +75,24 @@ Usage:
       download the safetensors checkpoint (10.4 GB for medium) and convert
       it on this machine; the checkpoint is deleted afterwards unless
       --keep-checkpoint (kept in $SA3_HOME/checkpoints/ID). --precision as
-      for convert.
+      for convert; an int8 pack is converted from a kept checkpoint.
   sa3 models import DIR [--id ID] [--move]
       install a folder downloaded by hand: an sa3 pack, or the files of a
       published repo (matched to a known pack; --id picks one if several fit)
   sa3 models verify ID             check every file of a pack against its sha256
   sa3 models remove ID             delete a pack (and any unfinished pull of it)
   sa3 models path                  where packs live ($SA3_HOME/packs)
-  sa3 models convert DIR [--id ID | --out ID] [--precision fp32|fp16]
+  sa3 models convert DIR [--id ID | --out ID] [--precision fp32|fp16|int8]
       Convert a Stable Audio 3 checkpoint folder (model.safetensors,
       model_config.json and t5gemma-b-b-ul2/, as the model repos ship them,
       or your own fine-tune) into an installed pack, without Python.
       fp16 (for GPUs) runs the DiT's and text encoder's matmuls in float16
       with norms, attention and the residual stream in float32, at about
-      half the size; the codec stays float32. Default fp32.
+      half the size; the codec stays float32. int8 (for CPUs with VNNI or
+      AMX) runs those matmuls with int8 weights and uint8 activations
+      quantized as they come, everything else in float32, the codec too;
+      without --id it installs as the folder's name plus -int8, beside the
+      float32 pack. Default fp32.
   sa3 models testpack [--id ID] [--base] [--layout baked|explicit]
       Install a tiny synthetic pack to try everything offline: its prompts
       pick sine tones by the words low, hum, mid, bright, high, bell,

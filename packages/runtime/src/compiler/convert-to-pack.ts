@@ -23,11 +23,11 @@ import {
   type TensorDtype,
   type TensorSpec,
 } from '../pack-format/index.js';
-import { sha256File } from '../store/index.js';
+import { sha256WithStamp, writeVerifiedStamp, type FileStamp } from '../store/index.js';
 import { Checkpoint } from './checkpoint.js';
 import { CHECKPOINT_FILE, convertCheckpoint, readModelConfig, type CheckpointPart } from './convert-checkpoint.js';
 import { ConvertError } from './convert-error.js';
-import type { ConvertedGraph, ConvertPrecision } from './converted-graph.js';
+import { CONVERT_PRECISIONS, type ConvertedGraph, type ConvertPrecision } from './converted-graph.js';
 import { checkConvertedPack } from './pack-check.js';
 import { readPackConfig, type PackConfig } from './pack-config.js';
 import { convertT5GemmaEncoder, readT5GemmaConfigFile, type TextProjection } from './t5gemma-encoder-graph.js';
@@ -37,7 +37,10 @@ export type PackPart = 'textEncoder' | CheckpointPart | 'check';
 export interface ConvertToPackOptions {
   readonly id: string;
   readonly title?: string;
-  /** fp16: DiT and text encoder with a float16 trunk and float32 islands (for GPU providers); the codec stays float32. */
+  /**
+   * fp16: DiT and text encoder with a float16 trunk and float32 islands (for GPU providers);
+   * int8: their trunk MatMuls dynamically quantized (for CPUs with VNNI/AMX). The codec stays float32.
+   */
   readonly precision?: ConvertPrecision;
   /** Where the checkpoint came from, recorded in the manifest (a pull names the repo it downloaded). */
   readonly source?: PackManifest['source'];
@@ -100,12 +103,17 @@ async function promptProjection(checkpointPath: string, prompt: PackConfig['prom
 
 /** How a pack's note names its precision. */
 export function precisionNote(precision: ConvertPrecision): string {
-  return precision === 'fp16' ? 'float16 (float32 norms, attention and codec)' : 'float32';
+  if (precision === 'fp16') return 'float16 (float32 norms, attention and codec)';
+  if (precision === 'int8')
+    return 'int8 (int8 weights and dynamically quantized uint8 activations on the DiT and text encoder MatMuls; float32 norms, attention, conditioning and codec)';
+  return 'float32';
 }
 
-async function describeFile(dir: string, path: string): Promise<PackFile> {
-  const { size } = await stat(join(dir, path));
-  return { path, bytes: size, sha256: await sha256File(join(dir, path)) };
+/** A written file's manifest entry, and its verification stamp when it did not change while hashed. */
+async function describeFile(dir: string, path: string, stamps: Record<string, FileStamp>): Promise<PackFile> {
+  const { sha256, bytes, stamp } = await sha256WithStamp(join(dir, path));
+  if (stamp) stamps[path] = stamp;
+  return { path, bytes, sha256 };
 }
 
 async function convertInto(checkpointDir: string, staging: string, options: ConvertToPackOptions): Promise<PackManifest> {
@@ -153,7 +161,8 @@ async function convertInto(checkpointDir: string, staging: string, options: Conv
   }
 
   const files: PackFile[] = [];
-  for (const path of written.sort()) files.push(await describeFile(staging, path));
+  const stamps: Record<string, FileStamp> = {};
+  for (const path of written.sort()) files.push(await describeFile(staging, path, stamps));
   const manifest: PackManifest = {
     format: PACK_FORMAT,
     version: PACK_VERSION,
@@ -177,13 +186,15 @@ async function convertInto(checkpointDir: string, staging: string, options: Conv
   await writeFileAtomic(join(staging, PACK_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   report('check', 0, 4);
   await checkConvertedPack(staging, manifest, (done, total) => report('check', done, total));
+  // The hashes just computed: the first generate after a conversion hashes nothing again.
+  await writeVerifiedStamp(staging, stamps);
   return manifest;
 }
 
 /** Converts the checkpoint folder into a pack at `outDir` (which must not exist yet) and returns its manifest. */
 export async function convertCheckpointToPack(checkpointDir: string, outDir: string, options: ConvertToPackOptions): Promise<PackManifest> {
-  if (options.precision !== undefined && options.precision !== 'fp32' && options.precision !== 'fp16') {
-    throw new ConvertError('config_invalid', `the precision ${JSON.stringify(options.precision)} is not one sa3 converts to; use fp32 or fp16`);
+  if (options.precision !== undefined && !CONVERT_PRECISIONS.includes(options.precision)) {
+    throw new ConvertError('config_invalid', `the precision ${JSON.stringify(options.precision)} is not one sa3 converts to; use fp32, fp16 or int8`);
   }
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(options.id))
     throw new ConvertError('config_invalid', `the pack id ${JSON.stringify(options.id)} must be lower-case letters, digits, ".", "_" or "-"`);

@@ -4,8 +4,13 @@ import { ConvertError } from './convert-error.js';
 import { WeightStore, type WeightStoreOptions } from './weight-store.js';
 import type { SavedModel } from '../model-files/index.js';
 
-/** What a converted graph computes in: fp16 is a float16 trunk with float32 islands. */
-export type ConvertPrecision = 'fp32' | 'fp16';
+/**
+ * What a converted graph computes in: fp16 is a float16 trunk with float32 islands; int8 is a
+ * float32 graph whose trunk MatMuls are dynamically quantized (see quantize-int8.ts).
+ */
+export type ConvertPrecision = 'fp32' | 'fp16' | 'int8';
+
+export const CONVERT_PRECISIONS: readonly ConvertPrecision[] = ['fp32', 'fp16', 'int8'];
 
 export function floatPrecisionOf(precision: ConvertPrecision | undefined): FloatPrecision {
   return precision === 'fp16' ? 'float16' : 'float32';

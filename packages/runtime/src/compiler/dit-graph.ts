@@ -12,6 +12,7 @@ import { Checkpoint, type WeightAdjuster } from './checkpoint.js';
 import { floatPrecisionOf, refuseUnusedTensors, writeConvertedGraph, type ConvertedGraph, type ConvertPrecision } from './converted-graph.js';
 import { readDitConfig, type DitConfig } from './dit-config.js';
 import { linear, mlp, pointwiseConv, weight, type LayerContext } from './layers.js';
+import { ditInt8Linears } from './quantize-int8.js';
 import { ropeTables } from './rope.js';
 import { expoTimeFeatures } from './time-features.js';
 import { transformerBlock } from './transformer-blocks.js';
@@ -30,6 +31,8 @@ export interface ConvertDitOptions {
   /**
    * fp16: matmuls and the feed-forward in float16; conditioning, norms, RoPE, attention
    * scores and softmax, and the residual stream in float32. Inputs and output stay float32.
+   * int8: the transformer blocks' attention projections and feed-forward as dynamically
+   * quantized int8 MatMuls; everything else float32.
    */
   readonly precision?: ConvertPrecision;
   /** Called after each transformer block is written. */
@@ -113,7 +116,7 @@ export async function convertDit(checkpointPath: string, modelConfig: unknown, o
       floatPrecision: floatPrecisionOf(options.precision),
     };
     const { built: _, ...graph } = await writeConvertedGraph(outDir, options.fileName ?? 'dit.onnx', options, info, async (g, store) => {
-      await buildDit({ g, checkpoint, store }, config, options);
+      await buildDit({ g, checkpoint, store, ...(options.precision === 'int8' ? { int8: ditInt8Linears } : {}) }, config, options);
       refuseUnusedTensors(checkpoint, DIT_PREFIX, 'DiT', 'the model config');
     });
     return { ...graph, config };

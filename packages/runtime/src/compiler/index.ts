@@ -26,7 +26,7 @@ export {
   type ConvertTextEncoderOptions,
   type TextProjection,
 } from './t5gemma-encoder-graph.js';
-export type { ConvertPrecision } from './converted-graph.js';
+export { CONVERT_PRECISIONS, type ConvertPrecision } from './converted-graph.js';
 export { readPackConfig, DEFAULT_TEXT_SUBFOLDER, type PackConfig } from './pack-config.js';
 export { checkConvertedPack } from './pack-check.js';
 export { convertCheckpointToPack, precisionNote, type ConvertToPackOptions, type PackPart } from './convert-to-pack.js';

@@ -5,11 +5,15 @@
 import type { GraphBuilder, Value } from './graph/index.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { WeightStore } from './weight-store.js';
+import { int8MatMul } from './int8-matmul.js';
+import type { Int8Selection } from './quantize-int8.js';
 
 export interface LayerContext {
   readonly g: GraphBuilder;
   readonly checkpoint: Checkpoint;
   readonly store: WeightStore;
+  /** The Linears (by key) built as dynamically quantized int8 MatMuls; none without it. */
+  readonly int8?: Int8Selection;
 }
 
 /** [rows, cols] row-major -> [cols, rows]. */
@@ -33,6 +37,8 @@ export async function weight(ctx: LayerContext, key: string, shape: readonly num
  */
 export async function linear(ctx: LayerContext, x: Value, key: string, inDim: number, outDim: number, bias: boolean): Promise<Value> {
   const w = await ctx.checkpoint.read(`${key}.weight`, [outDim, inDim]);
+  if (ctx.int8?.(key))
+    return int8MatMul(ctx, x, key, transpose2d(w, outDim, inDim), inDim, outDim, bias ? await weight(ctx, `${key}.bias`, [outDim]) : undefined);
   const wt = await ctx.store.add(`${key}.weight`, transpose2d(w, outDim, inDim), [inDim, outDim]);
   const y = ctx.g.matMul(x, wt); // [..., outDim]
   return bias ? ctx.g.add(y, await weight(ctx, `${key}.bias`, [outDim])) : y;

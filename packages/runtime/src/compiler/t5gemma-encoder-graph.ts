@@ -14,6 +14,7 @@ import { floatPrecisionOf, refuseUnusedTensors, writeConvertedGraph, type Conver
 import { ConvertError } from './convert-error.js';
 import { linear, weight, type LayerContext } from './layers.js';
 import { ropeTables } from './rope.js';
+import { t5GemmaInt8Linears } from './quantize-int8.js';
 import { readT5GemmaConfig, type T5GemmaConfig } from './t5gemma-config.js';
 import { gemmaRmsNorm, t5GemmaEncoderLayer } from './t5gemma-layer.js';
 import type { WeightStoreOptions } from './weight-store.js';
@@ -34,7 +35,11 @@ export interface ConvertTextEncoderOptions extends WeightStoreOptions {
   /** Default "text_encoder.onnx"; the weights go to "<fileName>.data". */
   readonly fileName?: string;
   readonly projection?: TextProjection;
-  /** fp16: matmuls, the embedding table and the MLP in float16; norms, attention and the residual stream in float32. */
+  /**
+   * fp16: matmuls, the embedding table and the MLP in float16; norms, attention and the residual
+   * stream in float32. int8: the layers' q, k, v, o and MLP projections as dynamically quantized
+   * int8 MatMuls; the embedding table, norms, attention and the projection after the encoder float32.
+   */
   readonly precision?: ConvertPrecision;
   /** Called after each encoder layer is written. */
   readonly onProgress?: (done: number, total: number) => void;
@@ -132,7 +137,7 @@ export async function convertT5GemmaEncoder(t5Dir: string, outDir: string, optio
     const prefix = encoderPrefix(checkpoint);
     const { built: hiddenSize, ...graph } = await writeConvertedGraph(outDir, options.fileName ?? 'text_encoder.onnx', options, info, async (g, store) => {
       const width = await buildEncoder(
-        { g, checkpoint, store },
+        { g, checkpoint, store, ...(options.precision === 'int8' ? { int8: t5GemmaInt8Linears } : {}) },
         config,
         prefix,
         options,

@@ -17,6 +17,8 @@ import {
   makeTensorValue,
   tensorBytes,
   tensorProto,
+  type OnnxDtype,
+  type TensorData,
 } from '../model-files/index.js';
 import { ConvertError } from './convert-error.js';
 
@@ -50,10 +52,14 @@ export class WeightStore {
 
   /** Stores a weight (given as float32) in the current width and returns the graph value that names it. */
   async add(name: string, values: Float32Array, dims: readonly number[]): Promise<Value> {
+    const dtype = this.widthOf();
+    return this.addTensor(name, dtype === 'float16' ? toFloat16(name, values) : values, dims, dtype);
+  }
+
+  /** Stores a weight exactly as given, whatever the current width (int8 weights and their float32 scales). */
+  async addTensor(name: string, data: TensorData, dims: readonly number[], dtype: OnnxDtype): Promise<Value> {
     if (this.names.has(name)) throw new RangeError(`the weight "${name}" was stored twice`);
     this.names.add(name);
-    const dtype = this.widthOf();
-    const data = dtype === 'float16' ? toFloat16(name, values) : values;
     const tensor = makeTensorValue(data, dims, dtype, `weight "${name}"`);
     if (data.byteLength <= this.threshold) {
       this.protos.push(tensorProto(name, tensor));

@@ -68,7 +68,7 @@ export async function loadManifest(dir: string): Promise<PackManifest> {
   requireField(raw, 'id', (v) => typeof v === 'string' && /^[a-z0-9][a-z0-9._-]*$/.test(v), 'a lower-case id', path);
   requireField(raw, 'objective', (v) => v === 'rf_denoiser' || v === 'rectified_flow', '"rf_denoiser" or "rectified_flow"', path);
   requireField(raw, 'ditLayout', (v) => v === 'baked' || v === 'explicit', '"baked" or "explicit"', path);
-  if (raw.precision !== undefined) requireField(raw, 'precision', (v) => v === 'fp32' || v === 'fp16', '"fp32" or "fp16"', path);
+  if (raw.precision !== undefined) requireField(raw, 'precision', (v) => v === 'fp32' || v === 'fp16' || v === 'int8', '"fp32", "fp16" or "int8"', path);
   requireField(raw, 'latentChannels', positiveInteger, 'a positive integer', path);
   requireField(raw, 'samplesPerLatent', positiveInteger, 'a positive integer', path);
   requireField(raw, 'maxSamples', positiveInteger, 'a positive integer', path);

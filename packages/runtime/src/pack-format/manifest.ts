@@ -64,7 +64,7 @@ export interface PackManifest {
   };
   readonly ditLayout: DitLayout;
   /** Packs sa3 converted: what the DiT and text encoder compute in (see `sa3 models convert --precision`). */
-  readonly precision?: 'fp32' | 'fp16';
+  readonly precision?: 'fp32' | 'fp16' | 'int8';
   /** For the explicit layout without a conditioner graph: safetensors with the conditioner weights. */
   readonly conditionerWeights?: string;
   readonly codec: {

@@ -1,4 +1,4 @@
-export { verifyPackFiles, sha256File, stampVerified } from './verify-files.js';
+export { verifyPackFiles, sha256File, sha256WithStamp, stampVerified, writeVerifiedStamp, type FileStamp } from './verify-files.js';
 export { PackLocator, sa3Home, defaultPackRoots, autoPreference, type LocatedPack, type DamagedPack } from './pack-locator.js';
 export { packHome, type PackHome } from './pack-home.js';
 export { readOnnxSummary, type GraphTensor, type OnnxSummary } from './onnx-summary.js';

@@ -100,6 +100,29 @@ export async function verifyPackFiles(dir: string, manifest: PackManifest, optio
   await writeFileAtomic(join(dir, STAMP), JSON.stringify(next, null, 2) + '\n').catch(() => undefined);
 }
 
+/** What a file looked like when the caller hashed it, for writeVerifiedStamp. */
+export type FileStamp = StampEntry;
+
+/**
+ * The sha256 of a file, with its stamp when the file did not change while it was hashed (size,
+ * mtime, ctime, inode and device the same before and after), for a caller that records the hash.
+ */
+export async function sha256WithStamp(path: string): Promise<{ sha256: string; bytes: number; stamp: FileStamp | undefined }> {
+  const before = await stat(path, { bigint: true });
+  const sha256 = await sha256File(path);
+  const after = stampOf(await stat(path, { bigint: true }), sha256);
+  return { sha256, bytes: after.bytes, stamp: sameStamp(stampOf(before, sha256), after) ? after : undefined };
+}
+
+/**
+ * Writes the stamp of a pack whose files the caller hashed itself with sha256WithStamp (a
+ * conversion), so the first verification hashes none of them again. A file left out is hashed
+ * at the next verification.
+ */
+export async function writeVerifiedStamp(dir: string, stamps: Readonly<Record<string, FileStamp>>): Promise<void> {
+  await writeFileAtomic(join(dir, STAMP), JSON.stringify(stamps, null, 2) + '\n');
+}
+
 /**
  * Records every file of a pack as verified without hashing it again, for a caller that has just
  * checked each sha256 itself (a pull or an import), so the first generate does not re-hash gigabytes.

@@ -1,6 +1,8 @@
 import { onnx, type OnnxProto } from '../../src/model-files/index.js';
 
-const { FLOAT, INT64, BOOL } = onnx.TensorProto.DataType;
+const { FLOAT, INT64, BOOL, UINT8, INT32 } = onnx.TensorProto.DataType;
+/** Ops whose outputs have types of their own: each output's type in order. */
+const FIXED_OUTPUT_TYPES: Readonly<Record<string, readonly number[]>> = { DynamicQuantizeLinear: [UINT8, FLOAT, UINT8], MatMulInteger: [INT32] };
 const BOOLEAN_OPS = new Set(['Equal', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'Not', 'And', 'Or']);
 
 /** The element type of every value in a graph whose nodes are in build order (what our builder writes). */
@@ -10,6 +12,11 @@ export function valueTypes(graph: OnnxProto.IGraphProto): Map<string, number> {
   for (const init of graph.initializer ?? []) types.set(init.name!, init.dataType!);
   const attr = (node: OnnxProto.INodeProto, name: string) => node.attribute?.find((a) => a.name === name);
   for (const node of graph.node ?? []) {
+    const fixed = FIXED_OUTPUT_TYPES[node.opType!];
+    if (fixed) {
+      node.output!.forEach((output, i) => types.set(output, fixed[i]!));
+      continue;
+    }
     let type: number;
     if (node.opType === 'Cast') type = Number(attr(node, 'to')!.i);
     else if (node.opType === 'Constant' || node.opType === 'ConstantOfShape') type = attr(node, 'value')?.t?.dataType ?? FLOAT;

@@ -9,15 +9,16 @@ import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 const ID = /^[a-z0-9][a-z0-9._-]*$/;
 
 /**
- * `sa3 models convert DIR [--id ID] [--precision fp32|fp16]`: a Stable Audio 3 checkpoint folder (model.safetensors,
- * model_config.json, t5gemma-b-b-ul2/) -> an installed pack, with progress per part.
+ * `sa3 models convert DIR [--id ID] [--precision fp32|fp16|int8]`: a Stable Audio 3 checkpoint folder (model.safetensors,
+ * model_config.json, t5gemma-b-b-ul2/) -> an installed pack, with progress per part. Without --id the pack is named
+ * after the folder, and an int8 pack gets "-int8" after it, so it installs beside the float32 one.
  */
 export async function convertCommand(dir: string, options: { id?: string; precision?: ConvertPrecision; json: boolean }): Promise<number> {
   const id =
     options.id ??
     basename(resolve(dir))
       .toLowerCase()
-      .replace(/[^a-z0-9._-]+/g, '-');
+      .replace(/[^a-z0-9._-]+/g, '-') + (options.precision === 'int8' ? '-int8' : '');
   if (!ID.test(id)) {
     process.stderr.write(`sa3 models convert: "${id}" is not a usable pack id; give one with --id (lower-case letters, digits, ".", "_" or "-")\n`);
     return EXIT_INVALID_INPUT;

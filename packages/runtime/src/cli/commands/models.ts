@@ -1,4 +1,4 @@
-import type { ConvertPrecision } from '../../compiler/index.js';
+import { CONVERT_PRECISIONS, type ConvertPrecision } from '../../compiler/index.js';
 import { CATALOGUE } from '../../catalogue/index.js';
 import { checkPackGraphs, importPack, PackLocator, packHome, removePack, verifyPackFiles } from '../../store/index.js';
 import { PackError, type PackErrorCode } from '../../pack-format/index.js';
@@ -41,8 +41,10 @@ const convertibleIds = () =>
 /** --precision: undefined when absent, null when it names no precision. */
 function precisionOption(value: unknown): ConvertPrecision | undefined | null {
   if (value === undefined) return undefined;
-  return value === 'fp32' || value === 'fp16' ? value : null;
+  return CONVERT_PRECISIONS.find((p) => p === value) ?? null;
 }
+
+const unknownPrecision = (value: unknown) => `--precision ${JSON.stringify(value)} is not one sa3 converts to; use fp32, fp16 or int8`;
 
 const pullable = () =>
   CATALOGUE.filter((e) => e.availability.kind === 'pullable' || e.availability.kind === 'convertible')
@@ -67,10 +69,15 @@ export async function modelsCommand(args: readonly string[], options: ModelsOpti
       case 'pull': {
         if (!target) return usage(`pull needs a pack id, e.g. sa3 models pull small-music; the pullable packs are ${pullable()}`);
         const precision = precisionOption(options.values.precision);
-        if (precision === null) return usage(`--precision ${JSON.stringify(options.values.precision)} is not one sa3 converts to; use fp32 or fp16`);
+        if (precision === null) return usage(unknownPrecision(options.values.precision));
         const known = CATALOGUE.find((e) => e.id === target);
         if (precision && known && known.availability.kind !== 'convertible') {
           return usage(`--precision applies to packs converted from a checkpoint (${convertibleIds()}); ${target} is downloaded as published`);
+        }
+        if (precision === 'int8') {
+          return usage(
+            `an int8 pack is installed beside the float32 one under its own id, so it is made by convert: sa3 models pull ${target} --keep-checkpoint, then sa3 models convert $SA3_HOME/checkpoints/${target} --precision int8 (installs ${target}-int8)`,
+          );
         }
         return await pullCommand(target, options.json, { keepCheckpoint: options.values['keep-checkpoint'] === true, ...(precision ? { precision } : {}) });
       }
@@ -108,7 +115,7 @@ export async function modelsCommand(args: readonly string[], options: ModelsOpti
             'convert needs a checkpoint folder (model.safetensors, model_config.json, t5gemma-b-b-ul2/), e.g. sa3 models convert ./my-finetune --id my-finetune',
           );
         const precision = precisionOption(options.values.precision);
-        if (precision === null) return usage(`--precision ${JSON.stringify(options.values.precision)} is not one sa3 converts to; use fp32 or fp16`);
+        if (precision === null) return usage(unknownPrecision(options.values.precision));
         // --out names the installed pack, as --id does.
         const id = options.values.id ?? options.values.out;
         return await convertCommand(target, { json: options.json, ...(typeof id === 'string' ? { id } : {}), ...(precision ? { precision } : {}) });

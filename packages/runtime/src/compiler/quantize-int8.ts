@@ -1,0 +1,58 @@
+/**
+ * The int8 precision: which Linears of the DiT and the T5Gemma encoder run as dynamically
+ * quantized MatMuls, and how their weights are quantized.
+ *
+ * Weights: int8, symmetric, one scale per output channel (scale = max |w| / 127 over the
+ * channel), so a channel of small weights keeps its resolution beside a channel of large ones.
+ * Activations: uint8 with a scale and zero point computed per call over the whole tensor
+ * (DynamicQuantizeLinear), so nothing needs calibrating. Everything else stays float32: norms,
+ * softmax and the attention scores, RoPE, the time features, the conditioning MLPs (including
+ * the DiT's per-block local-add MLP and the prompt projection), the input and output
+ * projections of the DiT and the residual stream.
+ */
+
+/** The largest magnitude of a symmetric int8 value (-128 is left unused, so -w quantizes to -q). */
+const INT8_MAX = 127;
+
+/** The DiT's transformer-block Linears that run in int8: attention projections and the feed-forward. */
+const DIT_INT8_LINEAR = /^model\.model\.transformer\.layers\.\d+\.(self_attn\.(to_qkv|to_out)|cross_attn\.(to_q|to_kv|to_out)|ff\.ff\.(0\.proj|2))$/;
+
+/** The T5Gemma encoder layers' Linears that run in int8: q, k, v, o and the GeGLU MLP. */
+const T5GEMMA_INT8_LINEAR = /^(model\.)?encoder\.layers\.\d+\.(self_attn\.(q_proj|k_proj|v_proj|o_proj)|mlp\.(gate_proj|up_proj|down_proj))$/;
+
+/** Which Linears (by checkpoint key, without ".weight") a graph quantizes. */
+export type Int8Selection = (linearKey: string) => boolean;
+
+export const ditInt8Linears: Int8Selection = (key) => DIT_INT8_LINEAR.test(key);
+export const t5GemmaInt8Linears: Int8Selection = (key) => T5GEMMA_INT8_LINEAR.test(key);
+
+export interface QuantizedMatrix {
+  /** [rows, cols] row-major, int8. */
+  readonly values: Int8Array;
+  /** [cols]: column c of the matrix is values[·, c] · scales[c]. */
+  readonly scales: Float32Array;
+}
+
+/**
+ * Quantizes the [rows, cols] row-major matrix `w` (a transposed nn.Linear weight: rows = inputs,
+ * cols = outputs) per column, symmetrically. An all-zero column gets scale 1 and zeros.
+ */
+export function quantizeColumns(w: Float32Array, rows: number, cols: number): QuantizedMatrix {
+  if (w.length !== rows * cols) throw new RangeError(`a ${rows} x ${cols} matrix has ${rows * cols} values, not ${w.length}`);
+  const scales = new Float32Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const row = r * cols;
+    for (let c = 0; c < cols; c++) scales[c] = Math.max(scales[c]!, Math.abs(w[row + c]!));
+  }
+  for (let c = 0; c < cols; c++) {
+    const max = scales[c]!;
+    if (!Number.isFinite(max)) throw new RangeError(`column ${c} holds a value that is not finite`);
+    scales[c] = max > 0 ? Math.fround(max / INT8_MAX) : 1;
+  }
+  const values = new Int8Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const row = r * cols;
+    for (let c = 0; c < cols; c++) values[row + c] = Math.max(-INT8_MAX, Math.min(INT8_MAX, Math.round(w[row + c]! / scales[c]!)));
+  }
+  return { values, scales };
+}
