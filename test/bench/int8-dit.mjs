@@ -137,7 +137,7 @@ export async function int8Bench(report) {
       'ORT CPU MatMul chain int8 / fp32, DiT feed-forward shape',
       (narrowChain / wideChain).toFixed(2),
       'x',
-      `([${S} x ${widths[0]}] x [${widths[0]} x ${widths[1]}] x [${widths[1]} x ${widths[2]}]: int8 ${narrowChain.toFixed(1)} ms = ${ops(narrowChain)} GOP/s, fp32 ${wideChain.toFixed(1)} ms = ${ops(wideChain)} GFLOP/s; the bound for the step ratio)`,
+      `([${S} x ${widths[0]}] x [${widths[0]} x ${widths[1]}] x [${widths[1]} x ${widths[2]}]: int8 ${narrowChain.toFixed(1)} ms = ${ops(narrowChain)} GOP/s, fp32 ${wideChain.toFixed(1)} ms = ${ops(wideChain)} GFLOP/s; the MatMuls alone)`,
     );
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -7,9 +7,13 @@
  * [452 x 1536] x [1536 x 6144] x [6144 x 1536], the fused chain and a hand-written
  * com.microsoft DynamicQuantizeMatMul ran alike (about 9 ms against 70 ms in float32 on two
  * cores), so the graph keeps to the standard domain and stays portable.
+ *
+ * A two-pass Linear also quantizes what the first pass lost, x - dequantized(xq), and adds its
+ * product through the same int8 weights: 16 bits of activation resolution for one more int8
+ * MatMul, for inputs whose heavy tails leave one uint8 scale too coarse (see quantize-int8.ts).
  */
 import type { GraphBuilder, Value } from './graph/index.js';
-import { quantizeColumns } from './quantize-int8.js';
+import { quantizeColumns, type Int8Mode } from './quantize-int8.js';
 import type { WeightStore } from './weight-store.js';
 
 /**
@@ -23,13 +27,22 @@ export async function int8MatMul(
   wt: Float32Array,
   inDim: number,
   outDim: number,
+  mode: Int8Mode,
   bias?: Value,
 ): Promise<Value> {
   const { values, scales } = quantizeColumns(wt, inDim, outDim);
   const wq = await store.addTensor(`${key}.weight_int8`, values, [inDim, outDim], 'int8');
   const wScale = await store.addTensor(`${key}.weight_scale`, scales, [outDim], 'float32');
-  const [xq, xScale, xZero] = g.opMulti('DynamicQuantizeLinear', [x], ['uint8', 'float32', 'uint8']); // [..., inDim], [], []
-  const accumulated = g.op('MatMulInteger', [xq, wq, xZero], 'int32'); // [..., outDim]
-  const y = g.mul(g.cast(accumulated, 'float32'), g.mul(xScale!, wScale)); // [..., outDim]
+  const pass = (input: Value) => {
+    const [xq, xScale, xZero] = g.opMulti('DynamicQuantizeLinear', [input], ['uint8', 'float32', 'uint8']); // [..., inDim], [], []
+    const accumulated = g.op('MatMulInteger', [xq!, wq, xZero!], 'int32'); // [..., outDim]
+    return { xq: xq!, xScale: xScale!, xZero: xZero!, y: g.mul(g.cast(accumulated, 'float32'), g.mul(xScale!, wScale)) }; // [..., outDim]
+  };
+  const first = pass(x);
+  let y = first.y;
+  if (mode === 'two-pass') {
+    const lost = g.sub(x, g.op('DequantizeLinear', [first.xq, first.xScale, first.xZero], 'float32')); // [..., inDim]
+    y = g.add(y, pass(lost).y); // [..., outDim]
+  }
   return bias ? g.add(y, bias) : y;
 }

@@ -37,8 +37,8 @@ export async function weight(ctx: LayerContext, key: string, shape: readonly num
  */
 export async function linear(ctx: LayerContext, x: Value, key: string, inDim: number, outDim: number, bias: boolean): Promise<Value> {
   const w = await ctx.checkpoint.read(`${key}.weight`, [outDim, inDim]);
-  if (ctx.int8?.(key))
-    return int8MatMul(ctx, x, key, transpose2d(w, outDim, inDim), inDim, outDim, bias ? await weight(ctx, `${key}.bias`, [outDim]) : undefined);
+  const int8 = ctx.int8?.(key);
+  if (int8) return int8MatMul(ctx, x, key, transpose2d(w, outDim, inDim), inDim, outDim, int8, bias ? await weight(ctx, `${key}.bias`, [outDim]) : undefined);
   const wt = await ctx.store.add(`${key}.weight`, transpose2d(w, outDim, inDim), [inDim, outDim]);
   const y = ctx.g.matMul(x, wt); // [..., outDim]
   return bias ? ctx.g.add(y, await weight(ctx, `${key}.bias`, [outDim])) : y;

@@ -27,13 +27,14 @@ async function loadModel(dir: string, graph: ConvertedGraph): Promise<OnnxProto.
 
 /**
  * What every int8 graph must show: the listed Linears, and only they, are MatMulInteger on a
- * DynamicQuantizeLinear output and an int8 weight with float32 per-column scales; quantized
- * values flow into nothing but MatMulInteger and the Cast back to float; every other value is
+ * DynamicQuantizeLinear output and an int8 weight with float32 per-column scales, those matching
+ * `twoPass` twice (the second pass over what the first lost); quantized values flow into nothing
+ * but MatMulInteger, the Cast back to float and the DequantizeLinear of the two-pass; every other value is
  * float32 (or float64, which the time features use), so norms (ReduceMean), softmax, RoPE
  * (Sin, Cos and every op that reads their tables), the conditioning MLPs and the residual
  * stream all run in float32.
  */
-function expectInt8Structure(model: OnnxProto.IModelProto, quantizedKeys: readonly string[], float32Weights: RegExp): void {
+function expectInt8Structure(model: OnnxProto.IModelProto, quantizedKeys: readonly string[], twoPass: RegExp, float32Weights: RegExp): void {
   const graph = model.graph!;
   const dtypeOf = new Map(graph.initializer!.map((t) => [t.name!, t.dataType!]));
   const dims = new Map(graph.initializer!.map((t) => [t.name!, t.dims!.map(Number)]));
@@ -51,7 +52,10 @@ function expectInt8Structure(model: OnnxProto.IModelProto, quantizedKeys: readon
   const types = valueTypes(graph);
   const producer = new Map(graph.node!.flatMap((n) => n.output!.map((o) => [o, n.opType!] as const)));
   const matMulIntegers = graph.node!.filter((n) => n.opType === 'MatMulInteger');
-  expect(matMulIntegers.map((n) => n.input![1]).sort()).toEqual([...quantizedWeights].sort());
+  const passes = (key: string) => matMulIntegers.filter((n) => n.input![1] === `${key}.weight_int8`).length;
+  expect(quantizedKeys.filter((k) => twoPass.test(k)).length).toBeGreaterThan(0);
+  for (const key of quantizedKeys) expect([key, passes(key)]).toEqual([key, twoPass.test(key) ? 2 : 1]);
+  expect(matMulIntegers.length).toBe(quantizedKeys.reduce((sum, key) => sum + passes(key), 0));
   for (const n of matMulIntegers) expect(producer.get(n.input![0]!)).toBe('DynamicQuantizeLinear');
 
   const tables = new Set(graph.node!.filter((n) => n.opType === 'Sin' || n.opType === 'Cos').flatMap((n) => n.output!));
@@ -60,7 +64,7 @@ function expectInt8Structure(model: OnnxProto.IModelProto, quantizedKeys: readon
   for (const node of graph.node!) {
     const inputTypes = node.input!.filter((name) => name !== '').map((name) => [name, types.get(name)] as const);
     const quantizedInputs = inputTypes.filter(([, type]) => type !== undefined && QUANTIZED_TYPES.has(type));
-    if (quantizedInputs.length > 0) expect([node.opType, ['MatMulInteger', 'Cast'].includes(node.opType!)]).toEqual([node.opType, true]);
+    if (quantizedInputs.length > 0) expect([node.opType, ['MatMulInteger', 'Cast', 'DequantizeLinear'].includes(node.opType!)]).toEqual([node.opType, true]);
     const precisionBound = ['Softmax', 'ReduceMean', 'Sin', 'Cos'].includes(node.opType!) || node.input!.some((name) => tables.has(name));
     if (!precisionBound) continue;
     checked++;
@@ -116,11 +120,12 @@ describe.runIf(haveReference())('DiT converted with --precision int8', () => {
         await cleanup?.();
       });
 
-      it('quantizes the blocks’ attention projections and feed-forward only; norms, softmax, RoPE, time features, conditioning MLPs and the residual stream read float32', () => {
+      it('quantizes the blocks’ attention projections and feed-forward only (the output projections two-pass); norms, softmax, RoPE, time features, conditioning MLPs and the residual stream read float32', () => {
         const keys = Array.from({ length: depth }, (_, i) => DIT_QUANTIZED.map((k) => `model.model.transformer.layers.${i}.${k}`)).flat();
         expectInt8Structure(
           int8Model,
           keys,
+          /\.(ff\.ff\.2|to_out)$/,
           /(to_local_embed|to_timestep_embed|to_cond_embed|to_global_embed|global_cond_embedder|project_in|project_out)\.[0-9.]*weight$/,
         );
       });
@@ -149,7 +154,7 @@ describe.runIf(haveReference())('DiT converted with --precision int8', () => {
 describe.runIf(haveReference())('T5Gemma encoder converted with --precision int8', () => {
   // One prompt per call, as the engine encodes them: a call's activations share one scale, so a
   // batch would couple its prompts (the fixture's empty prompt drags the 200-token one to 0.995).
-  it('quantizes q, k, v, o and the MLP of each layer only, and each prompt’s valid rows agree with the float32 graph’s (cosine >= 0.999)', async () => {
+  it('quantizes q, k, v, o and the MLP of each layer only (o and down two-pass), and each prompt’s valid rows agree with the float32 graph’s (cosine >= 0.999)', async () => {
     const { dir, remove } = await tempDir();
     const fixture = await openReference('t5gemma-tiny/case_encoder.safetensors');
     const t5Dir = join(referenceDir, 't5gemma-tiny');
@@ -159,7 +164,7 @@ describe.runIf(haveReference())('T5Gemma encoder converted with --precision int8
       const narrow = await convertT5GemmaEncoder(t5Dir, dir, { fileName: 'text8.onnx', precision: 'int8' });
       const prefix = (await loadModel(dir, narrow)).graph!.initializer!.some((t) => t.name!.startsWith('model.encoder.')) ? 'model.encoder.' : 'encoder.';
       const keys = Array.from({ length: narrow.config.layers }, (_, i) => T5_QUANTIZED.map((k) => `${prefix}layers.${i}.${k}`)).flat();
-      expectInt8Structure(await loadModel(dir, narrow), keys, /embed_tokens\.weight$/);
+      expectInt8Structure(await loadModel(dir, narrow), keys, /\.(mlp\.down_proj|self_attn\.o_proj)$/, /embed_tokens\.weight$/);
 
       const ids = new BigInt64Array((await fixture.readBytes('in_input_ids')).slice().buffer);
       const mask = BigInt64Array.from(await fixture.readBytes('in_attention_mask'), (v) => BigInt(v));

@@ -2,7 +2,11 @@ import { onnx, type OnnxProto } from '../../src/model-files/index.js';
 
 const { FLOAT, INT64, BOOL, UINT8, INT32 } = onnx.TensorProto.DataType;
 /** Ops whose outputs have types of their own: each output's type in order. */
-const FIXED_OUTPUT_TYPES: Readonly<Record<string, readonly number[]>> = { DynamicQuantizeLinear: [UINT8, FLOAT, UINT8], MatMulInteger: [INT32] };
+const FIXED_OUTPUT_TYPES: Readonly<Record<string, readonly number[]>> = {
+  DynamicQuantizeLinear: [UINT8, FLOAT, UINT8],
+  MatMulInteger: [INT32],
+  DequantizeLinear: [FLOAT],
+};
 const BOOLEAN_OPS = new Set(['Equal', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'Not', 'And', 'Or']);
 
 /** The element type of every value in a graph whose nodes are in build order (what our builder writes). */
