@@ -1,8 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogueEntry } from '@sa3/runtime';
+import { catalogueEntry, formatBytes } from '@sa3/runtime';
 import { writePublishedTestLayout, writeTestPack } from '@sa3/runtime/testpack';
 import { haveReference } from '../../packages/runtime/test/engine/fixtures.js';
 import { closedPort, fakeCommit, startFakeHub, type FakeHub } from '../../packages/runtime/test/helpers/fake-hub.js';
@@ -106,6 +106,14 @@ describe('sa3 models', () => {
     expect(list.stdout).toMatch(/installed \(.*\):\n +small-music +Stable Audio 3 small music/);
     expect(list.stdout).toContain(`, from stabilityai/stable-audio-3-optimized@${fakeCommit('stabilityai/stable-audio-3-optimized').slice(0, 7)})`);
     expect(list.stdout).toMatch(/small-music +installed/);
+    const packDir = join(home, 'packs', 'small-music');
+    const packFiles = readdirSync(packDir, { recursive: true, encoding: 'utf8' }).filter(
+      (name) => !name.split('/').some((part) => part.startsWith('.')) && name !== 'sa3-pack.json' && statSync(join(packDir, name)).isFile(),
+    );
+    const packBytes = packFiles.reduce((sum, name) => sum + statSync(join(packDir, name)).size, 0);
+    const listed = JSON.parse((await models(['list', '--json'], { SA3_HOME: home })).stdout) as { installed: { precision: string; bytes: number }[] };
+    expect(listed.installed).toEqual([expect.objectContaining({ precision: 'fp32', bytes: packBytes })] as unknown);
+    expect(list.stdout).toContain(`(rf_denoiser, fp32, ${formatBytes(packBytes)}, up to`);
 
     expect((await models(['remove', 'small-music'], { SA3_HOME: home })).stdout).toBe(`removed small-music (${join(home, 'packs', 'small-music')})\n`);
     expect(installed(home)).toEqual([]);

@@ -26,6 +26,7 @@ import { NoiseStream } from './prng.js';
 import { encodePromptText, type EncodedPrompt } from './prompt-encoding.js';
 import { sampleEuler, samplePingPong, type VelocityModel } from './sampler.js';
 import { samplingSchedule } from './schedule.js';
+import { cpuHasFastInt8, slowInt8Sentence } from './cpu-int8-support.js';
 
 export const MIN_INIT_NOISE_LEVEL = 0.01;
 
@@ -80,6 +81,7 @@ export class Sa3Engine implements Engine {
       loaded = (async () => {
         const manifestText = await readFile(join(dir, PACK_MANIFEST), 'utf8');
         await this.packs.verify(dir, manifest);
+        if (manifest.precision === 'int8' && this.device === 'cpu' && cpuHasFastInt8() === false) this.log(slowInt8Sentence(manifest.id));
         return new LoadedPack(dir, manifest, sha256Hex(manifestText), this.providers, this.log);
       })();
       loaded.catch(() => this.loaded.delete(dir));

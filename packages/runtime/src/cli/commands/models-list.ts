@@ -31,6 +31,8 @@ function listJson(root: string, packs: readonly LocatedPack[], damaged: readonly
         objective: p.manifest.objective,
         ditLayout: p.manifest.ditLayout,
         maxSeconds: p.manifest.maxSamples / 44_100,
+        precision: p.manifest.precision ?? 'fp32',
+        bytes: packBytes(p.manifest),
         source: p.manifest.source ?? null,
       })),
       catalogue: CATALOGUE.map((e) => ({
@@ -58,6 +60,11 @@ function listJson(root: string, packs: readonly LocatedPack[], damaged: readonly
   );
 }
 
+/** What the pack's files take on disk. */
+function packBytes(manifest: PackManifest): number {
+  return manifest.files.reduce((sum, file) => sum + file.bytes, 0);
+}
+
 /** ", from owner/name@abc1234" for a pack pulled at a commit. */
 function pulledFrom(source: PackManifest['source']): string {
   return source?.repo && source.revision && /^[0-9a-f]{40}$/.test(source.revision) ? `, from ${source.repo}@${source.revision.slice(0, 7)}` : '';
@@ -82,7 +89,7 @@ export async function listModels(locator: PackLocator, json: boolean, style: Sty
     out.push(`installed (${locator.roots.join(', ')}):`);
     for (const p of packs)
       out.push(
-        `  ${style.bold(p.manifest.id.padEnd(18))} ${p.manifest.title} ${style.dim(`(${p.manifest.objective}, up to ${(p.manifest.maxSamples / 44_100).toFixed(1)} s${pulledFrom(p.manifest.source)}) ${p.dir}`)}`,
+        `  ${style.bold(p.manifest.id.padEnd(18))} ${p.manifest.title} ${style.dim(`(${p.manifest.objective}, ${p.manifest.precision ?? 'fp32'}, ${formatBytes(packBytes(p.manifest))}, up to ${(p.manifest.maxSamples / 44_100).toFixed(1)} s${pulledFrom(p.manifest.source)}) ${p.dir}`)}`,
       );
     for (const d of damaged) out.push(`  ${style.bold(basename(d.dir).padEnd(18))} ${style.red('damaged')} ${d.problem.message}`);
   }
