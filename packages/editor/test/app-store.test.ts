@@ -86,6 +86,22 @@ describe('the app store', () => {
     expect(state.report).toBe(failed);
   });
 
+  it('shows under a player the loudness the run measured', () => {
+    const store = storeWith();
+    const measured = { ...wav, loudness: { integratedLufs: -13.94, rangeLu: 0.62, truePeakDbtp: -3.41 } };
+    play(
+      store,
+      { type: 'run-accepted', id: 'run-1' },
+      event('run-start', { order: ['loud'], seeds: {} }),
+      event('node-done', { node: 'loud', nodeType: 'audio.loudness', ms: 800, outputs: { audio: measured } }),
+    );
+    const done = report({ nodes: [{ id: 'loud', type: 'audio.loudness', status: 'done', cacheKey: 'k', outputs: { audio: measured } }] });
+    const state = play(store, event('run-done', { report: done }));
+    expect(state.nodeRunStates.get('loud')?.media).toEqual([
+      { label: 'audio · wav preview', url: '/api/runs/run-1/nodes/loud/outputs/audio', duration: 1, measured: '-13.9 LUFS · LRA 0.6 LU · -3.4 dBTP' },
+    ]);
+  });
+
   it('keeps the last report and the nodes as they are when a run is lost before it starts', () => {
     const last = report({ status: 'succeeded' });
     const players = new Map([['gen', { status: 'done' as const, media: [{ label: 'audio', url: '/a' }] }]]);

@@ -12,6 +12,8 @@ export interface NodeMedia {
   readonly url: string;
   /** Seconds, when the run said. */
   readonly duration?: number;
+  /** What the run measured of it, e.g. "-14.0 LUFS · LRA 3.2 LU · -1.1 dBTP", shown under the player. */
+  readonly measured?: string;
 }
 
 export interface NodeRunState {

@@ -1,8 +1,15 @@
 import type { NodeMedia, NodeRunError, NodeRunState } from '../../plugin/index.js';
 import { api, type ServedRunReport } from '../api.js';
 import type { RunEvent } from '../run-events.js';
+import type { OutputValueSummary } from '@sa3/nodes';
 
 type States = ReadonlyMap<string, NodeRunState>;
+
+type LoudnessSummary = NonNullable<Extract<OutputValueSummary, { type: 'audio' }>['loudness']>;
+
+function loudnessLine(loudness: LoudnessSummary): string {
+  return `${loudness.integratedLufs.toFixed(1)} LUFS · LRA ${loudness.rangeLu.toFixed(1)} LU · ${loudness.truePeakDbtp.toFixed(1)} dBTP`;
+}
 
 function mediaFor(runId: string, nodeId: string, report: ServedRunReport): NodeMedia[] {
   const media: NodeMedia[] = [];
@@ -13,6 +20,7 @@ function mediaFor(runId: string, nodeId: string, report: ServedRunReport): NodeM
         label: `${name} · wav preview`,
         url: api.nodeOutputUrl(runId, nodeId, name),
         ...(summary.seconds !== undefined ? { duration: summary.seconds } : {}),
+        ...(summary.loudness ? { measured: loudnessLine(summary.loudness) } : {}),
       });
     else if (summary.type === 'file' && (summary.mime ?? '').startsWith('audio/'))
       media.push({ label: `${name} · ${summary.extension ?? 'file'}`, url: api.nodeOutputUrl(runId, nodeId, name) });

@@ -32,6 +32,12 @@ const Player = styled.div`
     color: ${theme.error};
     font-size: 11px;
   }
+  .measured {
+    font-size: 11px;
+    color: ${theme.text};
+    margin-top: 3px;
+    font-variant-numeric: tabular-nums;
+  }
 `;
 
 export function AudioPlayer({ media }: { media: NodeMedia }) {
@@ -63,6 +69,11 @@ export function AudioPlayer({ media }: { media: NodeMedia }) {
         <span data-testid="media-duration">{duration !== null ? `${duration.toFixed(2)} s` : ''}</span>
       </div>
       <canvas ref={canvas} data-testid="waveform" data-drawn={duration !== null} />
+      {media.measured && (
+        <div className="measured" data-testid="media-measured">
+          {media.measured}
+        </div>
+      )}
       {audio.src && <audio controls preload="metadata" src={audio.src} data-testid="node-audio" />}
       {shown && <div className="problem">{shown}</div>}
     </Player>
