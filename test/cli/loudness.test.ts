@@ -15,6 +15,24 @@ async function ebur128(path: string, dir: string): Promise<{ integrated: number;
   return { integrated: last('I'), truePeak: 20 * Math.log10(last('true_peak')) };
 }
 
+/** The version and loudness fields (hundredths) of a WAV file's bext chunk, parsed from its bytes (EBU Tech 3285). */
+function bextChunk(bytes: Uint8Array) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let p = 12; p + 8 <= bytes.length; p += 8 + view.getUint32(p + 4, true) + (view.getUint32(p + 4, true) & 1)) {
+    if (String.fromCharCode(...bytes.subarray(p, p + 4)) !== 'bext') continue;
+    const field = (offset: number) => view.getInt16(p + 8 + offset, true);
+    return {
+      version: view.getUint16(p + 8 + 346, true),
+      loudnessValue: field(412),
+      loudnessRange: field(414),
+      maxTruePeakLevel: field(416),
+      maxMomentaryLoudness: field(418),
+      maxShortTermLoudness: field(420),
+    };
+  }
+  return undefined;
+}
+
 const env: Record<string, string> = {};
 let dir = '';
 beforeAll(async () => {
@@ -22,6 +40,7 @@ beforeAll(async () => {
   dir = await tempDir('sa3-loudness-');
   expect((await runCli(['models', 'testpack', '--id', 'small-music'], { env })).code).toBe(0);
   execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=stereo', '-t', '2', join(dir, 'silence.wav')]);
+  execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100', '-t', '2', join(dir, 'tone.wav')]);
 });
 
 describe('audio.loudness through the CLI', () => {
@@ -47,6 +66,70 @@ describe('audio.loudness through the CLI', () => {
     const measured = await ebur128(file, out);
     expect(Math.abs(measured.integrated + 14)).toBeLessThanOrEqual(0.5);
     expect(measured.truePeak).toBeLessThan(-1);
+
+    // The MP3 carries the levels ffmpeg measures in it, as ReplayGain 2.0 and plain ID3v2 TXXX tags, next to its workflow.
+    const tags = probe(file).tags;
+    expect(Math.abs(parseFloat(tags.LOUDNESS_INTEGRATED!) - measured.integrated)).toBeLessThanOrEqual(0.011);
+    expect(Math.abs(parseFloat(tags.LOUDNESS_TRUE_PEAK!) - measured.truePeak)).toBeLessThanOrEqual(0.011);
+    expect(tags.LOUDNESS_RANGE).toMatch(/^\d+\.\d\d LU$/);
+    expect(Math.abs(parseFloat(tags.REPLAYGAIN_TRACK_GAIN!) - (-18 - measured.integrated))).toBeLessThanOrEqual(0.011);
+    expect(Math.abs(Number(tags.REPLAYGAIN_TRACK_PEAK) - Math.pow(10, measured.truePeak / 20))).toBeLessThanOrEqual(0.0002);
+    const extracted = await runCli(['extract', file]);
+    expect(extracted.code).toBe(0);
+    expect((JSON.parse(extracted.stdout) as { name: string }).name).toBe('loudness-master');
+  });
+
+  it('loudness-master saved as 24-bit WAV: a bext chunk version 2 holds the levels in hundredths; as FLAC: ReplayGain Vorbis comments', async () => {
+    const out = await tempDir();
+    for (const format of ['wav', 'flac']) {
+      const args = ['--set', `convert.format=${format}`, '--set', 'convert.wav_bit_depth=24'];
+      const result = await runCli(['run', join(examplesDir, 'loudness-master.json'), '--json', '--out', out, ...args], { env });
+      expect(result.code, result.stderr + result.stdout).toBe(0);
+      const report = eventOfType(result, 'run-done')!.report;
+      const normalized = report.nodes.find((n) => n.id === 'loudness')!.outputs!.audio!;
+      if (normalized.type !== 'audio') throw new Error('audio output expected');
+      const loudness = normalized.loudness!;
+      const file = report.outputs[0]!.absolutePath;
+      if (format === 'wav') {
+        const bext = bextChunk(await readFile(file));
+        expect(bext).toMatchObject({ version: 2, loudnessValue: Math.round(loudness.integratedLufs * 100) });
+        expect(bext!.loudnessRange).toBe(Math.round(loudness.rangeLu * 100));
+        expect(bext!.maxTruePeakLevel).toBe(Math.round(loudness.truePeakDbtp * 100));
+        expect(bext!.maxMomentaryLoudness).toBeGreaterThanOrEqual(bext!.loudnessValue);
+        expect(bext!.maxShortTermLoudness).toBeGreaterThanOrEqual(bext!.loudnessValue);
+      } else {
+        expect(probe(file).tags).toMatchObject({
+          REPLAYGAIN_TRACK_GAIN: `${(-18 - loudness.integratedLufs).toFixed(2)} dB`,
+          REPLAYGAIN_TRACK_PEAK: Math.pow(10, loudness.truePeakDbtp / 20).toFixed(6),
+          LOUDNESS_INTEGRATED: `${loudness.integratedLufs.toFixed(2)} LUFS`,
+        });
+      }
+      const extracted = await runCli(['extract', file]);
+      expect(extracted.code).toBe(0);
+      expect((JSON.parse(extracted.stdout) as { name: string }).name).toBe('loudness-master');
+    }
+  });
+
+  it('a saved file whose audio was never measured carries no loudness tags and no bext chunk', async () => {
+    const workflow = {
+      format: 'sa3-workflow',
+      version: 1,
+      name: 'unmeasured',
+      nodes: [
+        { id: 'load', type: 'audio.load', typeVersion: 1, params: { source: 'tone.wav' } },
+        { id: 'save', type: 'audio.save', typeVersion: 1, params: {} },
+      ],
+      connections: [{ from: ['load', 'audio'], to: ['save', 'audio'] }],
+    };
+    const file = join(dir, 'unmeasured.json');
+    await writeFile(file, JSON.stringify(workflow));
+    const out = await tempDir();
+    const result = await runCli(['run', file, '--json', '--out', out], { env });
+    expect(result.code, result.stderr + result.stdout).toBe(0);
+    const saved = eventOfType(result, 'run-done')!.report.outputs[0]!.absolutePath;
+    expect(bextChunk(await readFile(saved))).toBeUndefined();
+    expect(Object.keys(probe(saved).tags).filter((key) => /REPLAYGAIN|LOUDNESS/i.test(key))).toEqual([]);
+    expect((await runCli(['extract', saved])).code).toBe(0);
   });
 
   it('refuses a target above -5 LUFS and a ceiling above 0 dBTP before running', async () => {

@@ -6,7 +6,8 @@ export const audioSave = defineNode({
   title: 'Save',
   category: 'Audio I/O',
   description:
-    'Marks a workflow output: writes the file (or the audio as 24-bit WAV) into the output directory, with the workflow embedded so the file can be dropped back into the editor.',
+    'Marks a workflow output: writes the file (or the audio as 24-bit WAV) into the output directory, with the workflow embedded so the file can be dropped back into the editor, ' +
+    'and the loudness audio.loudness measured (ReplayGain 2.0 tags in MP3, FLAC and Ogg; a bext chunk in WAV).',
   isOutput: true,
   inputs: {
     file: { type: 'file', label: 'File', optional: true },

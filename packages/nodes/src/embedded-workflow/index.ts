@@ -10,3 +10,4 @@ export { parseFlacMetadata, FLAC_BLOCK_VORBIS_COMMENT, FLAC_LAST_BLOCK, type Fla
 export { parseOggPages, OGG_CONTINUED, type OggPage } from './ogg-pages.js';
 export { readOggHeaders, type OggCodec } from './ogg.js';
 export { parseId3Tag, isWorkflowFrame, type Id3Tag, type Id3Frame } from './id3.js';
+export { parseTxxx } from './id3-txxx.js';

@@ -2,9 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { type AudioClip, type EncodeOptions, type EncodedFile, NodeError, cancelledError } from '@sa3/nodes';
+import { type AudioClip, type EncodeOptions, type EncodedFile, type LoudnessMeasurement, NodeError, cancelledError } from '@sa3/nodes';
+import { measureLoudness } from './ebur128.js';
 import { type FfmpegTools, FfmpegFailure, createFfmpegCommand, firstErrorLine, locateFfmpeg, runFfmpeg } from './ffmpeg.js';
 import { interleavedF32le } from './interleave.js';
+import { embedLoudness } from './metadata/index.js';
 import { withTempDir } from './temp-dir.js';
 import { encodeWav } from './wav.js';
 
@@ -22,10 +24,17 @@ export interface EncodeEnvironment {
   readonly tools?: FfmpegTools;
 }
 
-/** Encodes a clip: WAV in TypeScript, MP3/FLAC/OGG with ffmpeg. */
+/**
+ * Encodes a clip: WAV in TypeScript, MP3/FLAC/OGG with ffmpeg. A clip that carries a loudness
+ * measurement gets it written into the file's metadata (see embedLoudness); lossy encoding moves
+ * the true peak, so an MP3 or Ogg file is measured again and carries its own levels.
+ */
 export async function encodeAudio(clip: AudioClip, options: EncodeOptions, signal: AbortSignal, env: EncodeEnvironment = {}): Promise<EncodedFile> {
   if (signal.aborted) throw cancelledError();
-  if (options.format === 'wav') return { bytes: encodeWav(clip, options.bitDepth), mime: MIME_TYPES.wav, extension: 'wav' };
+  if (options.format === 'wav') {
+    const wav = encodeWav(clip, options.bitDepth);
+    return { bytes: clip.loudness ? embedLoudness(wav, 'wav', clip.loudness) : wav, mime: MIME_TYPES.wav, extension: 'wav' };
+  }
   const tools = env.tools ?? (await locateFfmpeg());
   const bytes = await withTempDir(env.tempDir ?? tmpdir(), async (dir) => {
     // A file rather than a pipe: the MP3 muxer seeks back to write the Xing/LAME header
@@ -46,9 +55,25 @@ export async function encodeAudio(clip: AudioClip, options: EncodeOptions, signa
     } finally {
       input.destroy();
     }
-    return new Uint8Array(await readFile(target));
+    const encoded = new Uint8Array(await readFile(target));
+    if (!clip.loudness) return encoded;
+    const loudness = await fileLoudness(tools, clip.loudness, options.format, target, dir, signal);
+    return embedLoudness(encoded, options.format, loudness);
   });
   return { bytes, mime: MIME_TYPES[options.format], extension: options.format };
+}
+
+/** The clip's measurement for a lossless file; for a lossy one, the file's own (the clip's when ffmpeg finds it silent). */
+async function fileLoudness(
+  tools: FfmpegTools,
+  measured: LoudnessMeasurement,
+  format: Exclude<EncodeOptions['format'], 'wav'>,
+  path: string,
+  tempDir: string,
+  signal: AbortSignal,
+): Promise<LoudnessMeasurement> {
+  if (format === 'flac') return measured;
+  return (await measureLoudness(tools, { path }, tempDir, signal)) ?? measured;
 }
 
 function codecOptions(options: Exclude<EncodeOptions, { format: 'wav' }>): string[] {

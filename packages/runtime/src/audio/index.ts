@@ -5,4 +5,5 @@ export { encodeAudio, MIME_TYPES, type EncodeEnvironment } from './encode.js';
 export { locateFfmpeg, type FfmpegTools } from './ffmpeg.js';
 export { classifySource, type ClassifiedSource } from './sources.js';
 export { encodeWav, decodeWav, type WavContents } from './wav.js';
+export { embedLoudness, loudnessTags, BEXT, REPLAYGAIN_REFERENCE_LUFS } from './metadata/index.js';
 export { embedWorkflow, readEmbeddedWorkflow, detectContainer, type AudioContainer } from './metadata/index.js';

@@ -3,6 +3,8 @@ import { embedInMp3 } from './id3.js';
 import { embedInOgg } from './ogg.js';
 import { embedInWav } from './wav.js';
 
+export { embedLoudness, loudnessTags, REPLAYGAIN_REFERENCE_LUFS } from './loudness.js';
+export { BEXT } from './bext.js';
 export { readEmbeddedWorkflow, detectContainer, type AudioContainer } from '@sa3/nodes';
 
 /**

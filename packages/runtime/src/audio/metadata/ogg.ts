@@ -1,21 +1,27 @@
 import { concatBytes, OGG_CONTINUED, type OggPage, parseOggPages, parseVorbisComments, readOggHeaders, VORBIS_KEY } from '@sa3/nodes';
-import { buildVorbisComments, setComment } from './vorbis-comment.js';
+import { buildVorbisComments, setComments } from './vorbis-comment.js';
 
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
-/**
- * Sets SA3_WORKFLOW=<json> in the comment header of a single-stream Ogg Vorbis or Opus file. The
- * comment and setup headers are repaginated; audio pages keep their bytes, except that their page
- * sequence numbers (and so CRCs) shift when the headers now take a different number of pages.
- */
+/** Sets SA3_WORKFLOW=<json> in the comment header of a single-stream Ogg Vorbis or Opus file. */
 export function embedInOgg(bytes: Uint8Array, json: string): Uint8Array {
+  return setOggComments(bytes, [[VORBIS_KEY, json]]);
+}
+
+/**
+ * Sets each key=value in the comment header of a single-stream Ogg Vorbis or Opus file, replacing
+ * entries of the same keys. The comment and setup headers are repaginated; audio pages keep their
+ * bytes, except that their page sequence numbers (and so CRCs) shift when the headers now take a
+ * different number of pages.
+ */
+export function setOggComments(bytes: Uint8Array, entries: readonly (readonly [string, string])[]): Uint8Array {
   const pages = parseOggPages(bytes);
   const { codec, packets, headerPageCount } = readOggHeaders(pages);
   const comment = packets[1]!;
   const parsed = parseVorbisComments(comment.subarray(codec.commentPrefix.length));
   // Whatever follows the comment list (Vorbis' framing bit, Opus padding) is kept as it was.
   const trailer = comment.subarray(codec.commentPrefix.length + buildVorbisComments(parsed).length);
-  const updated = concatBytes([codec.commentPrefix, buildVorbisComments(setComment(parsed, VORBIS_KEY, json)), trailer]);
+  const updated = concatBytes([codec.commentPrefix, buildVorbisComments(setComments(parsed, entries)), trailer]);
 
   const first = pages[0]!;
   const headerPages = paginate([updated, ...packets.slice(2)], first.serial, 1);

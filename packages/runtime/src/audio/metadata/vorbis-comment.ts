@@ -26,6 +26,11 @@ export function setComment(comments: VorbisComments, key: string, value: string)
   return { vendor: comments.vendor, entries: [...kept, utf8.encode(`${key}=${value}`)] };
 }
 
+/** setComment for each [key, value] in turn. */
+export function setComments(comments: VorbisComments, entries: readonly (readonly [string, string])[]): VorbisComments {
+  return entries.reduce((updated, [key, value]) => setComment(updated, key, value), comments);
+}
+
 export function emptyVorbisComments(vendor: string): VorbisComments {
   return { vendor: utf8.encode(vendor), entries: [] };
 }
