@@ -5,7 +5,7 @@ import { Presets, type ReactArea2D } from 'rete-react-plugin';
 import { getNodeDefinition, nodeCatalogue } from '@sa3/nodes';
 import { parseWorkflow, serializeWorkflow, type Workflow } from '../workflow-json/index.js';
 import { wireBetween, wireRefusal } from './connection-rules.js';
-import { addWorkflowToEditor, editorToWorkflow, headerOf, type WorkflowHeader } from './graph-io.js';
+import { addWorkflowToEditor, applySeedModesFromMeta, editorToWorkflow, headerOf, type WorkflowHeader } from './graph-io.js';
 import { inputProblems, paramProblems, type NodeProblem } from './param-problems.js';
 import { idleState, type NodeRunState } from './run-state.js';
 import { Sa3Node } from './sa3-node.js';
@@ -55,6 +55,8 @@ export interface Sa3Plugin {
   problems(): Map<string, NodeProblem[]>;
   /** Redraws a node after its data changed outside its view. */
   refresh(nodeId: string): void;
+  /** After a finished run: every seed moves on as its mode (fixed, increment, randomize) says. */
+  applySeedModes(draw?: () => number): void;
 }
 
 function baseIdFor(type: string): string {
@@ -140,7 +142,9 @@ export function createSa3Plugin(editor: NodeEditor<Sa3Schemes>, area: AreaPlugin
       const workflow = typeof source === 'string' ? parseWorkflow(source) : source;
       await editor.clear();
       plugin.header = headerOf(workflow);
-      return addWorkflowToEditor(editor, area, workflow);
+      const added = await addWorkflowToEditor(editor, area, workflow);
+      applySeedModesFromMeta(added, workflow.meta);
+      return added;
     },
     async addFragment(fragment, offset) {
       const renamed = new Map<string, string>();
@@ -187,6 +191,14 @@ export function createSa3Plugin(editor: NodeEditor<Sa3Schemes>, area: AreaPlugin
     },
     refresh(nodeId) {
       void area.update('node', nodeId);
+    },
+    applySeedModes(draw) {
+      for (const node of editor.getNodes()) {
+        const changed = draw ? node.applySeedModes(draw) : node.applySeedModes();
+        if (!changed) continue;
+        for (const [key, spec] of Object.entries(node.definition?.params ?? {})) if (spec.kind === 'seed') options.onParamChange?.(node, key);
+        void area.update('node', node.id);
+      }
     },
   };
   return plugin;

@@ -3,6 +3,7 @@ import type { AreaPlugin } from 'rete-area-plugin';
 import { getNodeDefinition } from '@sa3/nodes';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type Workflow, type WorkflowConnection, type WorkflowNode } from '../workflow-json/index.js';
 import { Sa3Node } from './sa3-node.js';
+import { seedModesFromMeta, seedModesToMeta, type SeedModesByNode } from './seed-modes.js';
 import { Sa3Connection, type Sa3AreaExtra, type Sa3Schemes } from './schemes.js';
 
 /** What a workflow file says beyond its graph; kept so export writes it back unchanged. */
@@ -87,12 +88,23 @@ export function connectionToWorkflow(c: Sa3Connection): WorkflowConnection {
   return { from: [c.source, c.sourceOutput], to: [c.target, c.targetInput] };
 }
 
+/** Gives the nodes the seed modes a workflow's meta holds for them. */
+export function applySeedModesFromMeta(nodes: readonly Sa3Node[], meta: Workflow['meta']): void {
+  const modes = seedModesFromMeta(meta);
+  for (const node of nodes) node.seedModes = { ...modes[node.id] };
+}
+
 /** The editor's graph as a workflow v1 document, in the order nodes and wires were added. */
 export function editorToWorkflow(editor: NodeEditor<Sa3Schemes>, area: AreaPlugin<Sa3Schemes, Sa3AreaExtra>, header: WorkflowHeader): Workflow {
+  const modes: SeedModesByNode = {};
+  for (const node of editor.getNodes()) if (Object.keys(node.seedModes).length > 0) modes[node.id] = { ...node.seedModes };
+  const { meta: headerMeta, ...rest } = header;
+  const meta = seedModesToMeta(headerMeta, modes);
   return {
     format: WORKFLOW_FORMAT,
     version: WORKFLOW_VERSION,
-    ...header,
+    ...rest,
+    ...(meta !== undefined ? { meta } : {}),
     nodes: editor.getNodes().map((node) => nodeToWorkflow(node, area.nodeViews.get(node.id)?.position)),
     connections: editor
       .getConnections()

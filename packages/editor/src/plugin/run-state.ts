@@ -24,6 +24,8 @@ export interface NodeRunState {
   readonly ms?: number;
   readonly error?: NodeRunError;
   readonly media?: readonly NodeMedia[];
+  /** The seeds the run used, by param (a seed of -1 shows the one drawn for it). */
+  readonly seeds?: Readonly<Record<string, number>>;
 }
 
 export const idleState: NodeRunState = { status: 'idle' };

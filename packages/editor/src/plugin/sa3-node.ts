@@ -1,8 +1,9 @@
 import { ClassicPreset } from 'rete';
-import { paramApplies, type AnyNodeDefinition, type Problem } from '@sa3/nodes';
+import { paramApplies, paramDefault, type AnyNodeDefinition, type Problem } from '@sa3/nodes';
 import { socketOf, type Sa3Socket, type SocketKind } from './sockets.js';
 import { idleState, type NodeRunState } from './run-state.js';
 import { controlFor } from './react/controls/index.js';
+import { nextSeed, randomSeed, type SeedMode } from './seed-modes.js';
 
 export const NODE_WIDTH = 280;
 
@@ -19,6 +20,8 @@ export class Sa3Node extends ClassicPreset.Node<Record<string, Sa3Socket>, Recor
   serverProblems: Problem[] = [];
   /** Bumped on every change so views know to redraw. */
   revision = 0;
+  /** What happens to each seed param after a finished run; absent means fixed. Kept in the workflow's meta. */
+  seedModes: Record<string, SeedMode> = {};
 
   constructor(
     id: string,
@@ -61,6 +64,31 @@ export class Sa3Node extends ClassicPreset.Node<Record<string, Sa3Socket>, Recor
     // A param can show or hide others (format shows the bitrate of mp3 only).
     this.height = this.estimateHeight();
     this.revision++;
+  }
+
+  seedMode(key: string): SeedMode {
+    return this.seedModes[key] ?? 'fixed';
+  }
+
+  setSeedMode(key: string, mode: SeedMode): void {
+    if (mode === 'fixed') delete this.seedModes[key];
+    else this.seedModes[key] = mode;
+    this.revision++;
+  }
+
+  /** After a finished run: each seed param moves on as its mode says; true when one changed. */
+  applySeedModes(draw: () => number = randomSeed): boolean {
+    let changed = false;
+    for (const [key, spec] of Object.entries(this.definition?.params ?? {})) {
+      if (spec.kind !== 'seed') continue;
+      const value = this.params[key] ?? paramDefault(spec);
+      if (typeof value !== 'number') continue;
+      const next = nextSeed(value, this.seedMode(key), draw);
+      if (next === value) continue;
+      this.setParam(key, next);
+      changed = true;
+    }
+    return changed;
   }
 
   setRunState(state: NodeRunState): void {

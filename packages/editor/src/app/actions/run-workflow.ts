@@ -48,6 +48,8 @@ export async function runWorkflow(stack: EditorStack, store: AppStore): Promise<
       submitted.id,
       (event) => {
         store.dispatch({ type: 'run-event', event });
+        // Increment / randomize: the next Run differs from this one.
+        if (event.type === 'run-done') stack.sa3.applySeedModes();
         announceEnd(store, event);
       },
       (error) => {

@@ -33,29 +33,41 @@ function failure(error: NodeRunError): NodeRunError {
   return { code: error.code, message: error.message, ...(error.param ? { param: error.param } : {}), ...(error.input ? { input: error.input } : {}) };
 }
 
+/** A node's next state keeps the seeds its run-start said it uses. */
+function keepingSeeds(previous: NodeRunState | undefined, state: NodeRunState): NodeRunState {
+  return previous?.seeds && !state.seeds ? { ...state, seeds: previous.seeds } : state;
+}
+
 /** The run's final event: unfinished nodes end, finished ones get their players, the failed node its error. */
 function ended(states: States, event: Extract<RunEvent, { report: unknown }>): States {
   const next = new Map(states);
   const report = event.report;
   const ending = event.type === 'run-cancelled' ? 'cancelled' : 'skipped';
   for (const [node, state] of states) {
-    if (state.status === 'queued' || state.status === 'running') next.set(node, { status: ending });
+    if (state.status === 'queued' || state.status === 'running') next.set(node, keepingSeeds(state, { status: ending }));
     else if (report && (state.status === 'done' || state.status === 'cached')) {
       const media = mediaFor(event.runId, node, report);
       if (media.length > 0) next.set(node, { ...state, media });
     }
   }
   const error = report?.error;
-  if (error?.node && next.get(error.node)?.status !== 'failed') next.set(error.node, { status: 'failed', error: failure(error) });
+  if (error?.node && next.get(error.node)?.status !== 'failed')
+    next.set(error.node, keepingSeeds(next.get(error.node), { status: 'failed', error: failure(error) }));
   return next;
 }
 
 /** The nodes' states after one of the run's events: status badges, progress, errors, then players. */
 export function nextNodeRunStates(states: States, event: RunEvent): States {
-  const setting = (node: string, state: NodeRunState): States => new Map(states).set(node, state);
+  const setting = (node: string, state: NodeRunState): States => new Map(states).set(node, keepingSeeds(states.get(node), state));
   switch (event.type) {
     case 'run-start':
-      return new Map([...states, ...event.order.map((node): [string, NodeRunState] => [node, { status: 'queued' }])]);
+      return new Map([
+        ...states,
+        ...event.order.map((node): [string, NodeRunState] => {
+          const seeds = event.seeds[node];
+          return [node, seeds && Object.keys(seeds).length > 0 ? { status: 'queued', seeds: { ...seeds } } : { status: 'queued' }];
+        }),
+      ]);
     case 'node-start':
       return setting(event.node, { status: 'running' });
     case 'node-progress':

@@ -47,6 +47,10 @@ const Field = styled.label<{ $invalid: boolean }>`
     width: 84px;
     flex: none;
   }
+  .wide input[type='number'] {
+    flex: 1;
+    min-width: 0;
+  }
   textarea {
     resize: vertical;
     min-height: 52px;
@@ -104,6 +108,13 @@ function controlHost(env: NodeViewEnv, node: Sa3Node, name: string, onChange: ()
       node.serverProblems = [...node.serverProblems, { code, message, param: name }];
       onChange();
     },
+    seedMode: () => node.seedMode(name),
+    setSeedMode(mode) {
+      node.setSeedMode(name, mode);
+      env.paramChanged(node, name);
+      onChange();
+    },
+    usedSeed: () => node.runState.seeds?.[name],
   };
 }
 

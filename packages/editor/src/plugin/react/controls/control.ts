@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { ParamSpec } from '@sa3/nodes';
+import type { SeedMode } from '../../seed-modes.js';
 
 /** What a control needs from the node view beyond its value. */
 export interface ControlHost {
@@ -11,6 +12,11 @@ export interface ControlHost {
   upload(file: File): Promise<string>;
   /** Shows a problem under the field until the param is edited. */
   reportProblem(code: string, message: string): void;
+  /** What happens to this (seed) param after each finished run. */
+  seedMode(): SeedMode;
+  setSeedMode(mode: SeedMode): void;
+  /** The seed the last run used for this param, when it said. */
+  usedSeed(): number | undefined;
 }
 
 export interface ControlProps<S extends ParamSpec> {
