@@ -7,6 +7,11 @@ import { runtimeVersion } from './runtime-version.js';
 
 const DEFAULT_MAX_MB = 4096;
 
+/** Whether this command uses the disk cache: not with --no-cache or SA3_CACHE=off. */
+export function cliCacheEnabled(noCache: boolean): boolean {
+  return !noCache && process.env.SA3_CACHE !== 'off';
+}
+
 /**
  * The cache of model nodes' audio for `sa3 run`, `generate` and `serve`:
  * SA3_HOME/cache/results/<runtime version>-<code fingerprint>/, at most SA3_CACHE_MAX_MB (4096)
@@ -14,7 +19,7 @@ const DEFAULT_MAX_MB = 4096;
  * folders of code no longer run are deleted.
  */
 export function cliResultStore(noCache: boolean): DiskResultStore | undefined {
-  if (noCache || process.env.SA3_CACHE === 'off') return undefined;
+  if (!cliCacheEnabled(noCache)) return undefined;
   const maxMb = Number(process.env.SA3_CACHE_MAX_MB ?? DEFAULT_MAX_MB);
   const budget = Number.isFinite(maxMb) && maxMb >= 0 ? maxMb * 1024 * 1024 : DEFAULT_MAX_MB * 1024 * 1024;
   // Fingerprinting reads the built code (~30 ms): only when a model node first needs the cache.

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { removeStaleLeftovers } from '../files/index.js';
 import { packHome, removeStalePackStaging, sa3Home } from '../store/index.js';
 import { claimCacheAndRemoveLeftovers } from './cache-leftovers.js';
+import { cliCacheEnabled } from './result-store.js';
 
 /** The commands that make temp files, staging folders or cache files, and so clean up after killed ones. */
 const CLEANING_COMMANDS = new Set(['run', 'generate', 'serve', 'models']);
@@ -20,8 +21,7 @@ export async function removeLeftoversAtStart(command: string, values: Readonly<R
   try {
     await removeStaleLeftovers({ tempDir: tmpdir(), outputDirs, ownPidIsPast: true });
     await removeStalePackStaging(packHome(sa3Home()), { ownPidIsPast: true });
-    const cacheOn = values['no-cache'] !== true && process.env.SA3_CACHE !== 'off';
-    if (command !== 'models' && cacheOn) await claimCacheAndRemoveLeftovers(join(sa3Home(), 'cache'));
+    if (command !== 'models' && cliCacheEnabled(values['no-cache'] === true)) await claimCacheAndRemoveLeftovers(join(sa3Home(), 'cache'));
   } catch {
     // Cleaning up after others never stops the command itself.
   }

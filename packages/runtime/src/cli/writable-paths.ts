@@ -5,8 +5,8 @@ import { fsErrorSentence } from '../files/index.js';
 /** Makes the output folder (and its parents), or says in one sentence why it cannot be. */
 export async function prepareOutputFolder(outDir: string): Promise<string | null> {
   try {
+    // A file in the way (or a link to one) makes mkdir fail with EEXIST, answered below.
     await mkdir(outDir, { recursive: true });
-    if (!(await stat(outDir)).isDirectory()) return `cannot write outputs into ${outDir}: it is a file, not a folder`;
     return null;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return `cannot write outputs into ${outDir}: it is a file, not a folder`;

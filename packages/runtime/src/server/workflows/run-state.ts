@@ -8,6 +8,7 @@ export function runOutputUrl(runId: string, path: string): string {
 
 /** A run as the workflow API answers it. */
 export function runStateOf(run: RunRecord): RunState {
+  const report = run.report ? servedReport(run.report) : null;
   return {
     id: run.id,
     status: run.status,
@@ -15,14 +16,7 @@ export function runStateOf(run: RunRecord): RunState {
     startedAt: run.startedAt ?? null,
     finishedAt: run.finishedAt ?? null,
     events: run.events.length,
-    report: run.report ? servedReport(run.report) : null,
-    outputs: (run.report?.outputs ?? []).map((o) => ({
-      node: o.node,
-      path: o.path,
-      bytes: o.bytes,
-      sha256: o.sha256,
-      mime: o.mime,
-      url: runOutputUrl(run.id, o.path),
-    })),
+    report,
+    outputs: (report?.outputs ?? []).map((o) => ({ ...o, url: runOutputUrl(run.id, o.path) })),
   };
 }
