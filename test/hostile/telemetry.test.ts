@@ -187,6 +187,24 @@ function writtenOutside(box: Sandbox, calls: Syscalls): string[] {
 const MACHINE_IDS = ['/etc/machine-id', '/var/lib/dbus/machine-id'];
 const isLocal = (connect: string): boolean => connect.startsWith('AF_UNIX ') || connect === 'AF_INET 127.0.0.1' || connect === 'AF_INET6 ::1';
 
+/** What the traced command `name` did stayed on this machine and in its folders: no write outside them, no machine id read, no remote connection. */
+function expectStayedLocal(box: Sandbox, name: string): void {
+  const calls = readTraces(box, name, box.out);
+  expect.soft(writtenOutside(box, calls), `${name}: written outside SA3_HOME, the output folder and TMPDIR`).toEqual([]);
+  expect
+    .soft(
+      MACHINE_IDS.filter((path) => calls.opened.has(path)),
+      `${name}: read the machine id`,
+    )
+    .toEqual([]);
+  expect
+    .soft(
+      calls.connects.filter((c) => !isLocal(c)),
+      `${name}: connected beyond this machine`,
+    )
+    .toEqual([]);
+}
+
 describe.skipIf(unavailable !== null)('sa3 never phones home (strace, fresh HOME)', () => {
   it('the trace reader sees each kind of reach it checks for, in a process made to do them', async () => {
     const box = sandbox(false);
@@ -242,22 +260,7 @@ describe.skipIf(unavailable !== null)('sa3 never phones home (strace, fresh HOME
       )
       .toEqual([]);
     expect(fileSet(box.home)).toContain('.cache/sa3/packs/small-music/dit.onnx');
-    for (const name of ['testpack', 'run']) {
-      const calls = readTraces(box, name, box.out);
-      expect.soft(writtenOutside(box, calls), `${name}: written outside SA3_HOME, the output folder and TMPDIR`).toEqual([]);
-      expect
-        .soft(
-          MACHINE_IDS.filter((path) => calls.opened.has(path)),
-          `${name}: read the machine id`,
-        )
-        .toEqual([]);
-      expect
-        .soft(
-          calls.connects.filter((c) => !isLocal(c)),
-          `${name}: connected beyond this machine`,
-        )
-        .toEqual([]);
-    }
+    for (const name of ['testpack', 'run']) expectStayedLocal(box, name);
     // The trace saw the engine at work: the run opened the pack's graphs and wrote its report.
     const runCalls = readTraces(box, 'run', box.out);
     expect(runCalls.opened).toContain(join(box.sa3Home, 'packs', 'small-music', 'dit.onnx'));
@@ -290,22 +293,7 @@ describe.skipIf(unavailable !== null)('sa3 never phones home (strace, fresh HOME
     expect(stopped.code, stopped.stderr).toBe(0);
 
     expect.soft(fileSet(box.home), 'HOME').toEqual([]);
-    for (const name of ['testpack', 'serve']) {
-      const calls = readTraces(box, name, box.out);
-      expect.soft(writtenOutside(box, calls), `${name}: written outside SA3_HOME, the output folder and TMPDIR`).toEqual([]);
-      expect
-        .soft(
-          MACHINE_IDS.filter((path) => calls.opened.has(path)),
-          `${name}: read the machine id`,
-        )
-        .toEqual([]);
-      expect
-        .soft(
-          calls.connects.filter((c) => !isLocal(c)),
-          `${name}: connected beyond this machine`,
-        )
-        .toEqual([]);
-    }
+    for (const name of ['testpack', 'serve']) expectStayedLocal(box, name);
     expect(readTraces(box, 'serve', box.out).opened).toContain(join(box.sa3Home, 'packs', 'small-music', 'dit.onnx'));
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { silentServer, stallingServer, type QuietServer } from '../../packages/runtime/test/helpers/quiet-servers.js';
+import { silentServer, stallingFileListHub, stallingServer, type QuietServer } from '../../packages/runtime/test/helpers/quiet-servers.js';
 import { readSse } from '../server/read-sse.js';
 import { startTestServer, type TestServer } from '../server/server-fixture.js';
 import { examplesDir } from '../helpers/paths.js';
@@ -41,16 +41,7 @@ describe('sa3 models pull from a hub that goes quiet', () => {
   });
 
   it('a hub whose file list stops in the middle: exit 1 and one sentence naming the host and the idle timeout', async () => {
-    const hub = await stallingServer({
-      answer: (req, res) => {
-        if (!req.url?.includes('/revision/')) return false;
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sha: 'a'.repeat(40) }));
-        return true;
-      },
-      headers: { 'content-type': 'application/json' },
-      body: new TextEncoder().encode('[{"type":"file","path":"onnx/sa3-sm-music/dit.onnx","size":12}]'),
-      sendBytes: 20,
-    });
+    const hub = await stallingFileListHub();
     quiet.push(hub);
     const { home, tmp } = await isolatedDirs();
     const result = await sa3(['models', 'pull', 'small-music', '--json'], { SA3_HOME: home, TMPDIR: tmp, HF_ENDPOINT: hub.url, HF_TOKEN: '', ...FAST });

@@ -5,7 +5,7 @@
  * only, so the CLI tests can use them too.
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 
 export interface QuietServer {
   /** http://127.0.0.1:<port> */
@@ -39,32 +39,43 @@ function tracker() {
   };
 }
 
-/** Accepts every connection and never sends a byte. */
-export async function silentServer(): Promise<QuietServer> {
+/** A server listening on a free port of 127.0.0.1 whose close() also ends the connections still open. */
+export async function listenOnLoopback(server: NetServer): Promise<{ url: string; host: string; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
-  const track = tracker();
-  const server = createTcpServer((socket) => {
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('error', () => undefined);
     socket.on('close', () => sockets.delete(socket));
-    // Counted once the request has come in, so "arrived" means the client is waiting for an answer.
-    socket.once('data', () => track.arrived());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
-    get arrivals() {
-      return track.arrivals;
-    },
-    arrival: (count) => track.arrival(count),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
   };
+}
+
+function quietServer(listening: { url: string; host: string; close: () => Promise<void> }, track: ReturnType<typeof tracker>): QuietServer {
+  return {
+    ...listening,
+    get arrivals() {
+      return track.arrivals;
+    },
+    arrival: (count) => track.arrival(count),
+  };
+}
+
+/** Accepts every connection and never sends a byte. */
+export async function silentServer(): Promise<QuietServer> {
+  const track = tracker();
+  // Counted once the request has come in, so "arrived" means the client is waiting for an answer.
+  const server = createTcpServer((socket) => socket.once('data', () => track.arrived()));
+  return quietServer(await listenOnLoopback(server), track);
 }
 
 /**
@@ -80,7 +91,6 @@ export async function stallingServer(
     answer?: (req: IncomingMessage, res: ServerResponse) => boolean;
   } = {},
 ): Promise<QuietServer> {
-  const sockets = new Set<Socket>();
   const track = tracker();
   const server = createHttpServer((req, res) => {
     req.resume();
@@ -92,23 +102,22 @@ export async function stallingServer(
     if (start.byteLength > 0) res.write(start, () => track.arrived());
     else track.arrived();
   });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    host: `127.0.0.1:${port}`,
-    get arrivals() {
-      return track.arrivals;
+  return quietServer(await listenOnLoopback(server), track);
+}
+
+/**
+ * A hub that answers the revision of any repo, then sends the first 20 bytes of a file list and
+ * nothing more: what a pull meets when the hub stalls in the middle of an answer.
+ */
+export function stallingFileListHub(): Promise<QuietServer> {
+  return stallingServer({
+    answer: (req, res) => {
+      if (!req.url?.includes('/revision/')) return false;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sha: 'a'.repeat(40) }));
+      return true;
     },
-    arrival: (count) => track.arrival(count),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+    headers: { 'content-type': 'application/json' },
+    body: new TextEncoder().encode('[{"type":"file","path":"onnx/sa3-sm-music/dit.onnx","size":12}]'),
+    sendBytes: 20,
+  });
 }

@@ -1,10 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { pullPack } from '../../src/hub/pull-pack.js';
 import type { PullEvent } from '../../src/hub/pull-events.js';
 import type { FakeHub } from '../helpers/fake-hub.js';
-import { silentServer, stallingServer } from '../helpers/quiet-servers.js';
+import { listenOnLoopback, silentServer, stallingFileListHub } from '../helpers/quiet-servers.js';
 import { HF_TOKEN, hubTestBed, installedDirs, OPTIMIZED, partialSize, publishedRepos, SMALL_MUSIC_REPO } from './hub-fixtures.js';
 
 const { hub, home } = hubTestBed(publishedRepos, SMALL_MUSIC_REPO);
@@ -17,7 +16,6 @@ const STALLED_FILE = 'onnx/sa3-sm-music/dit.onnx.data';
  * asked for, at once when the rest of it is (a Range request). Counts those downloads.
  */
 async function stallingProxy(upstream: FakeHub, sendBytes: number): Promise<{ endpoint: string; stalls: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
   let stalls = 0;
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -40,22 +38,13 @@ async function stallingProxy(upstream: FakeHub, sendBytes: number): Promise<{ en
       res.end(bytes);
     })();
   });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: listening.url,
     get stalls() {
       return stalls;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 
@@ -75,16 +64,7 @@ describe('sa3 models pull from a hub that goes quiet', () => {
   });
 
   it('a file list that stops in the middle: one sentence naming the host and the idle timeout', async () => {
-    const stalling = await stallingServer({
-      answer: (req, res) => {
-        if (!req.url?.includes('/revision/')) return false;
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sha: 'a'.repeat(40) }));
-        return true;
-      },
-      headers: { 'content-type': 'application/json' },
-      body: new TextEncoder().encode('[{"type":"file","path":"onnx/sa3-sm-music/dit.onnx","size":12}]'),
-      sendBytes: 20,
-    });
+    const stalling = await stallingFileListHub();
     try {
       await expect(
         pullPack('small-music', { home: await home(), endpoint: stalling.url, token: '', timeouts: { connectMs: 5_000, idleMs: 200 } }),

@@ -3,19 +3,10 @@ import { LoraStack } from '../../src/lora/index.js';
 import { secondsEmbedding } from '../../src/engine/seconds-embedding.js';
 import { agreement } from '../compiler/compare.js';
 import { haveReference, openReference } from '../engine/fixtures.js';
-import { caseTensor, loraFile, SECONDS_KEY, tinyModel, type TinyModel } from './lora-fixtures.js';
-
-const cases: readonly { model: TinyModel; type: string }[] = [
-  { model: 'medium-tiny', type: 'lora' },
-  { model: 'medium-tiny', type: 'dora-rows' },
-  { model: 'medium-tiny', type: 'bora' },
-  { model: 'medium-tiny', type: 'lora-xs' },
-  { model: 'small-tiny', type: 'lora' },
-  { model: 'small-tiny', type: 'dora-cols' },
-];
+import { adapterCases, caseTensor, loraFile, SECONDS_KEY, tinyModel } from './lora-fixtures.js';
 
 describe.runIf(haveReference())('the seconds conditioner with adapters', () => {
-  for (const { model, type } of cases) {
+  for (const { model, type } of adapterCases) {
     it(`${model} ${type} at 0.7: the embedding through the merged Linear matches out_seconds_embedding`, async () => {
       const { base, close } = await tinyModel(model);
       try {

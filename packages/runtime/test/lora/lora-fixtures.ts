@@ -29,3 +29,13 @@ export async function caseTensor(model: TinyModel, caseName: string, tensor: str
     await file.close();
   }
 }
+
+/** Each adapter type the fixtures hold at strength 0.7, with the tiny model it was trained for. */
+export const adapterCases: readonly { model: TinyModel; type: string }[] = [
+  { model: 'medium-tiny', type: 'lora' },
+  { model: 'medium-tiny', type: 'dora-rows' },
+  { model: 'medium-tiny', type: 'bora' },
+  { model: 'medium-tiny', type: 'lora-xs' },
+  { model: 'small-tiny', type: 'lora' },
+  { model: 'small-tiny', type: 'dora-cols' },
+];

@@ -2,16 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { LoraStack, readSvdBasesFile, type BaseWeights, type StackEntry } from '../../src/lora/index.js';
 import { haveReference, maxAbsDiff } from '../engine/fixtures.js';
-import { caseTensor, loraDir, loraFile, MERGED_KEY, tinyModel, type TinyModel } from './lora-fixtures.js';
-
-const singleCases: readonly { model: TinyModel; type: string }[] = [
-  { model: 'medium-tiny', type: 'lora' },
-  { model: 'medium-tiny', type: 'dora-rows' },
-  { model: 'medium-tiny', type: 'bora' },
-  { model: 'medium-tiny', type: 'lora-xs' },
-  { model: 'small-tiny', type: 'lora' },
-  { model: 'small-tiny', type: 'dora-cols' },
-];
+import { adapterCases, caseTensor, loraDir, loraFile, MERGED_KEY, tinyModel, type TinyModel } from './lora-fixtures.js';
 
 async function merged(base: BaseWeights, entries: readonly StackEntry[], key = MERGED_KEY): Promise<Float32Array> {
   const stack = LoraStack.build(entries, base);
@@ -27,7 +18,7 @@ describe.runIf(haveReference())('merged weights against the official parametriza
     for (const model of models.values()) await model.close();
   });
 
-  for (const { model, type } of singleCases) {
+  for (const { model, type } of adapterCases) {
     it(`${model} ${type} at strength 0.7 matches out_merged to 1e-5`, async () => {
       const { base } = models.get(model)!;
       const file = await loraFile(model, `lora_${type}_r4.safetensors`);
@@ -64,7 +55,7 @@ describe.runIf(haveReference())('merged weights against the official parametriza
     expect(maxAbsDiff(reversed, expected)).toBeGreaterThan(1e-3);
   });
 
-  for (const { model, type } of singleCases) {
+  for (const { model, type } of adapterCases) {
     it(`${model} ${type} at strength 0 leaves every weight bit for bit`, async () => {
       const { base } = models.get(model)!;
       const file = await loraFile(model, `lora_${type}_r4.safetensors`);
