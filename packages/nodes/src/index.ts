@@ -4,6 +4,7 @@ export * from './loudness.js';
 export * from './params.js';
 export * from './node-params.js';
 export * from './missing-inputs.js';
+export * from './seed-control.js';
 export * from './filename-pattern.js';
 export * from './engine.js';
 export * from './errors.js';

@@ -31,4 +31,22 @@ export { catalogueNodeSchema, nodeCatalogueSchema, type CatalogueNode } from './
 export { modelEntrySchema, modelListSchema, type ModelEntry } from './models.js';
 export { exampleEntrySchema, exampleListSchema, type ExampleEntry } from './examples.js';
 export { uploadReceiptSchema, type UploadReceipt } from './uploads.js';
+export {
+  MAX_RUN_REPEAT,
+  takePeaksSchema,
+  takeOutputSchema,
+  takeSchema,
+  historyPageSchema,
+  takeDetailSchema,
+  pinTakeBodySchema,
+  deletedTakeSchema,
+  runBatchSchema,
+  type TakeOutput,
+  type Take,
+  type HistoryPage,
+  type TakeDetail,
+  type PinTakeBody,
+  type DeletedTake,
+  type RunBatch,
+} from './run-history.js';
 export { parsePayload, PayloadError, type PayloadSchema } from './parse-payload.js';
