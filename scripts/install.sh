@@ -9,6 +9,8 @@ command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missi
 # Debian's Chromium drives the editor's browser tests (playwright-core never downloads a browser).
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v strace >/dev/null 2>&1 || missing+=(strace)
+# better-sqlite3 (the run store's index) compiles from source where no prebuilt binary can be fetched.
+command -v make >/dev/null 2>&1 && command -v g++ >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 || missing+=(make g++ python3)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing Debian packages: ${missing[*]}"
   if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
@@ -25,6 +27,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "installing npm packages"
   # npm install (not ci): npm 11 leaves other platforms' optional packages out of the lock file and
   # then refuses npm ci. onnxruntime-node's own install step downloads CUDA libraries; its CPU build ships in the package.
+  # node-gyp builds against the installed Node's own headers, so nothing is downloaded for them.
+  if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node_api.h ]; then export npm_config_nodedir=/usr; fi
   ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}" npm install --no-audit --no-fund --loglevel=error
   cat package-lock.json package.json packages/*/package.json test/package.json | sha256sum | cut -d' ' -f1 > "$stamp"
 fi
