@@ -28,7 +28,16 @@ export {
 export { runEventSchema, runEventTypes, isFinalRunEvent, type RunEvent, type RunEventType, type RunEventBody, type FinalRunEvent } from './run-events.js';
 export { runStatusSchema, runOutputSchema, runStateSchema, type RunStatus, type RunOutput, type RunState } from './run-state.js';
 export { catalogueNodeSchema, nodeCatalogueSchema, type CatalogueNode } from './catalogue.js';
-export { modelEntrySchema, modelListSchema, type ModelEntry } from './models.js';
+export {
+  catalogueModelListSchema,
+  catalogueModelSchema,
+  modelEntrySchema,
+  modelListSchema,
+  modelPullStateSchema,
+  type CatalogueModel,
+  type ModelEntry,
+  type ModelPullState,
+} from './models.js';
 export { exampleEntrySchema, exampleListSchema, type ExampleEntry } from './examples.js';
 export { uploadReceiptSchema, type UploadReceipt } from './uploads.js';
 export {

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { createRuntime } from '../host/index.js';
-import { PackLocator } from '../store/index.js';
+import { PackLocator, sa3Home } from '../store/index.js';
 import { registerCogRoutes } from './cog/routes.js';
 import type { SetupState } from './cog/health.js';
 import { RunManager } from './run-manager.js';
@@ -10,6 +10,7 @@ import { examplesDir, type ServerOptions } from './server-options.js';
 import { formatBytes, removeStaleLeftovers, uncaughtFsErrorSentence } from '../files/index.js';
 import { RunJournal } from './run-journal.js';
 import { registerWorkflowRoutes } from './workflows/routes.js';
+import { registerModelPullRoutes } from './workflows/model-pull-routes.js';
 import { isEditorAssetPath, registerEditorRoutes } from './workflows/editor-routes.js';
 import { refuse } from './workflows/error-reply.js';
 import { isSignedDownloadRequest, registerReplicateRoutes } from './replicate/index.js';
@@ -112,6 +113,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     },
   });
   registerWorkflowRoutes(app, { runs, uploadDir: options.uploadDir, uploadLimitBytes: options.uploadLimitBytes, locator });
+  registerModelPullRoutes(app, { locator, home: sa3Home() });
   registerReplicateRoutes(app, {
     runs,
     locator,

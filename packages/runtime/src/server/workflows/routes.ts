@@ -34,7 +34,17 @@ export function registerWorkflowRoutes(app: FastifyInstance, options: WorkflowRo
 
   app.get<{ Reply: ModelEntry[] }>('/api/models', async () => {
     const packs = await options.locator.list().catch(() => []);
-    return packs.map((p) => ({ id: p.manifest.id, title: p.manifest.title, objective: p.manifest.objective, maxSeconds: p.manifest.maxSamples / 44_100 }));
+    const auto = await options.locator.resolve('auto').then(
+      (p) => p.manifest.id,
+      () => undefined,
+    );
+    return packs.map((p) => ({
+      id: p.manifest.id,
+      title: p.manifest.title,
+      objective: p.manifest.objective,
+      maxSeconds: p.manifest.maxSamples / 44_100,
+      auto: p.manifest.id === auto,
+    }));
   });
 
   app.post<{ Reply: RunState | ErrorBody }>('/api/runs', async (req, reply) => {
