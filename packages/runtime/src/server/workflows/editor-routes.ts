@@ -2,13 +2,14 @@ import { createReadStream } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isFinalRunEvent, type AudioClip, type EncodedFile, type ExampleEntry, type ServedRunReport } from '@sa3/nodes';
 import type { ResultCache } from '../../executor/index.js';
 import { encodeWav } from '../../audio/index.js';
 import type { RunManager, RunRecord } from '../run-manager.js';
 import { indexPage } from '../index-page.js';
 import { refuse } from './error-reply.js';
+import { chooseEncoding, CompressedFiles, isCompressible } from './compressed-file.js';
 
 export const editorDistDir = fileURLToPath(new URL('../../../../editor/dist/', import.meta.url));
 
@@ -49,15 +50,23 @@ function finalReport(run: RunRecord): ServedRunReport | undefined {
   return undefined;
 }
 
-async function sendStatic(reply: FastifyReply, root: string, relative: string): Promise<FastifyReply | null> {
+const compressed = new CompressedFiles();
+
+/** Vite names assets by content hash, so they never change under the same name; the page itself is asked for afresh. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+async function sendStatic(req: FastifyRequest, reply: FastifyReply, root: string, relative: string, cache = 'no-cache'): Promise<FastifyReply | null> {
   const target = resolve(root, relative);
   if (!target.startsWith(resolve(root) + sep)) return null;
   const info = await stat(target).catch(() => null);
   if (!info?.isFile()) return null;
   const type = CONTENT_TYPES[extname(target).toLowerCase()] ?? 'application/octet-stream';
-  // Vite names assets by content hash, so they never change under the same name.
-  const cache = relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-  return reply.header('content-type', type).header('content-length', info.size).header('cache-control', cache).send(createReadStream(target));
+  reply.header('content-type', type).header('cache-control', cache);
+  const encoding = isCompressible(type) ? chooseEncoding(req.headers['accept-encoding']) : null;
+  if (isCompressible(type)) reply.header('vary', 'accept-encoding');
+  if (!encoding) return reply.header('content-length', info.size).send(createReadStream(target));
+  const bytes = await compressed.get(target, `${info.size}:${info.mtimeMs}`, encoding);
+  return reply.header('content-encoding', encoding).header('content-length', bytes.length).send(bytes);
 }
 
 /**
@@ -67,16 +76,19 @@ async function sendStatic(reply: FastifyReply, root: string, relative: string): 
 export function registerEditorRoutes(app: FastifyInstance, options: EditorRoutesOptions): void {
   const editorDir = options.editorDir ?? editorDistDir;
 
-  app.get('/', async (_req, reply) => {
-    const sent = await sendStatic(reply, editorDir, 'index.html');
+  app.get('/', async (req, reply) => {
+    const sent = await sendStatic(req, reply, editorDir, 'index.html');
     return sent ?? reply.type('text/html; charset=utf-8').send(indexPage);
   });
   app.get<{ Params: { '*': string } }>('/assets/*', async (req, reply) => {
-    return (await sendStatic(reply, join(editorDir, 'assets'), req.params['*'])) ?? refuse(reply, 404, `there is no editor asset "${req.params['*']}"`);
+    return (
+      (await sendStatic(req, reply, join(editorDir, 'assets'), req.params['*'], IMMUTABLE)) ??
+      refuse(reply, 404, `there is no editor asset "${req.params['*']}"`)
+    );
   });
   app.get<{ Params: { file: string } }>('/:file', async (req, reply) => {
     const file = req.params.file;
-    const sent = /^[\w.-]+\.(html|svg|ico|png)$/.test(file) ? await sendStatic(reply, editorDir, file) : null;
+    const sent = /^[\w.-]+\.(html|svg|ico|png)$/.test(file) ? await sendStatic(req, reply, editorDir, file) : null;
     return sent ?? refuse(reply, 404, `there is nothing at GET /${file}`);
   });
 
