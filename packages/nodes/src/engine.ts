@@ -1,5 +1,5 @@
 import type { AudioClip } from './audio-clip.js';
-import type { Conditioning } from './sockets.js';
+import type { Conditioning, LoraAdapter } from './sockets.js';
 
 /** What every engine call may report back and be stopped by. */
 export interface EngineCallContext {
@@ -10,6 +10,8 @@ export interface EngineCallContext {
 
 interface SamplingRequest {
   readonly model: string;
+  /** LoRA files applied in this order; none when absent. */
+  readonly adapters?: readonly LoraAdapter[];
   readonly prompt: Conditioning;
   readonly negative?: Conditioning;
   readonly steps: number;
@@ -47,3 +49,8 @@ export interface Engine {
   edit(request: EditRequest, ctx: EngineCallContext): Promise<AudioClip>;
   inpaint(request: InpaintRequest, ctx: EngineCallContext): Promise<AudioClip>;
 }
+  /**
+   * Finds a LoRA file by path or by name among the installed ones and hashes it; engines
+   * without LoRA support leave it out.
+   */
+  loraFile?(file: string): Promise<{ readonly path: string; readonly sha256: string }>;

@@ -1,7 +1,12 @@
 import type { AudioClip } from './audio-clip.js';
 
-/** The three kinds of value that travel along wires. An input accepts only its own type. */
+/** The kinds of value that travel along wires. An input accepts only its own type. */
 export const socketTypes = {
+  model: {
+    label: 'Model',
+    color: '#f472b6',
+    description: 'A model pack id with an ordered stack of LoRA files, each with its strength, interval and layer filter.',
+  },
   conditioning: { label: 'Conditioning', color: '#c084fc', description: 'An encoded prompt: text and, once encoded, token ids, encoder output and mask.' },
   audio: {
     label: 'Audio',
@@ -24,6 +29,26 @@ export interface Conditioning {
   readonly encoded?: unknown;
 }
 
+/** One LoRA file of a stack, as a `model` wire carries it (see ModelStack). */
+export interface LoraAdapter {
+  /** Absolute path of the adapter file. */
+  readonly file: string;
+  /** sha256 of the file's bytes; a run refuses the file when it no longer has this hash. */
+  readonly sha256: string;
+  /** Any finite number; 0 leaves the model as it is, negative pushes the other way. */
+  readonly strength: number;
+  /** The adapter changes the DiT only at steps whose t lies in [min, max] (inclusive); the conditioner always. */
+  readonly interval: readonly [number, number];
+  /** Comma-separated DiT layer-name patterns (with [a-b] ranges) the adapter leaves alone; "" for none. */
+  readonly layerFilter: string;
+}
+
+/** A model as it travels between nodes: the pack and the LoRA files applied to it, in order. */
+export interface ModelStack {
+  readonly pack: string;
+  readonly adapters: readonly LoraAdapter[];
+}
+
 export interface EncodedFile {
   readonly bytes: Uint8Array;
   readonly mime: string;
@@ -32,6 +57,7 @@ export interface EncodedFile {
 }
 
 export interface SocketValues {
+  model: ModelStack;
   conditioning: Conditioning;
   audio: AudioClip;
   file: EncodedFile;

@@ -1,4 +1,5 @@
-export { Sa3Engine, MIN_INIT_NOISE_LEVEL, type Sa3EngineOptions, type AttachedLatents } from './sa3-engine.js';
+export { Sa3Engine, MIN_INIT_NOISE_LEVEL, type Sa3EngineOptions, type AttachedLatents, type LoraSource } from './sa3-engine.js';
+export { SECONDS_WEIGHT_KEY } from './lora-adapters.js';
 export { samplingSchedule } from './schedule.js';
 export { samplePingPong, sampleEuler, type VelocityModel, type SamplerRun } from './sampler.js';
 export { guidedVelocity } from './guidance.js';

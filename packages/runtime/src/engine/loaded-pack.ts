@@ -19,6 +19,8 @@ export interface ConditionerWeights {
 /** A pack with its sessions, each opened on first use and then kept for every later run. */
 export class LoadedPack {
   private readonly sessions = new Map<Role, Promise<GraphSession>>();
+  /** DiTs with LoRA stacks merged in, by the stack's key. */
+  private readonly ditVariants = new Map<string, Promise<GraphSession>>();
   private tokenizer: Promise<PromptTokenizer> | undefined;
   private weights: Promise<ConditionerWeights | null> | undefined;
 
@@ -38,6 +40,17 @@ export class LoadedPack {
       session = GraphSession.open(this.dir, spec, this.providers, this.log);
       session.catch(() => this.sessions.delete(role));
       this.sessions.set(role, session);
+    }
+    return session;
+  }
+
+  /** A DiT with merged weights at `<dir>/<file>`, opened once per key with the pack's DiT inputs and outputs. */
+  ditVariant(key: string, dir: string, file: string): Promise<GraphSession> {
+    let session = this.ditVariants.get(key);
+    if (!session) {
+      session = GraphSession.open(dir, { ...this.manifest.graphs.dit, file }, this.providers, this.log);
+      session.catch(() => this.ditVariants.delete(key));
+      this.ditVariants.set(key, session);
     }
     return session;
   }
@@ -74,9 +87,10 @@ export class LoadedPack {
 
   /**
    * The explicit layout's conditioning for a duration: the seconds embedding from the pack's
-   * conditioner graph when it has one, else from conditioner.safetensors; null for the baked layout.
+   * conditioner graph when it has one, else from conditioner.safetensors (with `secondsWeight`,
+   * a LoRA-merged weight, in place of the stored one); null for the baked layout.
    */
-  async explicitConditioning(seconds: number): Promise<ExplicitConditioning | null> {
+  async explicitConditioning(seconds: number, secondsWeight?: Float32Array | null): Promise<ExplicitConditioning | null> {
     if (this.manifest.ditLayout !== 'explicit') return null;
     const weights = await this.conditionerWeights();
     const hidden = this.manifest.text.hiddenSize;
@@ -93,7 +107,7 @@ export class LoadedPack {
         );
       secondsRow = Float32Array.from(data);
     } else if (weights?.seconds) {
-      secondsRow = secondsEmbedding(seconds, weights.seconds.weight, weights.seconds.bias);
+      secondsRow = secondsEmbedding(seconds, secondsWeight ?? weights.seconds.weight, weights.seconds.bias);
     } else {
       throw new PackError(
         'manifest_invalid',
@@ -110,11 +124,16 @@ export class LoadedPack {
       const s = await session.catch(() => null);
       if (s) out[role] = { runs: s.runs, ms: s.runMs };
     }
+    for (const [key, session] of this.ditVariants) {
+      const s = await session.catch(() => null);
+      if (s) out[`dit+lora:${key}`] = { runs: s.runs, ms: s.runMs };
+    }
     return out;
   }
 
   async release(): Promise<void> {
-    for (const session of this.sessions.values()) await (await session.catch(() => null))?.release();
+    for (const session of [...this.sessions.values(), ...this.ditVariants.values()]) await (await session.catch(() => null))?.release();
     this.sessions.clear();
+    this.ditVariants.clear();
   }
 }

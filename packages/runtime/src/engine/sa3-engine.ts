@@ -1,6 +1,7 @@
 import * as ort from './onnxruntime.js';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import {
   NodeError,
   SAMPLE_RATE,
@@ -11,6 +12,7 @@ import {
   type EngineCallContext,
   type GenerateRequest,
   type InpaintRequest,
+  type LoraAdapter,
 } from '@sa3/nodes';
 import { LOCAL_CHANNELS, PACK_MANIFEST, type PackSource } from '../pack-format/index.js';
 import { sha256Hex } from '../files/index.js';
@@ -21,6 +23,7 @@ import { guidedVelocity } from './guidance.js';
 import { latentKeepMask, inpaintLocalCond } from './inpaint-mask.js';
 import { compactLayout, officialLayout, type LatentLayout } from './latent-layout.js';
 import { LoadedPack } from './loaded-pack.js';
+import { LoraAdapters } from './lora-adapters.js';
 import { pasteBack } from './paste-back.js';
 import { NoiseStream } from './prng.js';
 import { encodePromptText, type EncodedPrompt } from './prompt-encoding.js';
@@ -38,9 +41,19 @@ export interface Sa3EngineOptions {
   readonly log?: (line: string) => void;
   /** APG strength for guided sampling (1 = official default, 0 = plain CFG). */
   readonly apgScale?: number;
+  /** Where DiTs with merged LoRA stacks are kept (the host gives $SA3_HOME/cache/lora); default a folder under the OS temp dir. */
+  readonly loraCacheDir?: string;
+  /** Finds a LoRA file by path or installed name (the store's LoraLibrary); default: paths only. */
+  readonly loras?: LoraSource;
+}
+
+/** Where LoRA files given by name are found. */
+export interface LoraSource {
+  resolve(file: string): Promise<{ readonly path: string; readonly sha256: string }>;
 }
 
 interface SamplingInput {
+  readonly adapters?: readonly LoraAdapter[] | undefined;
   readonly prompt: Conditioning;
   readonly negative?: Conditioning | undefined;
   readonly steps: number;
@@ -65,6 +78,8 @@ export class Sa3Engine implements Engine {
   private readonly log: (line: string) => void;
   private readonly apgScale: number;
   private readonly loaded = new Map<string, Promise<LoadedPack>>();
+  private readonly adapters: LoraAdapters;
+  private readonly loras: LoraSource | undefined;
 
   constructor(options: Sa3EngineOptions) {
     this.packs = options.packs;
@@ -72,6 +87,17 @@ export class Sa3Engine implements Engine {
     this.providers = requestedProviders(options.providers, this.log);
     this.apgScale = options.apgScale ?? 1;
     this.device = this.providers[0]!;
+    this.adapters = new LoraAdapters(options.loraCacheDir ?? join(tmpdir(), 'sa3-lora'), this.log);
+    this.loras = options.loras;
+  }
+
+  async loraFile(file: string): Promise<{ path: string; sha256: string }> {
+    if (this.loras) return this.loras.resolve(file);
+    const path = resolve(file);
+    const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+      throw new NodeError('lora_unreadable', `the LoRA file ${path} ${error.code === 'ENOENT' ? 'does not exist' : 'cannot be read'}`, { kind: 'input' });
+    });
+    return { path, sha256: sha256Hex(bytes) };
   }
 
   async pack(model: string): Promise<LoadedPack> {
@@ -207,16 +233,19 @@ export class Sa3Engine implements Engine {
     const manifest = pack.manifest;
     const channels = manifest.latentChannels;
     const size = channels * layout.latents;
-    const dit = await pack.graph('dit');
-    const keyMask = manifest.ditLayout === 'explicit' && dit.hasInput('padding_mask');
-    const explicit = await pack.explicitConditioning(input.durationSeconds);
+    const baseDit = await pack.graph('dit');
+    const keyMask = manifest.ditLayout === 'explicit' && baseDit.hasInput('padding_mask');
+    const sigmaMax = init ? init.level : 1;
+    const sigmas = samplingSchedule(input.steps, sigmaMax);
+    // Merging (first use of a stack) happens here, before the first step.
+    const adapted = input.adapters?.length ? await this.adapters.adapt(pack, input.adapters, Array.from(sigmas).slice(0, -1)) : null;
+    const explicit = await pack.explicitConditioning(input.durationSeconds, adapted?.secondsWeight);
     const prompt = await this.encoded(pack, input.prompt);
     const negative = input.negative ? await this.encoded(pack, input.negative) : null;
 
     // Draw order is fixed: the initial noise, then (ping-pong) one draw per step.
     const noise = new NoiseStream(input.seed);
     const epsilon = noise.fill(new Float32Array(size));
-    const sigmaMax = init ? init.level : 1;
     let start = epsilon;
     if (init) {
       start = new Float32Array(size);
@@ -227,7 +256,8 @@ export class Sa3Engine implements Engine {
     const condFeeds = feedsFor({ kind: 'cond', prompt });
     const uncondFeeds = input.cfgScale !== 1 ? feedsFor(negative ? { kind: 'negative', prompt: negative } : { kind: 'uncond' }) : null;
     const shape = [1, channels, layout.latents];
-    const model: VelocityModel = async (x, t) => {
+    const model: VelocityModel = async (x, t, i) => {
+      const dit = adapted ? await adapted.ditAt(i) : baseDit;
       const step = { x: new ort.Tensor('float32', x, shape), t: new ort.Tensor('float32', Float32Array.of(t), [1]) };
       const cond = (await dit.run({ ...condFeeds, ...step })).velocity!.data as Float32Array;
       if (!uncondFeeds) return cond;
@@ -244,7 +274,6 @@ export class Sa3Engine implements Engine {
         validLatents: layout.validLatents,
       });
     };
-    const sigmas = samplingSchedule(input.steps, sigmaMax);
     const run = { start, sigmas, model, signal: ctx.signal, onStep: (step: number, total: number) => ctx.onProgress(step, total, 'sampling') };
     return manifest.objective === 'rf_denoiser' ? samplePingPong({ ...run, stepNoise: () => noise.fill(new Float32Array(size)) }) : sampleEuler(run);
   }

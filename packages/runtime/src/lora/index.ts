@@ -6,3 +6,5 @@ export { LoraError, type LoraErrorCode } from './lora-error.js';
 export { readLoraFile, type LayerAdapter, type LoraFile } from './lora-file.js';
 export { LoraStack, type MergedLayer, type StackEntry } from './lora-stack.js';
 export { computeSvdBases, readSvdBasesFile, type SvdBases, type SvdBasesFile } from './svd-bases.js';
+export { OnnxDitWeights } from './onnx-dit-weights.js';
+export { writeMergedDit, type MergedDitFiles } from './merged-dit.js';
