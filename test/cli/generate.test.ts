@@ -67,8 +67,8 @@ describe('sa3 generate', () => {
     [['--steps', '3'], 'value_smaller_than_min', 'steps'],
     [['--cfg', '16'], 'value_bigger_than_max', 'cfg_scale'],
     [['--init-audio', 'src.wav', '--init-noise-level', '0.005'], 'value_smaller_than_min', 'init_noise_level'],
-    [['--inpaint-audio', 'src.wav', '--start', '2', '--end', '1'], 'invalid_range', 'end_seconds'],
-    [['--inpaint-audio', 'src.wav', '--start', '5', '--end', '8'], 'value_bigger_than_max', 'start_seconds'],
+    [['--inpaint-audio', 'src.wav', '--start', '2', '--end', '1'], 'invalid_range', 'regions'],
+    [['--inpaint-audio', 'src.wav', '--start', '5', '--end', '8'], 'value_bigger_than_max', 'regions'],
   ])('refuses %j with %s on %s (exit 2)', async (args, code, param) => {
     const result = await generate(['mid', ...args, '--json', '--out', 'bad.wav']);
     expect(result.code).toBe(2);

@@ -30,10 +30,16 @@ export interface EditRequest extends SamplingRequest {
   readonly durationSeconds: number;
 }
 
-export interface InpaintRequest extends SamplingRequest {
-  readonly source: AudioClip;
+/** A span to regenerate, in seconds, half-open: [startSeconds, endSeconds). */
+export interface InpaintRegion {
   readonly startSeconds: number;
   readonly endSeconds: number;
+}
+
+export interface InpaintRequest extends SamplingRequest {
+  readonly source: AudioClip;
+  /** Regenerated in one pass; overlapping or touching regions count as one. */
+  readonly regions: readonly InpaintRegion[];
   readonly durationSeconds: number;
   readonly crossfadeMs: number;
 }
@@ -48,9 +54,9 @@ export interface Engine {
   generate(request: GenerateRequest, ctx: EngineCallContext): Promise<AudioClip>;
   edit(request: EditRequest, ctx: EngineCallContext): Promise<AudioClip>;
   inpaint(request: InpaintRequest, ctx: EngineCallContext): Promise<AudioClip>;
-}
   /**
    * Finds a LoRA file by path or by name among the installed ones and hashes it; engines
    * without LoRA support leave it out.
    */
   loraFile?(file: string): Promise<{ readonly path: string; readonly sha256: string }>;
+}

@@ -29,10 +29,11 @@ describe('checkNodeParams', () => {
   });
 
   it('runs the cross-param checks on resolved values, only when every value is acceptable', () => {
-    expect(checkNodeParams(definition('sa3.inpaint'), { start_seconds: 10, end_seconds: 5 })).toEqual([
-      { kind: 'check', code: 'invalid_range', param: 'end_seconds', message: 'must be greater than start_seconds' },
+    const regions = [{ start: 1, end: 8 }];
+    expect(checkNodeParams(definition('sa3.inpaint'), { regions, duration: 5 })).toEqual([
+      { kind: 'check', code: 'invalid_range', param: 'duration', message: 'must be at least the end of the last region' },
     ]);
-    expect(checkNodeParams(definition('sa3.inpaint'), { start_seconds: 10, end_seconds: 5, steps: 99 }).map((p) => p.kind)).toEqual(['value']);
+    expect(checkNodeParams(definition('sa3.inpaint'), { regions, duration: 5, steps: 99 }).map((p) => p.kind)).toEqual(['value']);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { AudioClip } from '../audio-clip.js';
-import type { InpaintRequest } from '../engine.js';
+import type { InpaintRegion, InpaintRequest } from '../engine.js';
 import type { Conditioning } from '../sockets.js';
 
 interface SamplingParams {
@@ -10,18 +10,18 @@ interface SamplingParams {
   readonly crossfade_ms: number;
 }
 
-/** The engine request of the nodes that regenerate a region of a source (inpaint, extend). */
+/** The engine request of the nodes that regenerate regions of a source (inpaint, extend). */
 export function inpaintRequest(
   params: SamplingParams,
   inputs: { readonly prompt: Conditioning; readonly negative: Conditioning | undefined; readonly audio: AudioClip },
-  region: { readonly startSeconds: number; readonly endSeconds: number; readonly durationSeconds: number },
+  target: { readonly regions: readonly InpaintRegion[]; readonly durationSeconds: number },
 ): InpaintRequest {
   return {
     model: params.model,
     prompt: inputs.prompt,
     negative: inputs.negative,
     source: inputs.audio,
-    ...region,
+    ...target,
     crossfadeMs: params.crossfade_ms,
     steps: params.steps,
     cfgScale: params.cfg_scale,

@@ -57,7 +57,7 @@ export const sa3Extend = defineNode({
       });
     }
     // Extending is inpainting from the end of the source to the new length.
-    const region = { startSeconds: sourceSeconds, endSeconds: total, durationSeconds: total };
+    const region = { regions: [{ startSeconds: sourceSeconds, endSeconds: total }], durationSeconds: total };
     const audio = await services.engine.inpaint(inpaintRequest(params, inputs, region), { signal, onProgress: progress });
     return { audio };
   },

@@ -1,39 +1,27 @@
 import { defineNode } from '../node-definition.js';
 import { NodeError, noEngineError } from '../errors.js';
+import { mergedRegions } from '../params/index.js';
 import { durationSeconds } from '../audio-clip.js';
 import { inpaintRequest } from './inpaint-request.js';
 import { MAX_DURATION_SECONDS, cfgScaleParam, crossfadeMsParam, modelParam, samplingInputs, seedParam, stepsParam } from './sampling-params.js';
 
 export const sa3Inpaint = defineNode({
   type: 'sa3.inpaint',
-  typeVersion: 1,
+  typeVersion: 2,
   title: 'Inpaint',
   category: 'Stable Audio 3',
-  description: 'Regenerates the region [start, end) of the source along the prompt; audio outside it is kept sample for sample.',
+  description: 'Regenerates one or more regions [start, end) of the source along the prompt in one pass; audio outside them is kept sample for sample.',
   usesModel: true,
   inputs: { ...samplingInputs, audio: { type: 'audio', label: 'Source audio' } },
   outputs: { audio: { type: 'audio', label: 'Audio' } },
   params: {
     model: modelParam,
-    start_seconds: {
-      kind: 'number',
-      label: 'Start',
-      unit: 's',
-      min: 0,
+    regions: {
+      kind: 'regions',
+      label: 'Regions',
       max: MAX_DURATION_SECONDS,
-      default: 0,
-      step: 0.1,
-      description: 'Start of the region to regenerate, in seconds.',
-    },
-    end_seconds: {
-      kind: 'number',
-      label: 'End',
-      unit: 's',
-      min: 0,
-      max: MAX_DURATION_SECONDS,
-      default: 10,
-      step: 0.1,
-      description: 'End of the region to regenerate, in seconds (exclusive).',
+      default: [{ start: 0, end: 10 }],
+      description: 'The regions to regenerate, each [start, end) in seconds; overlapping or touching regions are merged into one, as the official mask does.',
     },
     duration: {
       kind: 'number',
@@ -43,7 +31,7 @@ export const sa3Inpaint = defineNode({
       max: MAX_DURATION_SECONDS,
       optional: true,
       step: 0.5,
-      description: 'Length of the result; left empty, the longer of the source and the region end.',
+      description: 'Length of the result; left empty, the longer of the source and the last region end.',
     },
     steps: stepsParam,
     cfg_scale: cfgScaleParam,
@@ -51,25 +39,34 @@ export const sa3Inpaint = defineNode({
     crossfade_ms: crossfadeMsParam,
   },
   checks: [
-    { param: 'end_seconds', code: 'invalid_range', message: 'must be greater than start_seconds', fails: (p) => p.end_seconds <= p.start_seconds },
-    { param: 'duration', code: 'invalid_range', message: 'must be at least end_seconds', fails: (p) => p.duration !== undefined && p.duration < p.end_seconds },
+    {
+      param: 'duration',
+      code: 'invalid_range',
+      message: 'must be at least the end of the last region',
+      fails: (p) => p.duration !== undefined && p.regions.some((r) => r.end > p.duration!),
+    },
   ],
+  migrations: {
+    // Version 1 had one region as start_seconds and end_seconds (defaults 0 and 10).
+    1: ({ start_seconds, end_seconds, ...rest }) => ({ ...rest, regions: [{ start: start_seconds ?? 0, end: end_seconds ?? 10 }] }),
+  },
   async run({ params, inputs, services, signal, progress }) {
     if (!services.engine) throw noEngineError();
     const sourceSeconds = durationSeconds(inputs.audio);
-    if (params.start_seconds > sourceSeconds) {
+    const regions = mergedRegions(params.regions);
+    const late = params.regions.findIndex((r) => r.start > sourceSeconds);
+    if (late >= 0) {
       throw new NodeError(
         'value_bigger_than_max',
-        `start_seconds is ${params.start_seconds} s but the source audio is only ${sourceSeconds.toFixed(3)} s long`,
-        { param: 'start_seconds', kind: 'input' },
+        `region ${late + 1} starts at ${params.regions[late]!.start} s but the source audio is only ${sourceSeconds.toFixed(3)} s long`,
+        { param: 'regions', kind: 'input' },
       );
     }
-    const region = {
-      startSeconds: params.start_seconds,
-      endSeconds: params.end_seconds,
-      durationSeconds: params.duration ?? Math.max(params.end_seconds, sourceSeconds),
+    const target = {
+      regions: regions.map((r) => ({ startSeconds: r.start, endSeconds: r.end })),
+      durationSeconds: params.duration ?? Math.max(regions[regions.length - 1]!.end, sourceSeconds),
     };
-    const audio = await services.engine.inpaint(inpaintRequest(params, inputs, region), { signal, onProgress: progress });
+    const audio = await services.engine.inpaint(inpaintRequest(params, inputs, target), { signal, onProgress: progress });
     return { audio };
   },
 });

@@ -4,6 +4,7 @@ import type { EnumParam } from './enum.js';
 import type { FilenameParam } from './filename.js';
 import type { ModelParam } from './model.js';
 import type { NumberParam } from './number.js';
+import type { RegionsParam } from './regions.js';
 import type { SeedParam } from './seed.js';
 import type { StringParam } from './string.js';
 
@@ -17,6 +18,7 @@ export interface BuiltinParamKinds {
   model: ModelParam;
   audioSource: AudioSourceParam;
   filename: FilenameParam;
+  regions: RegionsParam;
 }
 
 /**

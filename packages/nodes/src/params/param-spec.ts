@@ -24,6 +24,7 @@ export type ParamProblemCode =
   | 'value_bigger_than_max'
   | 'value_not_in_list'
   | 'value_empty'
+  | 'invalid_range'
   | 'required_param_missing'
   | 'output_path_escapes';
 

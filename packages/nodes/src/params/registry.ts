@@ -6,6 +6,7 @@ import { modelKind } from './model.js';
 import { numberKind } from './number.js';
 import type { ParamKind } from './param-kind.js';
 import type { BuiltinParamKinds, ParamKindName, ParamKinds, ParamSpec } from './param-kinds.js';
+import { regionsKind } from './regions.js';
 import { seedKind } from './seed.js';
 import { stringKind } from './string.js';
 
@@ -18,6 +19,7 @@ const builtinKinds: { readonly [K in keyof BuiltinParamKinds]: ParamKind<Builtin
   model: modelKind,
   audioSource: audioSourceKind,
   filename: filenameKind,
+  regions: regionsKind,
 };
 
 const registered = new Map<string, ParamKind<ParamSpec>>(Object.entries(builtinKinds) as [string, ParamKind<ParamSpec>][]);

@@ -25,6 +25,7 @@ export const commandOptions = {
     'inpaint-audio': { type: 'string' },
     start: { type: 'string' },
     end: { type: 'string' },
+    region: { type: 'string', multiple: true },
     json: { type: 'boolean' },
   },
   models: {

@@ -37,6 +37,8 @@ Usage:
         --init-noise-level X     0.01-1: how far it may move (default 0.9)
         --inpaint-audio FILE     regenerate the region --start S to --end S of
                                  this audio; --start at its length extends it
+        --region START:END       with --inpaint-audio, a region to regenerate
+                                 (repeat for several, all in one pass)
         --no-cache               as for run
 
   sa3 serve [--host H] [--port P] [--token T] [--queue N] [--files DIR]

@@ -1,26 +1,61 @@
-import { SAMPLE_RATE } from '@sa3/nodes';
+import { NodeError, SAMPLE_RATE, type InpaintRegion, type InpaintRequest } from '@sa3/nodes';
+
+/** Refuses a request with no region, a region that ends before it starts, or one that starts after the source. */
+export function checkInpaintRegions(request: InpaintRequest): void {
+  if (request.regions.length === 0)
+    throw new NodeError('value_empty', 'regions must list at least one region to regenerate', { param: 'regions', kind: 'input' });
+  const sourceSeconds = request.source.channels[0]!.length / request.source.sampleRate;
+  for (const [index, region] of request.regions.entries()) {
+    if (!(region.endSeconds > region.startSeconds)) {
+      throw new NodeError('invalid_range', `region ${index + 1} ends at ${region.endSeconds} s, which is not after its start ${region.startSeconds} s`, {
+        param: 'regions',
+        kind: 'input',
+      });
+    }
+    if (region.startSeconds > sourceSeconds + 1e-9) {
+      throw new NodeError(
+        'value_bigger_than_max',
+        `region ${index + 1} starts at ${region.startSeconds} s but the source audio is only ${sourceSeconds.toFixed(3)} s long`,
+        { param: 'regions', kind: 'input' },
+      );
+    }
+  }
+}
+
+/** A region as the official code cuts it from the audio-rate mask: [int(start*44100), int(end*44100)). */
+function sampleRange(region: InpaintRegion): { start: number; end: number } {
+  return { start: Math.trunc(region.startSeconds * SAMPLE_RATE), end: Math.trunc(region.endSeconds * SAMPLE_RATE) };
+}
 
 /**
  * The inpainting mask at latent resolution: 1 = keep (given), 0 = generate.
  *
- * A latent frame is generated when any of its samples lies in the region [start, end), and so is
- * every frame from the requested duration on. The official code instead samples the audio-rate
- * mask at the first sample of each frame, which keeps a frame that the region starts inside of;
- * when extending from a length that is not a whole number of frames, that kept frame is the
- * encoding of the source's last samples followed by zero padding, and decodes to a gap after the
- * seam. Generating the straddling frame lets the model continue from the last whole frame; the
- * source's own samples before the seam are pasted back afterwards anyway.
+ * As the official generate() builds it for any number of regions: an audio-rate mask of ones,
+ * zero over [int(s*44100), int(e*44100)) of each region and from int(duration*44100) on,
+ * nearest-sampled to the latents, so latent j takes the mask at its first sample j*samplesPerLatent.
+ *
+ * One addition: a frame that holds the source's end while the sample after that end lies in a
+ * region (extending) is generated too. Kept, it would be the encoding of the source's last
+ * samples followed by zero padding and decode to a gap after the seam; generated, the model
+ * continues from the last whole frame, and the source's own samples before the seam are pasted
+ * back afterwards anyway.
  */
-export function latentKeepMask(latents: number, samplesPerLatent: number, startSeconds: number, endSeconds: number, durationSeconds: number): Float32Array {
-  const start = Math.trunc(startSeconds * SAMPLE_RATE);
-  const end = Math.trunc(endSeconds * SAMPLE_RATE);
+export function latentKeepMask(
+  latents: number,
+  samplesPerLatent: number,
+  regions: readonly InpaintRegion[],
+  durationSeconds: number,
+  sourceFrames: number,
+): Float32Array {
+  const ranges = regions.map(sampleRange);
   const duration = Math.trunc(durationSeconds * SAMPLE_RATE);
+  const inRegion = (sample: number) => ranges.some((r) => sample >= r.start && sample < r.end);
+  const regionAfterSource = sourceFrames < duration && inRegion(sourceFrames);
   const mask = new Float32Array(latents);
   for (let j = 0; j < latents; j++) {
     const first = j * samplesPerLatent;
-    const last = first + samplesPerLatent; // exclusive
-    const touchesRegion = first < end && last > start;
-    mask[j] = touchesRegion || first >= duration ? 0 : 1;
+    const holdsSourceEnd = first < sourceFrames && sourceFrames < first + samplesPerLatent;
+    mask[j] = inRegion(first) || first >= duration || (holdsSourceEnd && regionAfterSource) ? 0 : 1;
   }
   return mask;
 }

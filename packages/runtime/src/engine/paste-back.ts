@@ -1,41 +1,61 @@
-import { SAMPLE_RATE } from '@sa3/nodes';
+import { SAMPLE_RATE, type InpaintRegion } from '@sa3/nodes';
+
+/** Regions as sample ranges within `frames`, sorted, with overlapping or touching ones merged. */
+function sampleRanges(regions: readonly InpaintRegion[], frames: number): { start: number; end: number }[] {
+  const ranges = regions
+    .map((r) => ({ start: Math.min(Math.trunc(r.startSeconds * SAMPLE_RATE), frames), end: Math.min(Math.trunc(r.endSeconds * SAMPLE_RATE), frames) }))
+    .filter((r) => r.end > r.start)
+    .sort((a, b) => a.start - b.start);
+  const merged: { start: number; end: number }[] = [];
+  for (const range of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && range.start <= last.end) last.end = Math.max(last.end, range.end);
+    else merged.push({ ...range });
+  }
+  return merged;
+}
 
 /**
- * Puts the source back, sample for sample, everywhere outside the regenerated region
- * [start, end), and blends into the new audio with an equal-power crossfade that lies inside
- * the region (so nothing outside it changes). Where the region runs past the end of the source
- * (extending), there is no source to blend with and the new audio starts at the seam.
+ * Puts the source back, sample for sample, everywhere outside the regenerated regions (each
+ * [start, end)), and blends into the new audio with an equal-power crossfade at every region
+ * edge, lying inside the region (so nothing outside any region changes). Where a region runs past
+ * the end of the source (extending), there is no source to blend with and the new audio starts at
+ * the seam.
  */
 export function pasteBack(
   generated: readonly Float32Array[],
   source: readonly Float32Array[],
-  startSeconds: number,
-  endSeconds: number,
+  regions: readonly InpaintRegion[],
   crossfadeMs: number,
 ): Float32Array[] {
   const frames = generated[0]!.length;
   const sourceFrames = source[0]!.length;
-  const start = Math.min(Math.trunc(startSeconds * SAMPLE_RATE), frames);
-  const end = Math.min(Math.trunc(endSeconds * SAMPLE_RATE), frames);
+  const ranges = sampleRanges(regions, frames);
   const fade = Math.max(0, Math.round((crossfadeMs / 1000) * SAMPLE_RATE));
-  // Both fades fit inside the region and inside the source.
-  const available = Math.max(0, Math.min(end, sourceFrames) - start);
-  const fadeIn = Math.min(fade, start < sourceFrames ? Math.floor(available / 2) : 0);
-  const fadeOut = Math.min(fade, end <= sourceFrames ? Math.floor(available / 2) : 0);
   return generated.map((gen, c) => {
     const src = source[c] ?? source[0]!;
     const out = gen.slice();
-    const keep = Math.min(start, sourceFrames);
-    out.set(src.subarray(0, keep), 0);
-    if (end < sourceFrames) out.set(src.subarray(end, Math.min(sourceFrames, frames)), end);
-    for (let i = 0; i < fadeIn; i++) {
-      const theta = ((i + 0.5) / fadeIn) * (Math.PI / 2);
-      out[start + i] = src[start + i]! * Math.cos(theta) + gen[start + i]! * Math.sin(theta);
+    const keptEnd = Math.min(sourceFrames, frames);
+    let cursor = 0;
+    for (const { start, end } of ranges) {
+      if (start > cursor && cursor < keptEnd) out.set(src.subarray(cursor, Math.min(start, keptEnd)), cursor);
+      cursor = end;
     }
-    for (let i = 0; i < fadeOut; i++) {
-      const index = end - fadeOut + i;
-      const theta = ((i + 0.5) / fadeOut) * (Math.PI / 2);
-      out[index] = gen[index]! * Math.cos(theta) + src[index]! * Math.sin(theta);
+    if (cursor < keptEnd) out.set(src.subarray(cursor, keptEnd), cursor);
+    for (const { start, end } of ranges) {
+      // Both fades fit inside the region and inside the source.
+      const available = Math.max(0, Math.min(end, sourceFrames) - start);
+      const fadeIn = Math.min(fade, start < sourceFrames ? Math.floor(available / 2) : 0);
+      const fadeOut = Math.min(fade, end <= sourceFrames ? Math.floor(available / 2) : 0);
+      for (let i = 0; i < fadeIn; i++) {
+        const theta = ((i + 0.5) / fadeIn) * (Math.PI / 2);
+        out[start + i] = src[start + i]! * Math.cos(theta) + gen[start + i]! * Math.sin(theta);
+      }
+      for (let i = 0; i < fadeOut; i++) {
+        const index = end - fadeOut + i;
+        const theta = ((i + 0.5) / fadeOut) * (Math.PI / 2);
+        out[index] = gen[index]! * Math.cos(theta) + src[index]! * Math.sin(theta);
+      }
     }
     return out;
   });

@@ -20,7 +20,7 @@ import { decodeLatents, encodeAudio } from './codec.js';
 import { conditioningFeeds } from './dit-feeds.js';
 import { requestedProviders } from './execution-providers.js';
 import { guidedVelocity } from './guidance.js';
-import { latentKeepMask, inpaintLocalCond } from './inpaint-mask.js';
+import { checkInpaintRegions, latentKeepMask, inpaintLocalCond } from './inpaint-mask.js';
 import { compactLayout, officialLayout, type LatentLayout } from './latent-layout.js';
 import { LoadedPack } from './loaded-pack.js';
 import { LoraAdapters } from './lora-adapters.js';
@@ -151,28 +151,16 @@ export class Sa3Engine implements Engine {
   }
 
   async inpaint(request: InpaintRequest, ctx: EngineCallContext): Promise<AudioClip> {
-    if (!(request.endSeconds > request.startSeconds)) {
-      throw new NodeError('invalid_range', `end_seconds (${request.endSeconds}) must be greater than start_seconds (${request.startSeconds})`, {
-        param: 'end_seconds',
-        kind: 'input',
-      });
-    }
-    const sourceSeconds = request.source.channels[0]!.length / request.source.sampleRate;
-    if (request.startSeconds > sourceSeconds + 1e-9) {
-      throw new NodeError(
-        'value_bigger_than_max',
-        `start_seconds is ${request.startSeconds} s but the source audio is only ${sourceSeconds.toFixed(3)} s long`,
-        { param: 'start_seconds', kind: 'input' },
-      );
-    }
+    checkInpaintRegions(request);
     const pack = await this.pack(request.model);
     const layout = await this.layoutFor(pack, request.durationSeconds);
     const source = await this.encodeSource(pack, request.source, layout, ctx);
-    const mask = latentKeepMask(layout.latents, pack.manifest.samplesPerLatent, request.startSeconds, request.endSeconds, request.durationSeconds);
+    const sourceFrames = request.source.channels[0]!.length;
+    const mask = latentKeepMask(layout.latents, pack.manifest.samplesPerLatent, request.regions, request.durationSeconds, sourceFrames);
     const localAddCond = inpaintLocalCond(mask, source, pack.manifest.latentChannels);
     const latents = await this.sample(pack, request, layout, localAddCond, null, ctx);
     const decoded = await this.decode(pack, latents, layout, ctx);
-    const channels = pasteBack(decoded.channels, request.source.channels, request.startSeconds, request.endSeconds, request.crossfadeMs);
+    const channels = pasteBack(decoded.channels, request.source.channels, request.regions, request.crossfadeMs);
     return { ...decoded, channels };
   }
 

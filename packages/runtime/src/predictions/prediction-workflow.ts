@@ -1,3 +1,4 @@
+import type { TimeRegion } from '@sa3/nodes';
 import type { Workflow, WorkflowConnection, WorkflowNode } from '../workflow/index.js';
 import type { PredictionInput } from './prediction-input.js';
 
@@ -8,9 +9,10 @@ function defined<T extends Record<string, unknown>>(params: T): Record<string, u
 /**
  * A prediction as a workflow: prompt (and negative prompt) -> generate, edit (init_audio) or
  * inpaint (inpaint_audio) -> convert -> save. Leaving a field out leaves the node's default,
- * so the result validates and runs exactly like a hand-made workflow.
+ * so the result validates and runs exactly like a hand-made workflow. `regions` (the CLI's
+ * --region, not in the hosted schema) replaces inpaint_start_seconds/inpaint_end_seconds.
  */
-export function predictionWorkflow(input: PredictionInput, options: { filename?: string; name?: string } = {}): Workflow {
+export function predictionWorkflow(input: PredictionInput, options: { filename?: string; name?: string; regions?: readonly TimeRegion[] } = {}): Workflow {
   const model = input.model ?? 'auto';
   const nodes: WorkflowNode[] = [{ id: 'prompt', type: 'sa3.prompt', typeVersion: 1, params: { text: input.prompt, model }, position: [0, 0] }];
   const connections: WorkflowConnection[] = [{ from: ['prompt', 'conditioning'], to: ['sampler', 'prompt'] }];
@@ -26,11 +28,14 @@ export function predictionWorkflow(input: PredictionInput, options: { filename?:
     connections.push({ from: ['source', 'audio'], to: ['sampler', 'audio'] });
   }
   if (input.inpaint_audio) {
+    const { inpaint_start_seconds: start, inpaint_end_seconds: end } = input;
+    // Left out, the node's default region applies.
+    const regions = options.regions ?? (start === undefined && end === undefined ? undefined : [{ start: start ?? 0, end: end ?? 10 }]);
     nodes.push({
       id: 'sampler',
       type: 'sa3.inpaint',
-      typeVersion: 1,
-      params: defined({ ...sampling, start_seconds: input.inpaint_start_seconds ?? 0, end_seconds: input.inpaint_end_seconds, duration: input.duration }),
+      typeVersion: 2,
+      params: defined({ ...sampling, regions, duration: input.duration }),
       position: [300, 100],
     });
   } else if (input.init_audio) {

@@ -170,8 +170,7 @@ describe('inpaint and extend', () => {
         model: 'small-music',
         prompt: conditioning('high', 'small-music'),
         source,
-        startSeconds: 2,
-        endSeconds: 4,
+        regions: [{ startSeconds: 2, endSeconds: 4 }],
         durationSeconds: 6,
         crossfadeMs: 20,
         steps: 8,
@@ -202,8 +201,7 @@ describe('inpaint and extend', () => {
         model: 'small-music',
         prompt: conditioning('a soft mid tone', 'small-music'),
         source,
-        startSeconds: 4,
-        endSeconds: 9,
+        regions: [{ startSeconds: 4, endSeconds: 9 }],
         durationSeconds: 9,
         crossfadeMs: 25,
         steps: 8,
@@ -237,14 +235,14 @@ describe('inpaint and extend', () => {
       cfgScale: 1,
       seed: 1,
     };
-    await expect(engine.inpaint({ ...base, startSeconds: 2, endSeconds: 2 }, callContext())).rejects.toMatchObject({
+    await expect(engine.inpaint({ ...base, regions: [{ startSeconds: 2, endSeconds: 2 }] }, callContext())).rejects.toMatchObject({
       code: 'invalid_range',
-      param: 'end_seconds',
+      param: 'regions',
     });
-    await expect(engine.inpaint({ ...base, startSeconds: 4, endSeconds: 6 }, callContext())).rejects.toBeInstanceOf(NodeError);
-    await expect(engine.inpaint({ ...base, startSeconds: 4, endSeconds: 6 }, callContext())).rejects.toMatchObject({
+    await expect(engine.inpaint({ ...base, regions: [{ startSeconds: 4, endSeconds: 6 }] }, callContext())).rejects.toBeInstanceOf(NodeError);
+    await expect(engine.inpaint({ ...base, regions: [{ startSeconds: 4, endSeconds: 6 }] }, callContext())).rejects.toMatchObject({
       code: 'value_bigger_than_max',
-      param: 'start_seconds',
+      param: 'regions',
     });
   });
 });

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { parseRegionText, type TimeRegion } from '@sa3/nodes';
 import { predictionWorkflow, type PredictionInput } from '../../predictions/index.js';
 import { loadWorkflow, serializeWorkflow, builtinNodes } from '../../workflow/index.js';
 import { EXIT_INVALID_INPUT } from '../exit-codes.js';
@@ -8,7 +9,7 @@ import { executeWorkflow } from '../execute-workflow.js';
 export interface GenerateOptions {
   readonly out: string;
   readonly json: boolean;
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly values: Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
 }
 
 const numberFlags = {
@@ -50,6 +51,11 @@ export async function generateCommand(prompt: string, options: GenerateOptions):
     // Extending is inpainting from the end of the file to the requested duration.
     if (input.inpaint_end_seconds === undefined && input.duration !== undefined) input.inpaint_end_seconds = input.duration;
   }
+  const regions = regionFlags(values);
+  if (typeof regions === 'string') {
+    process.stderr.write(`sa3 generate: ${regions}\n`);
+    return EXIT_INVALID_INPUT;
+  }
   const outPath = resolve(options.out);
   const existing = await stat(outPath).catch(() => null);
   if (existing && !existing.isFile()) {
@@ -60,7 +66,7 @@ export async function generateCommand(prompt: string, options: GenerateOptions):
     return EXIT_INVALID_INPUT;
   }
   const stem = basename(outPath, extname(outPath));
-  const workflow = predictionWorkflow(input as unknown as PredictionInput, { filename: `${stem}.{ext}`, name: stem });
+  const workflow = predictionWorkflow(input as unknown as PredictionInput, { filename: `${stem}.{ext}`, name: stem, ...(regions ? { regions } : {}) });
   const loaded = loadWorkflow(serializeWorkflow(workflow, builtinNodes), { requireOutputs: true });
   return executeWorkflow({
     loaded,
@@ -71,4 +77,19 @@ export async function generateCommand(prompt: string, options: GenerateOptions):
     workflowName: stem,
     noCache: values['no-cache'] === true,
   });
+}
+
+/** The repeated --region START:END flags as regions, nothing when there are none, or the sentence saying what is wrong. */
+function regionFlags(values: GenerateOptions['values']): TimeRegion[] | undefined | string {
+  const texts = values.region;
+  if (!Array.isArray(texts) || texts.length === 0) return undefined;
+  if (typeof values['inpaint-audio'] !== 'string') return '--region marks a region of --inpaint-audio FILE to regenerate; give the file too';
+  if (values.start !== undefined || values.end !== undefined) return '--region and --start/--end both mark regions; give every region as --region START:END';
+  const regions: TimeRegion[] = [];
+  for (const text of texts as readonly string[]) {
+    const region = parseRegionText(text);
+    if (!region) return `--region must be START:END in seconds, for example 0.5:2, got "${text}"`;
+    regions.push(region);
+  }
+  return regions;
 }

@@ -6,6 +6,7 @@ import { enumControl } from './enum.js';
 import { filenameControl } from './filename.js';
 import { modelControl } from './model.js';
 import { numberControl } from './number.js';
+import { regionsControl } from './regions.js';
 import { seedControl } from './seed.js';
 import { stringControl } from './string.js';
 
@@ -19,6 +20,7 @@ export const paramControls: { readonly [K in ParamKindName]: ParamControl<ParamK
   model: modelControl,
   audioSource: audioSourceControl,
   filename: filenameControl,
+  regions: regionsControl,
 };
 
 export function controlFor<S extends ParamSpec>(spec: S): ParamControl<S> {
