@@ -1,5 +1,7 @@
 import type { AnyNodeDefinition } from '../node-definition.js';
 import { sa3Prompt } from './sa3-prompt.js';
+import { sa3Model } from './sa3-model.js';
+import { sa3Lora } from './sa3-lora.js';
 import { sa3Generate } from './sa3-generate.js';
 import { sa3Edit } from './sa3-edit.js';
 import { sa3Inpaint } from './sa3-inpaint.js';
@@ -21,6 +23,8 @@ export const nodeCatalogue: readonly AnyNodeDefinition[] = [
   sa3Edit,
   sa3Inpaint,
   sa3Extend,
+  sa3Model,
+  sa3Lora,
   audioLoad,
   audioConvert,
   audioSave,

@@ -1,7 +1,7 @@
 import { defineNode } from '../node-definition.js';
 import { noEngineError } from '../errors.js';
 import { durationSeconds } from '../audio-clip.js';
-import { MAX_DURATION_SECONDS, cfgScaleParam, modelParam, samplingInputs, seedParam, stepsParam } from './sampling-params.js';
+import { MAX_DURATION_SECONDS, cfgScaleParam, modelParam, samplingInputs, samplingRequest, seedParam, stepsParam } from './sampling-params.js';
 
 export const sa3Edit = defineNode({
   type: 'sa3.edit',
@@ -48,20 +48,13 @@ export const sa3Edit = defineNode({
   ],
   async run({ params, inputs, services, signal, progress }) {
     if (!services.engine) throw noEngineError();
-    const audio = await services.engine.edit(
-      {
-        model: params.model,
-        prompt: inputs.prompt,
-        negative: inputs.negative,
-        source: inputs.audio,
-        initNoiseLevel: params.init_noise_level,
-        durationSeconds: params.duration ?? durationSeconds(inputs.audio),
-        steps: params.steps,
-        cfgScale: params.cfg_scale,
-        seed: params.seed,
-      },
-      { signal, onProgress: progress },
-    );
+    const request = {
+      ...samplingRequest(params, inputs),
+      source: inputs.audio,
+      initNoiseLevel: params.init_noise_level,
+      durationSeconds: params.duration ?? durationSeconds(inputs.audio),
+    };
+    const audio = await services.engine.edit(request, { signal, onProgress: progress });
     return { audio };
   },
 });

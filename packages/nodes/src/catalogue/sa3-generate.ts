@@ -1,6 +1,6 @@
 import { defineNode } from '../node-definition.js';
 import { noEngineError } from '../errors.js';
-import { MAX_DURATION_SECONDS, cfgScaleParam, modelParam, samplingInputs, seedParam, stepsParam } from './sampling-params.js';
+import { MAX_DURATION_SECONDS, cfgScaleParam, modelParam, samplingInputs, samplingRequest, seedParam, stepsParam } from './sampling-params.js';
 
 export const sa3Generate = defineNode({
   type: 'sa3.generate',
@@ -29,18 +29,8 @@ export const sa3Generate = defineNode({
   },
   async run({ params, inputs, services, signal, progress }) {
     if (!services.engine) throw noEngineError();
-    const audio = await services.engine.generate(
-      {
-        model: params.model,
-        prompt: inputs.prompt,
-        negative: inputs.negative,
-        steps: params.steps,
-        cfgScale: params.cfg_scale,
-        seed: params.seed,
-        durationSeconds: params.duration,
-      },
-      { signal, onProgress: progress },
-    );
+    const request = { ...samplingRequest(params, inputs), durationSeconds: params.duration };
+    const audio = await services.engine.generate(request, { signal, onProgress: progress });
     return { audio };
   },
 });

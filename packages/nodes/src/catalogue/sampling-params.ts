@@ -1,4 +1,5 @@
 import { RANDOM_SEED } from '../params/index.js';
+import type { Conditioning, LoraAdapter, ModelStack } from '../sockets.js';
 
 /**
  * Params shared by the sampling nodes, with the names, ranges and defaults of the hosted
@@ -55,4 +56,43 @@ export const crossfadeMsParam = {
 export const samplingInputs = {
   prompt: { type: 'conditioning', label: 'Prompt' },
   negative: { type: 'conditioning', label: 'Negative prompt', optional: true },
+  // When wired, its pack and LoRA stack replace the model param.
+  model: { type: 'model', label: 'Model', optional: true },
 } as const;
+
+interface SamplingParamValues {
+  readonly model: string;
+  readonly steps: number;
+  readonly cfg_scale: number;
+  readonly seed: number;
+}
+
+interface SamplingInputValues {
+  readonly prompt: Conditioning;
+  readonly negative: Conditioning | undefined;
+  readonly model: ModelStack | undefined;
+}
+
+export interface SamplingRequestFields {
+  readonly model: string;
+  readonly adapters?: readonly LoraAdapter[];
+  readonly prompt: Conditioning;
+  readonly negative: Conditioning | undefined;
+  readonly steps: number;
+  readonly cfgScale: number;
+  readonly seed: number;
+}
+
+/** What every sampling node's engine request starts with: the model (the wired one wins), prompts and sampling params. */
+export function samplingRequest(params: SamplingParamValues, inputs: SamplingInputValues): SamplingRequestFields {
+  const wired = inputs.model;
+  return {
+    model: wired?.pack ?? params.model,
+    ...(wired && wired.adapters.length > 0 ? { adapters: wired.adapters } : {}),
+    prompt: inputs.prompt,
+    negative: inputs.negative,
+    steps: params.steps,
+    cfgScale: params.cfg_scale,
+    seed: params.seed,
+  };
+}

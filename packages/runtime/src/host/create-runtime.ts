@@ -1,7 +1,8 @@
-import type { Engine, NodeServices } from '@sa3/nodes';
+import { join } from 'node:path';
+import { NodeError, type Engine, type NodeServices } from '@sa3/nodes';
 import { createAudioIO, embedWorkflow } from '../audio/index.js';
 import { Sa3Engine } from '../engine/index.js';
-import { PackLocator } from '../store/index.js';
+import { LoraLibrary, LoraLibraryError, PackLocator, sa3Home } from '../store/index.js';
 import { Executor, type DiskResultStore, type ResultCache } from '../executor/index.js';
 
 export interface RuntimeOptions {
@@ -21,7 +22,7 @@ export interface RuntimeOptions {
 
 /** The services and executor a host (CLI, server, tests) runs workflows with. */
 export function createRuntime(options: RuntimeOptions): { services: NodeServices; executor: Executor; readonly close: () => Promise<void> } {
-  const engine = options.engine === undefined ? new Sa3Engine({ packs: new PackLocator() }) : options.engine;
+  const engine = options.engine === undefined ? defaultEngine(options) : options.engine;
   const services: NodeServices = {
     engine,
     audio: createAudioIO({
@@ -45,4 +46,19 @@ export function createRuntime(options: RuntimeOptions): { services: NodeServices
       if (engine instanceof Sa3Engine) await engine.close();
     },
   };
+}
+
+/** The Stable Audio 3 engine over the installed packs, with LoRA files found by path (from baseDir) or installed name. */
+function defaultEngine(options: RuntimeOptions): Sa3Engine {
+  const library = new LoraLibrary();
+  return new Sa3Engine({
+    packs: new PackLocator(),
+    loraCacheDir: join(sa3Home(), 'cache', 'lora'),
+    loras: {
+      resolve: (file) =>
+        library.resolve(file, { baseDir: options.baseDir, ...(options.confinePaths ? { confine: true } : {}) }).catch((error: unknown) => {
+          throw error instanceof LoraLibraryError ? new NodeError('lora_not_found', error.message, { param: 'file', kind: 'input' }) : error;
+        }),
+    },
+  });
 }

@@ -10,3 +10,4 @@ export { diskFullError, freeBytes, isDiskFull } from './disk-space.js';
 export { assembleManifest, type PlacedFile } from './assemble-manifest.js';
 export { acquirePackLock } from './pack-lock.js';
 export { removeStalePackStaging } from './stale-staging.js';
+export { LoraLibrary, LoraLibraryError, type InstalledLora } from './lora-library.js';
