@@ -18,7 +18,7 @@ const ROUNDS = 3;
  * [m, widths[0]] through MatMuls of widths[i] x widths[i+1], in float32 or as the converter writes
  * int8 ones (DynamicQuantizeLinear + MatMulInteger + Cast + scale Mul, per-column int8 weights).
  */
-function chain(m, widths, precision) {
+export function chain(m, widths, precision) {
   const { onnx } = onnxProto;
   const { FLOAT, INT8 } = onnx.TensorProto.DataType;
   const node = [];

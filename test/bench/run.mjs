@@ -220,6 +220,9 @@ if (process.env.SA3_BENCH_SKIP_CONVERT !== '1') await (await import('./convert.m
 // 10. The int8 DiT against the fp32 one at medium's width: step time ratio and velocity cosine.
 if (process.env.SA3_BENCH_SKIP_INT8 !== '1') await (await import('./int8-dit.mjs')).int8Bench(report);
 
+// 11. Real-shaped checkpoints converted to fp32 and int8 packs (SA3_BENCH_REAL_SHAPED=small or small,medium; tens of minutes, ~25 GB of disk for medium).
+if (process.env.SA3_BENCH_REAL_SHAPED) await (await import('./real-shaped.mjs')).realShapedBench(report, process.env.SA3_BENCH_REAL_SHAPED.split(','));
+
 mkdirSync('test-artifacts', { recursive: true });
 writeFileSync(join('test-artifacts', 'bench.json'), JSON.stringify(results, null, 2) + '\n');
 rmSync(scratch, { recursive: true, force: true });

@@ -27,6 +27,7 @@ export {
   type TextProjection,
 } from './t5gemma-encoder-graph.js';
 export { CONVERT_PRECISIONS, type ConvertPrecision } from './converted-graph.js';
+export { sameDecoderInt8Linears, type Int8Selection } from './quantize-int8.js';
 export { readPackConfig, DEFAULT_TEXT_SUBFOLDER, type PackConfig } from './pack-config.js';
 export { checkConvertedPack } from './pack-check.js';
 export { convertCheckpointToPack, precisionNote, type ConvertToPackOptions, type PackPart } from './convert-to-pack.js';

@@ -32,6 +32,15 @@ const T5GEMMA_INT8_LINEAR = /^(model\.)?encoder\.layers\.\d+\.(self_attn\.(q_pro
 const DIT_TWO_PASS_LINEAR = /\.(ff\.ff\.2|to_out)$/;
 const T5GEMMA_TWO_PASS_LINEAR = /\.(mlp\.down_proj|self_attn\.o_proj)$/;
 
+/**
+ * The SAME decoder's transformer Linears (qkv, attention output, GLU feed-forward), for trials of
+ * an int8 codec: its differential attention (both softmax branches and their difference) stays
+ * float32 as everywhere. Not part of the int8 precision unless it meets the codec bar (decode SNR
+ * >= 30 dB against float32); see test/bench/real-shaped.mjs.
+ */
+const SAME_DECODER_INT8_LINEAR = /^pretransform\.model\.decoder\.layers\.3\.transformers\.\d+\.(self_attn\.(to_qkv|to_out)|ff\.ff\.(0\.proj|2))$/;
+const SAME_TWO_PASS_LINEAR = /\.(ff\.ff\.2|to_out)$/;
+
 /** single: one uint8 pass over the activations; two-pass: a second pass over what the first lost. */
 export type Int8Mode = 'single' | 'two-pass';
 
@@ -41,6 +50,9 @@ export type Int8Selection = (linearKey: string) => Int8Mode | undefined;
 export const ditInt8Linears: Int8Selection = (key) => (DIT_INT8_LINEAR.test(key) ? (DIT_TWO_PASS_LINEAR.test(key) ? 'two-pass' : 'single') : undefined);
 export const t5GemmaInt8Linears: Int8Selection = (key) =>
   T5GEMMA_INT8_LINEAR.test(key) ? (T5GEMMA_TWO_PASS_LINEAR.test(key) ? 'two-pass' : 'single') : undefined;
+
+export const sameDecoderInt8Linears: Int8Selection = (key) =>
+  SAME_DECODER_INT8_LINEAR.test(key) ? (SAME_TWO_PASS_LINEAR.test(key) ? 'two-pass' : 'single') : undefined;
 
 export interface QuantizedMatrix {
   /** [rows, cols] row-major, int8. */

@@ -12,6 +12,7 @@ import { writeConvertedGraph, type ConvertedGraph } from './converted-graph.js';
 import { linear, weight, weightNormConv, type LayerContext } from './layers.js';
 import { readSameConfig, type CodecSide, type SameConfig } from './same-config.js';
 import { frameMultiple, lastOfEachGroup, padEndToMultiple, runTransformerBlocks, withLearnedTokens } from './same-resampling.js';
+import type { Int8Selection } from './quantize-int8.js';
 import type { WeightStoreOptions } from './weight-store.js';
 
 export const CODEC_PREFIX = 'pretransform.model.';
@@ -20,6 +21,8 @@ const BOTTLENECK = `${CODEC_PREFIX}bottleneck`;
 export interface ConvertCodecOptions extends WeightStoreOptions {
   /** Default "encoder.onnx" / "decoder.onnx"; the weights go to "<fileName>.data". */
   readonly fileName?: string;
+  /** The Linears built as dynamically quantized int8 MatMuls (a trial: packs keep the codec float32). */
+  readonly int8?: Int8Selection;
 }
 
 export interface ConvertedCodecGraph extends ConvertedGraph {
@@ -90,7 +93,7 @@ export async function convertSameCodec(
   try {
     const info = { graphName: `same_${side}`, docString: `SA3 SAME ${side}, converted from ${checkpointPath}` };
     const { built: _, ...graph } = await writeConvertedGraph(outDir, options.fileName ?? `${side}.onnx`, options, info, async (g, store) => {
-      const ctx = { g, checkpoint, store };
+      const ctx = { g, checkpoint, store, ...(options.int8 ? { int8: options.int8 } : {}) };
       await (side === 'encoder' ? buildEncoder(ctx, config) : buildDecoder(ctx, config));
     });
     return { ...graph, config };

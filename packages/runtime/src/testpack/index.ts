@@ -6,3 +6,12 @@ export { analysisBasis, buildDecoder, buildEncoder, synthesisBasis } from './cod
 export { buildConditioner, buildDit, tonePlacement, TEXTURE, type IoNames } from './dit-graph.js';
 export { buildTextEncoder, embeddingTable } from './text-encoder-graph.js';
 export { writePublishedTestLayout, type PublishedLayoutOptions } from './write-published-layout.js';
+export { realShapedModel, type RealShapedFamily, type RealShapedModel, type RealShapedOptions } from './real-shaped-configs.js';
+export { checkpointTensorShapes, textEncoderTensorShapes, type TensorFill, type TensorShape } from './real-shaped-tensors.js';
+export {
+  TEXT_SUBFOLDER,
+  realShapedCheckpointSize,
+  writeRealShapedCheckpoint,
+  type RealShapedCheckpointOptions,
+  type WrittenCheckpoint,
+} from './real-shaped-checkpoint.js';
