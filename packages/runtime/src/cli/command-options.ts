@@ -26,6 +26,7 @@ export const commandOptions = {
     start: { type: 'string' },
     end: { type: 'string' },
     region: { type: 'string', multiple: true },
+    lora: { type: 'string', multiple: true },
     json: { type: 'boolean' },
   },
   models: {
@@ -37,6 +38,7 @@ export const commandOptions = {
     'keep-checkpoint': { type: 'boolean' },
     precision: { type: 'string' },
     out: { type: 'string', short: 'o' },
+    name: { type: 'string' },
   },
   serve: {
     host: { type: 'string' },

@@ -39,6 +39,9 @@ Usage:
                                  this audio; --start at its length extends it
         --region START:END       with --inpaint-audio, a region to regenerate
                                  (repeat for several, all in one pass)
+        --lora FILE[:STRENGTH]   apply a LoRA file (path or installed name;
+                                 strength default 1, negative allowed);
+                                 repeat to stack them, applied in order
         --no-cache               as for run
 
   sa3 serve [--host H] [--port P] [--token T] [--queue N] [--files DIR]
@@ -84,6 +87,9 @@ Usage:
   sa3 models verify ID             check every file of a pack against its sha256
   sa3 models remove ID             delete a pack (and any unfinished pull of it)
   sa3 models path                  where packs live ($SA3_HOME/packs)
+  sa3 models lora list | import FILE [--name NAME] | remove NAME
+      the LoRA files in $SA3_HOME/loras, which --lora and sa3.lora nodes
+      also find by name
   sa3 models convert DIR [--id ID | --out ID] [--precision fp32|fp16|int8]
       Convert a Stable Audio 3 checkpoint folder (model.safetensors,
       model_config.json and t5gemma-b-b-ul2/, as the model repos ship them,

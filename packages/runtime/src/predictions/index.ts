@@ -1,2 +1,2 @@
-export { predictionWorkflow } from './prediction-workflow.js';
+export { predictionWorkflow, type PredictionLora, type PredictionWorkflowOptions } from './prediction-workflow.js';
 export type { PredictionInput } from './prediction-input.js';

@@ -5,6 +5,7 @@ import { predictionWorkflow, type PredictionInput } from '../../predictions/inde
 import { loadWorkflow, serializeWorkflow, builtinNodes } from '../../workflow/index.js';
 import { EXIT_INVALID_INPUT } from '../exit-codes.js';
 import { executeWorkflow } from '../execute-workflow.js';
+import { loraFlags } from '../lora-flags.js';
 
 export interface GenerateOptions {
   readonly out: string;
@@ -56,6 +57,11 @@ export async function generateCommand(prompt: string, options: GenerateOptions):
     process.stderr.write(`sa3 generate: ${regions}\n`);
     return EXIT_INVALID_INPUT;
   }
+  const loras = await loraFlags(values.lora, cwd);
+  if (typeof loras === 'string') {
+    process.stderr.write(`sa3 generate: ${loras}\n`);
+    return EXIT_INVALID_INPUT;
+  }
   const outPath = resolve(options.out);
   const existing = await stat(outPath).catch(() => null);
   if (existing && !existing.isFile()) {
@@ -66,7 +72,7 @@ export async function generateCommand(prompt: string, options: GenerateOptions):
     return EXIT_INVALID_INPUT;
   }
   const stem = basename(outPath, extname(outPath));
-  const workflow = predictionWorkflow(input as unknown as PredictionInput, { filename: `${stem}.{ext}`, name: stem, ...(regions ? { regions } : {}) });
+  const workflow = predictionWorkflow(input as unknown as PredictionInput, { filename: `${stem}.{ext}`, name: stem, ...(regions ? { regions } : {}), loras });
   const loaded = loadWorkflow(serializeWorkflow(workflow, builtinNodes), { requireOutputs: true });
   return executeWorkflow({
     loaded,

@@ -8,6 +8,7 @@ import { listModels } from './models-list.js';
 import { pullCommand } from './models-pull.js';
 import { convertCommand } from './models-convert.js';
 import { testpackCommand } from './models-testpack.js';
+import { loraCommand } from './models-lora.js';
 
 export interface ModelsOptions {
   readonly json: boolean;
@@ -54,6 +55,8 @@ const pullable = () =>
 /** `sa3 models list | pull ID | import DIR | verify ID | remove ID | path | testpack`. */
 export async function modelsCommand(args: readonly string[], options: ModelsOptions): Promise<number> {
   const [action, target, ...extra] = args;
+  if (action === 'lora')
+    return loraCommand(args.slice(1), { json: options.json, ...(typeof options.values.name === 'string' ? { name: options.values.name } : {}) });
   if (extra.length > 0) return usage(`unexpected argument "${extra[0]}"`);
   const style = styleFor(process.stdout);
   const locator = new PackLocator();
