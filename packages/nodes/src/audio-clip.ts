@@ -12,6 +12,13 @@ export interface AudioClip {
   readonly latents?: unknown;
   /** Its loudness, when audio.loudness measured it; nodes that change the samples make clips without it. */
   readonly loudness?: LoudnessMeasurement;
+  /** Loop points in frames, both inclusive (as a WAV smpl chunk has them), when a node made it to loop; likewise dropped by nodes that change the samples. */
+  readonly loop?: AudioLoop;
+}
+
+export interface AudioLoop {
+  readonly startFrame: number;
+  readonly endFrame: number;
 }
 
 export function frameCount(clip: AudioClip): number {

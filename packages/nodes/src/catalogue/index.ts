@@ -6,6 +6,7 @@ import { sa3Generate } from './sa3-generate.js';
 import { sa3Edit } from './sa3-edit.js';
 import { sa3Inpaint } from './sa3-inpaint.js';
 import { sa3Extend } from './sa3-extend.js';
+import { sa3Loop } from './sa3-loop.js';
 import { audioLoad } from './audio-load.js';
 import { audioConvert } from './audio-convert.js';
 import { audioSave } from './audio-save.js';
@@ -23,6 +24,7 @@ export const nodeCatalogue: readonly AnyNodeDefinition[] = [
   sa3Edit,
   sa3Inpaint,
   sa3Extend,
+  sa3Loop,
   sa3Model,
   sa3Lora,
   audioLoad,

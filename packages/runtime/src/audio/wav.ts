@@ -1,4 +1,5 @@
 import { type AudioClip, type WavBitDepth, findChunk, frameCount, parseRiff } from '@sa3/nodes';
+import { samplerChunk } from './wav-sampler-chunk.js';
 
 const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_IEEE_FLOAT = 3;
@@ -9,6 +10,7 @@ const BITS: Record<WavBitDepth, number> = { '16': 16, '24': 24, '32f': 32 };
 /**
  * Writes a clip as a WAV file: 16/24-bit PCM (rounded half away from zero, clipped to the
  * integer range, full scale = 2^(bits-1) so k/2^(bits-1) round-trips exactly) or 32-bit float.
+ * A clip with loop points inside it gets a smpl chunk after the data, so samplers loop it.
  */
 export function encodeWav(clip: AudioClip, bitDepth: WavBitDepth): Uint8Array {
   const channels = clip.channels;
@@ -23,7 +25,9 @@ export function encodeWav(clip: AudioClip, bitDepth: WavBitDepth): Uint8Array {
   const factBytes = isFloat ? 12 : 0;
   const headerBytes = 12 + 8 + fmtSize + factBytes + 8;
   const pad = dataBytes & 1;
-  const total = headerBytes + dataBytes + pad;
+  const loop = clip.loop && clip.loop.startFrame >= 0 && clip.loop.endFrame < frames && clip.loop.startFrame <= clip.loop.endFrame ? clip.loop : undefined;
+  const sampler = loop ? samplerChunk(loop, clip.sampleRate) : new Uint8Array(0);
+  const total = headerBytes + dataBytes + pad + sampler.length;
 
   const bytes = new Uint8Array(total);
   const view = new DataView(bytes.buffer);
@@ -85,6 +89,7 @@ export function encodeWav(clip: AudioClip, bitDepth: WavBitDepth): Uint8Array {
       }
     }
   }
+  bytes.set(sampler, headerBytes + dataBytes + pad);
   return bytes;
 }
 
