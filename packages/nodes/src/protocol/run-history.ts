@@ -59,6 +59,8 @@ export type Take = z.infer<typeof takeSchema>;
 export const historyPageSchema = z.object({
   takes: z.array(takeSchema),
   nextCursor: z.string().optional(),
+  /** One sentence when the store could not keep the latest run (a full disk, say); cleared once a later run is kept. */
+  problem: z.string().optional(),
 });
 export type HistoryPage = z.infer<typeof historyPageSchema>;
 

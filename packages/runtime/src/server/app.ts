@@ -9,8 +9,12 @@ import { RunManager } from './run-manager.js';
 import { examplesDir, type ServerOptions } from './server-options.js';
 import { formatBytes, removeStaleLeftovers, uncaughtFsErrorSentence } from '../files/index.js';
 import { RunJournal } from './run-journal.js';
+import { RunStore, runsMaxBytesFromEnv } from '../runs/index.js';
+import { RunArchive } from './run-archive.js';
+import { registerHistoryRoutes } from './workflows/history-routes.js';
 import { registerWorkflowRoutes } from './workflows/routes.js';
 import { registerModelPullRoutes } from './workflows/model-pull-routes.js';
+import { registerAudioPreviewRoutes } from './workflows/audio-preview-routes.js';
 import { isEditorAssetPath, registerEditorRoutes } from './workflows/editor-routes.js';
 import { refuse } from './workflows/error-reply.js';
 import { isSignedDownloadRequest, registerReplicateRoutes } from './replicate/index.js';
@@ -48,7 +52,12 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   const ownPidIsPast = options.ownPidIsPast === true;
   const interrupted = await journal.recover({ ownPidIsPast });
   await removeStaleLeftovers({ tempDir: tmpdir(), runOutputRoot: options.outputDir, uploadDir: options.uploadDir, ownPidIsPast });
-  const runs = new RunManager(runtime.executor, options.outputDir, options.queueDepth, { journal });
+  const store = await RunStore.open(options.runsDir ?? join(sa3Home(), 'runs'), { maxBytes: options.runsMaxBytes ?? runsMaxBytesFromEnv() }, { ownPidIsPast });
+  const archive = new RunArchive(store, log);
+  const runs = new RunManager(runtime.executor, options.outputDir, options.queueDepth, {
+    journal,
+    onEnded: (run, workflowName) => archive.keep(run, workflowName),
+  });
   runs.restore(interrupted);
   if (interrupted.length > 0) log(`runs interrupted when a server using ${options.outputDir} stopped: ${interrupted.map((r) => r.entry.id).join(', ')}`);
   const shutdown = new AbortController();
@@ -114,6 +123,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   });
   registerWorkflowRoutes(app, { runs, uploadDir: options.uploadDir, uploadLimitBytes: options.uploadLimitBytes, locator });
   registerModelPullRoutes(app, { locator, home: sa3Home() });
+  registerAudioPreviewRoutes(app, { audio: runtime.services.audio });
   registerReplicateRoutes(app, {
     runs,
     locator,
@@ -124,6 +134,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     token: options.token,
     log,
   });
+  registerHistoryRoutes(app, { archive });
   registerEditorRoutes(app, { runs, cache: runtime.executor.cache, examplesDir });
 
   const url = await app.listen({ host: options.host, port: options.port });
@@ -139,6 +150,8 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
       clearTimeout(grace);
     }
     await runs.settled();
+    await store.settled();
+    store.close();
     await runtime.close();
   };
   return { app, runs, url, close: () => (closing ??= close()) };

@@ -23,8 +23,15 @@ export interface RunRecord {
 }
 
 export class AtCapacityError extends Error {
-  constructor(readonly depth: number) {
-    super(`the server is at capacity: ${depth} runs are already queued or running; try again when one finishes`);
+  constructor(
+    readonly depth: number,
+    asked = 1,
+  ) {
+    super(
+      asked > 1
+        ? `the server queues at most ${depth} runs at once and ${asked} more do not fit now; ask for fewer or try again when some finish`
+        : `the server is at capacity: ${depth} runs are already queued or running; try again when one finishes`,
+    );
     this.name = 'AtCapacityError';
   }
 }
@@ -52,6 +59,8 @@ export interface RunManagerOptions {
   readonly concurrency?: number;
   /** Records the runs in hand on disk, so a server started after this one was killed reports them as interrupted. */
   readonly journal?: RunJournal;
+  /** Called once a run that started has ended (the run store keeps it); the run's done promise waits for it. */
+  readonly onEnded?: (run: RunRecord, workflowName?: string) => Promise<void>;
 }
 
 /**
@@ -65,8 +74,11 @@ export class RunManager {
   private readonly waiting: (() => void)[] = [];
   private active = 0;
   private accepting = true;
+  /** The last creation time handed out (ms): each run's is later than the one before, so newest-first lists are strict. */
+  private lastCreated = 0;
   private readonly concurrency: number;
   private readonly journal: RunJournal | undefined;
+  private readonly onEnded: RunManagerOptions['onEnded'];
 
   constructor(
     private readonly executor: Executor,
@@ -76,6 +88,7 @@ export class RunManager {
   ) {
     this.concurrency = options.concurrency ?? 1;
     this.journal = options.journal;
+    this.onEnded = options.onEnded;
   }
 
   get pending(): number {
@@ -130,6 +143,13 @@ export class RunManager {
     await this.journal?.flush();
   }
 
+  /** Queues runs in order, all or none: AtCapacityError when they do not all fit in the queue. */
+  submitMany(workflows: readonly Workflow[], options: { workflowName?: string } = {}): RunRecord[] {
+    if (!this.accepting) throw new ShuttingDownError();
+    if (this.pending + workflows.length > this.queueDepth) throw new AtCapacityError(this.queueDepth, workflows.length);
+    return workflows.map((workflow) => this.submit(workflow, options));
+  }
+
   /** Starts (or queues) a run; throws AtCapacityError when the queue is full, ShuttingDownError once the server is stopping. */
   submit(workflow: Workflow, options: { id?: string; workflowName?: string } = {}): RunRecord {
     if (!this.accepting) throw new ShuttingDownError();
@@ -142,7 +162,7 @@ export class RunManager {
       id,
       workflow,
       outDir: join(this.outputRoot, id),
-      createdAt: new Date().toISOString(),
+      createdAt: new Date((this.lastCreated = Math.max(Date.now(), this.lastCreated + 1))).toISOString(),
       status: 'queued',
       events: [],
       controller,
@@ -157,7 +177,7 @@ export class RunManager {
       ...(options.workflowName ? { workflowName: options.workflowName } : {}),
     });
     void this.execute(record, options.workflowName)
-      .then(() => this.afterRun(record))
+      .then(() => this.afterRun(record, options.workflowName))
       .then(() => resolveDone(record));
     return record;
   }
@@ -262,8 +282,9 @@ export class RunManager {
     }
   }
 
-  /** The run is over: its journal entry goes. */
-  private async afterRun(record: RunRecord): Promise<void> {
+  /** The run is over: its journal entry goes, and a run that started is handed on (to the run store). */
+  private async afterRun(record: RunRecord, workflowName?: string): Promise<void> {
     await this.journal?.forget(record.id);
+    if (record.startedAt) await this.onEnded?.(record, workflowName).catch(() => undefined);
   }
 }

@@ -11,6 +11,10 @@ export interface ServerOptions {
   readonly token?: string;
   /** Runs write their outputs into <outputDir>/<run id>/. */
   readonly outputDir: string;
+  /** The run store: every run that started is kept here once it ends (default SA3_HOME/runs). */
+  readonly runsDir?: string;
+  /** Its size limit in bytes, above which the oldest unpinned runs are removed (default SA3_RUNS_MAX_MB, else 2048 MB). */
+  readonly runsMaxBytes?: number;
   readonly uploadDir: string;
   /** Audio paths in submitted workflows resolve here and may not leave it. */
   readonly filesDir: string;
@@ -55,7 +59,8 @@ export function defaultServerOptions(): ServerOptions {
     outputDir: join(sa3Home(), 'outputs'),
     uploadDir: join(sa3Home(), 'uploads'),
     filesDir: examplesDir,
-    queueDepth: 8,
+    // One batch of 16 takes (POST /api/runs with repeat) fits.
+    queueDepth: 16,
     predictionQueueDepth: 1,
     bodyLimitBytes: 64 * 1024 * 1024,
     uploadLimitBytes: 512 * 1024 * 1024,

@@ -1,11 +1,21 @@
 import { createWriteStream, createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { nodeCatalogue, type CatalogueNode, type ErrorBody, type ModelEntry, type RunState, type UploadReceipt } from '@sa3/nodes';
+import {
+  batchWorkflows,
+  nodeCatalogue,
+  SEED_MAX,
+  type CatalogueNode,
+  type ErrorBody,
+  type ModelEntry,
+  type RunBatch,
+  type RunState,
+  type UploadReceipt,
+} from '@sa3/nodes';
 import { loadWorkflow } from '../../workflow/index.js';
 import type { PackLocator } from '../../store/index.js';
 import { AtCapacityError, ShuttingDownError, type RunManager } from '../run-manager.js';
@@ -16,6 +26,7 @@ import { overridesFrom } from './overrides-body.js';
 import { runStateOf } from './run-state.js';
 import { catalogueNodeOf } from './catalogue-node.js';
 import { registerJsonBodyParser } from './json-body.js';
+import { repeatFrom } from './repeat-body.js';
 
 export interface WorkflowRoutesOptions {
   readonly runs: RunManager;
@@ -47,17 +58,27 @@ export function registerWorkflowRoutes(app: FastifyInstance, options: WorkflowRo
     }));
   });
 
-  app.post<{ Reply: RunState | ErrorBody }>('/api/runs', async (req, reply) => {
-    const body = req.body as { workflow?: unknown; overrides?: unknown } | null;
+  app.post<{ Reply: RunState | RunBatch | ErrorBody }>('/api/runs', async (req, reply) => {
+    const body = req.body as { workflow?: unknown; overrides?: unknown; repeat?: unknown } | null;
     if (!body || typeof body !== 'object' || body.workflow === undefined)
-      return refuse(reply, 422, 'the body must be { "workflow": <workflow JSON>, "overrides"?: { "node.param": value } }');
+      return refuse(reply, 422, 'the body must be { "workflow": <workflow JSON>, "overrides"?: { "node.param": value }, "repeat"?: 1..16 }');
     const overrides = overridesFrom(body.overrides);
     if (typeof overrides === 'string') return refuse(reply, 422, overrides);
+    const repeat = repeatFrom(body.repeat);
+    if (typeof repeat === 'string') return refuse(reply, 422, repeat);
     const text = typeof body.workflow === 'string' ? body.workflow : JSON.stringify(body.workflow);
     const loaded = loadWorkflow(text, { overrides });
     if (loaded.problems.length > 0) return refuse(reply, 422, `the workflow has ${loaded.problems.length} problem(s)`, loaded.problems);
     try {
-      const run = runs.submit(loaded.workflow!, loaded.workflow!.name ? { workflowName: loaded.workflow!.name } : {});
+      const named = loaded.workflow!.name ? { workflowName: loaded.workflow!.name } : {};
+      if (repeat !== undefined) {
+        const batch = runs.submitMany(
+          batchWorkflows(loaded.workflow!, repeat, () => randomInt(0, SEED_MAX + 1)),
+          named,
+        );
+        return reply.code(202).send({ runs: batch.map(runStateOf) });
+      }
+      const run = runs.submit(loaded.workflow!, named);
       return reply.code(202).send(runStateOf(run));
     } catch (error) {
       if (error instanceof AtCapacityError) return refuse(reply, 409, error.message);
