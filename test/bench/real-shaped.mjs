@@ -7,7 +7,7 @@
 // convert does.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -15,6 +15,7 @@ import { PackLocator, Sa3Engine, convertCheckpointToPack, convertSameCodec, read
 import { writeRealShapedCheckpoint } from '@sa3/runtime/testpack';
 import { BENCH_LATENTS, SESSION_OPTIONS, ditSession, ditStepFlops, uniform } from './convert.mjs';
 import { chain } from './int8-dit.mjs';
+import { sessionOpenFigures } from './session-open.mjs';
 
 const CLI = fileURLToPath(new URL('../../packages/runtime/dist/cli/main.js', import.meta.url));
 const SECONDS = 30;
@@ -50,6 +51,7 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 async function profiledJob(packs, id) {
   const engine = new Sa3Engine({ packs: new PackLocator([packs]), log: () => undefined });
   const ctx = { signal: new AbortController().signal, onProgress: () => undefined };
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await engine.pack(id);
   const t1 = performance.now();
@@ -57,6 +59,7 @@ async function profiledJob(packs, id) {
   const t2 = performance.now();
   const clip = await engine.generate({ model: id, prompt, steps: STEPS, cfgScale: 1, seed: 1, durationSeconds: SECONDS }, ctx);
   const t3 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
   const stats = await engine.stats(id);
   await engine.close();
   const inRun = (role) => stats[role]?.ms ?? 0;
@@ -70,6 +73,7 @@ async function profiledJob(packs, id) {
       ditRuns: inRun('dit'),
       ditCalls: stats.dit?.runs ?? 0,
       decodeRuns: inRun('decoder'),
+      cpu: (cpu.user + cpu.system) / 1000,
     },
   };
 }
@@ -131,12 +135,21 @@ async function ditFigures(report, family, packDirs, cfg) {
   );
 }
 
-/** The int8-Linear decoder against the float32 one on the first 128 latents of a generated clip: SNR of the audio and time. */
-async function codecTrial(report, family, fp32Path, int8Path, latents) {
+/** The first 128 latents [channels, length] of a clip as a decoder feed. */
+function firstLatents(latents) {
   const width = Math.min(128, latents.length);
   const chunk = new Float32Array(latents.channels * width);
   for (let c = 0; c < latents.channels; c++) chunk.set(latents.data.subarray(c * latents.length, c * latents.length + width), c * width);
-  const feeds = { latents: new ort.Tensor('float32', chunk, [1, latents.channels, width]) };
+  return { latents: new ort.Tensor('float32', chunk, [1, latents.channels, width]) };
+}
+
+async function rawDecode(session, latents) {
+  return (await session.run(firstLatents(latents))).audio.data;
+}
+
+/** The int8-Linear decoder against the float32 one on the first 128 latents of a generated clip: SNR of the audio and time. */
+async function codecTrial(report, family, fp32Path, int8Path, latents) {
+  const feeds = firstLatents(latents);
   const sessions = [];
   for (const path of [fp32Path, int8Path]) sessions.push({ session: await ort.InferenceSession.create(path, SESSION_OPTIONS), feeds });
   const [wideMs, narrowMs] = await alternating(sessions, 2);
@@ -149,7 +162,7 @@ async function codecTrial(report, family, fp32Path, int8Path, latents) {
     `${family}: codec trial, int8-Linear decoder SNR vs fp32`,
     snrDb(outputs[0], outputs[1]).toFixed(1),
     'dB',
-    `(${width} latents; bar 30 dB; decode int8 ${narrowMs.toFixed(0)} ms, fp32 ${wideMs.toFixed(0)} ms)`,
+    `(${feeds.latents.dims[2]} latents; bar 30 dB; decode int8 ${narrowMs.toFixed(0)} ms, fp32 ${wideMs.toFixed(0)} ms)`,
   );
 }
 
@@ -194,6 +207,15 @@ async function familyBench(report, family, root) {
     report(`${family}: hashing before the first generate after convert`, (stamped / 1000).toFixed(3), 's', `(re-hashing every file: ${seconds(rehash)})`);
 
     await ditFigures(report, family, packDirs, readDitConfig(model.modelConfig));
+    for (const graph of ['dit.onnx', 'decoder.onnx']) {
+      const open = await sessionOpenFigures(join(packDirs.int8, graph), scratch);
+      report(
+        `${family} int8: ${graph} open, optimized-model cache / plain`,
+        (open.cached / open.plain).toFixed(2),
+        'x',
+        `(plain ${seconds(open.plain)}, from the cache ${seconds(open.cached)}; writing the cache once ${seconds(open.cacheWriteMs)})`,
+      );
+    }
 
     const wide = await profiledJob(packs, family);
     const narrow = await profiledJob(packs, `${family}-int8`);
@@ -203,9 +225,16 @@ async function familyBench(report, family, root) {
       '',
       `(${SECONDS} s, seed 1; bar 0.99)`,
     );
-    const audio = (clip) => Float32Array.from([...clip.channels[0], ...clip.channels[1]]);
-    const [a8, a32] = [audio(narrow.clip), audio(wide.clip)];
-    report(`${family}: decoded audio cosine int8 vs fp32`, cosine(a8, a32).toFixed(5), '', `(SNR ${snrDb(a32, a8).toFixed(1)} dB; bar 0.99)`);
+    // Before the clamp to [-1, 1], which random weights' loud output would otherwise hide differences behind.
+    const decoder = await ort.InferenceSession.create(join(packDirs.fp32, 'decoder.onnx'), SESSION_OPTIONS);
+    const [a8, a32] = [await rawDecode(decoder, narrow.clip.latents), await rawDecode(decoder, wide.clip.latents)];
+    await decoder.release();
+    report(
+      `${family}: decoded audio cosine int8 vs fp32`,
+      cosine(a8, a32).toFixed(5),
+      '',
+      `(the fp32 decoder's output before the clamp, first 128 latents; SNR ${snrDb(a32, a8).toFixed(1)} dB; bar 0.99)`,
+    );
     await codecTrial(report, family, join(packDirs.fp32, 'decoder.onnx'), join(trialDir, 'decoder.onnx'), wide.clip.latents);
     for (const [precision, { phases: p }] of [
       ['int8', narrow],
@@ -217,7 +246,8 @@ async function familyBench(report, family, root) {
         ((p.verify + p.promptTotal + p.generateTotal) / 1000 / SECONDS).toFixed(2),
         'x',
         `(verify ${seconds(p.verify)}; prompt ${seconds(p.promptTotal)} of which text encoder run ${seconds(p.textEncoderRun)}; ` +
-          `DiT ${p.ditCalls} runs ${seconds(p.ditRuns)}; decode runs ${seconds(p.decodeRuns)}; session opens and host work ${seconds(ditOpen)})`,
+          `DiT ${p.ditCalls} runs ${seconds(p.ditRuns)}; decode runs ${seconds(p.decodeRuns)}; session opens and host work ${seconds(ditOpen)}; ` +
+          `process CPU ${seconds(p.cpu)} = ${(p.cpu / 1000 / SECONDS / availableParallelism()).toFixed(2)} x 30 s on ${availableParallelism()} cores; load average ${loadavg()[0].toFixed(1)})`,
       );
     }
     const out = join(scratch, 'out.wav');

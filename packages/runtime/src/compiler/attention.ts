@@ -1,6 +1,6 @@
 /** Multi-head attention pieces shared by the DiT's self- and cross-attention. */
 import type { GraphBuilder, Value } from './graph/index.js';
-import { linear, type LayerContext } from './layers.js';
+import { splitLinear, type LayerContext } from './layers.js';
 
 /** [B,N,H·D] -> [B,H,N,D]. */
 export function splitHeads(g: GraphBuilder, x: Value, heads: number, headDim: number): Value {
@@ -21,8 +21,8 @@ export async function qkvHeads(
   differential: boolean,
 ): Promise<Value[]> {
   const parts = differential ? 5 : 3;
-  const qkv = await linear(ctx, h, `${key}.to_qkv`, width, parts * width, false); // [B,N,parts·E]
-  return ctx.g.split(qkv, Array<number>(parts).fill(width), 2).map((c) => splitHeads(ctx.g, c, heads, headDim)); // [B,H,N,D] each
+  const chunks = await splitLinear(ctx, h, `${key}.to_qkv`, width, Array<number>(parts).fill(width), false, 2); // [B,N,E] each
+  return chunks.map((c) => splitHeads(ctx.g, c, heads, headDim)); // [B,H,N,D] each
 }
 
 /** [B,H,N,D] -> [B,N,H·D]. */

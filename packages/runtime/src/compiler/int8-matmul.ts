@@ -46,3 +46,37 @@ export async function int8MatMul(
   }
   return bias ? g.add(y, bias) : y;
 }
+
+/**
+ * A Linear whose output is used as separate column blocks (a fused qkv, a GLU's value and gate):
+ * one DynamicQuantizeLinear of x, then one MatMulInteger per block with that block's int8 columns,
+ * stored as `<key>.weight_int8_part<i>` and `<key>.weight_scale_part<i>`. Per-column scales make
+ * each block's result identical to the same columns of the unsplit product, without the Split
+ * that would copy them out of it. Single pass only.
+ */
+export async function int8SplitMatMul(
+  { g, store }: { readonly g: GraphBuilder; readonly store: WeightStore },
+  x: Value,
+  key: string,
+  wt: Float32Array,
+  inDim: number,
+  parts: readonly number[],
+  bias?: Float32Array,
+): Promise<Value[]> {
+  const outDim = parts.reduce((a, b) => a + b, 0);
+  const { values, scales } = quantizeColumns(wt, inDim, outDim);
+  const [xq, xScale, xZero] = g.opMulti('DynamicQuantizeLinear', [x], ['uint8', 'float32', 'uint8']); // [..., inDim], [], []
+  const outputs: Value[] = [];
+  let first = 0;
+  for (const [i, width] of parts.entries()) {
+    const block = new Int8Array(inDim * width);
+    for (let r = 0; r < inDim; r++) block.set(values.subarray(r * outDim + first, r * outDim + first + width), r * width);
+    const wq = await store.addTensor(`${key}.weight_int8_part${i}`, block, [inDim, width], 'int8');
+    const wScale = await store.addTensor(`${key}.weight_scale_part${i}`, scales.slice(first, first + width), [width], 'float32');
+    const accumulated = g.op('MatMulInteger', [xq!, wq, xZero!], 'int32'); // [..., width]
+    const y = g.mul(g.cast(accumulated, 'float32'), g.mul(xScale!, wScale)); // [..., width]
+    outputs.push(bias ? g.add(y, await store.addTensor(`${key}.bias_part${i}`, bias.slice(first, first + width), [width], 'float32')) : y);
+    first += width;
+  }
+  return outputs;
+}

@@ -5,7 +5,7 @@
 import type { GraphBuilder, Value } from './graph/index.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { WeightStore } from './weight-store.js';
-import { int8MatMul } from './int8-matmul.js';
+import { int8MatMul, int8SplitMatMul } from './int8-matmul.js';
 import type { Int8Selection } from './quantize-int8.js';
 
 export interface LayerContext {
@@ -42,6 +42,30 @@ export async function linear(ctx: LayerContext, x: Value, key: string, inDim: nu
   const wt = await ctx.store.add(`${key}.weight`, transpose2d(w, outDim, inDim), [inDim, outDim]);
   const y = ctx.g.matMul(x, wt); // [..., outDim]
   return bias ? ctx.g.add(y, await weight(ctx, `${key}.bias`, [outDim])) : y;
+}
+
+/**
+ * A Linear whose output is used as column blocks of widths `parts` (a fused qkv, a GLU's value
+ * and gate): x [..., inDim] -> one [..., part] per block (`axis` is x's last). An int8 Linear runs one MatMul per
+ * block (int8-matmul.ts), so no Split copies the blocks out; otherwise one MatMul and a Split.
+ */
+export async function splitLinear(
+  ctx: LayerContext,
+  x: Value,
+  key: string,
+  inDim: number,
+  parts: readonly number[],
+  bias: boolean,
+  axis: number,
+): Promise<Value[]> {
+  const outDim = parts.reduce((a, b) => a + b, 0);
+  if (parts.length > 1 && ctx.int8?.(key) === 'single') {
+    const w = await ctx.checkpoint.read(`${key}.weight`, [outDim, inDim]);
+    const b = bias ? await ctx.checkpoint.read(`${key}.bias`, [outDim]) : undefined;
+    return int8SplitMatMul(ctx, x, key, transpose2d(w, outDim, inDim), inDim, parts, b);
+  }
+  const y = await linear(ctx, x, key, inDim, outDim, bias); // [..., outDim]
+  return parts.length > 1 ? ctx.g.split(y, parts, axis) : [y];
 }
 
 /** Linear, SiLU, Linear: the DiT's small conditioning MLPs (`key.0`, `key.2`). */

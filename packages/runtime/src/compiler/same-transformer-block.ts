@@ -6,7 +6,7 @@
 import type { Value } from './graph/index.js';
 import { mergeHeads, qkvHeads, sdpa } from './attention.js';
 import { bandAttention } from './band-attention.js';
-import { linear, weight, type LayerContext } from './layers.js';
+import { linear, splitLinear, weight, type LayerContext } from './layers.js';
 import { dynamicTanh } from './norms.js';
 import { applyRope, ropeTables } from './rope.js';
 import type { SameConfig } from './same-config.js';
@@ -50,8 +50,7 @@ async function selfAttention(ctx: LayerContext, cfg: SameConfig, h: Value, prefi
 
 async function feedForward(ctx: LayerContext, cfg: SameConfig, h: Value, prefix: string, sinusoidal: boolean): Promise<Value> {
   const { g } = ctx;
-  const projected = await linear(ctx, h, `${prefix}.ff.0.proj`, cfg.width, 2 * cfg.ffInner, true); // [N,C,2·inner]
-  const [value, gate] = g.split(projected, [cfg.ffInner, cfg.ffInner], 2); // [N,C,inner] each
+  const [value, gate] = await splitLinear(ctx, h, `${prefix}.ff.0.proj`, cfg.width, [cfg.ffInner, cfg.ffInner], true, 2); // [N,C,inner] each
   const activated = sinusoidal ? g.sin(g.mul(gate!, SIN_PI)) : g.silu(gate!); // [N,C,inner]
   return linear(ctx, g.mul(value!, activated), `${prefix}.ff.2`, cfg.ffInner, cfg.width, true); // [N,C,E]
 }

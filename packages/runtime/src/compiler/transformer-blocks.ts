@@ -6,7 +6,7 @@
 import type { Value } from './graph/index.js';
 import { mergeHeads, qkvHeads, sdpa, splitHeads } from './attention.js';
 import type { DitConfig } from './dit-config.js';
-import { linear, mlp, weight, type LayerContext } from './layers.js';
+import { linear, mlp, splitLinear, weight, type LayerContext } from './layers.js';
 import { rmsNorm } from './norms.js';
 import { applyRope, type RopeTables } from './rope.js';
 
@@ -53,8 +53,8 @@ async function crossAttention(ctx: LayerContext, cfg: DitConfig, h: Value, cond:
   const E = cfg.embedDim;
   const qParts = cfg.differential ? 2 : 1;
   const kvParts = cfg.differential ? 3 : 2;
-  const qs = g.split(await linear(ctx, h, `${prefix}.to_q`, E, qParts * E, false), Array<number>(qParts).fill(E), 2); // [B,S,E] each
-  const kvs = g.split(await linear(ctx, cond, `${prefix}.to_kv`, E, kvParts * E, false), Array<number>(kvParts).fill(E), 2); // [B,C,E] each
+  const qs = await splitLinear(ctx, h, `${prefix}.to_q`, E, Array<number>(qParts).fill(E), false, 2); // [B,S,E] each
+  const kvs = await splitLinear(ctx, cond, `${prefix}.to_kv`, E, Array<number>(kvParts).fill(E), false, 2); // [B,C,E] each
   const heads = (x: Value) => splitHeads(g, x, cfg.numHeads, cfg.headDim); // [B,H,N,D]
   const qGamma = await g.island(() => weight(ctx, `${prefix}.q_norm.gamma`, [cfg.headDim]));
   const kGamma = await g.island(() => weight(ctx, `${prefix}.k_norm.gamma`, [cfg.headDim]));
@@ -78,8 +78,7 @@ function modulate(ctx: LayerContext, x: Value, scale: Value, shift: Value): Valu
 /** SiLU-GLU feed-forward: [B,S,E] -> [B,S,E]. */
 async function feedForward(ctx: LayerContext, cfg: DitConfig, h: Value, prefix: string): Promise<Value> {
   const { g } = ctx;
-  const projected = await linear(ctx, h, `${prefix}.ff.0.proj`, cfg.embedDim, 2 * cfg.ffInner, true); // [B,S,2·inner]
-  const [value, gate] = g.split(projected, [cfg.ffInner, cfg.ffInner], 2); // [B,S,inner] each
+  const [value, gate] = await splitLinear(ctx, h, `${prefix}.ff.0.proj`, cfg.embedDim, [cfg.ffInner, cfg.ffInner], true, 2); // [B,S,inner] each
   return linear(ctx, g.mul(value!, g.silu(gate!)), `${prefix}.ff.2`, cfg.ffInner, cfg.embedDim, true); // [B,S,E]
 }
 

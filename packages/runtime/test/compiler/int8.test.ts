@@ -34,17 +34,30 @@ async function loadModel(dir: string, graph: ConvertedGraph): Promise<OnnxProto.
  * (Sin, Cos and every op that reads their tables), the conditioning MLPs and the residual
  * stream all run in float32.
  */
-function expectInt8Structure(model: OnnxProto.IModelProto, quantizedKeys: readonly string[], twoPass: RegExp, float32Weights: RegExp): void {
+function expectInt8Structure(
+  model: OnnxProto.IModelProto,
+  quantizedKeys: readonly string[],
+  twoPass: RegExp,
+  float32Weights: RegExp,
+  splitParts: (key: string) => number = () => 1,
+): void {
   const graph = model.graph!;
   const dtypeOf = new Map(graph.initializer!.map((t) => [t.name!, t.dataType!]));
   const dims = new Map(graph.initializer!.map((t) => [t.name!, t.dims!.map(Number)]));
+  /** A Linear's int8 weight names: one, or one per column block of a split Linear. */
+  const int8Names = (key: string) => {
+    const parts = splitParts(key);
+    return parts === 1 ? [''] : Array.from({ length: parts }, (_, i) => `_part${i}`);
+  };
   for (const key of quantizedKeys) {
-    expect([key, dtypeOf.get(`${key}.weight_int8`)]).toEqual([key, INT8]);
-    expect([key, dtypeOf.get(`${key}.weight_scale`)]).toEqual([key, FLOAT]);
-    expect(dims.get(`${key}.weight_scale`)).toEqual([dims.get(`${key}.weight_int8`)![1]]);
+    for (const suffix of int8Names(key)) {
+      expect([key, dtypeOf.get(`${key}.weight_int8${suffix}`)]).toEqual([key, INT8]);
+      expect([key, dtypeOf.get(`${key}.weight_scale${suffix}`)]).toEqual([key, FLOAT]);
+      expect(dims.get(`${key}.weight_scale${suffix}`)).toEqual([dims.get(`${key}.weight_int8${suffix}`)![1]]);
+    }
     expect(dtypeOf.has(`${key}.weight`)).toBe(false);
   }
-  const quantizedWeights = new Set(quantizedKeys.map((k) => `${k}.weight_int8`));
+  const quantizedWeights = new Set(quantizedKeys.flatMap((k) => int8Names(k).map((suffix) => `${k}.weight_int8${suffix}`)));
   const others = [...dtypeOf].filter(([name]) => !quantizedWeights.has(name));
   for (const [name, dtype] of others) expect([name, dtype]).toEqual([name, FLOAT]);
   expect(others.filter(([name]) => float32Weights.test(name)).length).toBeGreaterThan(0);
@@ -52,10 +65,15 @@ function expectInt8Structure(model: OnnxProto.IModelProto, quantizedKeys: readon
   const types = valueTypes(graph);
   const producer = new Map(graph.node!.flatMap((n) => n.output!.map((o) => [o, n.opType!] as const)));
   const matMulIntegers = graph.node!.filter((n) => n.opType === 'MatMulInteger');
-  const passes = (key: string) => matMulIntegers.filter((n) => n.input![1] === `${key}.weight_int8`).length;
+  const passes = (key: string) => matMulIntegers.filter((n) => int8Names(key).some((suffix) => n.input![1] === `${key}.weight_int8${suffix}`)).length;
   expect(quantizedKeys.filter((k) => twoPass.test(k)).length).toBeGreaterThan(0);
-  for (const key of quantizedKeys) expect([key, passes(key)]).toEqual([key, twoPass.test(key) ? 2 : 1]);
+  for (const key of quantizedKeys) expect([key, passes(key)]).toEqual([key, twoPass.test(key) ? 2 : splitParts(key)]);
   expect(matMulIntegers.length).toBe(quantizedKeys.reduce((sum, key) => sum + passes(key), 0));
+  // A split Linear quantizes its input once for all of its blocks.
+  for (const key of quantizedKeys.filter((k) => splitParts(k) > 1)) {
+    const inputs = new Set(matMulIntegers.filter((n) => n.input![1]!.startsWith(`${key}.weight_int8_part`)).map((n) => n.input![0]));
+    expect([key, inputs.size]).toEqual([key, 1]);
+  }
   for (const n of matMulIntegers) expect(producer.get(n.input![0]!)).toBe('DynamicQuantizeLinear');
 
   const tables = new Set(graph.node!.filter((n) => n.opType === 'Sin' || n.opType === 'Cos').flatMap((n) => n.output!));
@@ -100,6 +118,7 @@ describe.runIf(haveReference())('DiT converted with --precision int8', () => {
       let int8: ort.InferenceSession;
       let int8Model: OnnxProto.IModelProto;
       let depth: number;
+      let differential: boolean;
 
       beforeAll(async () => {
         ({ dir, remove: cleanup } = await tempDir());
@@ -107,6 +126,7 @@ describe.runIf(haveReference())('DiT converted with --precision int8', () => {
         const wide = await convertDit(checkpointPath(model), config, dir, { fileName: 'dit32.onnx' });
         const narrow = await convertDit(checkpointPath(model), config, dir, { fileName: 'dit8.onnx', precision: 'int8' });
         depth = narrow.config.depth;
+        differential = narrow.config.differential;
         expect(narrow.inputs.map((i) => i.name)).toEqual(DIT_INPUTS);
         expect(narrow.outputs.map((o) => [o.name, o.dtype])).toEqual([['velocity', 'float32']]);
         fp32 = await ort.InferenceSession.create(join(dir, wide.saved.modelFile));
@@ -120,13 +140,20 @@ describe.runIf(haveReference())('DiT converted with --precision int8', () => {
         await cleanup?.();
       });
 
-      it('quantizes the blocks’ attention projections and feed-forward only (the output projections two-pass); norms, softmax, RoPE, time features, conditioning MLPs and the residual stream read float32', () => {
+      it('quantizes the blocks’ attention projections and feed-forward only (the output projections two-pass, the fused ones one MatMul per block); norms, softmax, RoPE, time features, conditioning MLPs and the residual stream read float32', () => {
         const keys = Array.from({ length: depth }, (_, i) => DIT_QUANTIZED.map((k) => `model.model.transformer.layers.${i}.${k}`)).flat();
         expectInt8Structure(
           int8Model,
           keys,
           /\.(ff\.ff\.2|to_out)$/,
           /(to_local_embed|to_timestep_embed|to_cond_embed|to_global_embed|global_cond_embedder|project_in|project_out)\.[0-9.]*weight$/,
+          // The fused projections run one int8 MatMul per block: q, k, v (q_diff, k_diff); q (q_diff); k (k_diff), v; value, gate.
+          (key) => {
+            const block = Object.entries(differential ? { to_qkv: 5, to_q: 2, to_kv: 3 } : { to_qkv: 3, to_q: 1, to_kv: 2 }).find(([name]) =>
+              key.endsWith(`.${name}`),
+            );
+            return block ? block[1] : key.endsWith('.ff.ff.0.proj') ? 2 : 1;
+          },
         );
       });
 
