@@ -26,6 +26,23 @@ afterAll(async () => {
 });
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+/** A 16-bit stereo WAV of `frames` frames of silence. */
+function silentWav(frames: number): Buffer {
+  const bytes = Buffer.alloc(44 + frames * 4);
+  bytes.write('RIFF', 0);
+  bytes.writeUInt32LE(36 + frames * 4, 4);
+  bytes.write('WAVEfmt ', 8);
+  bytes.writeUInt32LE(16, 16);
+  bytes.writeUInt16LE(1, 20);
+  bytes.writeUInt16LE(2, 22);
+  bytes.writeUInt32LE(44_100, 24);
+  bytes.writeUInt32LE(44_100 * 4, 28);
+  bytes.writeUInt16LE(4, 32);
+  bytes.writeUInt16LE(16, 34);
+  bytes.write('data', 36);
+  bytes.writeUInt32LE(frames * 4, 40);
+  return bytes;
+}
 const predict = (input: unknown, init: RequestInit = {}) => t.request('/predictions', { method: 'POST', json: { input }, ...init });
 
 interface Case {
@@ -103,6 +120,20 @@ const cases: Case[] = [
     send: () => predict({ prompt: 'x', inpaint_audio: 'http://127.0.0.1:1/a.wav', inpaint_start_seconds: 4, inpaint_end_seconds: 2 }),
     status: 422,
     field: 'inpaint_end_seconds',
+  },
+  {
+    name: 'inpaint start beyond the source',
+    send: () =>
+      predict({
+        prompt: 'x',
+        duration: 3,
+        inpaint_start_seconds: 2,
+        inpaint_end_seconds: 3,
+        inpaint_audio: `data:audio/wav;base64,${silentWav(8192).toString('base64')}`,
+      }),
+    status: 422,
+    field: 'inpaint_start_seconds',
+    message: /region 1 starts at 2 s but the source audio is only 0\.186 s long/,
   },
   {
     name: 'init_noise_level below 0.01',

@@ -72,7 +72,7 @@ async function answerWhenDone(ctx: CogContext, reply: FastifyReply, prediction: 
   const error = run.report?.error;
   if (run.status === 'failed' && error?.kind === 'input')
     return detail(reply, 422, [
-      { loc: ['body', 'input', fieldFor(request.input, error.node, error.param)], msg: error.message, type: `value_error.${error.code}` },
+      { loc: ['body', 'input', fieldFor(request.input, error.node, error.param, error.message)], msg: error.message, type: `value_error.${error.code}` },
     ]);
   return reply.code(200).send(await ctx.respond(prediction));
 }

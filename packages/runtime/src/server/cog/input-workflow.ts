@@ -12,12 +12,12 @@ const fieldOf: Record<string, string> = {
   'sampler.cfg_scale': 'cfg_scale',
   'sampler.seed': 'seed',
   'sampler.init_noise_level': 'init_noise_level',
-  'sampler.start_seconds': 'inpaint_start_seconds',
-  'sampler.end_seconds': 'inpaint_end_seconds',
   'convert.format': 'output_format',
 };
 
-export function fieldFor(input: Record<string, unknown>, node: string | undefined, param: string | undefined): string {
+export function fieldFor(input: Record<string, unknown>, node: string | undefined, param: string | undefined, message = ''): string {
+  // The inpaint node holds the one region of a prediction as `regions`; its sentence says which end is wrong.
+  if (node === 'sampler' && param === 'regions') return /\bstarts at\b/.test(message) ? 'inpaint_start_seconds' : 'inpaint_end_seconds';
   const field = fieldOf[`${node}.${param}`] ?? 'input';
   return field === 'init_audio' && input.inpaint_audio ? 'inpaint_audio' : field;
 }
@@ -34,7 +34,7 @@ export function inputWorkflow(input: Record<string, unknown>, id: string): { wor
   if (loaded.problems.length > 0) {
     return {
       errors: loaded.problems.map((p: Problem) => ({
-        loc: ['body', 'input', fieldFor(input, p.node, p.param)],
+        loc: ['body', 'input', fieldFor(input, p.node, p.param, p.message)],
         msg: p.message,
         type: `value_error.${p.code}`,
       })),
