@@ -23,6 +23,8 @@ function seedMarkup(value: number, used: number | undefined, mode: SeedMode = 'f
   const host: ControlHost = {
     fieldId: 'gen-seed',
     models: () => [],
+    packs: () => [],
+    secondsLimit: () => undefined,
     upload: () => Promise.reject(new Error('no uploads here')),
     reportProblem: () => undefined,
     seedMode: () => mode,

@@ -7,6 +7,7 @@ import { parseWorkflow, serializeWorkflow, type Workflow } from '../workflow-jso
 import { wireBetween, wireRefusal } from './connection-rules.js';
 import { addWorkflowToEditor, applySeedModesFromMeta, editorToWorkflow, headerOf, type WorkflowHeader } from './graph-io.js';
 import { inputProblems, paramProblems, type NodeProblem } from './param-problems.js';
+import type { PackLimit } from './pack-limits.js';
 import { idleState, type NodeRunState } from './run-state.js';
 import { Sa3Node } from './sa3-node.js';
 import type { Sa3AreaExtra, Sa3Connection, Sa3Schemes } from './schemes.js';
@@ -19,10 +20,14 @@ import { BatchedSocketPosition } from './socket-positions.js';
 export interface Sa3PluginOptions {
   /** Where the audio-source control uploads files (the sa3 server's POST /api/uploads). */
   readonly uploadUrl?: string;
+  /** Where Load audio nodes preview their source before a run (the sa3 server's GET /api/audio-preview). */
+  readonly audioPreviewUrl?: string;
   /** Used for uploads and for the audio players' files: add the server's credentials here. */
   readonly fetch?: typeof fetch;
   /** Model pack ids the model selects offer besides "auto". */
   readonly models?: () => readonly string[];
+  /** Installed packs with their longest audio: lengths beyond a node's selected pack are marked before Run. */
+  readonly packs?: () => readonly PackLimit[];
   /** Called with one sentence when a wire is refused (wrong socket type, loop). */
   readonly onRefused?: (reason: string) => void;
   /** Called after the user edits a param on a node. */
@@ -68,9 +73,14 @@ export function createSa3Plugin(editor: NodeEditor<Sa3Schemes>, area: AreaPlugin
   const env: NodeViewEnv = {
     editor,
     uploadUrl: options.uploadUrl ?? '/api/uploads',
+    audioPreviewUrl: options.audioPreviewUrl ?? '/api/audio-preview',
     fetch: options.fetch ?? ((...args) => fetch(...args)),
     models: options.models ?? (() => []),
-    paramChanged: (node, key) => options.onParamChange?.(node, key),
+    packs: options.packs ?? (() => []),
+    paramChanged: (node, key) => {
+      options.onParamChange?.(node, key);
+      redrawDownstream(node.id);
+    },
   };
 
   const Node = (props: Parameters<typeof NodeView>[0]) => (
@@ -90,6 +100,15 @@ export function createSa3Plugin(editor: NodeEditor<Sa3Schemes>, area: AreaPlugin
       socket: () => SocketView as never,
       connection: () => Connection as never,
     },
+  });
+
+  // A node that draws the audio feeding it (regions picked on its source's waveform) follows its wires and what is upstream.
+  const redrawDownstream = (nodeId: string): void => {
+    for (const c of editor.getConnections()) if (c.source === nodeId) void area.update('node', c.target);
+  };
+  editor.addPipe((context) => {
+    if (context.type === 'connectioncreated' || context.type === 'connectionremoved') void area.update('node', context.data.target);
+    return context;
   });
 
   // Wires made in code (paste, undo) pass the same rules as wires drawn by hand.
@@ -184,7 +203,7 @@ export function createSa3Plugin(editor: NodeEditor<Sa3Schemes>, area: AreaPlugin
       }
       const out = new Map<string, NodeProblem[]>();
       for (const node of editor.getNodes()) {
-        const found = [...paramProblems(node), ...inputProblems(node, wired.get(node.id) ?? new Set())];
+        const found = [...paramProblems(node, env.packs()), ...inputProblems(node, wired.get(node.id) ?? new Set())];
         if (found.length > 0) out.set(node.id, found);
       }
       return out;

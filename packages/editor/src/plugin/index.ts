@@ -4,6 +4,7 @@ export { Sa3Connection, type Sa3Schemes, type Sa3AreaExtra } from './schemes.js'
 export { Sa3Socket, socketColor, socketMismatch, socketOf, type SocketKind } from './sockets.js';
 export { wireRefusal, type WireEnds } from './connection-rules.js';
 export { paramProblems, inputProblems, type NodeProblem } from './param-problems.js';
+export type { PackLimit } from './pack-limits.js';
 export { editorToWorkflow, headerOf, type WorkflowHeader } from './graph-io.js';
 export type { NodeRunState, NodeRunStatus, NodeRunError, NodeMedia } from './run-state.js';
 export { idleState } from './run-state.js';

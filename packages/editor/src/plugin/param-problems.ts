@@ -1,5 +1,6 @@
 import { checkNodeParams, missingInputs, paramApplies, type NodeParamProblem, type AnyNodeDefinition, type Problem } from '@sa3/nodes';
 import type { Sa3Node } from './sa3-node.js';
+import { packLimitProblems, type PackLimit } from './pack-limits.js';
 
 /** A problem as a node shows it: the node is the one it is on. */
 export type NodeProblem = Pick<Problem, 'code' | 'message' | 'param' | 'input'>;
@@ -18,18 +19,22 @@ function shown(definition: AnyNodeDefinition, problem: NodeParamProblem): NodePr
 
 /**
  * What is wrong with a node's params as they stand, by the same checks the runtime validates
- * with, so the user sees it on the node before pressing Run.
+ * with, so the user sees it on the node before pressing Run; with the installed packs, also a
+ * length beyond what the node's selected pack makes.
  */
-export function paramProblems(node: Sa3Node): NodeProblem[] {
+export function paramProblems(node: Sa3Node, packs: readonly PackLimit[] = []): NodeProblem[] {
   const definition = node.definition;
   if (!definition) return [{ code: 'unknown_node_type', message: `"${node.type}" is not a node type this editor knows; it is kept as it is, but cannot run` }];
-  return checkNodeParams(definition, node.params).map((problem) => {
+  const checked = checkNodeParams(definition, node.params).map((problem) => {
     const problemShown = shown(definition, problem);
     // A hidden field cannot show its problem: the node does, in its own words.
     if (problemShown.param === undefined || paramApplies(definition, problemShown.param, node.params)) return problemShown;
     const { param: _hidden, ...onNode } = problemShown;
     return onNode;
   });
+  const marked = new Set(checked.map((p): string | undefined => ('param' in p ? p.param : undefined)));
+  const beyondPack = packLimitProblems(node, packs).filter((p) => !marked.has(p.param));
+  return [...checked, ...beyondPack.map((p) => ({ code: 'value_bigger_than_max', ...p }))];
 }
 
 /** Inputs that must be wired and are not. */

@@ -47,6 +47,7 @@ export class AppActions {
     const stack = createEditorStack(container, {
       fetch: authorizedFetch,
       models: () => (this.store.getState().models ?? []).map((m) => m.id),
+      packs: () => this.store.getState().models ?? [],
       onRefused: (reason) => this.store.toast('error', `Wire refused: ${reason}`),
       onParamChange: () => this.autosaveSoon(),
       onGraphChange: () => this.autosaveSoon(),
@@ -76,7 +77,11 @@ export class AppActions {
   loadModels(): void {
     this.store.dispatch({ type: 'models-requested' });
     api.models().then(
-      (models) => this.store.dispatch({ type: 'models-listed', models }),
+      (models) => {
+        this.store.dispatch({ type: 'models-listed', models });
+        // Lengths beyond a node's selected pack are marked from the packs listed.
+        for (const node of this.stack?.editor.getNodes() ?? []) this.stack?.sa3.refresh(node.id);
+      },
       (error: Error) =>
         this.store.dispatch({ type: 'models-failed', message: error.message, needsToken: error instanceof SubmitError && error.status === 401 }),
     );

@@ -1,6 +1,7 @@
 import { useAppState } from '../app-context.js';
 import { Canvas } from './canvas.js';
 import { Dialogs } from './dialogs.js';
+import { NoPackBanner } from './no-pack-banner.js';
 import { OpenFileInput } from './open-file-input.js';
 import { Palette } from './palette.js';
 import { StatusBar } from './status-bar.js';
@@ -18,6 +19,7 @@ export function AppFrame() {
         <Palette />
         <Canvas />
       </main>
+      <NoPackBanner />
       <StatusBar />
       <OpenFileInput />
       <Dialogs />

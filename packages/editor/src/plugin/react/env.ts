@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react';
 import type { NodeEditor } from 'rete';
 import type { Sa3Node } from '../sa3-node.js';
+import type { PackLimit } from '../pack-limits.js';
 import type { Sa3Schemes } from '../schemes.js';
 
 /** What node views need from their host, shared across the separate React roots Rete renders. */
@@ -8,9 +9,13 @@ export interface NodeViewEnv {
   readonly editor: NodeEditor<Sa3Schemes>;
   /** POST target for audio uploads; answers { id }. */
   readonly uploadUrl: string;
+  /** GET target that answers the audio a source (path, URL, upload id) holds, as WAV: `${audioPreviewUrl}?source=...`. */
+  readonly audioPreviewUrl: string;
   readonly fetch: typeof fetch;
   /** Model pack ids to offer besides "auto". */
   models(): readonly string[];
+  /** Installed packs with their limits, for ranges that follow a node's selected pack. */
+  packs(): readonly PackLimit[];
   /** A param was edited in a node view. */
   paramChanged(node: Sa3Node, key: string): void;
 }

@@ -7,6 +7,7 @@ import type { Sa3Schemes } from '../schemes.js';
 import { ParamField } from './param-field.js';
 import { AudioPlayer } from './audio-player.js';
 import { InlineSocket } from './inline-socket.js';
+import { useNodeViewEnv } from './env.js';
 import { categoryColor, statusColor, theme } from './theme.js';
 
 const Card = styled.div<{ $accent: string; $selected: boolean; $invalid: boolean; $width: number }>`
@@ -129,8 +130,9 @@ function progressOf(node: Sa3Node): number | null {
 
 export function NodeView({ data: node, emit }: { data: Sa3Node; emit: RenderEmit<Sa3Schemes> }) {
   const [, redraw] = useReducer((n: number) => n + 1, 0);
+  const env = useNodeViewEnv();
   const definition = node.definition;
-  const local = paramProblems(node);
+  const local = paramProblems(node, env.packs());
   const problems = [...local, ...node.serverProblems];
   const runError = node.runState.error;
   const byParam = new Map<string, string>();

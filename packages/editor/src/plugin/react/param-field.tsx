@@ -4,6 +4,11 @@ import type { Sa3Node } from '../sa3-node.js';
 import { controlFor, type ControlHost } from './controls/index.js';
 import { useNodeViewEnv, type NodeViewEnv } from './env.js';
 import { theme } from './theme.js';
+import { isPackBounded, packSecondsLimit } from '../pack-limits.js';
+import { rememberUploadName } from '../upload-names.js';
+import { audioFeeding, loadPreview } from '../source-audio.js';
+import { RegionWaveform, type SecondsSpan } from './region-waveform.js';
+import { SourcePreview } from './source-preview.js';
 
 const Field = styled.label<{ $invalid: boolean }>`
   display: block;
@@ -94,6 +99,8 @@ function controlHost(env: NodeViewEnv, node: Sa3Node, name: string, onChange: ()
   return {
     fieldId: `${node.id}-${name}`,
     models: () => env.models(),
+    packs: () => env.packs(),
+    secondsLimit: () => (isPackBounded(name) ? packSecondsLimit(node, env.packs()) : undefined),
     async upload(file) {
       const response = await env.fetch(`${env.uploadUrl}?name=${encodeURIComponent(file.name)}`, {
         method: 'POST',
@@ -102,7 +109,9 @@ function controlHost(env: NodeViewEnv, node: Sa3Node, name: string, onChange: ()
       });
       const body: unknown = await response.json().catch(() => null);
       if (!response.ok) throw new Error(errorBodySchema.safeParse(body).data?.detail ?? `the upload failed (HTTP ${response.status})`);
-      return parsePayload(uploadReceiptSchema, body, 'the upload answer').id;
+      const id = parsePayload(uploadReceiptSchema, body, 'the upload answer').id;
+      rememberUploadName(id.replace(/^upload:/, ''), file.name);
+      return id;
     },
     reportProblem(code, message) {
       node.serverProblems = [...node.serverProblems, { code, message, param: name }];
@@ -118,6 +127,57 @@ function controlHost(env: NodeViewEnv, node: Sa3Node, name: string, onChange: ()
   };
 }
 
+function isSpan(value: unknown): value is SecondsSpan {
+  return typeof value === 'object' && value !== null && typeof (value as SecondsSpan).start === 'number' && typeof (value as SecondsSpan).end === 'number';
+}
+
+/** Regions after a drag on the waveform: added with Shift, else in place of the one it overlaps (or the last). */
+function regionsAfterDrag(current: unknown, span: SecondsSpan, adding: boolean): SecondsSpan[] {
+  const regions = Array.isArray(current) ? current.filter(isSpan) : [];
+  if (adding || regions.length === 0) return [...regions, span];
+  const overlapped = regions.findIndex((r) => r.start < span.end && span.start < r.end);
+  const replaced = overlapped >= 0 ? overlapped : regions.length - 1;
+  return regions.map((r, i) => (i === replaced ? span : r));
+}
+
+/**
+ * The waveform of the audio a node edits, where a span is picked by dragging: above a regions
+ * param (inpaint), and above the start of a start/end pair (trim).
+ */
+function SpanPicker({ node, name, spec, set, onChange }: { node: Sa3Node; name: string; spec: ParamSpec; set: (next: unknown) => void; onChange: () => void }) {
+  const env = useNodeViewEnv();
+  const params = node.definition?.params ?? {};
+  const pair = name === 'start_seconds' && 'end_seconds' in params;
+  if (spec.kind !== 'regions' && !pair) return null;
+  const source = audioFeeding(node, env.editor, env.audioPreviewUrl);
+  if (!source) return null;
+  if (spec.kind === 'regions') {
+    const regions = node.params[name] ?? paramDefault(spec);
+    return (
+      <RegionWaveform
+        source={source}
+        spans={Array.isArray(regions) ? regions.filter(isSpan) : []}
+        onSelect={(span, adding) => set(regionsAfterDrag(regions, span, adding))}
+      />
+    );
+  }
+  const start = typeof node.params.start_seconds === 'number' ? node.params.start_seconds : 0;
+  const end = typeof node.params.end_seconds === 'number' ? node.params.end_seconds : Number.POSITIVE_INFINITY;
+  return (
+    <RegionWaveform
+      source={source}
+      spans={[{ start, end }]}
+      onSelect={(span) => {
+        node.setParam('start_seconds', span.start);
+        node.setParam('end_seconds', span.end);
+        env.paramChanged(node, 'start_seconds');
+        env.paramChanged(node, 'end_seconds');
+        onChange();
+      }}
+    />
+  );
+}
+
 /** One param of a node: its label, the control its kind has, and its problem. Hidden while the param does not apply. */
 export function ParamField({ node, name, spec, problem, onChange }: Props) {
   const env = useNodeViewEnv();
@@ -127,21 +187,26 @@ export function ParamField({ node, name, spec, problem, onChange }: Props) {
     env.paramChanged(node, name);
     onChange();
   };
+  const preview = spec.kind === 'audioSource' ? loadPreview(node.params[name], env.audioPreviewUrl) : null;
   const { Control } = controlFor(spec);
   const unit = 'unit' in spec && spec.unit ? <span className="unit">{spec.unit}</span> : null;
 
   return (
-    <Field $invalid={problem !== undefined} data-testid="param" data-param={name} data-invalid={problem !== undefined} title={spec.description}>
-      <span className="label">
-        <span>{spec.label}</span>
-        {unit}
-      </span>
-      <Control spec={spec} value={node.params[name] ?? paramDefault(spec)} set={set} host={controlHost(env, node, name, onChange)} />
-      {problem && (
-        <div className="problem" data-testid="param-error">
-          {problem}
-        </div>
-      )}
-    </Field>
+    <>
+      <SpanPicker node={node} name={name} spec={spec} set={set} onChange={onChange} />
+      <Field $invalid={problem !== undefined} data-testid="param" data-param={name} data-invalid={problem !== undefined} title={spec.description}>
+        <span className="label">
+          <span>{spec.label}</span>
+          {unit}
+        </span>
+        <Control spec={spec} value={node.params[name] ?? paramDefault(spec)} set={set} host={controlHost(env, node, name, onChange)} />
+        {problem && (
+          <div className="problem" data-testid="param-error">
+            {problem}
+          </div>
+        )}
+      </Field>
+      {preview && <SourcePreview source={preview} />}
+    </>
   );
 }

@@ -1,17 +1,24 @@
 import { useState } from 'react';
 import type { AudioSourceParam } from '@sa3/nodes';
 import { FIELD_HEIGHT, shown, type ControlProps, type ParamControl } from './control.js';
+import { sourceLabel } from '../../source-audio.js';
 
-/** A path or URL typed in, or a file uploaded to the server (the field then holds its upload id). */
+/**
+ * A path or URL typed in, or a file uploaded to the server: the param then holds its upload id,
+ * and the field shows the name the file had on the user's disk.
+ */
 function AudioSourceControl({ value, set, host }: ControlProps<AudioSourceParam>) {
   const [uploading, setUploading] = useState<string | null>(null);
   const uploadId = `upload-${host.fieldId}`;
+  const text = shown(value);
   return (
     <div className="row">
       <input
         type="text"
         data-testid="param-input"
-        value={shown(value)}
+        data-value={text}
+        title={text}
+        value={typeof value === 'string' ? sourceLabel(value) : text}
         placeholder="path, URL or upload"
         onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)}
       />

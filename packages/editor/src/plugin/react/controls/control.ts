@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { ParamSpec } from '@sa3/nodes';
 import type { SeedMode } from '../../seed-modes.js';
+import type { PackLimit } from '../../pack-limits.js';
 
 /** What a control needs from the node view beyond its value. */
 export interface ControlHost {
@@ -8,6 +9,10 @@ export interface ControlHost {
   readonly fieldId: string;
   /** Model pack ids to offer besides "auto". */
   models(): readonly string[];
+  /** Installed packs with their limits, to show beside the ids. */
+  packs(): readonly PackLimit[];
+  /** The latest second this param may reach with the node's selected pack; undefined when no installed pack bounds it. */
+  secondsLimit(): number | undefined;
   /** Uploads an audio file to the server; resolves to its upload id. */
   upload(file: File): Promise<string>;
   /** Shows a problem under the field until the param is edited. */
