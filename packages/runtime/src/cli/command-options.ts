@@ -6,6 +6,7 @@ export const commandOptions = {
     json: { type: 'boolean' },
     report: { type: 'string' },
     'no-cache': { type: 'boolean' },
+    repeat: { type: 'string' },
   },
   validate: { json: { type: 'boolean' } },
   nodes: { json: { type: 'boolean' } },

@@ -5,7 +5,7 @@ joined by wires. Build one in the editor or write it by hand; examples/ has some
 
 Usage:
   sa3 run FILE [--set node.param=value]... [--out DIR] [--json] [--report PATH]
-               [--no-cache]
+               [--no-cache] [--repeat N]
       Run a workflow. FILE is a .json workflow or an audio file that sa3 saved
       (it carries its workflow). Shows a progress line per node; writes the
       files of every audio.save node into DIR (default ./out) and a run report
@@ -20,6 +20,12 @@ Usage:
                                  $SA3_HOME/cache (SA3_CACHE_MAX_MB, default
                                  4096; SA3_CACHE=off turns it off), so a second
                                  run that changes only later params reuses it.
+        --repeat N               run N takes (1-16) one after another, each
+                                 with its own outputs and report: seeds of -1
+                                 are drawn per take, others step by the
+                                 file's seed control (meta.seedControl:
+                                 fixed, increment, randomize); no file is
+                                 overwritten
 
   sa3 generate PROMPT [--duration S] [--out FILE] [options]
       Make audio from a prompt in one command (the hosted stable-audio-3-medium

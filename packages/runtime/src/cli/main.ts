@@ -69,6 +69,7 @@ async function main(argv: readonly string[]): Promise<number> {
         json: values.json === true,
         noCache: values['no-cache'] === true,
         ...(typeof values.report === 'string' ? { report: values.report } : {}),
+        ...(typeof values.repeat === 'string' ? { repeat: values.repeat } : {}),
       });
     case 'validate':
       if (!file) return usageError('validate needs a workflow FILE');
