@@ -184,8 +184,12 @@ export class RunStore {
       this.index.insert({ id: run.id, createdAt: run.createdAt, workflowName: record.workflowName, status: run.status, pinned: false, bytes });
     } catch (error) {
       await rm(staging, { recursive: true, force: true }).catch(() => undefined);
-      const reason = fsErrorSentence(error, 'cannot write', staging, 'write') ?? (error instanceof Error ? error.message : String(error));
-      return { stored: false, problem: `the run store could not keep run ${run.id} (${reason}); the run's own outputs are unaffected` };
+      // Named by the store's folder, not by the file the failing call touched (a source output, a staging file).
+      const code = (error as NodeJS.ErrnoException).code;
+      const doing = `could not keep run ${run.id} in ${this.dir}`;
+      const sentence =
+        fsErrorSentence(Object.assign(new Error(code), { code }), doing) ?? `${doing}: ${error instanceof Error ? error.message : String(error)}`;
+      return { stored: false, problem: `the run store ${sentence}; the run and its outputs are unaffected` };
     }
     return { stored: true, removed: await this.enforceRetention(run.id) };
   }
