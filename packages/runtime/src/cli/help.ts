@@ -59,13 +59,16 @@ Usage:
       GET /openapi.json) and the workflow API (POST /api/runs, events over
       SSE). --token (or SA3_TOKEN) requires "Authorization: Bearer <token>"
       on the API; the editor URL it prints (.../#token=T) hands it over;
-      --queue N caps queued + running runs (default 8, more get 409);
+      --queue N caps queued + running runs (default 16, more get 409);
       as a Cog container, /predictions runs one at a time and answers 409
       "Already running a prediction" while a run is in hand, unless
       --queue N is given (then up to N);
       --files is the folder workflow audio paths may read from (examples/);
       --output-urls returns prediction outputs as URLs, not data: URIs;
       model results are kept in $SA3_HOME/cache as for run (--no-cache).
+      Every run that started is kept in $SA3_HOME/runs once it ends
+      (GET /api/history; at most SA3_RUNS_MAX_MB, default 2048, the oldest
+      unpinned runs removed first).
       Replicate's hosted API answers under /v1 (clients: baseUrl
       http://127.0.0.1:7860/v1, or REPLICATE_BASE_URL=http://127.0.0.1:7860)
       for the model --replicate-model names (default
