@@ -7,6 +7,7 @@ import type { Workflow } from '@sa3/nodes';
 import { eventOfType, eventsOfType, runCli, tempDir } from '../helpers/cli.js';
 import { decodeWithFfmpeg, dominantFrequency, peak, probe } from '../helpers/audio-probe.js';
 import { examplesDir } from '../helpers/paths.js';
+import { installLoraDemo } from '../helpers/lora-demo.js';
 
 const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
 
@@ -16,7 +17,9 @@ beforeAll(async () => {
   env.SA3_HOME = await tempDir('sa3-home-');
   expect((await runCli(['models', 'testpack', '--id', 'small-music'], { env })).code).toBe(0);
   expect((await runCli(['models', 'testpack', '--id', 'small-music-base', '--base', '--layout', 'explicit'], { env })).code).toBe(0);
-});
+  // lora-stack.json: a pack converted from a small medium-layout checkpoint, and its LoRA files by name.
+  await installLoraDemo(env);
+}, 120_000);
 
 /** Runs an example with --json; throws, with what the CLI printed, when the run did not end with `run-done`. */
 async function runExample(name: string) {

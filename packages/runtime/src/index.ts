@@ -11,3 +11,4 @@ export * from './compiler/index.js';
 export * from './predictions/index.js';
 export * from './server/index.js';
 export { formatBytes, sha256Hex, stableStringify } from './files/index.js';
+export * from './lora/index.js';

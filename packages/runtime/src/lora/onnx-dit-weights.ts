@@ -58,7 +58,11 @@ export class OnnxDitWeights implements BaseWeights {
   async read(key: string): Promise<Float32Array> {
     const weight = this.weights.get(key)!;
     const stored = await this.storedBytes(weight.proto);
-    const values = weight.dtype === 'float16' ? fromHalfBits(new Uint16Array(copyOf(stored).buffer)) : new Float32Array(copyOf(stored).buffer);
+    const aligned = stored.byteOffset % 4 === 0 ? stored : Uint8Array.from(stored);
+    const values =
+      weight.dtype === 'float16'
+        ? fromHalfBits(new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 2))
+        : new Float32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 4);
     const [out, inDim] = weight.shape;
     return weight.layout === 'transposed' ? transpose(values, inDim, out) : values;
   }
@@ -120,17 +124,20 @@ function matrixWeights(graph: OnnxProto.IGraphProto): Map<string, DitInitializer
   return weights;
 }
 
-/** A fresh, aligned copy (the bytes may sit at any offset of a shared buffer). */
-function copyOf(bytes: Uint8Array): Uint8Array {
-  return Uint8Array.from(bytes);
-}
+const TILE = 64;
 
-/** [rows, cols] row-major -> [cols, rows]. */
+/** [rows, cols] row-major -> [cols, rows], in tiles so both sides stay in cache. */
 export function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(data.length);
-  for (let r = 0; r < rows; r++) {
-    const row = r * cols;
-    for (let c = 0; c < cols; c++) out[c * rows + r] = data[row + c]!;
+  for (let r0 = 0; r0 < rows; r0 += TILE) {
+    const r1 = Math.min(rows, r0 + TILE);
+    for (let c0 = 0; c0 < cols; c0 += TILE) {
+      const c1 = Math.min(cols, c0 + TILE);
+      for (let r = r0; r < r1; r++) {
+        const row = r * cols;
+        for (let c = c0; c < c1; c++) out[c * rows + r] = data[row + c]!;
+      }
+    }
   }
   return out;
 }

@@ -15,3 +15,4 @@ export {
   type RealShapedCheckpointOptions,
   type WrittenCheckpoint,
 } from './real-shaped-checkpoint.js';
+export { adaptableWeights, loraDemoModel, writeSyntheticLora, type AdaptedWeight, type SyntheticLoraOptions } from './synthetic-lora.js';
