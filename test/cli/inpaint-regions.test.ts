@@ -45,6 +45,14 @@ describe('sa3 generate --region (several regions in one pass)', () => {
       expect(dominantFrequency(inside, 44_100)).toBeCloseTo(HIGH, -0.5);
     }
     expect(dominantFrequency(out[0]!.slice(seconds(2), seconds(3.5)), 44_100)).toBeCloseTo(LOW, -0.5);
+    // No click at any region edge: no step between neighbours beyond the high tone's own (amplitude 0.5), times
+    // sqrt 2 where a crossfade sums two tones in phase.
+    const highStep = ((2 * Math.PI * HIGH) / 44_100) * 0.5;
+    for (const channel of out) {
+      let largest = 0;
+      for (let i = 1; i < channel.length; i++) largest = Math.max(largest, Math.abs(channel[i]! - channel[i - 1]!));
+      expect(largest).toBeLessThan(highStep * 1.5);
+    }
   });
 
   it('reads --region as START:END and says so in one sentence otherwise', async () => {

@@ -1,4 +1,5 @@
 import { NodeError, SAMPLE_RATE, type InpaintRegion, type InpaintRequest } from '@sa3/nodes';
+import type { SampleRange } from './paste-back.js';
 
 /** Refuses a request with no region, a region that ends before it starts, or one that starts after the source. */
 export function checkInpaintRegions(request: InpaintRequest): void {
@@ -23,7 +24,7 @@ export function checkInpaintRegions(request: InpaintRequest): void {
 }
 
 /** A region as the official code cuts it from the audio-rate mask: [int(start*44100), int(end*44100)). */
-function sampleRange(region: InpaintRegion): { start: number; end: number } {
+function sampleRange(region: InpaintRegion): SampleRange {
   return { start: Math.trunc(region.startSeconds * SAMPLE_RATE), end: Math.trunc(region.endSeconds * SAMPLE_RATE) };
 }
 
@@ -58,6 +59,24 @@ export function latentKeepMask(
     mask[j] = inRegion(first) || first >= duration || (holdsSourceEnd && regionAfterSource) ? 0 : 1;
   }
   return mask;
+}
+
+/**
+ * The frames of each region the model actually generates, for the paste-back: a region that
+ * starts inside a kept latent frame (its first sample is before the region) begins at the next
+ * frame, since the kept frame decodes to a copy of the source. Pasting the source itself there
+ * and crossfading where generation begins avoids a seam at that frame boundary. A region that
+ * holds no generated frame is left out: the source stays there.
+ */
+export function generatedRanges(regions: readonly InpaintRegion[], mask: Float32Array, samplesPerLatent: number): SampleRange[] {
+  return regions
+    .map(sampleRange)
+    .map(({ start, end }) => {
+      const frame = Math.floor(start / samplesPerLatent);
+      const generated = frame >= mask.length || mask[frame] === 0;
+      return { start: generated ? start : Math.min(end, (frame + 1) * samplesPerLatent), end };
+    })
+    .filter((range) => range.end > range.start);
 }
 
 /** local_add_cond [257, L]: the keep mask, then the source latents times the mask. */

@@ -1,9 +1,15 @@
-import { SAMPLE_RATE, type InpaintRegion } from '@sa3/nodes';
+import { SAMPLE_RATE } from '@sa3/nodes';
 
-/** Regions as sample ranges within `frames`, sorted, with overlapping or touching ones merged. */
-function sampleRanges(regions: readonly InpaintRegion[], frames: number): { start: number; end: number }[] {
+/** Frames [start, end). */
+export interface SampleRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The ranges within `frames`, sorted, with overlapping or touching ones merged. */
+function mergedRanges(regions: readonly SampleRange[], frames: number): { start: number; end: number }[] {
   const ranges = regions
-    .map((r) => ({ start: Math.min(Math.trunc(r.startSeconds * SAMPLE_RATE), frames), end: Math.min(Math.trunc(r.endSeconds * SAMPLE_RATE), frames) }))
+    .map((r) => ({ start: Math.min(r.start, frames), end: Math.min(r.end, frames) }))
     .filter((r) => r.end > r.start)
     .sort((a, b) => a.start - b.start);
   const merged: { start: number; end: number }[] = [];
@@ -16,8 +22,8 @@ function sampleRanges(regions: readonly InpaintRegion[], frames: number): { star
 }
 
 /**
- * Puts the source back, sample for sample, everywhere outside the regenerated regions (each
- * [start, end)), and blends into the new audio with an equal-power crossfade at every region
+ * Puts the source back, sample for sample, everywhere outside the regenerated ranges of frames
+ * (each [start, end)), and blends into the new audio with an equal-power crossfade at every region
  * edge, lying inside the region (so nothing outside any region changes). Where a region runs past
  * the end of the source (extending), there is no source to blend with and the new audio starts at
  * the seam.
@@ -25,12 +31,12 @@ function sampleRanges(regions: readonly InpaintRegion[], frames: number): { star
 export function pasteBack(
   generated: readonly Float32Array[],
   source: readonly Float32Array[],
-  regions: readonly InpaintRegion[],
+  regions: readonly SampleRange[],
   crossfadeMs: number,
 ): Float32Array[] {
   const frames = generated[0]!.length;
   const sourceFrames = source[0]!.length;
-  const ranges = sampleRanges(regions, frames);
+  const ranges = mergedRanges(regions, frames);
   const fade = Math.max(0, Math.round((crossfadeMs / 1000) * SAMPLE_RATE));
   return generated.map((gen, c) => {
     const src = source[c] ?? source[0]!;

@@ -20,7 +20,7 @@ import { decodeLatents, encodeAudio } from './codec.js';
 import { conditioningFeeds } from './dit-feeds.js';
 import { requestedProviders } from './execution-providers.js';
 import { guidedVelocity } from './guidance.js';
-import { checkInpaintRegions, latentKeepMask, inpaintLocalCond } from './inpaint-mask.js';
+import { checkInpaintRegions, generatedRanges, latentKeepMask, inpaintLocalCond } from './inpaint-mask.js';
 import { compactLayout, officialLayout, type LatentLayout } from './latent-layout.js';
 import { LoadedPack } from './loaded-pack.js';
 import { LoraAdapters } from './lora-adapters.js';
@@ -160,7 +160,8 @@ export class Sa3Engine implements Engine {
     const localAddCond = inpaintLocalCond(mask, source, pack.manifest.latentChannels);
     const latents = await this.sample(pack, request, layout, localAddCond, null, ctx);
     const decoded = await this.decode(pack, latents, layout, ctx);
-    const channels = pasteBack(decoded.channels, request.source.channels, request.regions, request.crossfadeMs);
+    const ranges = generatedRanges(request.regions, mask, pack.manifest.samplesPerLatent);
+    const channels = pasteBack(decoded.channels, request.source.channels, ranges, request.crossfadeMs);
     return { ...decoded, channels };
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latentKeepMask } from '../../src/engine/inpaint-mask.js';
+import { generatedRanges, latentKeepMask } from '../../src/engine/inpaint-mask.js';
 import { pasteBack } from '../../src/engine/paste-back.js';
 
 const SR = 44_100;
@@ -7,10 +7,11 @@ const frames = 2 * SR;
 const source = [Float32Array.from({ length: frames }, (_, i) => Math.sin(i / 7)), Float32Array.from({ length: frames }, (_, i) => Math.cos(i / 5))];
 const generated = [new Float32Array(frames).fill(0.5), new Float32Array(frames).fill(-0.5)];
 const region = (startSeconds: number, endSeconds: number) => ({ startSeconds, endSeconds });
+const range = (start: number, end: number) => ({ start, end });
 
 describe('pasteBack over several regions', () => {
   const fade = 441; // 10 ms
-  const out = pasteBack(generated, source, [region(1.2, 1.5), region(0.2, 0.4)], 10);
+  const out = pasteBack(generated, source, [range(52_920, 66_150), range(8820, 17_640)], 10);
   const spans = [
     [8820, 17640],
     [52920, 66150],
@@ -37,7 +38,7 @@ describe('pasteBack over several regions', () => {
   });
 
   it('treats overlapping regions as one: no fade inside their union', () => {
-    const merged = pasteBack(generated, source, [region(0.2, 0.4), region(0.3, 0.6)], 10);
+    const merged = pasteBack(generated, source, [range(8820, 17_640), range(13_230, 26_460)], 10);
     expect(merged[0]!.subarray(8820 + fade, 26460 - fade).every((v) => v === 0.5)).toBe(true);
     expect(merged[0]![26460]).toBe(source[0]![26460]);
   });
@@ -60,5 +61,19 @@ describe('latentKeepMask', () => {
     expect([...extend]).toEqual([1, 0, 0, 0]);
     // The same frame is kept when nothing after the source end is to be generated.
     expect([...latentKeepMask(4, 4096, [region(0, 100 / SR)], (4 * 4096) / SR, 6000)]).toEqual([0, 1, 1, 1]);
+  });
+});
+
+describe('generatedRanges', () => {
+  it('starts a region that begins inside a kept frame at the next frame, and leaves out one with no generated frame', () => {
+    const regions = [region(1000 / SR, 5000 / SR), region(8192 / SR, 9000 / SR), region(12_300 / SR, 12_400 / SR)];
+    const mask = latentKeepMask(4, 4096, regions, (4 * 4096) / SR, 4 * 4096);
+    expect([...mask]).toEqual([1, 0, 0, 1]);
+    expect(generatedRanges(regions, mask, 4096)).toEqual([range(4096, 5000), range(8192, 9000)]);
+  });
+
+  it('extending: the region starts at the source end, inside the generated frame that holds it', () => {
+    const regions = [region(6000 / SR, (4 * 4096) / SR)];
+    expect(generatedRanges(regions, latentKeepMask(4, 4096, regions, (4 * 4096) / SR, 6000), 4096)).toEqual([range(6000, 4 * 4096)]);
   });
 });
