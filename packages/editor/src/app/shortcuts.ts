@@ -7,6 +7,7 @@ export interface ShortcutActions {
   save(): void;
   run(): void;
   open(): void;
+  selectAll(): void;
 }
 
 function typingInto(target: EventTarget | null): boolean {
@@ -28,6 +29,8 @@ export function bindShortcuts(actions: ShortcutActions): () => void {
     if (mod && (key === 'y' || (key === 'z' && e.shiftKey))) return void (e.preventDefault(), actions.redo());
     if (mod && key === 'c') return void (e.preventDefault(), actions.copy());
     if (mod && key === 'v') return void (e.preventDefault(), actions.paste());
+    // All the nodes, not the page's text.
+    if (mod && key === 'a') return void (e.preventDefault(), actions.selectAll());
   };
   window.addEventListener('keydown', onKey);
   return () => window.removeEventListener('keydown', onKey);

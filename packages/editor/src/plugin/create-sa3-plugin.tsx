@@ -16,6 +16,7 @@ import { NodeViewEnvContext, type NodeViewEnv } from './react/env.js';
 import { NodeView } from './react/node-view.js';
 import { SocketView } from './react/socket-view.js';
 import { BatchedSocketPosition } from './socket-positions.js';
+import { measureNodeCards } from './node-sizes.js';
 
 export interface Sa3PluginOptions {
   /** Where the audio-source control uploads files (the sa3 server's POST /api/uploads). */
@@ -32,6 +33,8 @@ export interface Sa3PluginOptions {
   readonly onRefused?: (reason: string) => void;
   /** Called after the user edits a param on a node. */
   readonly onParamChange?: (node: Sa3Node, key: string) => void;
+  /** Called when a node's card changed size (content arrived, params shown or hidden), with its size before. */
+  readonly onNodeResized?: (node: Sa3Node, previous: { width: number; height: number }) => void;
 }
 
 export interface Sa3Plugin {
@@ -60,6 +63,8 @@ export interface Sa3Plugin {
   problems(): Map<string, NodeProblem[]>;
   /** Redraws a node after its data changed outside its view. */
   refresh(nodeId: string): void;
+  /** Waits for every node's card to be drawn and gives each node its real size (for layout, fit and the minimap). */
+  measureNodes(): Promise<void>;
   /** After a finished run: every seed moves on as its mode (fixed, increment, randomize) says. */
   applySeedModes(draw?: () => number): void;
 }
@@ -70,6 +75,16 @@ function baseIdFor(type: string): string {
 
 export function createSa3Plugin(editor: NodeEditor<Sa3Schemes>, area: AreaPlugin<Sa3Schemes, Sa3AreaExtra>, options: Sa3PluginOptions = {}): Sa3Plugin {
   const refuse = options.onRefused ?? (() => undefined);
+  const sized = (node: Sa3Node, width: number, height: number): void => {
+    const wasMeasured = node.measured;
+    node.measured = true;
+    if (wasMeasured && node.width === width && node.height === height) return;
+    const previous = { width: node.width, height: node.height };
+    node.width = width;
+    node.height = height;
+    void area.emit({ type: 'noderesized', data: { id: node.id, size: { width, height } } });
+    options.onNodeResized?.(node, previous);
+  };
   const env: NodeViewEnv = {
     editor,
     uploadUrl: options.uploadUrl ?? '/api/uploads',
@@ -81,6 +96,7 @@ export function createSa3Plugin(editor: NodeEditor<Sa3Schemes>, area: AreaPlugin
       options.onParamChange?.(node, key);
       redrawDownstream(node.id);
     },
+    nodeSized: sized,
   };
 
   const Node = (props: Parameters<typeof NodeView>[0]) => (
@@ -211,6 +227,7 @@ export function createSa3Plugin(editor: NodeEditor<Sa3Schemes>, area: AreaPlugin
     refresh(nodeId) {
       void area.update('node', nodeId);
     },
+    measureNodes: () => measureNodeCards(editor, area, sized),
     applySeedModes(draw) {
       for (const node of editor.getNodes()) {
         const changed = draw ? node.applySeedModes(draw) : node.applySeedModes();

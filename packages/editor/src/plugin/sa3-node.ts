@@ -14,6 +14,8 @@ export const NODE_WIDTH = 280;
 export class Sa3Node extends ClassicPreset.Node<Record<string, Sa3Socket>, Record<string, Sa3Socket>, Record<string, never>> {
   width = NODE_WIDTH;
   height = 120;
+  /** Set once the view has measured the card: width and height are then its real size, not an estimate. */
+  measured = false;
   params: Record<string, unknown>;
   runState: NodeRunState = idleState;
   /** Problems the server found on submit, shown until the node is edited. */
@@ -50,7 +52,7 @@ export class Sa3Node extends ClassicPreset.Node<Record<string, Sa3Socket>, Recor
   ensurePort(side: 'input' | 'output', key: string, kind: SocketKind = 'unknown'): void {
     if (side === 'input' && !this.inputs[key]) this.addInput(key, new ClassicPreset.Input(socketOf(kind), key));
     if (side === 'output' && !this.outputs[key]) this.addOutput(key, new ClassicPreset.Output(socketOf(kind), key));
-    this.height = this.estimateHeight();
+    if (!this.measured) this.height = this.estimateHeight();
   }
 
   socketKind(side: 'input' | 'output', key: string): SocketKind | undefined {
@@ -61,8 +63,8 @@ export class Sa3Node extends ClassicPreset.Node<Record<string, Sa3Socket>, Recor
     if (value === undefined) delete this.params[key];
     else this.params[key] = value;
     this.serverProblems = this.serverProblems.filter((p) => p.param !== key);
-    // A param can show or hide others (format shows the bitrate of mp3 only).
-    this.height = this.estimateHeight();
+    // A param can show or hide others (format shows the bitrate of mp3 only); the view measures it once drawn.
+    if (!this.measured) this.height = this.estimateHeight();
     this.revision++;
   }
 

@@ -7,7 +7,8 @@ import { createEditorStack, type EditorStack } from '../editor-stack.js';
 import { downloadText, fileNameFor, workflowTextFromFile } from '../open-file.js';
 import { bindShortcuts } from '../shortcuts.js';
 import type { AppStore } from '../store/index.js';
-import { openWorkflowText, restoreAutosaved } from './open-workflow.js';
+import type { LooseWire } from '../node-types.js';
+import { EMPTY_WORKFLOW, openWorkflowText, restoreAutosaved } from './open-workflow.js';
 import { cancelRun, runWorkflow } from './run-workflow.js';
 import { showRunStates } from './show-run-states.js';
 
@@ -16,6 +17,10 @@ export class AppActions {
   private stack: EditorStack | null = null;
   private pickFile: (() => void) | null = null;
   private readonly autosaveSoon = debounce(() => this.autosaveNow(), 250);
+  /** The graph's text when it was last opened, saved or made new; null when it may hold unsaved work. */
+  private savedText: string | null = null;
+  /** What replaces the graph once the user says yes (asked while replacing is set in the store). */
+  private pendingReplace: (() => Promise<void>) | null = null;
 
   constructor(private readonly store: AppStore) {}
 
@@ -29,6 +34,7 @@ export class AppActions {
       copy: () => this.copy(),
       paste: () => void (this.stack && paste(this.stack)),
       save: () => this.saveFile(),
+      selectAll: () => void this.stack?.selectAll(),
       run: () => void this.run(),
       open: () => this.chooseFile(),
     });
@@ -51,6 +57,11 @@ export class AppActions {
       onRefused: (reason) => this.store.toast('error', `Wire refused: ${reason}`),
       onParamChange: () => this.autosaveSoon(),
       onGraphChange: () => this.autosaveSoon(),
+      onGraphReplaced: () => {
+        this.savedText = null;
+        this.store.dispatch({ type: 'workflow-opened', name: stack.sa3.header.name });
+      },
+      onLooseWire: (wire, clientX, clientY) => this.openFinder(clientX, clientY, wire),
     });
     this.stack = stack;
     const stopShowing = showRunStates(this.store, stack.sa3);
@@ -93,18 +104,23 @@ export class AppActions {
     this.loadModels();
   }
 
-  /** Replaces the graph with a workflow's text; `source` names it in messages. */
+  /** Replaces the graph with a workflow's text (asking first when the graph holds edits); `source` names it in messages. */
   async openText(text: string, source: string): Promise<void> {
-    if (this.stack) await openWorkflowText(this.stack, this.store, text, source);
+    await this.replaceAsking(source, async () => {
+      const stack = this.stack;
+      if (stack && (await openWorkflowText(stack, this.store, text, source))) this.savedText = stack.sa3.serialize();
+    });
   }
 
   /** A workflow .json, or audio saved by sa3 (the workflow is embedded in it). */
   async openFile(file: File): Promise<void> {
+    let text: string;
     try {
-      await this.openText(await workflowTextFromFile(file), file.name);
+      text = await workflowTextFromFile(file);
     } catch (error) {
-      this.store.toast('error', (error as Error).message);
+      return this.store.toast('error', (error as Error).message);
     }
+    await this.openText(text, file.name);
   }
 
   openExample(example: ExampleEntry): void {
@@ -112,9 +128,61 @@ export class AppActions {
     void this.openText(example.text, example.file);
   }
 
+  /** An empty graph without a name (asking first when the graph holds edits); undo brings the old one back. */
+  async newGraph(): Promise<void> {
+    await this.replaceAsking('a new, empty graph', async () => {
+      const stack = this.stack;
+      if (!stack) return;
+      await stack.replaceWorkflow(EMPTY_WORKFLOW);
+      this.store.dispatch({ type: 'workflow-opened', name: undefined });
+      this.savedText = stack.sa3.serialize();
+    });
+  }
+
+  /** Whether the graph holds work that replacing it would throw away: nodes, changed since opened or saved. */
+  isEdited(): boolean {
+    const stack = this.stack;
+    return !!stack && stack.editor.getNodes().length > 0 && stack.sa3.serialize() !== this.savedText;
+  }
+
+  /** The user's answer to "replace the edited graph?". */
+  answerReplace(replace: boolean): void {
+    const pending = this.pendingReplace;
+    this.pendingReplace = null;
+    this.store.dispatch({ type: 'replace-answered' });
+    if (replace && pending) void pending();
+  }
+
   saveFile(): void {
     const stack = this.stack;
-    if (stack) downloadText(stack.sa3.serialize(), fileNameFor(stack.sa3.header.name));
+    if (!stack) return;
+    const text = stack.sa3.serialize();
+    downloadText(text, fileNameFor(stack.sa3.header.name));
+    this.savedText = text;
+  }
+
+  /** The node search box at a point of the page; with a loose wire it lists the types that take it. */
+  openFinder(clientX: number, clientY: number, wire?: LooseWire): void {
+    this.store.dispatch({ type: 'finder-opened', finder: { clientX, clientY, ...(wire ? { wire } : {}) } });
+  }
+
+  closeFinder(): void {
+    this.store.dispatch({ type: 'finder-closed' });
+  }
+
+  /** Adds the type chosen in the node search box where it opened (plugged into its wire, if any). */
+  async addFromFinder(type: string): Promise<void> {
+    const finder = this.store.getState().finder;
+    const stack = this.stack;
+    this.closeFinder();
+    if (!finder || !stack) return;
+    const at = stack.graphPoint(finder.clientX, finder.clientY);
+    try {
+      if (finder.wire) await stack.addNodeOnWire(type, finder.wire, at);
+      else await stack.addNode(type, at);
+    } catch (error) {
+      this.store.toast('error', (error as Error).message);
+    }
   }
 
   rename(name: string): void {
@@ -126,13 +194,9 @@ export class AppActions {
     this.autosaveSoon();
   }
 
-  /** Adds a node at a graph position, or else beside the rightmost node; the view follows it. */
+  /** Adds a node at a graph position, or else beside the rightmost node; the view pans to show it whole. */
   async addNode(type: string, at?: { x: number; y: number }): Promise<void> {
-    const stack = this.stack;
-    if (!stack) return;
-    const position = at ?? stack.newNodePosition();
-    const node = await stack.sa3.addNode(type, position);
-    if (!stack.inView({ ...position, width: node.width, height: node.height })) await stack.zoomToFit();
+    await this.stack?.addNode(type, at);
   }
 
   /** A node dragged from the palette and dropped at a point on the page. */
@@ -164,11 +228,18 @@ export class AppActions {
     void this.stack?.zoomToFit();
   }
 
+  private async replaceAsking(replacing: string, replace: () => Promise<void>): Promise<void> {
+    if (!this.isEdited()) return replace();
+    this.pendingReplace = replace;
+    this.store.dispatch({ type: 'replace-asked', replacing });
+  }
+
   private copy(): void {
     if (!this.stack) return;
     const count = copySelection(this.stack);
     if (count > 0) this.store.toast('info', `Copied ${count} node(s)`);
   }
+
 
   private autosaveNow(): void {
     const stack = this.stack;

@@ -5,11 +5,17 @@ import type { AppStore } from '../store/index.js';
 /** The User Timing measure of each workflow opened (DevTools shows it; the editor benchmark reads it). */
 export const OPEN_WORKFLOW_MEASURE = 'sa3: open workflow';
 
-/** Replaces the graph with a workflow's text and says how it went; `source` names it in messages. */
-export async function openWorkflowText(stack: EditorStack, store: AppStore, text: string, source: string): Promise<void> {
+/** The file text of a new, empty graph. */
+export const EMPTY_WORKFLOW = JSON.stringify({ format: 'sa3-workflow', version: 1, nodes: [], connections: [] });
+
+/**
+ * Replaces the graph with a workflow's text (undo brings the previous one back) and says how it
+ * went; `source` names it in messages. Resolves to whether it opened.
+ */
+export async function openWorkflowText(stack: EditorStack, store: AppStore, text: string, source: string): Promise<boolean> {
   try {
     const started = performance.now();
-    const nodes = await stack.openWorkflow(text);
+    const nodes = await stack.replaceWorkflow(text);
     performance.measure(OPEN_WORKFLOW_MEASURE, { start: started, detail: { source, nodes: nodes.length } });
     store.dispatch({ type: 'workflow-opened', name: stack.sa3.header.name });
     const placeholders = nodes.filter((n) => n.isPlaceholder).length;
@@ -17,8 +23,10 @@ export async function openWorkflowText(stack: EditorStack, store: AppStore, text
       'info',
       `Opened ${source}: ${nodes.length} nodes${placeholders ? `, ${placeholders} of an unknown type (shown in red, kept as they are)` : ''}`,
     );
+    return true;
   } catch (error) {
     store.toast('error', `${source} could not be opened: ${(error as Error).message}`);
+    return false;
   }
 }
 

@@ -19,6 +19,11 @@ export function Canvas() {
         setDropping(true);
       }}
       onDragLeave={() => setDropping(false)}
+      onDoubleClick={(e) => {
+        // On empty canvas only: a card's header keeps its own double-click.
+        if ((e.target as HTMLElement).closest('[data-testid="sa3-node"], [data-testid="context-menu"], [data-testid="minimap"]')) return;
+        actions.openFinder(e.clientX, e.clientY);
+      }}
       onDrop={(e) => {
         e.preventDefault();
         setDropping(false);

@@ -1,6 +1,8 @@
 import { useAppState } from '../app-context.js';
 import { Gallery } from './gallery.js';
 import { ModelsPanel } from './models-panel.js';
+import { NodeFinder } from './node-finder.js';
+import { ReplaceDialog } from './replace-dialog.js';
 import { ReportPanel } from './report-panel.js';
 import { TokenPrompt } from './token-prompt.js';
 
@@ -14,6 +16,8 @@ export function Dialogs() {
       {dialog === 'gallery' && <Gallery key={tokenVersion} />}
       {dialog === 'models' && <ModelsPanel />}
       {dialog === 'report' && <ReportPanel />}
+      <ReplaceDialog />
+      <NodeFinder />
       {tokenPrompt && <TokenPrompt refused={tokenPrompt === 'refused'} />}
     </>
   );

@@ -14,6 +14,9 @@ export function Toolbar() {
       </div>
       <WorkflowNameField />
       <div className="group">
+        <button onClick={() => void actions.newGraph()} title="Start an empty graph (undo brings this one back)" data-testid="new">
+          New
+        </button>
         <button onClick={() => actions.chooseFile()} title="Open a workflow .json or audio saved by sa3 (Ctrl+O)" data-testid="open">
           Open
         </button>

@@ -1,6 +1,6 @@
 import type { ModelEntry } from '../api.js';
 import type { RunEvent } from '../run-events.js';
-import type { Dialog, Toast } from './app-state.js';
+import type { Dialog, NodeFinder, Toast } from './app-state.js';
 
 /** Everything that changes the app's state, named for what happened. */
 export type AppAction =
@@ -16,6 +16,10 @@ export type AppAction =
   | { readonly type: 'token-prompt-closed' }
   | { readonly type: 'dialog-opened'; readonly dialog: Dialog }
   | { readonly type: 'dialog-closed' }
+  | { readonly type: 'replace-asked'; readonly replacing: string }
+  | { readonly type: 'replace-answered' }
+  | { readonly type: 'finder-opened'; readonly finder: NodeFinder }
+  | { readonly type: 'finder-closed' }
   | { readonly type: 'run-requested' }
   | { readonly type: 'run-submitted' }
   | { readonly type: 'run-accepted'; readonly id: string }

@@ -31,6 +31,14 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...state, dialog: action.dialog };
     case 'dialog-closed':
       return { ...state, dialog: null };
+    case 'replace-asked':
+      return { ...state, replacing: action.replacing };
+    case 'replace-answered':
+      return { ...state, replacing: null };
+    case 'finder-opened':
+      return { ...state, finder: action.finder };
+    case 'finder-closed':
+      return { ...state, finder: null };
     case 'run-requested':
       return state.nodeRunStates.size === 0 ? state : { ...state, nodeRunStates: new Map() };
     case 'run-submitted':

@@ -1,5 +1,6 @@
 import type { NodeRunState } from '../../plugin/index.js';
 import type { ModelEntry, ServedRunReport } from '../api.js';
+import type { LooseWire } from '../node-types.js';
 
 /** What the server said to the app's first request (the model list), for the UI and tests. */
 export type Connection = 'connecting' | 'connected' | 'needs-token' | 'unreachable';
@@ -10,6 +11,13 @@ export interface ActiveRun {
   /** Null until the server has accepted the workflow. */
   readonly id: string | null;
   readonly phase: 'submitting' | 'running' | 'cancelling';
+}
+
+/** The node search box: where it opened on the page, and the loose wire it would plug in, if any. */
+export interface NodeFinder {
+  readonly clientX: number;
+  readonly clientY: number;
+  readonly wire?: LooseWire;
 }
 
 export interface Toast {
@@ -34,6 +42,9 @@ export interface AppState {
   /** When the graph was last kept in this browser (local time), null before the first time. */
   readonly autosavedAt: string | null;
   readonly dialog: Dialog | null;
+  /** What would replace the edited graph while the app asks whether to (an example, a file, a new graph). */
+  readonly replacing: string | null;
+  readonly finder: NodeFinder | null;
   readonly run: ActiveRun | null;
   readonly report: ServedRunReport | null;
   /** What the last run said of each node it touched; the nodes show it. */
@@ -52,6 +63,8 @@ export const initialAppState: AppState = {
   nodeCount: 0,
   autosavedAt: null,
   dialog: null,
+  replacing: null,
+  finder: null,
   run: null,
   report: null,
   nodeRunStates: new Map(),

@@ -18,6 +18,8 @@ export interface NodeViewEnv {
   packs(): readonly PackLimit[];
   /** A param was edited in a node view. */
   paramChanged(node: Sa3Node, key: string): void;
+  /** The node's card was measured at a new size (layout pixels, before the area's zoom). */
+  nodeSized(node: Sa3Node, width: number, height: number): void;
 }
 
 export const NodeViewEnvContext = createContext<NodeViewEnv | null>(null);

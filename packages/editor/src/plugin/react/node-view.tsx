@@ -1,13 +1,14 @@
-import { useReducer } from 'react';
+import { useCallback, useReducer, useRef } from 'react';
 import styled from 'styled-components';
 import type { RenderEmit } from 'rete-react-plugin';
-import type { Sa3Node } from '../sa3-node.js';
+import { NODE_WIDTH, type Sa3Node } from '../sa3-node.js';
 import { paramProblems } from '../param-problems.js';
 import type { Sa3Schemes } from '../schemes.js';
 import { ParamField } from './param-field.js';
 import { AudioPlayer } from './audio-player.js';
 import { InlineSocket } from './inline-socket.js';
 import { useNodeViewEnv } from './env.js';
+import { useCardSize } from './use-card-size.js';
 import { categoryColor, statusColor, theme } from './theme.js';
 
 const Card = styled.div<{ $accent: string; $selected: boolean; $invalid: boolean; $width: number }>`
@@ -131,6 +132,11 @@ function progressOf(node: Sa3Node): number | null {
 export function NodeView({ data: node, emit }: { data: Sa3Node; emit: RenderEmit<Sa3Schemes> }) {
   const [, redraw] = useReducer((n: number) => n + 1, 0);
   const env = useNodeViewEnv();
+  const card = useRef<HTMLDivElement>(null);
+  useCardSize(
+    card,
+    useCallback((width, height) => env.nodeSized(node, width, height), [env, node]),
+  );
   const definition = node.definition;
   const local = paramProblems(node, env.packs());
   const problems = [...local, ...node.serverProblems];
@@ -150,7 +156,8 @@ export function NodeView({ data: node, emit }: { data: Sa3Node; emit: RenderEmit
       $accent={accent}
       $selected={node.selected ?? false}
       $invalid={invalid}
-      $width={node.width}
+      $width={NODE_WIDTH}
+      ref={card}
       data-testid="sa3-node"
       data-node-id={node.id}
       data-node-type={node.type}
