@@ -35,11 +35,11 @@ function loopWorkflow(loopParams: Record<string, unknown>, convertParams: Record
   };
 }
 
-async function runLoop(name: string, workflow: object) {
+async function runLoop(name: string, workflow: object, extraEnv: Record<string, string> = {}) {
   const file = join(dir, `${name}.json`);
   await writeFile(file, JSON.stringify(workflow));
   const out = await tempDir('sa3-loop-out-');
-  const result = await runCli(['run', file, '--json', '--out', out], { env });
+  const result = await runCli(['run', file, '--json', '--out', out], { env: { ...env, ...extraEnv } });
   return { result, done: eventOfType(result, 'run-done') };
 }
 
@@ -102,6 +102,22 @@ describe('sa3.loop', () => {
         .get('smpl')!
         .readUInt32LE(36 + 12),
     ).toBe(110_249);
+  });
+
+  it('a loop served from the disk cache keeps its loop points', async () => {
+    const cached = { SA3_CACHE: 'on' };
+    const workflow = loopWorkflow({ length_in: 'seconds', seconds: 1.5, seed: 6 }, { format: 'wav' });
+    const first = await runLoop('cached', workflow, cached);
+    const second = await runLoop('cached', workflow, cached);
+    expect(first.result.events.some((e) => e.type === 'node-cached' && e.node === 'loop')).toBe(false);
+    expect(second.result.events.some((e) => e.type === 'node-cached' && e.node === 'loop')).toBe(true);
+    const [a, b] = await Promise.all([first, second].map((r) => readFile(r.done!.report.outputs[0]!.absolutePath)));
+    expect(
+      riffChunks(b!)
+        .get('smpl')!
+        .readUInt32LE(36 + 12),
+    ).toBe(66_149);
+    expect(riffChunks(b!).get('data')!.equals(riffChunks(a!).get('data')!)).toBe(true);
   });
 
   it('refuses a loop shorter than a second in one sentence naming the param', async () => {

@@ -7,7 +7,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import type { AudioClip } from '@sa3/nodes';
+import type { AudioClip, AudioLoop } from '@sa3/nodes';
 import { stableStringify } from '../files/index.js';
 
 const MAGIC = 0x52334153; // "SA3R" little-endian
@@ -23,6 +23,8 @@ interface StoredAudio {
   readonly sampleRate: number;
   readonly channels: number;
   readonly frames: number;
+  /** The clip's loop points (sa3.loop), so a cached loop still saves with them. */
+  readonly loop?: AudioLoop;
 }
 
 interface ResultMeta {
@@ -46,7 +48,9 @@ function describe(clip: AudioClip, name: string): StoredAudio | undefined {
     clip.channels.length > 0 &&
     clip.channels.length <= MAX_CHANNELS &&
     clip.channels.every((c) => c instanceof Float32Array && c.length === frames);
-  return valid ? { name, sampleRate: clip.sampleRate, channels: clip.channels.length, frames } : undefined;
+  if (!valid) return undefined;
+  const loop = clip.loop && isLoopWithin(clip.loop, frames) ? { loop: { startFrame: clip.loop.startFrame, endFrame: clip.loop.endFrame } } : {};
+  return { name, sampleRate: clip.sampleRate, channels: clip.channels.length, frames, ...loop };
 }
 
 /** The bytes of a result file, in order, or undefined for audio the format cannot hold (no channels, channels of unequal length). */
@@ -67,6 +71,8 @@ export function encodeResult(key: string, clips: readonly (readonly [string, Aud
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+const isLoopWithin = (loop: unknown, frames: number): loop is AudioLoop =>
+  isObject(loop) && isCount(loop.startFrame, 0, frames - 1) && isCount(loop.endFrame, loop.startFrame as number, frames - 1);
 
 function checkOutput(value: unknown, index: number): StoredAudio {
   const where = `output ${index + 1} of its header`;
@@ -74,7 +80,11 @@ function checkOutput(value: unknown, index: number): StoredAudio {
   if (!isCount(value.sampleRate, 1, MAX_SAMPLE_RATE)) throw new DamagedResult(`${where} has an impossible sample rate (${JSON.stringify(value.sampleRate)})`);
   if (!isCount(value.channels, 1, MAX_CHANNELS)) throw new DamagedResult(`${where} has an impossible channel count (${JSON.stringify(value.channels)})`);
   if (!isCount(value.frames, 0, Number.MAX_SAFE_INTEGER)) throw new DamagedResult(`${where} has an impossible frame count (${JSON.stringify(value.frames)})`);
-  return { name: value.name, sampleRate: value.sampleRate as number, channels: value.channels as number, frames: value.frames as number };
+  const stored = { name: value.name, sampleRate: value.sampleRate as number, channels: value.channels as number, frames: value.frames as number };
+  if (value.loop === undefined) return stored;
+  if (!isLoopWithin(value.loop, stored.frames))
+    throw new DamagedResult(`${where} has loop points outside its ${stored.frames} frames (${JSON.stringify(value.loop).slice(0, 80)})`);
+  return { ...stored, loop: { startFrame: value.loop.startFrame, endFrame: value.loop.endFrame } };
 }
 
 /** The header's fields, checked against each other, the key the entry is filed under and the file's size. */
@@ -141,7 +151,7 @@ export async function decodeResult(handle: FileHandle, size: number, key: string
       offset += bytes.byteLength;
       channels.push(samples);
     }
-    outputs[stored.name] = { sampleRate: stored.sampleRate, channels };
+    outputs[stored.name] = { sampleRate: stored.sampleRate, channels, ...(stored.loop ? { loop: stored.loop } : {}) };
   }
   if (hash.digest('hex') !== sha256) throw new DamagedResult('its checksum does not match its header and samples (they were changed after it was written)');
   return outputs;
