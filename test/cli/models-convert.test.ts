@@ -81,7 +81,7 @@ describe.runIf(haveShared)('sa3 models convert', () => {
     const manifest = await readManifest(packDir);
     expect(manifest.precision).toBe('int8');
     expect(manifest.source.note).toMatch(
-      /^Converted to int8 \(int8 weights and dynamically quantized uint8 activations on the DiT and text encoder MatMuls; float32 norms, attention, conditioning and codec\) ONNX/,
+      /^Converted to int8 \(int8 weights and dynamically quantized uint8 activations on the DiT, text encoder and codec decoder MatMuls; float32 norms, attention, conditioning and codec encoder\) ONNX/,
     );
     await expectStampCurrent(packDir);
 

@@ -7,6 +7,7 @@ import { convertConditionerWeights, type ConvertedConditioner } from './conditio
 import { readConfigFile } from './config-json.js';
 import type { ConvertPrecision } from './converted-graph.js';
 import { convertDit, type ConvertedDit } from './dit-graph.js';
+import { sameDecoderInt8Linears } from './quantize-int8.js';
 import { convertSameCodec, type ConvertedCodecGraph } from './same-graphs.js';
 
 export const CHECKPOINT_FILE = 'model.safetensors';
@@ -17,7 +18,10 @@ export type CheckpointPart = 'dit' | 'conditioner' | 'encoder' | 'decoder';
 export interface ConvertCheckpointOptions {
   /** Weights over this many bytes go to external data (default 1024). */
   readonly externalDataThresholdBytes?: number;
-  /** The DiT's precision; the codec is float32 in every precision (differential attention cancels in float16). */
+  /**
+   * The DiT's precision. The codec is float32 (differential attention cancels in float16), but for
+   * int8 its decoder's transformer Linears are int8 too (quantize-int8.ts).
+   */
   readonly precision?: ConvertPrecision;
   /** Progress within a part (the DiT reports each block) and the start and end of each part. */
   readonly onProgress?: (part: CheckpointPart, done: number, total: number) => void;
@@ -54,6 +58,7 @@ export async function convertCheckpoint(dir: string, outDir: string, options: Co
   });
   const conditioner = await part('conditioner', () => convertConditionerWeights(checkpoint, modelConfig, outDir));
   const encoder = await part('encoder', () => convertSameCodec('encoder', checkpoint, modelConfig, outDir, store));
-  const decoder = await part('decoder', () => convertSameCodec('decoder', checkpoint, modelConfig, outDir, store));
+  const decoderInt8 = options.precision === 'int8' ? { int8: sameDecoderInt8Linears } : {};
+  const decoder = await part('decoder', () => convertSameCodec('decoder', checkpoint, modelConfig, outDir, { ...store, ...decoderInt8 }));
   return { modelConfig, dit, conditioner, encoder, decoder };
 }

@@ -39,7 +39,8 @@ export interface ConvertToPackOptions {
   readonly title?: string;
   /**
    * fp16: DiT and text encoder with a float16 trunk and float32 islands (for GPU providers);
-   * int8: their trunk MatMuls dynamically quantized (for CPUs with VNNI/AMX). The codec stays float32.
+   * int8: their trunk MatMuls and the codec decoder's dynamically quantized (for CPUs with VNNI/AMX).
+   * The codec's encoder stays float32.
    */
   readonly precision?: ConvertPrecision;
   /** Where the checkpoint came from, recorded in the manifest (a pull names the repo it downloaded). */
@@ -105,7 +106,7 @@ async function promptProjection(checkpointPath: string, prompt: PackConfig['prom
 export function precisionNote(precision: ConvertPrecision): string {
   if (precision === 'fp16') return 'float16 (float32 norms, attention and codec)';
   if (precision === 'int8')
-    return 'int8 (int8 weights and dynamically quantized uint8 activations on the DiT and text encoder MatMuls; float32 norms, attention, conditioning and codec)';
+    return 'int8 (int8 weights and dynamically quantized uint8 activations on the DiT, text encoder and codec decoder MatMuls; float32 norms, attention, conditioning and codec encoder)';
   return 'float32';
 }
 

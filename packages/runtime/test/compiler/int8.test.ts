@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convertDit, convertT5GemmaEncoder, type ConvertedGraph } from '../../src/compiler/index.js';
+import { convertDit, convertSameCodec, convertT5GemmaEncoder, sameDecoderInt8Linears, type ConvertedGraph } from '../../src/compiler/index.js';
 import { quantizeColumns } from '../../src/compiler/quantize-int8.js';
 import { onnx, type OnnxProto } from '../../src/model-files/index.js';
 import { haveReference, openReference, referenceDir } from '../engine/fixtures.js';
@@ -217,4 +217,42 @@ describe.runIf(haveReference())('T5Gemma encoder converted with --precision int8
       await remove();
     }
   });
+});
+
+describe.runIf(haveReference())('SAME decoder of an int8 pack', () => {
+  const SAME_QUANTIZED = ['self_attn.to_qkv', 'self_attn.to_out', 'ff.ff.0.proj', 'ff.ff.2'];
+  for (const [model, name] of [
+    ['small-tiny', 'ae_decode_L6'],
+    ['medium-tiny', 'ae_decode_L6'],
+  ] as const) {
+    it(`${model}: int8 transformer Linears only (differential attention float32), decoded audio within SNR >= 30 dB of the float32 graph's`, async () => {
+      const { dir, remove } = await tempDir();
+      const fixture = await openReference(`${model}/${name}.safetensors`);
+      const sessions: ort.InferenceSession[] = [];
+      try {
+        const config = await modelConfig(model);
+        const wide = await convertSameCodec('decoder', checkpointPath(model), config, dir, { fileName: 'decoder32.onnx' });
+        const narrow = await convertSameCodec('decoder', checkpointPath(model), config, dir, { fileName: 'decoder8.onnx', int8: sameDecoderInt8Linears });
+        const keys = Array.from({ length: narrow.config.depth }, (_, i) =>
+          SAME_QUANTIZED.map((k) => `pretransform.model.decoder.layers.3.transformers.${i}.${k}`),
+        ).flat();
+        const parts = (key: string) => (key.endsWith('.to_qkv') ? (narrow.config.differential ? 5 : 3) : key.endsWith('.ff.ff.0.proj') ? 2 : 1);
+        expectInt8Structure(await loadModel(dir, narrow), keys, /\.(ff\.ff\.2|to_out)$/, /(decoder\.layers\.1|mapping)\.weight$/, parts);
+
+        for (const graph of [wide, narrow]) sessions.push(await ort.InferenceSession.create(join(dir, graph.saved.modelFile)));
+        const feeds = { latents: await fixtureTensor(fixture, 'in_latents') };
+        const [reference, quantized] = await Promise.all(sessions.map(async (s) => (await s.run(feeds)).audio!.data as Float32Array));
+        let signal = 0;
+        let noise = 0;
+        for (let i = 0; i < reference!.length; i++) [signal, noise] = [signal + reference![i]! ** 2, noise + (reference![i]! - quantized![i]!) ** 2];
+        const snr = 10 * Math.log10(signal / noise);
+        console.log(`int8 SAME decoder ${model} ${name}: SNR ${snr.toFixed(1)} dB against float32`);
+        expect(snr).toBeGreaterThanOrEqual(30);
+      } finally {
+        for (const session of sessions) await session.release();
+        await fixture.close();
+        await remove();
+      }
+    });
+  }
 });
