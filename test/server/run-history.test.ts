@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyPageSchema, parsePayload, runBatchSchema, runStateSchema, takeDetailSchema, takeSchema, type HistoryPage, type Take } from '@sa3/nodes';
@@ -212,6 +214,46 @@ describe('run store on disk', () => {
       expect((await download(own, takes.get(healthy!)!)).status).toBe(200);
     } finally {
       await own.server.close();
+    }
+  });
+
+  it('a run a killed server left is listed as interrupted once, and deleting its take forgets it across restarts', async () => {
+    const place = mkdtempSync(join(tmpdir(), 'sa3-history-journal-'));
+    const dirs = { outputDir: join(place, 'outputs'), runsDir: join(place, 'runs') };
+    // A pid no process has any more: the server that wrote the entry is gone.
+    const gonePid = spawnSync(process.execPath, ['-e', '']).pid;
+    mkdirSync(join(dirs.outputDir, '.sa3-runs'), { recursive: true });
+    const workflow = await textToAudio();
+    const entry = { format: 'sa3-run-journal', version: 1, id: 'killed-run', pid: gonePid, instance: 'gone', status: 'running' };
+    const times = { createdAt: '2026-01-02T03:04:05.000Z', startedAt: '2026-01-02T03:04:06.000Z' };
+    writeFileSync(join(dirs.outputDir, '.sa3-runs', 'killed-run.json'), JSON.stringify({ ...entry, ...times, workflow }));
+    try {
+      const first = await startTestServer(dirs);
+      try {
+        const [take] = (await history(first)).takes;
+        expect(take).toMatchObject({ id: 'killed-run', status: 'interrupted', workflowName: 'text-to-audio', createdAt: times.createdAt, outputs: [] });
+        expect(take!.error).toBe(
+          `the server (pid ${gonePid}) stopped while this run was running, killed or crashed before it could finish it; nothing was written to its output folder, so run it again`,
+        );
+      } finally {
+        await first.server.close();
+      }
+      const second = await startTestServer(dirs);
+      try {
+        expect((await history(second)).takes.map((take) => take.id)).toEqual(['killed-run']);
+        expect((await second.request('/api/history/killed-run', { method: 'DELETE' })).status).toBe(200);
+      } finally {
+        await second.server.close();
+      }
+      expect(existsSync(join(dirs.outputDir, '.sa3-runs', 'killed-run.json'))).toBe(false);
+      const third = await startTestServer(dirs);
+      try {
+        expect((await history(third)).takes).toEqual([]);
+      } finally {
+        await third.server.close();
+      }
+    } finally {
+      rmSync(place, { recursive: true, force: true });
     }
   });
 

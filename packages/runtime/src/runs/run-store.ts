@@ -79,6 +79,7 @@ function isStoredRun(value: unknown, id: string): value is StoredRun {
 export class RunStore {
   private readonly index: RunIndex;
   private readonly writes = new Set<Promise<unknown>>();
+  private queue: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly dir: string,
@@ -131,7 +132,12 @@ export class RunStore {
    * store and the outcome says why in one sentence; the run itself is not affected.
    */
   put(run: RunToStore): Promise<StoreOutcome> {
-    const write = this.write(run);
+    // One write at a time, in the order asked: retention after each sees every run stored before it.
+    const write = this.queue.then(() => this.write(run));
+    this.queue = write.then(
+      () => undefined,
+      () => undefined,
+    );
     this.writes.add(write);
     void write.finally(() => this.writes.delete(write));
     return write;

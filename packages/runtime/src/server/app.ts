@@ -44,6 +44,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     confinePaths: true,
     fetchTimeoutMs: options.fetchTimeoutMs,
     maxDownloadBytes: options.maxDownloadBytes,
+    trustedLoraFiles: (options.predictionLoras ?? []).map((l) => l.file),
     ...(options.engine !== undefined ? { engine: options.engine } : {}),
     ...(options.store ? { store: options.store } : {}),
   });
@@ -59,6 +60,8 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     onEnded: (run, workflowName) => archive.keep(run, workflowName),
   });
   runs.restore(interrupted);
+  // Interrupted runs join the history once; deleting the take there forgets them for good.
+  for (const { entry } of interrupted) if (!(await store.get(entry.id))) await archive.keep(runs.get(entry.id)!, entry.workflowName);
   if (interrupted.length > 0) log(`runs interrupted when a server using ${options.outputDir} stopped: ${interrupted.map((r) => r.entry.id).join(', ')}`);
   const shutdown = new AbortController();
 
@@ -116,6 +119,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     log,
     shutdown: shutdown.signal,
     queueDepth: options.predictionQueueDepth,
+    predictionLoras: options.predictionLoras ?? [],
     setup: () => {
       void checkSetup();
       return setup;
@@ -133,8 +137,9 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     publicUrl: options.publicUrl,
     token: options.token,
     log,
+    predictionLoras: options.predictionLoras ?? [],
   });
-  registerHistoryRoutes(app, { archive });
+  registerHistoryRoutes(app, { archive, onDeleted: (id) => journal.forget(id) });
   registerEditorRoutes(app, { runs, cache: runtime.executor.cache, examplesDir });
 
   const url = await app.listen({ host: options.host, port: options.port });

@@ -8,6 +8,8 @@ import { takeOf } from './take.js';
 
 export interface HistoryRoutesOptions {
   readonly archive: RunArchive;
+  /** After a take is deleted (the journal forgets an interrupted run, so a restart does not list it again). */
+  readonly onDeleted?: (id: string) => Promise<void>;
 }
 
 const DEFAULT_PAGE = 20;
@@ -58,6 +60,7 @@ export function registerHistoryRoutes(app: FastifyInstance, options: HistoryRout
   app.delete<{ Params: { id: string }; Reply: DeletedTake | ErrorBody }>('/api/history/:id', async (req, reply) => {
     await store.settled();
     if (!(await store.delete(req.params.id))) return refuse(reply, 404, noTake(req.params.id));
+    await options.onDeleted?.(req.params.id);
     return { id: req.params.id, deleted: true as const };
   });
 
