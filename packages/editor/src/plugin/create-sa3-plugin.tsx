@@ -31,8 +31,8 @@ export interface Sa3PluginOptions {
   readonly packs?: () => readonly PackLimit[];
   /** Called with one sentence when a wire is refused (wrong socket type, loop). */
   readonly onRefused?: (reason: string) => void;
-  /** Called after the user edits a param on a node. */
-  readonly onParamChange?: (node: Sa3Node, key: string) => void;
+  /** Called after a param of a node changes; `edit` when the user changed it, with the value before (for undo). */
+  readonly onParamChange?: (node: Sa3Node, key: string, edit?: { readonly previous: unknown }) => void;
   /** Called when a node's card changed size (content arrived, params shown or hidden), with its size before. */
   readonly onNodeResized?: (node: Sa3Node, previous: { width: number; height: number }) => void;
 }
@@ -92,8 +92,8 @@ export function createSa3Plugin(editor: NodeEditor<Sa3Schemes>, area: AreaPlugin
     fetch: options.fetch ?? ((...args) => fetch(...args)),
     models: options.models ?? (() => []),
     packs: options.packs ?? (() => []),
-    paramChanged: (node, key) => {
-      options.onParamChange?.(node, key);
+    paramChanged: (node, key, edit) => {
+      options.onParamChange?.(node, key, edit);
       redrawDownstream(node.id);
     },
     nodeSized: sized,
@@ -123,7 +123,12 @@ export function createSa3Plugin(editor: NodeEditor<Sa3Schemes>, area: AreaPlugin
     for (const c of editor.getConnections()) if (c.source === nodeId) void area.update('node', c.target);
   };
   editor.addPipe((context) => {
-    if (context.type === 'connectioncreated' || context.type === 'connectionremoved') void area.update('node', context.data.target);
+    if (context.type === 'connectioncreated' || context.type === 'connectionremoved') {
+      // A run error about a missing wire goes as soon as the wire is there.
+      const target = editor.getNode(context.data.target);
+      if (context.type === 'connectioncreated' && target?.runState.error?.input === context.data.targetInput) target.setRunState(idleState);
+      void area.update('node', context.data.target);
+    }
     return context;
   });
 

@@ -23,7 +23,10 @@ export const sa3Prompt = defineNode({
   },
   async run({ params, services, signal, progress }) {
     if (!services.engine) throw noEngineError();
+    // Encoding the text is one step; saying so gives the node the phase label "text" while it runs.
+    progress(0, 1, 'text');
     const conditioning = await services.engine.encodePrompt(params.text, params.model, { signal, onProgress: progress });
+    progress(1, 1, 'text');
     return { conditioning };
   },
 });

@@ -6,6 +6,8 @@ import { copySelection, paste } from '../clipboard.js';
 import { createEditorStack, type EditorStack } from '../editor-stack.js';
 import { downloadText, fileNameFor, workflowTextFromFile } from '../open-file.js';
 import { bindShortcuts } from '../shortcuts.js';
+import { recordParamEdit } from '../param-undo.js';
+import type { Sa3Node } from '../../plugin/index.js';
 import type { AppStore } from '../store/index.js';
 import type { LooseWire } from '../node-types.js';
 import { EMPTY_WORKFLOW, openWorkflowText, restoreAutosaved } from './open-workflow.js';
@@ -55,7 +57,10 @@ export class AppActions {
       models: () => (this.store.getState().models ?? []).map((m) => m.id),
       packs: () => this.store.getState().models ?? [],
       onRefused: (reason) => this.store.toast('error', `Wire refused: ${reason}`),
-      onParamChange: () => this.autosaveSoon(),
+      onParamChange: (node, key, edit) => {
+        if (edit) recordParamEdit(stack.history, node, key, edit.previous, (changed) => this.paramUndone(changed));
+        this.autosaveSoon();
+      },
       onGraphChange: () => this.autosaveSoon(),
       onGraphReplaced: () => {
         this.savedText = null;
@@ -240,6 +245,12 @@ export class AppActions {
     if (count > 0) this.store.toast('info', `Copied ${count} node(s)`);
   }
 
+  /** A param edit undone or redone: the node (and what draws from it) shows the value, and the graph is kept. */
+  private paramUndone(node: Sa3Node): void {
+    this.stack?.sa3.refresh(node.id);
+    for (const c of this.stack?.editor.getConnections() ?? []) if (c.source === node.id) this.stack?.sa3.refresh(c.target);
+    this.autosaveSoon();
+  }
 
   private autosaveNow(): void {
     const stack = this.stack;

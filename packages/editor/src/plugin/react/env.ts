@@ -16,8 +16,8 @@ export interface NodeViewEnv {
   models(): readonly string[];
   /** Installed packs with their limits, for ranges that follow a node's selected pack. */
   packs(): readonly PackLimit[];
-  /** A param was edited in a node view. */
-  paramChanged(node: Sa3Node, key: string): void;
+  /** A param was edited in a node view; `edit.previous` is its value before (absent: it was not set). */
+  paramChanged(node: Sa3Node, key: string, edit?: { readonly previous: unknown }): void;
   /** The node's card was measured at a new size (layout pixels, before the area's zoom). */
   nodeSized(node: Sa3Node, width: number, height: number): void;
 }

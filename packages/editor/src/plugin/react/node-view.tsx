@@ -114,7 +114,8 @@ function badgeText(node: Sa3Node): string | null {
     case 'idle':
       return null;
     case 'running':
-      return s.total ? `${s.step}/${s.total}` : 'running';
+      // Each phase counts its own steps (sampling 8/8, then decoding 1/2), so the badge names it.
+      return s.total ? `${s.phase ? `${s.phase} ` : ''}${s.step}/${s.total}` : (s.phase ?? 'running');
     case 'done':
       return s.ms !== undefined ? `done ${(s.ms / 1000).toFixed(1)}s` : 'done';
     default:

@@ -168,10 +168,11 @@ function SpanPicker({ node, name, spec, set, onChange }: { node: Sa3Node; name: 
       source={source}
       spans={[{ start, end }]}
       onSelect={(span) => {
+        const previous = { start: node.params.start_seconds, end: node.params.end_seconds };
         node.setParam('start_seconds', span.start);
         node.setParam('end_seconds', span.end);
-        env.paramChanged(node, 'start_seconds');
-        env.paramChanged(node, 'end_seconds');
+        env.paramChanged(node, 'start_seconds', { previous: previous.start });
+        env.paramChanged(node, 'end_seconds', { previous: previous.end });
         onChange();
       }}
     />
@@ -183,8 +184,11 @@ export function ParamField({ node, name, spec, problem, onChange }: Props) {
   const env = useNodeViewEnv();
   if (node.definition && !paramApplies(node.definition, name, node.params)) return null;
   const set = (next: unknown): void => {
+    const previous = node.params[name];
     node.setParam(name, next);
-    env.paramChanged(node, name);
+    // A fixed run error on this param goes as soon as the param changes, as a check's mark does.
+    if (node.runState.error?.param === name) node.setRunState({ status: 'idle' });
+    env.paramChanged(node, name, { previous });
     onChange();
   };
   const preview = spec.kind === 'audioSource' ? loadPreview(node.params[name], env.audioPreviewUrl) : null;
