@@ -88,6 +88,47 @@ describe.runIf(haveShared)('LoRA files through sa3', () => {
     expect(await statusOfSampler('c5', ['--lora', `${MEDIUM_DORA}:1`])).toBe('ran');
   });
 
+  it('sa3 serve --lora applies the file to every Cog prediction, with the input schema unchanged', async () => {
+    const predict = async (args: readonly string[]) => {
+      let audio: Float32Array | undefined;
+      let schema: unknown;
+      let failure: Error | undefined;
+      const served = await runCli(['serve', '--port', '0', ...args], {
+        env: { ...env, SA3_TOKEN: '' },
+        cwd: work,
+        onStdoutLine: (line, child) => {
+          const match = /^sa3 serve: listening on (\S+)/.exec(line);
+          if (!match) return;
+          void (async () => {
+            const base = match[1]!;
+            schema = await (await fetch(new URL('/openapi.json', base))).json();
+            const response = await fetch(new URL('/predictions', base), {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ input: { prompt: 'a soft mid tone', duration: 2, steps: 4, seed: 7 } }),
+            });
+            const body = (await response.json()) as { status: string; output: string; error?: string };
+            expect(body.status, body.error).toBe('succeeded');
+            const file = join(work, `served-${args.length}.wav`);
+            await writeFile(file, Buffer.from(body.output.slice(body.output.indexOf(',') + 1), 'base64'));
+            audio = samples(file);
+          })()
+            .catch((error: unknown) => (failure = error instanceof Error ? error : new Error(String(error))))
+            .finally(() => process.kill(child.pid!, 'SIGTERM'));
+        },
+      });
+      if (failure) throw failure;
+      expect(served.code, served.stderr).toBe(0);
+      return { audio: audio!, schema };
+    };
+    const plainServer = await predict([]);
+    const loraServer = await predict(['--lora', `${MEDIUM_LORA}:1`]);
+    expect(loraServer.schema).toEqual(plainServer.schema);
+    expect(Buffer.from(plainServer.audio.buffer).equals(Buffer.from(plain.buffer))).toBe(true);
+    const adapted = await generate('adapted-for-serve', ['--lora', `${MEDIUM_LORA}:1`]);
+    expect(Buffer.from(loraServer.audio.buffer).equals(Buffer.from(samples(adapted.out).buffer))).toBe(true);
+  });
+
   it('a stack is applied in order: lora then dora-rows differs from dora-rows then lora', async () => {
     const forward = await generate('forward', ['--lora', `${MEDIUM_LORA}:1`, '--lora', `${MEDIUM_DORA}:-0.5`]);
     const backward = await generate('backward', ['--lora', `${MEDIUM_DORA}:-0.5`, '--lora', `${MEDIUM_LORA}:1`]);

@@ -52,6 +52,7 @@ export const commandOptions = {
     'replicate-model': { type: 'string' },
     'public-url': { type: 'string' },
     'no-cache': { type: 'boolean' },
+    lora: { type: 'string', multiple: true },
   },
 } as const;
 

@@ -53,6 +53,7 @@ Usage:
   sa3 serve [--host H] [--port P] [--token T] [--queue N] [--files DIR]
             [--outputs DIR] [--output-urls] [--no-cache]
             [--replicate-model OWNER/NAME] [--public-url URL]
+            [--lora FILE[:STRENGTH] ...]
       One server for the editor and for HTTP clients, on 127.0.0.1:7860:
       the Cog predictions API with the hosted stable-audio-3-medium input
       schema (POST /predictions, PUT /predictions/{id}, GET /health-check,
@@ -66,6 +67,8 @@ Usage:
       --files is the folder workflow audio paths may read from (examples/);
       --output-urls returns prediction outputs as URLs, not data: URIs;
       model results are kept in $SA3_HOME/cache as for run (--no-cache).
+      --lora applies LoRA files (in order) to every Cog and Replicate
+      prediction; their input schema stays the hosted model's.
       Every run that started is kept in $SA3_HOME/runs once it ends
       (GET /api/history; at most SA3_RUNS_MAX_MB, default 2048, the oldest
       unpinned runs removed first).

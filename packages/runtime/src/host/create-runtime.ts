@@ -18,6 +18,8 @@ export interface RuntimeOptions {
   readonly confinePaths?: boolean;
   readonly fetchTimeoutMs?: number;
   readonly maxDownloadBytes?: number;
+  /** LoRA files (absolute paths) a confined runtime may read anyway: those the server was started with. */
+  readonly trustedLoraFiles?: readonly string[];
 }
 
 /** The services and executor a host (CLI, server, tests) runs workflows with. */
@@ -56,9 +58,11 @@ function defaultEngine(options: RuntimeOptions): Sa3Engine {
     loraCacheDir: join(sa3Home(), 'cache', 'lora'),
     loras: {
       resolve: (file) =>
-        library.resolve(file, { baseDir: options.baseDir, ...(options.confinePaths ? { confine: true } : {}) }).catch((error: unknown) => {
-          throw error instanceof LoraLibraryError ? new NodeError('lora_not_found', error.message, { param: 'file', kind: 'input' }) : error;
-        }),
+        library
+          .resolve(file, { baseDir: options.baseDir, ...(options.confinePaths ? { confine: true, trusted: options.trustedLoraFiles ?? [] } : {}) })
+          .catch((error: unknown) => {
+            throw error instanceof LoraLibraryError ? new NodeError('lora_not_found', error.message, { param: 'file', kind: 'input' }) : error;
+          }),
     },
   });
 }

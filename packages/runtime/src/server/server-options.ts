@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '@sa3/nodes';
 import type { DiskResultStore } from '../executor/index.js';
+import type { PredictionLora } from '../predictions/index.js';
 import { sa3Home } from '../store/index.js';
 
 export interface ServerOptions {
@@ -37,6 +38,8 @@ export interface ServerOptions {
   /** The https origin clients reach this server at (behind a TLS proxy): /v1 outputs become signed URLs under it. */
   readonly publicUrl?: string;
   readonly engine?: Engine | null;
+  /** LoRA files applied to every Cog and Replicate prediction (sa3 serve --lora), each with its sha256. */
+  readonly predictionLoras?: readonly PredictionLora[];
   /** Model nodes' audio kept on disk, so a restarted server reuses what it made. */
   readonly store?: DiskResultStore;
   readonly log?: (line: string) => void;

@@ -78,11 +78,13 @@ export class LoraLibrary {
 
   /**
    * The file `file` names and its sha256: a path (relative to `baseDir`; with `confine`, only
-   * inside it), else an installed name with or without .safetensors.
+   * inside it or one of the `trusted` absolute paths), else an installed name with or without .safetensors.
    */
-  async resolve(file: string, options: { baseDir: string; confine?: boolean }): Promise<{ path: string; sha256: string }> {
+  async resolve(file: string, options: { baseDir: string; confine?: boolean; trusted?: readonly string[] }): Promise<{ path: string; sha256: string }> {
     const candidates: string[] = [];
-    if (options.confine) {
+    if (options.confine && options.trusted?.includes(file)) {
+      candidates.push(file);
+    } else if (options.confine) {
       const inside = await confinedPath(options.baseDir, file).catch(() => null);
       if (inside) candidates.push(inside);
     } else {

@@ -4,6 +4,7 @@ import { EXIT_INVALID_INPUT } from '../exit-codes.js';
 import { cliResultStore } from '../result-store.js';
 import { watchStopSignals } from '../stop-signals.js';
 import { removeHeldTempPathsSync } from '../../files/index.js';
+import { loraFlags } from '../lora-flags.js';
 
 function positiveInteger(text: string | undefined, flag: string): number | string | undefined {
   if (text === undefined) return undefined;
@@ -16,7 +17,7 @@ function positiveInteger(text: string | undefined, flag: string): number | strin
  * SIGHUP: then it takes no new work, cancels the runs in hand, closes every connection and exits 0
  * (within 5 s: after that it ends at once, with 128 + the signal's number).
  */
-export async function serveCommand(values: Readonly<Record<string, string | boolean | undefined>>): Promise<number> {
+export async function serveCommand(values: Readonly<Record<string, string | boolean | readonly string[] | undefined>>): Promise<number> {
   const defaults = defaultServerOptions();
   const port = values.port === '0' ? 0 : positiveInteger(values.port as string | undefined, 'port');
   const queue = positiveInteger(values.queue as string | undefined, 'queue');
@@ -25,6 +26,11 @@ export async function serveCommand(values: Readonly<Record<string, string | bool
       process.stderr.write(`sa3 serve: ${value}\n`);
       return EXIT_INVALID_INPUT;
     }
+  }
+  const loras = await loraFlags(values.lora, process.cwd());
+  if (typeof loras === 'string') {
+    process.stderr.write(`sa3 serve: ${loras}\n`);
+    return EXIT_INVALID_INPUT;
   }
   const store = cliResultStore(values['no-cache'] === true);
   const options: ServerOptions = {
@@ -39,6 +45,7 @@ export async function serveCommand(values: Readonly<Record<string, string | bool
     ...(typeof values['replicate-model'] === 'string' ? { replicateModel: values['replicate-model'] } : {}),
     ...(typeof values['public-url'] === 'string' ? { publicUrl: values['public-url'] } : {}),
     ...(store ? { store } : {}),
+    ...(loras.length > 0 ? { predictionLoras: loras } : {}),
     // Nothing was made by this process yet: what carries its pid is from an earlier one (a restarted container's pid 1).
     ownPidIsPast: true,
   };

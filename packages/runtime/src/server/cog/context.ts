@@ -2,6 +2,7 @@ import type { RunManager } from '../run-manager.js';
 import { predictionResponse, type PredictionResponse } from './prediction.js';
 import { PredictionRegistry, type Prediction } from './prediction-registry.js';
 import type { SetupState } from './health.js';
+import type { PredictionLora } from '../../predictions/index.js';
 
 export interface CogRoutesOptions {
   readonly runs: RunManager;
@@ -13,6 +14,8 @@ export interface CogRoutesOptions {
   readonly log: (line: string) => void;
   /** Aborted when the server shuts down: webhook deliveries still trying stop. */
   readonly shutdown?: AbortSignal;
+  /** LoRA files every prediction applies (sa3 serve --lora). */
+  readonly predictionLoras?: readonly PredictionLora[];
 }
 
 /** What the Cog routes share: the options, the predictions made through them, and how one is answered. */

@@ -48,7 +48,7 @@ function readRequest(body: PredictionBody, id: string, outputAsUrl: boolean): { 
 
 /** Submits, or answers the refusal in Cog's words and returns the reply. */
 function submit(ctx: CogContext, reply: FastifyReply, request: PredictionRequest, value: Record<string, unknown>): Prediction | FastifyReply {
-  const built = inputWorkflow(value, request.id);
+  const built = inputWorkflow(value, request.id, ctx.options.predictionLoras);
   if ('errors' in built) return detail(reply, 422, built.errors);
   try {
     return ctx.predictions.submit(request, built.workflow);

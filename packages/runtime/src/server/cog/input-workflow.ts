@@ -1,5 +1,5 @@
 import { builtinNodes, loadWorkflow, serializeWorkflow, type Problem, type Workflow } from '../../workflow/index.js';
-import { predictionWorkflow, type PredictionInput } from '../../predictions/index.js';
+import { predictionWorkflow, type PredictionInput, type PredictionLora } from '../../predictions/index.js';
 import type { FieldError } from './validate-input.js';
 
 /** Which input field a workflow problem is about, by node and param. */
@@ -25,11 +25,16 @@ export function fieldFor(input: Record<string, unknown>, node: string | undefine
 /**
  * The workflow a prediction runs. An inpaint_end_seconds of 0 (the schema default) means "to
  * the end of duration", which is how a client extends a file: start at its length, leave end out.
+ * `loras` (sa3 serve --lora) apply to every prediction; the input schema has no field for them.
  */
-export function inputWorkflow(input: Record<string, unknown>, id: string): { workflow: Workflow } | { errors: FieldError[] } {
+export function inputWorkflow(
+  input: Record<string, unknown>,
+  id: string,
+  loras: readonly PredictionLora[] = [],
+): { workflow: Workflow } | { errors: FieldError[] } {
   const fields = { ...input } as Record<string, unknown>;
   if (fields.inpaint_audio && !fields.inpaint_end_seconds) fields.inpaint_end_seconds = fields.duration;
-  const workflow = predictionWorkflow(fields as unknown as PredictionInput, { filename: `${id}.{ext}`, name: 'stable-audio-3-medium' });
+  const workflow = predictionWorkflow(fields as unknown as PredictionInput, { filename: `${id}.{ext}`, name: 'stable-audio-3-medium', loras });
   const loaded = loadWorkflow(serializeWorkflow(workflow, builtinNodes), { requireOutputs: true });
   if (loaded.problems.length > 0) {
     return {

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { PackLocator } from '../../store/index.js';
+import type { PredictionLora } from '../../predictions/index.js';
 import type { RunManager, RunRecord } from '../run-manager.js';
 import { FileStore } from './file-store.js';
 import { currentVersion, type VersionObject } from './model-version.js';
@@ -19,6 +20,8 @@ export interface ReplicateRoutesOptions {
   /** The server's bearer token, when it has one. */
   readonly token?: string;
   readonly log: (line: string) => void;
+  /** LoRA files every prediction applies (sa3 serve --lora). */
+  readonly predictionLoras?: readonly PredictionLora[];
 }
 
 /** The id a prediction's output file is downloaded under. */

@@ -74,7 +74,7 @@ export async function createPrediction(ctx: ReplicateContext, req: FastifyReques
   const files = resolveInputFiles(validated.value, [...new Set([base, `http://${req.headers.host ?? ''}`])], ctx.files);
   if ('error' in files) return invalidInput(reply, [{ type: 'file', field: `input.${files.field}`, description: files.error }]);
   const id = newId();
-  const built = inputWorkflow(files.value, id);
+  const built = inputWorkflow(files.value, id, ctx.options.predictionLoras);
   if ('errors' in built) {
     return invalidInput(
       reply,
