@@ -25,9 +25,10 @@ describe('problems shown on a node before running', () => {
   });
 
   it('shows cross-param checks beside their param, and only once every value is acceptable', () => {
-    const inpaint = node('sa3.inpaint', { start_seconds: 10, end_seconds: 5 });
-    expect(paramProblems(inpaint)).toEqual([{ code: 'invalid_range', message: 'must be greater than start_seconds', param: 'end_seconds' }]);
-    expect(paramProblems(node('sa3.inpaint', { start_seconds: 10, end_seconds: 5, steps: 2 })).map((p) => p.code)).toEqual(['value_smaller_than_min']);
+    const regions = [{ start: 1, end: 8 }];
+    const inpaint = node('sa3.inpaint', { regions, duration: 5 });
+    expect(paramProblems(inpaint)).toEqual([{ code: 'invalid_range', message: 'must be at least the end of the last region', param: 'duration' }]);
+    expect(paramProblems(node('sa3.inpaint', { regions, duration: 5, steps: 2 })).map((p) => p.code)).toEqual(['value_smaller_than_min']);
   });
 
   it('refuses an output name the runtime would refuse, and a param the node type does not have', () => {

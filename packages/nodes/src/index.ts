@@ -9,6 +9,7 @@ export * from './filename-pattern.js';
 export * from './engine.js';
 export * from './errors.js';
 export * from './node-definition.js';
+export { upgradeParams } from './upgrade-params.js';
 export * from './dsp/index.js';
 export { nodeCatalogue, getNodeDefinition } from './catalogue/index.js';
 export * from './workflow/index.js';

@@ -1,6 +1,6 @@
 import type { NodeEditor } from 'rete';
 import type { AreaPlugin } from 'rete-area-plugin';
-import { getNodeDefinition } from '@sa3/nodes';
+import { getNodeDefinition, upgradeParams } from '@sa3/nodes';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type Workflow, type WorkflowConnection, type WorkflowNode } from '../workflow-json/index.js';
 import { Sa3Node } from './sa3-node.js';
 import { seedModesFromMeta, seedModesToMeta, type SeedModesByNode } from './seed-modes.js';
@@ -23,8 +23,11 @@ export function headerOf(workflow: Workflow): WorkflowHeader {
   return header;
 }
 
+/** A file's node as the editor holds it; one written for an older typeVersion is upgraded as the runtime upgrades it. */
 export function nodeFromWorkflow(node: WorkflowNode): Sa3Node {
-  return new Sa3Node(node.id, node.type, node.typeVersion, { ...node.params }, getNodeDefinition(node.type), node.title);
+  const definition = getNodeDefinition(node.type);
+  const upgraded = definition && node.typeVersion < definition.typeVersion ? upgradeParams(definition, node.typeVersion, node.params) : null;
+  return new Sa3Node(node.id, node.type, upgraded?.typeVersion ?? node.typeVersion, upgraded?.params ?? { ...node.params }, definition, node.title);
 }
 
 /** Gives wired ports the catalogue does not declare (placeholders, old files) a port to land on. */
