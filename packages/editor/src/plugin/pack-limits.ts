@@ -1,14 +1,8 @@
 import { paramApplies, paramDefault } from '@sa3/nodes';
 import type { Sa3Node } from './sa3-node.js';
+import type { PackLimit } from './pack-limit.js';
 
-/** What the editor knows of an installed model pack: enough to hold a node's lengths to it before Run. */
-export interface PackLimit {
-  readonly id: string;
-  /** The longest audio the pack makes, in seconds. */
-  readonly maxSeconds: number;
-  /** The pack "auto" picks on the server. */
-  readonly auto?: boolean;
-}
+export type { PackLimit } from './pack-limit.js';
 
 /** Params, in seconds, that a pack's longest audio bounds. */
 const LENGTH_PARAMS = ['duration', 'add_seconds', 'end_seconds'] as const;

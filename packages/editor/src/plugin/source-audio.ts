@@ -1,17 +1,12 @@
 import type { NodeEditor } from 'rete';
 import type { Sa3Node } from './sa3-node.js';
 import type { Sa3Schemes } from './schemes.js';
-import { uploadName } from './upload-names.js';
+import { sourceLabel } from './upload-names.js';
 
 /** Audio to draw for a node: where to fetch it and what to call it. */
 export interface SourceAudio {
   readonly url: string;
   readonly label: string;
-}
-
-/** How a source param reads to people: an upload by the name it had on their disk, else as written. */
-export function sourceLabel(source: string): string {
-  return (source.startsWith('upload:') ? uploadName(source.slice('upload:'.length)) : undefined) ?? source;
 }
 
 /** A Load audio node's file, before any run, through the server's audio preview. */

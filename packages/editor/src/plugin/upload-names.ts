@@ -30,3 +30,8 @@ export function rememberUploadName(id: string, name: string): void {
 export function uploadName(id: string): string | undefined {
   return names.get(id);
 }
+
+/** How a source param reads to people: an upload by the name it had on their disk, else as written. */
+export function sourceLabel(source: string): string {
+  return (source.startsWith('upload:') ? uploadName(source.slice('upload:'.length)) : undefined) ?? source;
+}

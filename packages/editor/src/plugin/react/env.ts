@@ -1,7 +1,7 @@
 import { createContext, useContext } from 'react';
 import type { NodeEditor } from 'rete';
 import type { Sa3Node } from '../sa3-node.js';
-import type { PackLimit } from '../pack-limits.js';
+import type { PackLimit } from '../pack-limit.js';
 import type { Sa3Schemes } from '../schemes.js';
 
 /** What node views need from their host, shared across the separate React roots Rete renders. */

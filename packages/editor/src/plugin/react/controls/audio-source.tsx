@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { AudioSourceParam } from '@sa3/nodes';
 import { FIELD_HEIGHT, shown, type ControlProps, type ParamControl } from './control.js';
-import { sourceLabel } from '../../source-audio.js';
+import { sourceLabel } from '../../upload-names.js';
 
 /**
  * A path or URL typed in, or a file uploaded to the server: the param then holds its upload id,

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { ParamSpec } from '@sa3/nodes';
 import type { SeedMode } from '../../seed-modes.js';
-import type { PackLimit } from '../../pack-limits.js';
+import type { PackLimit } from '../../pack-limit.js';
 
 /** What a control needs from the node view beyond its value. */
 export interface ControlHost {
