@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -253,6 +253,40 @@ describe('run store on disk', () => {
         await third.server.close();
       }
     } finally {
+      rmSync(place, { recursive: true, force: true });
+    }
+  });
+
+  it('a store on a full disk says so in one sentence on the history page; the run still reports, and a later run is kept', async (context) => {
+    const place = mkdtempSync(join(tmpdir(), 'sa3-history-full-'));
+    const runsDir = join(place, 'runs');
+    mkdirSync(runsDir);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', runsDir], { stdio: 'ignore' });
+    } catch {
+      console.warn('skipping the full-disk history check: this process may not mount a tmpfs (it needs root)');
+      rmSync(place, { recursive: true, force: true });
+      context.skip();
+      return;
+    }
+    const full = await startTestServer({ runsDir });
+    try {
+      // 30 s at 320 kbps is 1.2 MB: more than the 1 MiB disk holds.
+      const [big] = await runBatch(full, await textToAudio(), 1, { 'generate.duration': 30 });
+      const { body } = await full.request(`/api/runs/${big}`);
+      const state = parsePayload(runStateSchema, body, 'GET /api/runs/:id');
+      expect(state.status).toBe('succeeded');
+      expect((await fetch(full.url + state.outputs[0]!.url)).status).toBe(200);
+      const page = await history(full);
+      expect(page.takes).toEqual([]);
+      expect(page.problem).toBe(`the run store could not keep run ${big} in ${runsDir}: the disk is full; the run and its outputs are unaffected`);
+      const [small] = await runBatch(full, await textToAudio(), 1);
+      const after = await history(full);
+      expect(after.takes.map((take) => take.id)).toEqual([small]);
+      expect(after.problem).toBeUndefined();
+    } finally {
+      await full.server.close();
+      execFileSync('umount', [runsDir]);
       rmSync(place, { recursive: true, force: true });
     }
   });
