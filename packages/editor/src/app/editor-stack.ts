@@ -108,6 +108,9 @@ export function createEditorStack(container: HTMLElement, options: EditorStackOp
   history.addPreset(HistoryPresets.classic.setup());
   arrangePlugin.addPreset(ArrangePresets.classic.setup());
 
+  // The history plugin forgets everything when the editor is cleared; this app clears it itself
+  // when a workflow is opened, and undo of a replaced graph clears the editor to put it back.
+  editor.addPipe((context) => (context.type === 'cleared' ? undefined : context));
   editor.use(area);
   area.use(connection);
   area.use(render);
