@@ -19,7 +19,11 @@ describe('the regions param kind', () => {
 
   it('refuses each bad region in one sentence naming which', () => {
     expect(check([{ start: 0, end: 1 }])).toBeNull();
-    expect(check('1-2')).toEqual({ code: 'invalid_param_type', message: 'must be a list of regions [{ "start": seconds, "end": seconds }, ...], got "1-2"' });
+    expect(check('1-2')).toEqual({
+      code: 'invalid_param_type',
+      message: 'must be START:END pairs in seconds separated by commas, for example 0.5:1,2:2.5, got "1-2"',
+    });
+    expect(check(3)).toEqual({ code: 'invalid_param_type', message: 'must be a list of regions [{ "start": seconds, "end": seconds }, ...], got 3' });
     expect(check([])).toEqual({ code: 'value_empty', message: 'must list at least one region' });
     expect(check([{ start: 0, end: 1 }, [1, 2]])).toEqual({
       code: 'invalid_param_type',

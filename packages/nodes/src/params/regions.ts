@@ -72,6 +72,8 @@ export function mergedRegions(regions: readonly TimeRegion[]): TimeRegion[] {
 
 export const regionsKind: ParamKind<RegionsParam> = {
   check(spec, value) {
+    if (typeof value === 'string')
+      return { code: 'invalid_param_type', message: `must be START:END pairs in seconds separated by commas, for example 0.5:1,2:2.5, got ${got(value)}` };
     if (!Array.isArray(value))
       return { code: 'invalid_param_type', message: `must be a list of regions [{ "start": seconds, "end": seconds }, ...], got ${got(value)}` };
     if (value.length === 0) return { code: 'value_empty', message: 'must list at least one region' };
