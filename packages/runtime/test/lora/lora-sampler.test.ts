@@ -19,6 +19,7 @@ import { samplePingPong } from '../../src/engine/sampler.js';
 import { samplingSchedule } from '../../src/engine/schedule.js';
 import type { PackManifest, TensorSpec } from '../../src/pack-format/manifest.js';
 import { sha256Hex } from '../../src/files/hash.js';
+import { writeTestPack } from '../../src/testpack/index.js';
 import { agreement, checkpointPath, modelConfig, tempDir } from '../compiler/compare.js';
 import { haveReference, openReference } from '../engine/fixtures.js';
 import { loraDir } from './lora-fixtures.js';
@@ -41,20 +42,26 @@ describe.runIf(haveReference())('LoRA through the engine: merged DiT copies, the
   let pack: LoadedPack;
   let adapter: LoraAdapter;
 
-  beforeAll(async () => {
-    ({ dir: packDir, remove: removePack } = await tempDir());
-    ({ dir: cacheDir, remove: removeCache } = await tempDir());
+  /** The medium-tiny DiT and conditioner converted into `dir` as the pieces of a pack the engine loads. */
+  async function convertedPack(dir: string, precision: 'fp32' | 'fp16' | 'int8' = 'fp32'): Promise<LoadedPack> {
     const config = await modelConfig('medium-tiny');
-    const dit = await convertDit(checkpointPath('medium-tiny'), config, packDir);
-    const conditioner = await convertConditionerWeights(checkpointPath('medium-tiny'), config, packDir);
+    const dit = await convertDit(checkpointPath('medium-tiny'), config, dir, { precision });
+    const conditioner = await convertConditionerWeights(checkpointPath('medium-tiny'), config, dir);
     const manifest = {
-      id: 'medium-tiny',
+      id: `medium-tiny-${precision}`,
+      precision,
       ditLayout: 'explicit',
       conditionerWeights: conditioner.file,
       text: { tokenizer: 'tokenizer.json', maxTokens: TOKENS, hiddenSize: HIDDEN },
       graphs: { dit: { file: dit.saved.modelFile, inputs: specs(dit.inputs), outputs: specs(dit.outputs) } },
     } as unknown as PackManifest;
-    pack = new LoadedPack(packDir, manifest, 'medium-tiny-test-pack', ['cpu'], () => undefined);
+    return new LoadedPack(dir, manifest, `medium-tiny-${precision}-test-pack`, ['cpu'], () => undefined);
+  }
+
+  beforeAll(async () => {
+    ({ dir: packDir, remove: removePack } = await tempDir());
+    ({ dir: cacheDir, remove: removeCache } = await tempDir());
+    pack = await convertedPack(packDir);
     adapter = { file: LORA, sha256: sha256Hex(await readFile(LORA)), strength: 1, interval: [0, 1], layerFilter: '' };
   });
 
@@ -65,7 +72,8 @@ describe.runIf(haveReference())('LoRA through the engine: merged DiT copies, the
   });
 
   /** Samples the fixture's run with `adapters`, returning our latents, the reference and the steps that ran a merged DiT. */
-  async function sample(fixture: string, adapters: readonly LoraAdapter[]) {
+  async function sample(fixture: string, adapters: readonly LoraAdapter[], on: LoadedPack = pack) {
+    const pack = on;
     const file = await openReference(`lora/medium-tiny/${fixture}.safetensors`);
     try {
       const sigmas = samplingSchedule(STEPS);
@@ -82,7 +90,7 @@ describe.runIf(haveReference())('LoRA through the engine: merged DiT copies, the
       const localAddCond = await file.readFloat32('in_local_add_cond');
       const cond = conditioningFeeds(
         pack.manifest,
-        { kind: 'cond', prompt: { packId: 'medium-tiny', hidden, mask } },
+        { kind: 'cond', prompt: { packId: pack.manifest.id, hidden, mask } },
         seconds,
         localAddCond,
         latents,
@@ -155,7 +163,40 @@ describe.runIf(haveReference())('LoRA through the engine: merged DiT copies, the
     const other = join(loraDir, 'small-tiny', 'lora_lora_r4.safetensors');
     const small = { ...adapter, file: other, sha256: sha256Hex(await readFile(other)) };
     await expect(new LoraAdapters(cacheDir, () => undefined).adapt(pack, [small], [1])).rejects.toThrow(
-      /does not fit the pack "medium-tiny": its first mismatched layer is "model\.[^"]+"/,
+      /does not fit the pack "medium-tiny-fp32": its first mismatched layer is "model\.transformer\.layers\.0\.cross_attn\.to_kv"/,
     );
+  });
+
+  it('an fp16 pack: its float16 weights are mapped and merged, and the sample stays within the bounds of the fp16 DiT (cos 0.99999, max abs 5e-3)', async () => {
+    const { dir, remove } = await tempDir();
+    const half = await convertedPack(dir, 'fp16');
+    try {
+      const run = await sample('sample_pingpong_8step_lora_s1.0', [adapter], half);
+      expect(run.mergedSteps).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      const a = agreement(run.ours, run.expected);
+      expect(a.cosine).toBeGreaterThanOrEqual(0.99999);
+      expect(a.maxAbs).toBeLessThan(5e-3);
+    } finally {
+      await half.release();
+      await remove();
+    }
+  });
+
+  it('an int8 pack and a pack whose DiT is not named after checkpoint keys are refused in one sentence naming the pack', async () => {
+    const { dir, remove } = await tempDir();
+    try {
+      const int8 = await convertedPack(dir, 'int8');
+      await expect(new LoraAdapters(cacheDir, () => undefined).adapt(int8, [adapter], [1])).rejects.toThrow(
+        'the pack "medium-tiny-int8" is int8, and LoRA adapters merge into float weights: use its float32 or float16 pack',
+      );
+      const testDir = join(dir, 'synthetic');
+      const manifest = await writeTestPack(testDir, { id: 'tones', objective: 'rf_denoiser', layout: 'explicit' });
+      const tones = new LoadedPack(testDir, manifest, 'tones', ['cpu'], () => undefined);
+      await expect(new LoraAdapters(cacheDir, () => undefined).adapt(tones, [adapter], [1])).rejects.toThrow(
+        'the DiT of the pack "tones" does not name its weights after the checkpoint keys ("model.model.<path>.weight"), so LoRA adapters cannot be mapped onto it; convert the checkpoint with sa3 models convert to use LoRA files',
+      );
+    } finally {
+      await remove();
+    }
   });
 });
