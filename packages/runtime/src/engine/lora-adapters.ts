@@ -7,7 +7,7 @@
  * conditioner takes every adapter at every step, as officially.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NodeError, type LoraAdapter } from '@sa3/nodes';
 import { sha256Hex, stableStringify } from '../files/index.js';
@@ -15,6 +15,7 @@ import { LoraError, LoraStack, OnnxDitWeights, readLoraFile, writeMergedDit, typ
 import { SECONDS_FEATURES } from '../pack-format/index.js';
 import type { GraphSession } from './graph-session.js';
 import type { LoadedPack } from './loaded-pack.js';
+import { MergedDitCache } from './merged-dit-cache.js';
 
 /** The checkpoint key of the seconds conditioner's Linear, which conditioner.safetensors stores as seconds_weight. */
 export const SECONDS_WEIGHT_KEY = 'conditioner.conditioners.seconds_total.embedder.embedding.1.weight';
@@ -39,11 +40,14 @@ interface ReadAdapter {
 
 export class LoraAdapters {
   private readonly files = new Map<string, Promise<LoraFile>>();
+  private readonly cache: MergedDitCache;
 
   constructor(
-    private readonly cacheDir: string,
+    cacheDir: string,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    this.cache = new MergedDitCache(cacheDir, MERGED_DIT);
+  }
 
   /** Checks every file (hash, format, fit) and prepares the DiTs the steps at `stepTimes` need. */
   async adapt(pack: LoadedPack, adapters: readonly LoraAdapter[], stepTimes: readonly number[]): Promise<AdaptedModel> {
@@ -106,27 +110,16 @@ export class LoraAdapters {
       `the pack "${pack.manifest.id}"`,
     );
     if (!stack.adaptedKeys.some((k) => k.startsWith('model.'))) return pack.graph('dit');
-    const dir = join(this.cacheDir, key);
-    if (!(await exists(join(dir, MERGED_DIT)))) {
-      const staging = `${dir}.partial-${process.pid}-${Date.now()}`;
-      await mkdir(staging, { recursive: true });
-      try {
+    if (!(await this.cache.has(key))) {
+      await this.cache.write(key, async (staging) => {
         const started = performance.now();
         const written = await writeMergedDit(base.dit, stack, staging, MERGED_DIT);
-        await rename(staging, dir).catch(async (error: unknown) => {
-          // Another process finished the same merge first: its copy is the same bytes.
-          if (!(await exists(join(dir, MERGED_DIT)))) throw error;
-          await rm(staging, { recursive: true, force: true });
-        });
         this.log(
-          `merged ${active.length} LoRA file${active.length === 1 ? '' : 's'} into ${written.merged} weights of the ${pack.manifest.id} DiT in ${((performance.now() - started) / 1000).toFixed(1)} s (kept in ${dir})`,
+          `merged ${active.length} LoRA file${active.length === 1 ? '' : 's'} into ${written.merged} weights of the ${pack.manifest.id} DiT in ${((performance.now() - started) / 1000).toFixed(1)} s (kept in ${this.cache.folder(key)})`,
         );
-      } catch (error) {
-        await rm(staging, { recursive: true, force: true });
-        throw error;
-      }
+      });
     }
-    return pack.ditVariant(key, dir, MERGED_DIT);
+    return pack.ditVariant(key, this.cache.folder(key), MERGED_DIT);
   }
 }
 
@@ -186,11 +179,4 @@ async function refusingInputAsync<T>(work: () => Promise<T>): Promise<T> {
 
 function asInputError(error: unknown): unknown {
   return error instanceof LoraError ? new NodeError(`lora_${error.code}`, error.message, { input: 'model', kind: 'input' }) : error;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
