@@ -7,7 +7,8 @@ import type { Workflow } from '../workflow/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { downloadName, uniqueNames } from './download-name.js';
 import { seedLeadingTo } from './node-seed.js';
-import { RunIndex } from './run-index.js';
+import type { RunIndex } from './run-index.js';
+import { openRunIndex } from './open-run-index.js';
 import type { RunRow, StoredEntry, StoredOutput, StoredRun } from './stored-run.js';
 
 /** What the caller measured of one output file (the store itself decodes no audio). */
@@ -84,14 +85,18 @@ export class RunStore {
   private constructor(
     readonly dir: string,
     readonly maxBytes: number,
+    index: RunIndex,
+    /** One sentence when the index could not be read and was rebuilt on open; null otherwise. */
+    readonly notice: string | null,
   ) {
-    this.index = new RunIndex(join(dir, 'index.sqlite'));
+    this.index = index;
   }
 
   /** Opens (creating) the store, removes what killed processes left half-built, and indexes run folders the index lacks. */
   static async open(dir: string, options: RunStoreOptions, leftovers: LeftoverOptions = {}): Promise<RunStore> {
     await mkdir(dir, { recursive: true });
-    const store = new RunStore(dir, options.maxBytes);
+    const { index, notice } = await openRunIndex(join(dir, 'index.sqlite'));
+    const store = new RunStore(dir, options.maxBytes, index, notice);
     await removeLeftoversOfDeadProcesses(dir, STAGING, leftovers);
     await store.indexUnindexedFolders();
     return store;

@@ -33,7 +33,12 @@ export class RunArchive {
   constructor(
     readonly store: RunStore,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    if (store.notice) {
+      this.lastProblem = store.notice;
+      log(store.notice);
+    }
+  }
 
   private async facts(path: string, mime: string): Promise<OutputFacts> {
     if (!mime.startsWith('audio/')) return { durationSeconds: null, peaks: null };

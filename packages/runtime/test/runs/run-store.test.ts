@@ -132,6 +132,25 @@ describe('run store', () => {
     ]);
   });
 
+  it('an index SQLite cannot read is set aside and rebuilt from the run folders, said in one sentence', async () => {
+    const dir = scratch();
+    const runs = join(dir, 'runs');
+    const first = await open(runs);
+    await first.put(finishedRun('y1', '2026-01-01T00:00:01.000Z', join(dir, 'out')));
+    expect(first.pin('y1', true)).toBe(true);
+    stores.pop()!.close();
+    for (const name of readdirSync(runs)) if (name.startsWith('index.sqlite-')) rmSync(join(runs, name));
+    writeFileSync(join(runs, 'index.sqlite'), 'this is not a database, it only has the name of one');
+    const again = await open(runs);
+    const aside = readdirSync(runs).filter((name) => name.startsWith('index.sqlite.unreadable-'));
+    expect(aside).toHaveLength(1);
+    expect(again.notice).toBe(
+      `the run store's index ${join(runs, 'index.sqlite')} could not be read (file is not a database); it was set aside as ${join(runs, aside[0]!)} and rebuilt from the run folders, so pins must be set again`,
+    );
+    const [entry] = (await again.list({ limit: 10 }))!.entries;
+    expect([entry!.row.id, entry!.row.pinned, entry!.run?.status]).toEqual(['y1', false, 'succeeded']);
+  });
+
   it('SA3_RUNS_MAX_MB sets the limit; unset or unreadable means 2048 MB', () => {
     expect(runsMaxBytesFromEnv({ SA3_RUNS_MAX_MB: '0.5' })).toBe(524_288);
     expect(runsMaxBytesFromEnv({})).toBe(2048 * 1024 * 1024);
