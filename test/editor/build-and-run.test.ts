@@ -8,8 +8,9 @@ beforeAll(async () => {
 });
 afterAll(async () => session?.close());
 
-async function addFromContextMenu(page: Page, label: string, at: { x: number; y: number }): Promise<void> {
+async function addFromContextMenu(page: Page, category: string, label: string, at: { x: number; y: number }): Promise<void> {
   await page.mouse.click(at.x, at.y, { button: 'right' });
+  await page.locator('[data-testid="context-menu-item"]', { hasText: new RegExp(`^${category}`) }).hover();
   await page.locator('[data-testid="context-menu-item"]', { hasText: new RegExp(`^${label}$`) }).click();
 }
 
@@ -34,7 +35,7 @@ describe('building and running a workflow with the mouse and keyboard', () => {
   it('Prompt -> Generate -> Convert(mp3) -> Save built through the UI runs to done and plays audio of the requested duration', async () => {
     const { page, errors } = await openEditor(session);
     const canvas = (await page.locator('[data-testid="canvas"]').boundingBox())!;
-    await addFromContextMenu(page, 'Prompt', { x: canvas.x + 120, y: canvas.y + 200 });
+    await addFromContextMenu(page, 'Stable Audio 3', 'Prompt', { x: canvas.x + 120, y: canvas.y + 200 });
     await node(page, 'prompt').waitFor();
     await param(page, 'prompt', 'text').locator('textarea').fill('warm analog synth pad, slow attack');
     await addFromPalette(page, 'sa3.generate');

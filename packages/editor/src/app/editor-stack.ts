@@ -18,7 +18,7 @@ import {
   type Sa3PluginOptions,
   type Sa3Schemes,
 } from '../plugin/index.js';
-import { asOneStep } from './history-groups.js';
+import { asOneStep, unrecorded } from './history-groups.js';
 import { boundsOf, fitTransform, panToShow, separateOverlaps, type NodeRect, type ViewTransform } from './layout/index.js';
 import { keepMenuInViewport, nodeMenuItems } from './node-menu.js';
 import { portFor, type LooseWire } from './node-types.js';
@@ -85,14 +85,21 @@ export function createEditorStack(container: HTMLElement, options: EditorStackOp
   /** True while a graph is opened or arranged: layout happens at the end, not per card. */
   let layingOut = false;
   let roomScheduled = false;
+  /** A refused wire is let go in code right after (a drop without a socket), which is no loose wire. */
+  let refusing = false;
   const sa3 = createSa3Plugin(editor, area, {
     ...options,
+    onRefused: (reason) => {
+      refusing = true;
+      setTimeout(() => (refusing = false), 0);
+      options.onRefused?.(reason);
+    },
     onNodeResized: () => {
       if (layingOut || roomScheduled) return;
       roomScheduled = true;
       setTimeout(() => {
         roomScheduled = false;
-        if (!layingOut) void makeRoom();
+        if (!layingOut) void unrecorded(history, makeRoom);
       }, 0);
     },
   });
@@ -141,7 +148,7 @@ export function createEditorStack(container: HTMLElement, options: EditorStackOp
     return context;
   });
   connection.addPipe((context) => {
-    if (context.type === 'connectiondrop' && !context.data.created && !context.data.socket) {
+    if (context.type === 'connectiondrop' && !context.data.created && !context.data.socket && !refusing) {
       const { nodeId, side, key } = context.data.initial;
       const kind = editor.getNode(nodeId)?.socketKind(side, key);
       if (kind && kind !== 'unknown') {

@@ -23,3 +23,13 @@ export async function asOneStep(history: HistoryPlugin<Sa3Schemes>, edit: () => 
   if (time !== undefined) for (const record of added) record.time = time;
   history.separate();
 }
+
+/**
+ * Runs moves the user did not make (cards making room for a card that grew): they leave no
+ * step in the undo history, so Ctrl+Z takes back the user's last edit, not the layout's.
+ */
+export async function unrecorded(history: HistoryPlugin<Sa3Schemes>, edit: () => Promise<void>): Promise<void> {
+  const start = records(history).length;
+  await edit();
+  records(history).splice(start);
+}
