@@ -94,7 +94,10 @@ export class RunStore {
 
   /** Opens (creating) the store, removes what killed processes left half-built, and indexes run folders the index lacks. */
   static async open(dir: string, options: RunStoreOptions, leftovers: LeftoverOptions = {}): Promise<RunStore> {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+      const sentence = fsErrorSentence(error, 'cannot create the run store folder', dir, 'write');
+      throw sentence ? new Error(`${sentence}; set SA3_HOME to a folder this user may write`, { cause: error }) : error;
+    });
     const { index, notice } = await openRunIndex(join(dir, 'index.sqlite'));
     const store = new RunStore(dir, options.maxBytes, index, notice);
     await removeLeftoversOfDeadProcesses(dir, STAGING, leftovers);

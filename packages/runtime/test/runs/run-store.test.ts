@@ -151,6 +151,16 @@ describe('run store', () => {
     expect([entry!.row.id, entry!.row.pinned, entry!.run?.status]).toEqual(['y1', false, 'succeeded']);
   });
 
+  it('a store folder that cannot be made is refused in one sentence', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'home'), 'a file where SA3_HOME should be a folder');
+    await expect(RunStore.open(join(dir, 'home', 'runs'), { maxBytes: 1 })).rejects.toThrow(
+      new Error(
+        `cannot create the run store folder ${join(dir, 'home', 'runs')}: a part of the path is a file, not a folder; set SA3_HOME to a folder this user may write`,
+      ),
+    );
+  });
+
   it('SA3_RUNS_MAX_MB sets the limit; unset or unreadable means 2048 MB', () => {
     expect(runsMaxBytesFromEnv({ SA3_RUNS_MAX_MB: '0.5' })).toBe(524_288);
     expect(runsMaxBytesFromEnv({})).toBe(2048 * 1024 * 1024);
