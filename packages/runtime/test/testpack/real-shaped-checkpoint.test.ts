@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { convertCheckpointToPack } from '../../src/compiler/index.js';
-import { SafetensorsFile } from '../../src/model-files/index.js';
+import { SafetensorsFile, onnx } from '../../src/model-files/index.js';
 import {
   TEXT_SUBFOLDER,
   checkpointTensorShapes,
@@ -102,16 +102,24 @@ describe('writing a real-shaped checkpoint folder', () => {
     expect(Buffer.compare(a, await readFile(join(temp.dir, 'c', 'model.safetensors')))).not.toBe(0);
   });
 
-  it.runIf(haveReference())('with the fixtures’ tiny configs, converts to a pack whose every graph runs (the converter’s own check)', async () => {
-    const temp = await tempDir();
-    temps.push(temp);
-    const modelConfig = JSON.parse(await readFile(join(referenceDir, 'medium-tiny', 'model_config.json'), 'utf8')) as Record<string, unknown>;
-    // The released encoder's width (768, the fixture DiT's cond_token_dim) at one layer.
-    const { textConfig } = realShapedModel('medium', { depth: 1, vocabSize: 512 });
-    await writeRealShapedCheckpoint(join(temp.dir, 'checkpoint'), { family: 'medium', modelConfig, textConfig });
-    const manifest = await convertCheckpointToPack(join(temp.dir, 'checkpoint'), join(temp.dir, 'pack'), { id: 'tiny-int8', precision: 'int8' });
-    expect(manifest.family).toBe('medium');
-    expect(manifest.precision).toBe('int8');
-    expect(manifest.files.map((f) => f.path)).toContain('dit.onnx');
-  });
+  it.runIf(haveReference())(
+    'with the fixtures’ tiny configs, converts to an int8 pack whose every graph runs (the converter’s own check), the DiT and decoder with int8 MatMuls',
+    async () => {
+      const temp = await tempDir();
+      temps.push(temp);
+      const modelConfig = JSON.parse(await readFile(join(referenceDir, 'medium-tiny', 'model_config.json'), 'utf8')) as Record<string, unknown>;
+      // The released encoder's width (768, the fixture DiT's cond_token_dim) at one layer.
+      const { textConfig } = realShapedModel('medium', { depth: 1, vocabSize: 512 });
+      await writeRealShapedCheckpoint(join(temp.dir, 'checkpoint'), { family: 'medium', modelConfig, textConfig });
+      const manifest = await convertCheckpointToPack(join(temp.dir, 'checkpoint'), join(temp.dir, 'pack'), { id: 'tiny-int8', precision: 'int8' });
+      expect(manifest.family).toBe('medium');
+      expect(manifest.precision).toBe('int8');
+      const matMulIntegers = async (file: string) =>
+        onnx.ModelProto.decode(await readFile(join(temp.dir, 'pack', file))).graph!.node!.filter((n) => n.opType === 'MatMulInteger').length;
+      // Per block, fused projections by block and two-pass outputs twice: DiT qkv 5, to_out 2, cross q 2, kv 3, to_out 2, ff 2 + 2; decoder 5 + 2 + 2 + 2.
+      expect(await matMulIntegers('dit.onnx')).toBe(2 * 18);
+      expect(await matMulIntegers('decoder.onnx')).toBe(2 * 11);
+      expect(await matMulIntegers('encoder.onnx')).toBe(0);
+    },
+  );
 });
