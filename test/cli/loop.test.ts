@@ -127,4 +127,12 @@ describe('sa3.loop', () => {
     expect(error).toMatchObject({ code: 'value_smaller_than_min', node: 'loop', param: 'bars' });
     expect(error?.message).toContain('the loop would be 0.800 s long; make it at least 1 s');
   });
+
+  it("refuses a loop longer than the pack can make, naming the loop's own param", async () => {
+    const { result } = await runLoop('long', loopWorkflow({ bars: 32, bpm: 60 }));
+    expect(result.code).toBe(2);
+    const error = eventOfType(result, 'run-error')?.report.error;
+    expect(error).toMatchObject({ code: 'value_bigger_than_max', node: 'loop', param: 'bars' });
+    expect(error?.message).toBe('duration 130 s is longer than the 120.0 s the model pack "small-music" can make (the loop with its 2 s tail padding)');
+  });
 });

@@ -134,10 +134,11 @@ export const sa3Loop = defineNode({
   async run({ params, inputs, services, signal, progress }) {
     if (!services.engine) throw noEngineError();
     const frames = loopFrames(params);
+    const lengthParam = params.length_in === 'bars' ? 'bars' : 'seconds';
     const loopSeconds = frames / SAMPLE_RATE;
     if (loopSeconds < 1) {
       throw new NodeError('value_smaller_than_min', `the loop would be ${loopSeconds.toFixed(3)} s long; make it at least 1 s (more bars or a slower tempo)`, {
-        param: params.length_in === 'bars' ? 'bars' : 'seconds',
+        param: lengthParam,
         kind: 'input',
       });
     }
@@ -146,12 +147,21 @@ export const sa3Loop = defineNode({
       throw new NodeError(
         'value_bigger_than_max',
         `the loop with its tail padding would be ${generateSeconds.toFixed(3)} s, above the ${MAX_DURATION_SECONDS} s the model can make`,
-        { param: params.length_in === 'bars' ? 'bars' : 'seconds', kind: 'input' },
+        { param: lengthParam, kind: 'input' },
       );
     }
     const sampling = samplingRequest(params, inputs);
     const onProgress = progress;
-    const generated = await services.engine.generate({ ...sampling, durationSeconds: generateSeconds }, { signal, onProgress });
+    const generated = await services.engine.generate({ ...sampling, durationSeconds: generateSeconds }, { signal, onProgress }).catch((error: unknown) => {
+      // The pack's own limit is about the duration this node asked for: name the params that set it.
+      if (error instanceof NodeError && error.param === 'duration')
+        throw new NodeError(error.code, `${error.message} (the loop with its ${params.padding_seconds} s tail padding)`, {
+          param: lengthParam,
+          kind: 'input',
+          cause: error,
+        });
+      throw error;
+    });
     const cut = exactLength(generated, frames);
 
     // Turn the loop so its wrap point lies in the middle, regenerate a window across it, turn it back.
