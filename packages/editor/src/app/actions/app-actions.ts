@@ -7,6 +7,8 @@ import { createEditorStack, type EditorStack } from '../editor-stack.js';
 import { downloadText, fileNameFor, workflowTextFromFile } from '../open-file.js';
 import { bindShortcuts } from '../shortcuts.js';
 import { recordParamEdit } from '../param-undo.js';
+import { historyApi } from '../history-api.js';
+import { restoredNodeRunStates } from '../store/node-run-states.js';
 import type { Sa3Node } from '../../plugin/index.js';
 import type { AppStore } from '../store/index.js';
 import type { LooseWire } from '../node-types.js';
@@ -70,7 +72,7 @@ export class AppActions {
     });
     this.stack = stack;
     const stopShowing = showRunStates(this.store, stack.sa3);
-    void restoreAutosaved(stack, this.store);
+    void restoreAutosaved(stack, this.store).then(() => this.restoreLastRun());
     return () => {
       stopShowing();
       this.stack = null;
@@ -243,6 +245,40 @@ export class AppActions {
     if (!this.stack) return;
     const count = copySelection(this.stack);
     if (count > 0) this.store.toast('info', `Copied ${count} node(s)`);
+  }
+
+  /** After a reload: the newest take's players on the nodes it ran, and its report. */
+  private async restoreLastRun(): Promise<void> {
+    try {
+      const take = (await historyApi.page()).takes[0];
+      if (!take) return;
+      const detail = await historyApi.detail(take.id);
+      if (!detail.report) return;
+      const saved = (node: string, path: string): string | undefined => take.outputs.find((o) => o.node === node && o.output === path)?.url;
+      this.store.dispatch({ type: 'run-restored', report: detail.report, nodeRunStates: restoredNodeRunStates(take.id, detail.report, saved, take.seeds) });
+    } catch {
+      /* no history here (an older server, or none kept yet): the nodes start without players */
+    }
+  }
+
+  /** A take's seeds (node -> param -> seed) into the graph's nodes of the same ids; says how many were set. */
+  applySeeds(seeds: Readonly<Record<string, Readonly<Record<string, number>>>>): void {
+    const stack = this.stack;
+    if (!stack) return;
+    let set = 0;
+    for (const [nodeId, params] of Object.entries(seeds)) {
+      const node = stack.editor.getNode(nodeId);
+      if (!node) continue;
+      for (const [key, seed] of Object.entries(params)) {
+        const previous = node.params[key];
+        node.setParam(key, seed);
+        recordParamEdit(stack.history, node, key, previous, (changed) => this.paramUndone(changed));
+        set++;
+      }
+      stack.sa3.refresh(nodeId);
+    }
+    this.autosaveSoon();
+    this.store.toast(set > 0 ? 'info' : 'error', set > 0 ? `Set ${set} seed(s) from the take` : 'The graph has none of the nodes this take was seeded on');
   }
 
   /** A param edit undone or redone: the node (and what draws from it) shows the value, and the graph is kept. */

@@ -1,6 +1,7 @@
 import { useAppState } from '../app-context.js';
 import { Gallery } from './gallery.js';
 import { ModelsPanel } from './models-panel.js';
+import { HistoryPanel } from './history-panel.js';
 import { NodeFinder } from './node-finder.js';
 import { ReplaceDialog } from './replace-dialog.js';
 import { ReportPanel } from './report-panel.js';
@@ -16,6 +17,7 @@ export function Dialogs() {
       {dialog === 'gallery' && <Gallery key={tokenVersion} />}
       {dialog === 'models' && <ModelsPanel />}
       {dialog === 'report' && <ReportPanel />}
+      {dialog === 'history' && <HistoryPanel key={tokenVersion} />}
       <ReplaceDialog />
       <NodeFinder />
       {tokenPrompt && <TokenPrompt refused={tokenPrompt === 'refused'} />}

@@ -46,6 +46,9 @@ export function Toolbar() {
         <button onClick={() => store.dispatch({ type: 'dialog-opened', dialog: 'models' })} data-testid="open-models">
           Models
         </button>
+        <button onClick={() => store.dispatch({ type: 'dialog-opened', dialog: 'history' })} data-testid="open-history" title="Every run kept on the server">
+          History
+        </button>
         <button
           onClick={() => store.dispatch({ type: 'dialog-opened', dialog: 'report' })}
           disabled={!hasReport}

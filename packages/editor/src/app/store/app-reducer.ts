@@ -51,6 +51,9 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       const ended = event.type === 'run-done' || event.type === 'run-error' || event.type === 'run-cancelled';
       return ended ? { ...state, nodeRunStates, run: null, report: event.report } : { ...state, nodeRunStates };
     }
+    case 'run-restored':
+      // A run started since the page loaded says more than the one before it.
+      return state.run || state.report ? state : { ...state, report: action.report, nodeRunStates: action.nodeRunStates };
     case 'run-cancel-requested':
       return state.run?.id ? { ...state, run: { ...state.run, phase: 'cancelling' } } : state;
     case 'run-lost':

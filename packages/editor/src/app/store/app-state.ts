@@ -5,7 +5,7 @@ import type { LooseWire } from '../node-types.js';
 /** What the server said to the app's first request (the model list), for the UI and tests. */
 export type Connection = 'connecting' | 'connected' | 'needs-token' | 'unreachable';
 
-export type Dialog = 'gallery' | 'models' | 'report';
+export type Dialog = 'gallery' | 'models' | 'report' | 'history';
 
 export interface ActiveRun {
   /** Null until the server has accepted the workflow. */

@@ -56,6 +56,30 @@ function ended(states: States, event: Extract<RunEvent, { report: unknown }>): S
   return next;
 }
 
+/**
+ * The nodes' states a finished run left, rebuilt from its report (after a reload): each node
+ * that ran shows its players again, a saved file from `savedUrl` when the store keeps it.
+ */
+export function restoredNodeRunStates(
+  runId: string,
+  report: ServedRunReport,
+  savedUrl: (node: string, path: string) => string | undefined,
+  seeds: Readonly<Record<string, Readonly<Record<string, number>>>> = {},
+): States {
+  const states = new Map<string, NodeRunState>();
+  for (const entry of report.nodes ?? []) {
+    if (entry.status !== 'done' && entry.status !== 'cached') continue;
+    const media = mediaFor(runId, entry.id, report).map((m) => {
+      const saved = (report.outputs ?? []).find((o) => o.node === entry.id && m.url === api.runOutputUrl(runId, o.path));
+      const url = saved && savedUrl(entry.id, saved.path);
+      return url ? { ...m, url } : m;
+    });
+    const used = seeds[entry.id];
+    states.set(entry.id, { status: entry.status, ...(media.length > 0 ? { media } : {}), ...(used ? { seeds: used } : {}) });
+  }
+  return states;
+}
+
 /** The nodes' states after one of the run's events: status badges, progress, errors, then players. */
 export function nextNodeRunStates(states: States, event: RunEvent): States {
   const setting = (node: string, state: NodeRunState): States => new Map(states).set(node, keepingSeeds(states.get(node), state));
