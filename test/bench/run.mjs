@@ -226,6 +226,9 @@ if (process.env.SA3_BENCH_REAL_SHAPED) await (await import('./real-shaped.mjs'))
 // 12. LoRA: merging a rank-16 stack of two at medium's width (time, peak memory), and generate with two LoRAs against none.
 if (process.env.SA3_BENCH_SKIP_LORA !== '1') await (await import('./lora.mjs')).loraBench(report);
 
+// 13. The run store: a history page from 2000 stored runs against one from 20, first and deep (by cursor).
+await (await import('./run-store.mjs')).runStoreBench(report);
+
 mkdirSync('test-artifacts', { recursive: true });
 writeFileSync(join('test-artifacts', 'bench.json'), JSON.stringify(results, null, 2) + '\n');
 rmSync(scratch, { recursive: true, force: true });

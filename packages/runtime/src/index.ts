@@ -10,5 +10,6 @@ export * from './hub/index.js';
 export * from './compiler/index.js';
 export * from './predictions/index.js';
 export * from './server/index.js';
+export { RunStore, runsMaxBytesFromEnv, type RunToStore, type StoreOutcome, type StoredEntry } from './runs/index.js';
 export { formatBytes, sha256Hex, stableStringify } from './files/index.js';
 export * from './lora/index.js';

@@ -53,9 +53,7 @@ export class RunIndex {
   /** Up to `limit` rows older than `after` (all when absent), the newest first. */
   page(limit: number, after?: HistoryCursor): RunRow[] {
     const rows = after
-      ? this.db
-          .prepare('SELECT * FROM runs WHERE created_at < ? OR (created_at = ? AND id < ?) ORDER BY created_at DESC, id DESC LIMIT ?')
-          .all(after.createdAt, after.createdAt, after.id, limit)
+      ? this.db.prepare('SELECT * FROM runs WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?').all(after.createdAt, after.id, limit)
       : this.db.prepare('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?').all(limit);
     return (rows as Row[]).map(toRunRow);
   }
