@@ -10,6 +10,7 @@
 import { normalisation, usesSvdBases, type AdapterType } from './adapter-type.js';
 import type { LayerAdapter } from './lora-file.js';
 import type { SvdBases } from './svd-bases.js';
+import { transpose } from './transpose.js';
 
 const f32 = Math.fround;
 const EPSILON = f32(1e-12);
@@ -44,6 +45,20 @@ export function applyAdapter(w: Float32Array, fanOut: number, fanIn: number, ste
       return scaleColumns(normaliseColumns(h, fanOut, fanIn), fanOut, fanIn, step.tensors.magnitude_c!.data);
     }
   }
+}
+
+/**
+ * A plain lora step on a weight stored transposed, Wᵀ [fan_in, fan_out]: Wᵀ + f·(Aᵀ·Bᵀ), each
+ * element the same float32 value applyAdapter gives W (the same products summed in the same order).
+ */
+export function applyLoraTransposed(wt: Float32Array, fanOut: number, fanIn: number, step: AdapterStep): Float32Array {
+  const r = step.rank;
+  const at = transpose(step.tensors.lora_A!.data, r, fanIn); // [fan_in, r]
+  const bt = transpose(step.tensors.lora_B!.data, fanOut, r); // [r, fan_out]
+  const delta = product(at, bt, fanIn, r, fanOut);
+  const v = new Float32Array(wt.length);
+  for (let i = 0; i < wt.length; i++) v[i] = f32(wt[i]! + f32(step.factor * delta[i]!));
+  return v;
 }
 
 /** B [fan_out, r] · A [r, fan_in]. */

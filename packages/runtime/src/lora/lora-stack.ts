@@ -3,7 +3,7 @@
  * official parametrizations chain, W -> p0(W) -> p1(p0(W)), so a DoRA after a LoRA normalises
  * the already-updated weight; the -xs bases always come from the original base weight.
  */
-import { adapterFactor, applyAdapter } from './apply-adapter.js';
+import { adapterFactor, applyAdapter, applyLoraTransposed } from './apply-adapter.js';
 import { usesSvdBases } from './adapter-type.js';
 import { fans, type BaseWeights } from './base-weights.js';
 import { checkLoraFits } from './fit-check.js';
@@ -11,6 +11,7 @@ import { LoraError } from './lora-error.js';
 import type { LayerAdapter, LoraFile } from './lora-file.js';
 import { matchesLayerFilter } from './name-patterns.js';
 import { computeSvdBases, type SvdBases, type SvdBasesFile } from './svd-bases.js';
+import { transpose } from './transpose.js';
 
 export interface StackEntry {
   readonly file: LoraFile;
@@ -66,6 +67,35 @@ export class LoraStack {
         factor: adapterFactor(file.scaling, entry.strength),
         tensors: layer.tensors,
         bases: usesSvdBases(file.adapterType) ? basesOf(entry, rootKey, w0, dims.fanOut, dims.fanIn) : undefined,
+      });
+    }
+    return w;
+  }
+
+  /**
+   * mergeLayer for a weight as a graph stores it: `stored` is Wᵀ [fan_in, fan_out] when
+   * `transposed`. A stack of plain lora steps works on Wᵀ directly (same values, no transposes);
+   * other adapter types normalise rows or columns of W, so W is formed for them.
+   */
+  mergeStored(rootKey: string, stored: Float32Array, shape: readonly number[], transposed: boolean): Float32Array {
+    if (!transposed) return this.mergeLayer(rootKey, stored, shape);
+    const dims = fans(shape);
+    if (!dims) return stored;
+    const steps = this.entries.flatMap((entry) => {
+      const layer = entry.file.layers.get(rootKey);
+      return layer && isActive(entry, layer) ? [{ entry, layer }] : [];
+    });
+    if (steps.length === 0) return stored;
+    if (!steps.every(({ entry }) => entry.file.adapterType === 'lora'))
+      return transpose(this.mergeLayer(rootKey, transpose(stored, dims.fanIn, dims.fanOut), shape), dims.fanOut, dims.fanIn);
+    let w = stored;
+    for (const { entry, layer } of steps) {
+      const { file } = entry;
+      w = applyLoraTransposed(w, dims.fanOut, dims.fanIn, {
+        type: file.adapterType,
+        rank: file.config.rank,
+        factor: adapterFactor(file.scaling, entry.strength),
+        tensors: layer.tensors,
       });
     }
     return w;

@@ -7,7 +7,7 @@ import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXTERNAL_DATA_ALIGNMENT, encodeModel, onnx, toHalfBits, type OnnxProto } from '../model-files/index.js';
 import type { LoraStack } from './lora-stack.js';
-import { transpose, type OnnxDitWeights } from './onnx-dit-weights.js';
+import type { OnnxDitWeights } from './onnx-dit-weights.js';
 
 export interface MergedDitFiles {
   readonly modelFile: string;
@@ -39,9 +39,7 @@ export async function writeMergedDit(weights: OnnxDitWeights, stack: LoraStack, 
       const weight = adapted.has(name) ? weights.initializer(name) : undefined;
       let bytes: Uint8Array | undefined;
       if (weight) {
-        const merge = stack.mergeLayer(name, await weights.read(name), weight.shape);
-        const [out, inDim] = weight.shape;
-        const stored = weight.layout === 'transposed' ? transpose(merge, out, inDim) : merge;
+        const stored = stack.mergeStored(name, await weights.readStored(name), weight.shape, weight.layout === 'transposed');
         bytes = weight.dtype === 'float16' ? asBytes(toHalfBits(stored)) : asBytes(stored);
         merged++;
       } else if (proto.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fromHalfBits, onnx, type OnnxProto } from '../model-files/index.js';
 import type { BaseWeights } from './base-weights.js';
 import { LoraError } from './lora-error.js';
+import { transpose } from './transpose.js';
 
 /** A DiT .onnx over this size keeps its weights inline, which no pack this project writes does. */
 const MAX_GRAPH_BYTES = 512 * 1024 * 1024;
@@ -57,14 +58,21 @@ export class OnnxDitWeights implements BaseWeights {
 
   async read(key: string): Promise<Float32Array> {
     const weight = this.weights.get(key)!;
+    const values = await this.readStored(key);
+    const [out, inDim] = weight.shape;
+    return weight.layout === 'transposed' ? transpose(values, inDim, out) : values;
+  }
+
+  /** The weight as float32 in the layout the graph stores it ([in, out] when transposed). */
+  async readStored(key: string): Promise<Float32Array> {
+    const weight = this.weights.get(key)!;
     const stored = await this.storedBytes(weight.proto);
     const aligned = stored.byteOffset % 4 === 0 ? stored : Uint8Array.from(stored);
     const values =
       weight.dtype === 'float16'
         ? fromHalfBits(new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 2))
         : new Float32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 4);
-    const [out, inDim] = weight.shape;
-    return weight.layout === 'transposed' ? transpose(values, inDim, out) : values;
+    return values;
   }
 
   /** The bytes of a tensor as stored: its external data range or its inline raw data. */
@@ -122,22 +130,4 @@ function matrixWeights(graph: OnnxProto.IGraphProto): Map<string, DitInitializer
     weights.set(proto.name, { proto, dtype, shape, layout });
   }
   return weights;
-}
-
-const TILE = 64;
-
-/** [rows, cols] row-major -> [cols, rows], in tiles so both sides stay in cache. */
-export function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let r0 = 0; r0 < rows; r0 += TILE) {
-    const r1 = Math.min(rows, r0 + TILE);
-    for (let c0 = 0; c0 < cols; c0 += TILE) {
-      const c1 = Math.min(cols, c0 + TILE);
-      for (let r = r0; r < r1; r++) {
-        const row = r * cols;
-        for (let c = c0; c < c1; c++) out[c * rows + r] = data[row + c]!;
-      }
-    }
-  }
-  return out;
 }
