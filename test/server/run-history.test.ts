@@ -77,7 +77,21 @@ describe('run history and batches', () => {
       expect(output.peaks).toHaveLength(256);
       expect(output.peaks!.every(([min, max]) => min <= max && min >= -1 && max <= 1)).toBe(true);
       expect(Math.max(...output.peaks!.map(([, max]) => max))).toBeGreaterThan(0.01);
+      // Measured on the stored file when no audio.loudness node did, so takes can be played loudness-matched.
+      expect(output.loudness!.integratedLufs).toBeGreaterThan(-70);
+      expect(output.loudness!.integratedLufs).toBeLessThan(0);
     }
+  });
+
+  it('a take whose audio went through audio.loudness carries the loudness that node measured', async () => {
+    const workflow = JSON.parse(await readFile(join(examplesDir, 'loudness-master.json'), 'utf8')) as unknown;
+    const [id] = await runBatch(t, workflow, 1, { 'generate.duration': 3 });
+    const { body } = await t.request(`/api/history/${id}`);
+    const detail = parsePayload(takeDetailSchema, body, 'GET /api/history/:id');
+    const measured = detail.report!.nodes.find((n) => n.id === 'loudness')!.outputs!.audio!;
+    expect(measured.type).toBe('audio');
+    expect(detail.outputs[0]!.loudness).toEqual(measured.type === 'audio' ? measured.loudness : undefined);
+    expect(detail.outputs[0]!.loudness!.integratedLufs).toBeCloseTo(-14, 0);
   });
 
   it('downloads an output under {workflow}-{node}-{seed}.{ext} with the bytes the run reported', async () => {

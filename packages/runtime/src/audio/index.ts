@@ -1,5 +1,6 @@
 export { createAudioIO, type AudioIOOptions, DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOWNLOAD_BYTES } from './audio-io.js';
 export { decodeAudioFile } from './decode.js';
+export { measureLoudness } from './ebur128.js';
 export { MAX_SOURCE_SECONDS } from './source-limits.js';
 export { encodeAudio, MIME_TYPES, type EncodeEnvironment } from './encode.js';
 export { locateFfmpeg, type FfmpegTools } from './ffmpeg.js';

@@ -1,5 +1,6 @@
 import type { LoudnessMeasurement } from '@sa3/nodes';
-import { decodeAudioFile, locateFfmpeg, type FfmpegTools } from '../audio/index.js';
+import { tmpdir } from 'node:os';
+import { decodeAudioFile, locateFfmpeg, measureLoudness, type FfmpegTools } from '../audio/index.js';
 import type { RunReport } from '../executor/index.js';
 import type { OutputFacts, RunStore } from '../runs/index.js';
 import type { Workflow } from '../workflow/index.js';
@@ -40,13 +41,16 @@ export class RunArchive {
     }
   }
 
-  private async facts(path: string, mime: string): Promise<OutputFacts> {
+  /** Length and waveform of an audio output, and its loudness unless audio.loudness measured it upstream (so takes can be played loudness-matched). */
+  private async facts(path: string, mime: string, measured: LoudnessMeasurement | undefined): Promise<OutputFacts> {
     if (!mime.startsWith('audio/')) return { durationSeconds: null, peaks: null };
     this.tools ??= locateFfmpeg().catch(() => null);
     const tools = await this.tools;
     if (!tools) return { durationSeconds: null, peaks: null };
-    const clip = await decodeAudioFile(tools, path, path, new AbortController().signal);
-    return { durationSeconds: (clip.channels[0]?.length ?? 0) / clip.sampleRate, peaks: takePeaks(clip) };
+    const signal = new AbortController().signal;
+    const clip = await decodeAudioFile(tools, path, path, signal);
+    const loudness = measured ?? (await measureLoudness(tools, { clip }, tmpdir(), signal).catch(() => undefined));
+    return { durationSeconds: (clip.channels[0]?.length ?? 0) / clip.sampleRate, peaks: takePeaks(clip), ...(loudness ? { loudness } : {}) };
   }
 
   async keep(record: RunRecord, workflowName?: string): Promise<void> {
@@ -60,11 +64,7 @@ export class RunArchive {
       ...(record.finishedAt ? { finishedAt: record.finishedAt } : {}),
       status: record.status,
       ...(report ? { report, servedReport: servedReport(report) } : {}),
-      facts: async (path, file) => {
-        const measured = await this.facts(path, file.mime);
-        const loudness = report ? loudnessLeadingTo(record.workflow, report, file.node) : undefined;
-        return loudness ? { ...measured, loudness } : measured;
-      },
+      facts: (path, file) => this.facts(path, file.mime, report ? loudnessLeadingTo(record.workflow, report, file.node) : undefined),
     });
     if (outcome.stored) {
       this.lastProblem = null;
