@@ -23,6 +23,7 @@ export const takeOutputSchema = z.object({
   bytes: z.number(),
   /** Null when the file's length is not known (not audio, or it could not be read). */
   durationSeconds: z.number().nullable(),
+  /** What audio.loudness measured upstream, else measured on the stored file; absent for silence and files that are not audio. */
   loudness: loudnessSummarySchema.optional(),
   /** Null when the file could not be decoded for a waveform. */
   peaks: takePeaksSchema.nullable(),
