@@ -10,3 +10,4 @@ export { PromptTokenizer } from './tokenizer.js';
 export { expoFrequencies } from './seconds-embedding.js';
 // onnxruntime-node with its telemetry off, for the compiler's check of a converted pack.
 export * as ort from './onnxruntime.js';
+export { MatMulSession } from './matmul-session.js';

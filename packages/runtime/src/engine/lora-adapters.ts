@@ -15,6 +15,7 @@ import { LoraError, LoraStack, OnnxDitWeights, readLoraFile, writeMergedDit, typ
 import { SECONDS_FEATURES } from '../pack-format/index.js';
 import type { GraphSession } from './graph-session.js';
 import type { LoadedPack } from './loaded-pack.js';
+import { MatMulSession } from './matmul-session.js';
 import { MergedDitCache } from './merged-dit-cache.js';
 
 /** The checkpoint key of the seconds conditioner's Linear, which conditioner.safetensors stores as seconds_weight. */
@@ -113,7 +114,10 @@ export class LoraAdapters {
     if (!(await this.cache.has(key))) {
       await this.cache.write(key, async (staging) => {
         const started = performance.now();
-        const written = await writeMergedDit(base.dit, stack, staging, MERGED_DIT);
+        const matMul = await MatMulSession.open();
+        const written = await writeMergedDit(base.dit, stack, staging, MERGED_DIT, {
+          multiply: (x, y, rows, inner, cols) => matMul.product(x, y, rows, inner, cols),
+        }).finally(() => matMul.release());
         this.log(
           `merged ${active.length} LoRA file${active.length === 1 ? '' : 's'} into ${written.merged} weights of the ${pack.manifest.id} DiT in ${((performance.now() - started) / 1000).toFixed(1)} s (kept in ${this.cache.folder(key)})`,
         );

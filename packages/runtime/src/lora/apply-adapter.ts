@@ -52,12 +52,35 @@ export function applyAdapter(w: Float32Array, fanOut: number, fanIn: number, ste
  * element the same float32 value applyAdapter gives W (the same products summed in the same order).
  */
 export function applyLoraTransposed(wt: Float32Array, fanOut: number, fanIn: number, step: AdapterStep): Float32Array {
+  const { at, bt } = transposedFactors(step, fanOut, fanIn);
+  return addScaled(wt, product(at, bt, fanIn, step.rank, fanOut), step.factor);
+}
+
+/** x [rows, inner] · y [inner, cols], computed elsewhere (ONNX Runtime). */
+export type LowRankProduct = (x: Float32Array, y: Float32Array, rows: number, inner: number, cols: number) => Promise<Float32Array>;
+
+/** applyLoraTransposed with the product computed by `multiply`. */
+export async function applyLoraTransposedWith(
+  wt: Float32Array,
+  fanOut: number,
+  fanIn: number,
+  step: AdapterStep,
+  multiply: LowRankProduct,
+): Promise<Float32Array> {
+  const { at, bt } = transposedFactors(step, fanOut, fanIn);
+  return addScaled(wt, await multiply(at, bt, fanIn, step.rank, fanOut), step.factor);
+}
+
+/** Aᵀ [fan_in, r] and Bᵀ [r, fan_out]. */
+function transposedFactors(step: AdapterStep, fanOut: number, fanIn: number): { at: Float32Array; bt: Float32Array } {
   const r = step.rank;
-  const at = transpose(step.tensors.lora_A!.data, r, fanIn); // [fan_in, r]
-  const bt = transpose(step.tensors.lora_B!.data, fanOut, r); // [r, fan_out]
-  const delta = product(at, bt, fanIn, r, fanOut);
-  const v = new Float32Array(wt.length);
-  for (let i = 0; i < wt.length; i++) v[i] = f32(wt[i]! + f32(step.factor * delta[i]!));
+  return { at: transpose(step.tensors.lora_A!.data, r, fanIn), bt: transpose(step.tensors.lora_B!.data, fanOut, r) };
+}
+
+/** w + f·delta, each step rounded to float32 as torch does. */
+function addScaled(w: Float32Array, delta: Float32Array, factor: number): Float32Array {
+  const v = new Float32Array(w.length);
+  for (let i = 0; i < w.length; i++) v[i] = f32(w[i]! + f32(factor * delta[i]!));
   return v;
 }
 

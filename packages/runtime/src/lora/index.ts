@@ -7,4 +7,5 @@ export { readLoraFile, type LayerAdapter, type LoraFile } from './lora-file.js';
 export { LoraStack, type MergedLayer, type StackEntry } from './lora-stack.js';
 export { computeSvdBases, readSvdBasesFile, type SvdBases, type SvdBasesFile } from './svd-bases.js';
 export { OnnxDitWeights } from './onnx-dit-weights.js';
-export { writeMergedDit, type MergedDitFiles } from './merged-dit.js';
+export { writeMergedDit, type MergedDitFiles, type MergeOptions } from './merged-dit.js';
+export type { LowRankProduct } from './apply-adapter.js';

@@ -3,7 +3,7 @@
  * official parametrizations chain, W -> p0(W) -> p1(p0(W)), so a DoRA after a LoRA normalises
  * the already-updated weight; the -xs bases always come from the original base weight.
  */
-import { adapterFactor, applyAdapter, applyLoraTransposed } from './apply-adapter.js';
+import { adapterFactor, applyAdapter, applyLoraTransposed, applyLoraTransposedWith, type AdapterStep, type LowRankProduct } from './apply-adapter.js';
 import { usesSvdBases } from './adapter-type.js';
 import { fans, type BaseWeights } from './base-weights.js';
 import { checkLoraFits } from './fit-check.js';
@@ -78,27 +78,48 @@ export class LoraStack {
    * other adapter types normalise rows or columns of W, so W is formed for them.
    */
   mergeStored(rootKey: string, stored: Float32Array, shape: readonly number[], transposed: boolean): Float32Array {
-    if (!transposed) return this.mergeLayer(rootKey, stored, shape);
+    const plan = this.storedPlan(rootKey, stored, shape, transposed);
+    if (plan.kind === 'done') return plan.weight;
+    let w = stored;
+    for (const step of plan.steps) w = applyLoraTransposed(w, plan.fanOut, plan.fanIn, step);
+    return w;
+  }
+
+  /** mergeStored with the low-rank products of the transposed lora path computed by `multiply` (float32, on every core). */
+  async mergeStoredWith(rootKey: string, stored: Float32Array, shape: readonly number[], transposed: boolean, multiply: LowRankProduct): Promise<Float32Array> {
+    const plan = this.storedPlan(rootKey, stored, shape, transposed);
+    if (plan.kind === 'done') return plan.weight;
+    let w = stored;
+    for (const step of plan.steps) w = await applyLoraTransposedWith(w, plan.fanOut, plan.fanIn, step, multiply);
+    return w;
+  }
+
+  /** The merged weight when it takes no transposed lora steps, else those steps. */
+  private storedPlan(
+    rootKey: string,
+    stored: Float32Array,
+    shape: readonly number[],
+    transposed: boolean,
+  ): { kind: 'done'; weight: Float32Array } | { kind: 'steps'; steps: AdapterStep[]; fanOut: number; fanIn: number } {
+    if (!transposed) return { kind: 'done', weight: this.mergeLayer(rootKey, stored, shape) };
     const dims = fans(shape);
-    if (!dims) return stored;
-    const steps = this.entries.flatMap((entry) => {
+    if (!dims) return { kind: 'done', weight: stored };
+    const active = this.entries.flatMap((entry) => {
       const layer = entry.file.layers.get(rootKey);
       return layer && isActive(entry, layer) ? [{ entry, layer }] : [];
     });
-    if (steps.length === 0) return stored;
-    if (!steps.every(({ entry }) => entry.file.adapterType === 'lora'))
-      return transpose(this.mergeLayer(rootKey, transpose(stored, dims.fanIn, dims.fanOut), shape), dims.fanOut, dims.fanIn);
-    let w = stored;
-    for (const { entry, layer } of steps) {
-      const { file } = entry;
-      w = applyLoraTransposed(w, dims.fanOut, dims.fanIn, {
-        type: file.adapterType,
-        rank: file.config.rank,
-        factor: adapterFactor(file.scaling, entry.strength),
-        tensors: layer.tensors,
-      });
+    if (active.length === 0) return { kind: 'done', weight: stored };
+    if (!active.every(({ entry }) => entry.file.adapterType === 'lora')) {
+      const merged = this.mergeLayer(rootKey, transpose(stored, dims.fanIn, dims.fanOut), shape);
+      return { kind: 'done', weight: transpose(merged, dims.fanOut, dims.fanIn) };
     }
-    return w;
+    const steps = active.map(({ entry, layer }) => ({
+      type: entry.file.adapterType,
+      rank: entry.file.config.rank,
+      factor: adapterFactor(entry.file.scaling, entry.strength),
+      tensors: layer.tensors,
+    }));
+    return { kind: 'steps', steps, ...dims };
   }
 
   /** Every adapted weight of the model, read, merged and handed over one at a time. */

@@ -6,6 +6,7 @@
 import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXTERNAL_DATA_ALIGNMENT, encodeModel, onnx, toHalfBits, type OnnxProto } from '../model-files/index.js';
+import type { LowRankProduct } from './apply-adapter.js';
 import type { LoraStack } from './lora-stack.js';
 import type { OnnxDitWeights } from './onnx-dit-weights.js';
 
@@ -16,7 +17,18 @@ export interface MergedDitFiles {
   readonly merged: number;
 }
 
-export async function writeMergedDit(weights: OnnxDitWeights, stack: LoraStack, outDir: string, modelFile = 'dit.onnx'): Promise<MergedDitFiles> {
+export interface MergeOptions {
+  /** Computes the low-rank products (ONNX Runtime's MatMul in the engine); JavaScript float64 sums without it. */
+  readonly multiply?: LowRankProduct;
+}
+
+export async function writeMergedDit(
+  weights: OnnxDitWeights,
+  stack: LoraStack,
+  outDir: string,
+  modelFile = 'dit.onnx',
+  options: MergeOptions = {},
+): Promise<MergedDitFiles> {
   const adapted = new Set(stack.adaptedKeys);
   const dataFile = `${modelFile}.data`;
   const handle = await open(join(outDir, dataFile), 'w');
@@ -39,7 +51,11 @@ export async function writeMergedDit(weights: OnnxDitWeights, stack: LoraStack, 
       const weight = adapted.has(name) ? weights.initializer(name) : undefined;
       let bytes: Uint8Array | undefined;
       if (weight) {
-        const stored = stack.mergeStored(name, await weights.readStored(name), weight.shape, weight.layout === 'transposed');
+        const values = await weights.readStored(name);
+        const transposed = weight.layout === 'transposed';
+        const stored = options.multiply
+          ? await stack.mergeStoredWith(name, values, weight.shape, transposed, options.multiply)
+          : stack.mergeStored(name, values, weight.shape, transposed);
         bytes = weight.dtype === 'float16' ? asBytes(toHalfBits(stored)) : asBytes(stored);
         merged++;
       } else if (proto.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
