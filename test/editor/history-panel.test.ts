@@ -1,3 +1,5 @@
+import { readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { node, openEditor, screenshot, startEditorSession, type EditorSession } from './browser-fixture.js';
@@ -25,7 +27,7 @@ describe('the History panel', () => {
     await runOnce(page);
     await runOnce(page);
 
-    // A reload brings the last run's players back on the nodes, and its report.
+    // A reload brings the last run's players back on the nodes.
     await page.waitForFunction(() => document.querySelector('[data-testid="statusbar"]')?.textContent?.includes('kept in this browser'));
     await page.reload();
     await page.waitForSelector('.app[data-ready="true"]');
@@ -33,7 +35,6 @@ describe('the History panel', () => {
     expect(await generate.locator('[data-testid="media-duration"]').first().textContent()).toBe('2.00 s');
     await node(page, 'save').locator('[data-testid="node-media"] [data-testid="waveform"][data-drawn="true"]').waitFor();
     expect(await generate.getAttribute('data-status')).toBe('done');
-    expect(await page.locator('[data-testid="open-report"]').isEnabled()).toBe(true);
     await screenshot(page, 'history-reload-players');
 
     await page.locator('[data-testid="open-history"]').click();
@@ -79,6 +80,43 @@ describe('the History panel', () => {
     await page.locator('[data-testid="open-history"]').click();
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().getAttribute('data-pinned')).toBe('true');
+    expect(errors).toEqual([]);
+  });
+
+  it('a corrupt entry and a pinned take whose file was deleted are each one sentence, and the other takes still play', async () => {
+    const { page, errors } = await openEditor(session);
+    await page.locator('[data-testid="open-gallery"]').click();
+    await page.locator('[data-testid="gallery-item"][data-file="text-to-audio.json"]').click();
+    const generate = node(page, 'generate');
+    await generate.waitFor();
+    await generate.locator('[data-param="duration"] input[type="number"]').fill('2');
+    await generate.locator('[data-param="seed"] button', { hasText: /^-1$/ }).click();
+    for (let i = 0; i < 3; i++) await runOnce(page);
+    const listed = (await session.server.request('/api/history?limit=3')).body as { takes: { id: string }[] };
+    const [fine, corrupt, pinned] = listed.takes.map((t) => t.id);
+    const runs = join(session.server.home, 'runs');
+    expect((await session.server.request(`/api/history/${pinned}/pin`, { method: 'POST', json: { pinned: true } })).status).toBe(200);
+    for (const file of await readdir(join(runs, pinned!, 'outputs'), { recursive: true }))
+      if (file.endsWith('.mp3')) await rm(join(runs, pinned!, 'outputs', file));
+    await writeFile(join(runs, corrupt!, 'run.json'), '{"id": ');
+
+    await page.locator('[data-testid="open-history"]').click();
+    const row = (id: string) => page.locator(`[data-testid="take-row"][data-id="${id}"]`);
+    await row(fine!).waitFor();
+    expect(await row(corrupt!).locator('[data-testid="take-problem"]').textContent()).toMatch(
+      new RegExp(`^run ${corrupt} has a corrupt record .*run\\.json \\(.*\\); delete the run or restore the file$`),
+    );
+    expect(await row(pinned!).locator('[data-testid="take-problem"]').textContent()).toMatch(
+      /^text-to-audio-save-\d+\.mp3 is missing from the run store \(.*\), although the take is pinned$/,
+    );
+    expect(await row(pinned!).locator('[data-testid="take-play"]').count()).toBe(0);
+    expect(await row(fine!).locator('[data-testid="take-problem"]').count()).toBe(0);
+    await row(fine!).locator('[data-testid="take-play"]').click();
+    await row(fine!).locator('[data-testid="take-audio"]').waitFor();
+    await screenshot(page, 'history-bad-entries');
+    // Deleting the corrupt entry clears it.
+    await row(corrupt!).locator('[data-testid="take-delete"]').click();
+    await row(corrupt!).waitFor({ state: 'detached' });
     expect(errors).toEqual([]);
   });
 });

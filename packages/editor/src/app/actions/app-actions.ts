@@ -247,15 +247,16 @@ export class AppActions {
     if (count > 0) this.store.toast('info', `Copied ${count} node(s)`);
   }
 
-  /** After a reload: the newest take's players on the nodes it ran, and its report. */
+  /** After a reload: the newest take's players on the nodes it ran, when the graph has those nodes. */
   private async restoreLastRun(): Promise<void> {
     try {
       const take = (await historyApi.page()).takes[0];
-      if (!take) return;
+      const graph = this.stack?.editor;
+      if (!take || !graph || !take.outputs.some((o) => graph.getNode(o.node))) return;
       const detail = await historyApi.detail(take.id);
       if (!detail.report) return;
       const saved = (node: string, path: string): string | undefined => take.outputs.find((o) => o.node === node && o.output === path)?.url;
-      this.store.dispatch({ type: 'run-restored', report: detail.report, nodeRunStates: restoredNodeRunStates(take.id, detail.report, saved, take.seeds) });
+      this.store.dispatch({ type: 'run-restored', nodeRunStates: restoredNodeRunStates(take.id, detail.report, saved, take.seeds) });
     } catch {
       /* no history here (an older server, or none kept yet): the nodes start without players */
     }

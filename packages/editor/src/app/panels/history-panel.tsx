@@ -163,7 +163,7 @@ function TakeRow({
         <div className="dim" style={{ fontSize: 11 }}>
           <span data-testid="take-seeds">{seedsText(take)}</span>
           {output?.durationSeconds != null && <span data-testid="take-duration"> · {output.durationSeconds.toFixed(2)} s</span>}
-          {' · '}
+          {seedsText(take) !== '' || output?.durationSeconds != null ? ' · ' : ''}
           <span data-testid="take-time">{when}</span>
           {take.status !== 'succeeded' && <span> · {take.status}</span>}
         </div>

@@ -1,4 +1,4 @@
-import type { ModelEntry, ServedRunReport } from '../api.js';
+import type { ModelEntry } from '../api.js';
 import type { NodeRunState } from '../../plugin/index.js';
 import type { RunEvent } from '../run-events.js';
 import type { Dialog, NodeFinder, Toast } from './app-state.js';
@@ -25,8 +25,8 @@ export type AppAction =
   | { readonly type: 'run-submitted' }
   | { readonly type: 'run-accepted'; readonly id: string }
   | { readonly type: 'run-event'; readonly event: RunEvent }
-  /** The last run's players and report, brought back after a reload. */
-  | { readonly type: 'run-restored'; readonly report: ServedRunReport; readonly nodeRunStates: ReadonlyMap<string, NodeRunState> }
+  /** The last run's players, brought back after a reload. */
+  | { readonly type: 'run-restored'; readonly nodeRunStates: ReadonlyMap<string, NodeRunState> }
   | { readonly type: 'run-cancel-requested' }
   | { readonly type: 'run-lost' }
   | { readonly type: 'toast-shown'; readonly toast: Toast }

@@ -53,7 +53,7 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     }
     case 'run-restored':
       // A run started since the page loaded says more than the one before it.
-      return state.run || state.report ? state : { ...state, report: action.report, nodeRunStates: action.nodeRunStates };
+      return state.run || state.report ? state : { ...state, nodeRunStates: action.nodeRunStates };
     case 'run-cancel-requested':
       return state.run?.id ? { ...state, run: { ...state.run, phase: 'cancelling' } } : state;
     case 'run-lost':
