@@ -30,6 +30,8 @@ async function runBatch(server: TestServer, workflow: unknown, repeat: number, o
   expect(batch.runs).toHaveLength(repeat);
   for (const run of batch.runs) expect(['queued', 'running']).toContain(run.status);
   for (const run of batch.runs) await server.server.runs.get(run.id)!.done;
+  // The history answers once every ended run is in the store, so after this the files are on disk.
+  expect((await server.request('/api/history?limit=1')).status).toBe(200);
   return batch.runs.map((r) => r.id);
 }
 

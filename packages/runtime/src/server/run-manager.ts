@@ -59,7 +59,10 @@ export interface RunManagerOptions {
   readonly concurrency?: number;
   /** Records the runs in hand on disk, so a server started after this one was killed reports them as interrupted. */
   readonly journal?: RunJournal;
-  /** Called once a run that started has ended (the run store keeps it); the run's done promise waits for it. */
+  /**
+   * Called once a run that started has ended (the run store keeps it). Not waited for: the run is
+   * over for its clients at once; whoever needs the result waits on what onEnded started.
+   */
   readonly onEnded?: (run: RunRecord, workflowName?: string) => Promise<void>;
 }
 
@@ -81,7 +84,8 @@ export class RunManager {
   private readonly onEnded: RunManagerOptions['onEnded'];
 
   constructor(
-    private readonly executor: Executor,
+    /** The in-process executor, or anything that runs a workflow the same way (the queue backend). */
+    private readonly executor: Pick<Executor, 'run'>,
     private readonly outputRoot: string,
     readonly queueDepth: number,
     options: RunManagerOptions = {},
@@ -282,9 +286,9 @@ export class RunManager {
     }
   }
 
-  /** The run is over: its journal entry goes, and a run that started is handed on (to the run store). */
+  /** The run is over: its journal entry goes, and a run that started is handed on (to the run store) before its done promise resolves. */
   private async afterRun(record: RunRecord, workflowName?: string): Promise<void> {
     await this.journal?.forget(record.id);
-    if (record.startedAt) await this.onEnded?.(record, workflowName).catch(() => undefined);
+    if (record.startedAt) void this.onEnded?.(record, workflowName).catch(() => undefined);
   }
 }
