@@ -2,7 +2,8 @@
 // 1. Merging a rank-16 stack of two LoRA files into a DiT with medium's real width (random
 //    weights; SA3_BENCH_LORA_DEPTH blocks, default 4 of 24), in a child process: time against the
 //    same code copying the DiT with no adapter (the I/O floor), and peak RSS above the process's
-//    start against the DiT's weights (the merge must stay under one extra copy).
+//    start against the DiT's weights (the merge must stay under one extra copy), and the low-rank
+//    products in JavaScript float64 against ONNX Runtime's MatMul (what the engine uses).
 // 2. sa3 generate on a small pack converted from a checkpoint with medium's layout: two LoRA files
 //    against none, first with the merge (a new stack) and then with the merged DiT cached.
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { convertDit, LoraStack, OnnxDitWeights, readLoraFile, writeMergedDit } from '@sa3/runtime';
+import { convertDit, LoraStack, MatMulSession, OnnxDitWeights, readLoraFile, writeMergedDit } from '@sa3/runtime';
 import { adaptableWeights, loraDemoModel, realShapedModel, writeRealShapedCheckpoint, writeSyntheticLora } from '@sa3/runtime/testpack';
 import { modelConfig, writeCheckpoint } from './convert.mjs';
 
@@ -20,15 +21,18 @@ const RANK = 16;
 const GB = 1e9;
 const cli = fileURLToPath(new URL('../../packages/runtime/dist/cli/main.js', import.meta.url));
 
-async function childMain(ditPath, outDir, ...loras) {
+async function childMain(mode, ditPath, outDir, ...loras) {
   const startRss = process.memoryUsage().rss;
   const weights = await OnnxDitWeights.open(ditPath, 'the bench DiT');
   const strengths = [0.8, -0.4];
   const entries = await Promise.all(loras.map(async (path, i) => ({ file: await readLoraFile(path), strength: strengths[i] })));
   const stack = LoraStack.build(entries, weights);
+  const matMul = mode === 'ort' ? await MatMulSession.open() : null;
+  const multiply = matMul ? { multiply: (x, y, rows, inner, cols) => matMul.product(x, y, rows, inner, cols) } : {};
   const started = performance.now();
-  const written = await writeMergedDit(weights, stack, outDir, loras.length ? 'merged.onnx' : 'copy.onnx');
+  const written = await writeMergedDit(weights, stack, outDir, loras.length ? 'merged.onnx' : 'copy.onnx', multiply);
   const ms = performance.now() - started;
+  await matMul?.release();
   process.stdout.write(JSON.stringify({ ms, merged: written.merged, startRss, maxRss: process.resourceUsage().maxRSS * 1024 }));
 }
 
@@ -71,15 +75,23 @@ export async function loraBench(report) {
     await writeSyntheticLora(loras[0], ditWeights, { rank: RANK, seed: 21 });
     await writeSyntheticLora(loras[1], ditWeights, { rank: RANK, seed: 22 });
     const ditBytes = statSync(join(ditDir, 'dit.onnx.data')).size;
-    const copy = await runChild([join(ditDir, 'dit.onnx'), ditDir]);
+    const copy = await runChild(['js', join(ditDir, 'dit.onnx'), ditDir]);
     rmSync(join(ditDir, 'copy.onnx.data'));
-    const merge = await runChild([join(ditDir, 'dit.onnx'), ditDir, ...loras]);
+    const merge = await runChild(['ort', join(ditDir, 'dit.onnx'), ditDir, ...loras]);
+    rmSync(join(ditDir, 'merged.onnx.data'));
+    const jsMerge = await runChild(['js', join(ditDir, 'dit.onnx'), ditDir, ...loras]);
     const scale = `(medium's width, ${DEPTH} of 24 blocks: ${merge.merged} adapted weights of ${12 + 9 * 24} at full depth, ${(ditBytes / GB).toFixed(2)} GB of DiT weights)`;
     report(
       'LoRA merge, rank-16 stack of two, time / plain copy',
       (merge.ms / copy.ms).toFixed(2),
       'x',
-      `(${(merge.ms / 1000).toFixed(1)} s vs ${(copy.ms / 1000).toFixed(1)} s) ${scale}`,
+      `(${(merge.ms / 1000).toFixed(1)} s vs ${(copy.ms / 1000).toFixed(1)} s; low-rank products on ONNX Runtime, as the engine merges) ${scale}`,
+    );
+    report(
+      'LoRA merge, products in JavaScript float64 / on ONNX Runtime',
+      (jsMerge.ms / merge.ms).toFixed(2),
+      'x',
+      `(${(jsMerge.ms / 1000).toFixed(1)} s vs ${(merge.ms / 1000).toFixed(1)} s) ${scale}`,
     );
     report(
       'LoRA merge: peak RSS growth / DiT weights',

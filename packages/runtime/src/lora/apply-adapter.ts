@@ -77,10 +77,11 @@ function transposedFactors(step: AdapterStep, fanOut: number, fanIn: number): { 
   return { at: transpose(step.tensors.lora_A!.data, r, fanIn), bt: transpose(step.tensors.lora_B!.data, fanOut, r) };
 }
 
-/** w + f·delta, each step rounded to float32 as torch does. */
+/** w + f·delta, each step rounded to float32 as torch does (a Float32Array store rounds as Math.fround); `delta` is reused. */
 function addScaled(w: Float32Array, delta: Float32Array, factor: number): Float32Array {
+  for (let i = 0; i < delta.length; i++) delta[i] = factor * delta[i]!;
   const v = new Float32Array(w.length);
-  for (let i = 0; i < w.length; i++) v[i] = f32(w[i]! + f32(factor * delta[i]!));
+  for (let i = 0; i < w.length; i++) v[i] = w[i]! + delta[i]!;
   return v;
 }
 
