@@ -229,6 +229,9 @@ if (process.env.SA3_BENCH_SKIP_LORA !== '1') await (await import('./lora.mjs')).
 // 13. The run store: a history page from 2000 stored runs against one from 20, first and deep (by cursor).
 await (await import('./run-store.mjs')).runStoreBench(report);
 
+// 14. Editor assets: brotli 5 (served) against raw, gzip, and brotli 9 and 11, on the built app bundle.
+(await import('./asset-compression.mjs')).assetCompressionBench(report);
+
 mkdirSync('test-artifacts', { recursive: true });
 writeFileSync(join('test-artifacts', 'bench.json'), JSON.stringify(results, null, 2) + '\n');
 rmSync(scratch, { recursive: true, force: true });

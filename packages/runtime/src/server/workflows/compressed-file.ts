@@ -30,8 +30,8 @@ export function chooseEncoding(acceptEncoding: string | undefined): ContentEncod
 /**
  * Compressed copies of files, kept while the file's size and mtime stay the same, so each
  * asset is compressed once per encoding rather than on every request. Brotli quality 5: on the
- * 1.4 MB app bundle it is within 3 % of quality 9's size at about 60 % of its time, and
- * quality 11 takes seconds, which the first page load of a server would wait for.
+ * 1.4 MB app bundle it is within 3 % of quality 9's size in about a third of its time, and
+ * quality 11 takes ~60 times as long (test/bench/asset-compression.mjs), which a first page load would wait for.
  */
 export class CompressedFiles {
   private readonly cache = new Map<string, { readonly stamp: string; readonly bytes: Promise<Buffer> }>();
