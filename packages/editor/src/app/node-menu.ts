@@ -21,15 +21,16 @@ const longestSubmenu = Math.max(...nodeTypesByCategory().map((g) => g.types.leng
 
 /**
  * Moves a context menu opened near the window's edge back inside it, with room for a submenu
- * to its right and below. React draws the menu a moment after the plugin places its element.
+ * to its right and below. React draws the menu a moment after the plugin places its element;
+ * it stays hidden until it is where it will stay.
  */
 export function keepMenuInViewport(element: HTMLElement, framesLeft = 10): void {
+  element.style.visibility = 'hidden';
   requestAnimationFrame(() => {
     const menu = element.querySelector<HTMLElement>('[data-testid="context-menu"]');
-    if (!menu) {
-      if (framesLeft > 0) keepMenuInViewport(element, framesLeft - 1);
-      return;
-    }
+    if (!menu && framesLeft > 0) return keepMenuInViewport(element, framesLeft - 1);
+    element.style.visibility = '';
+    if (!menu) return;
     const rect = menu.getBoundingClientRect();
     const item = menu.querySelector<HTMLElement>('[data-testid="context-menu-item"]');
     const itemHeight = item?.getBoundingClientRect().height ?? 0;

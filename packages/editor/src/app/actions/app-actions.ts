@@ -63,7 +63,11 @@ export class AppActions {
         if (edit) recordParamEdit(stack.history, node, key, edit.previous, (changed) => this.paramUndone(changed));
         this.autosaveSoon();
       },
-      onGraphChange: () => this.autosaveSoon(),
+      onGraphChange: () => {
+        // At once, not with the autosave: the empty-canvas hint goes as soon as a node is there.
+        this.store.dispatch({ type: 'graph-changed', nodeCount: stack.editor.getNodes().length });
+        this.autosaveSoon();
+      },
       onGraphReplaced: () => {
         this.savedText = null;
         this.store.dispatch({ type: 'workflow-opened', name: stack.sa3.header.name });

@@ -8,6 +8,7 @@ export type AppAction =
   | { readonly type: 'graph-restored'; readonly nodeCount: number }
   | { readonly type: 'workflow-opened'; readonly name: string | undefined }
   | { readonly type: 'workflow-renamed'; readonly name: string }
+  | { readonly type: 'graph-changed'; readonly nodeCount: number }
   | { readonly type: 'graph-autosaved'; readonly nodeCount: number; readonly at: string }
   | { readonly type: 'models-requested' }
   | { readonly type: 'models-listed'; readonly models: readonly ModelEntry[] }

@@ -13,6 +13,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...state, name: action.name ?? '' };
     case 'workflow-renamed':
       return { ...state, name: action.name };
+    case 'graph-changed':
+      return state.nodeCount === action.nodeCount ? state : { ...state, nodeCount: action.nodeCount };
     case 'graph-autosaved':
       return { ...state, nodeCount: action.nodeCount, autosavedAt: action.at };
     case 'models-requested':
