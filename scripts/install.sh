@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the project needs and is quick when nothing changed: Debian packages
-# (ffmpeg), npm packages (skipped while the lock files are unchanged) and the example audio.
+# (ffmpeg, chromium, redis-server, ...), npm packages (skipped while the lock files are unchanged) and the example audio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +9,8 @@ command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missi
 # Debian's Chromium drives the editor's browser tests (playwright-core never downloads a browser).
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v strace >/dev/null 2>&1 || missing+=(strace)
+# The queue tests (sa3 serve --redis, sa3 worker) start their own redis-server; the service itself is not used.
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 # better-sqlite3 (the run store's index) compiles from source where no prebuilt binary can be fetched.
 command -v make >/dev/null 2>&1 && command -v g++ >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 || missing+=(make g++ python3)
 if [ ${#missing[@]} -gt 0 ]; then

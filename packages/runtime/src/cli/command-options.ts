@@ -53,7 +53,15 @@ export const commandOptions = {
     'public-url': { type: 'string' },
     'no-cache': { type: 'boolean' },
     lora: { type: 'string', multiple: true },
+    redis: { type: 'string' },
   },
+  worker: {
+    redis: { type: 'string' },
+    concurrency: { type: 'string' },
+    'stall-seconds': { type: 'string' },
+    files: { type: 'string' },
+  },
+  workers: { redis: { type: 'string' }, json: { type: 'boolean' } },
 } as const;
 
 export type CommandName = keyof typeof commandOptions;

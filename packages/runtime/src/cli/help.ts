@@ -77,6 +77,19 @@ Usage:
       for the model --replicate-model names (default
       jimothyjohn/stable-audio-3-medium); outputs are data: URIs, or with
       --public-url https://host signed links under that address.
+      --redis redis://HOST:PORT puts every prediction and workflow run on
+      BullMQ queues in that Redis (one per model pack) for sa3 worker
+      processes to run; without it everything runs in this process.
+
+  sa3 worker --redis redis://HOST:PORT [--concurrency N] [--stall-seconds S]
+             [--files DIR]
+      Run the jobs of sa3 serve --redis on this box: those of the packs
+      installed here and those that name no pack, N at a time (default 1).
+      A job whose worker goes silent (killed) is run again on another after
+      S seconds (default 30), once. Outputs go back through Redis.
+  sa3 workers --redis redis://HOST:PORT [--json]
+      the workers serving that Redis (host, packs, busy or idle, jobs done)
+      and each queue's waiting, running, failed and completed jobs.
 
   sa3 validate FILE [--json]
       Check a workflow without running it and list every problem at once,

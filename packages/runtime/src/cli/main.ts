@@ -10,6 +10,8 @@ import { extractCommand } from './commands/extract.js';
 import { generateCommand } from './commands/generate.js';
 import { modelsCommand } from './commands/models.js';
 import { serveCommand } from './commands/serve.js';
+import { workerCommand } from './commands/worker.js';
+import { workersCommand } from './commands/workers.js';
 import { removeLeftoversAtStart } from './start-cleanup.js';
 import { attachNegativeValues } from './attach-negative-values.js';
 import { commandOptions, type CommandName } from './command-options.js';
@@ -56,6 +58,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   await removeLeftoversAtStart(command, values);
   if (command === 'serve') return serveCommand(values as Record<string, string | boolean | undefined>);
+  if (command === 'worker') return workerCommand(values as Record<string, string | boolean | undefined>);
+  if (command === 'workers') return workersCommand(values);
   if (command === 'models')
     return modelsCommand(parsed.positionals, { json: values.json === true, values: values as Record<string, string | boolean | undefined> });
   const [file, ...extra] = parsed.positionals;

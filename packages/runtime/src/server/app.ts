@@ -18,6 +18,7 @@ import { registerAudioPreviewRoutes } from './workflows/audio-preview-routes.js'
 import { isEditorAssetPath, registerEditorRoutes } from './workflows/editor-routes.js';
 import { refuse } from './workflows/error-reply.js';
 import { isSignedDownloadRequest, registerReplicateRoutes } from './replicate/index.js';
+import { QueueRunBackend } from '../queue/index.js';
 
 export interface Sa3Server {
   readonly app: FastifyInstance;
@@ -55,7 +56,10 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   await removeStaleLeftovers({ tempDir: tmpdir(), runOutputRoot: options.outputDir, uploadDir: options.uploadDir, ownPidIsPast });
   const store = await RunStore.open(options.runsDir ?? join(sa3Home(), 'runs'), { maxBytes: options.runsMaxBytes ?? runsMaxBytesFromEnv() }, { ownPidIsPast });
   const archive = new RunArchive(store, log);
-  const runs = new RunManager(runtime.executor, options.outputDir, options.queueDepth, {
+  // With --redis, runs go to sa3 worker processes through BullMQ, as many at once as the queue takes.
+  const queued = options.redis ? new QueueRunBackend({ redis: options.redis, log }) : null;
+  const runs = new RunManager(queued ?? runtime.executor, options.outputDir, options.queueDepth, {
+    ...(queued ? { concurrency: options.queueDepth } : {}),
     journal,
     onEnded: (run, workflowName) => archive.keep(run, workflowName),
   });
@@ -71,6 +75,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   let setup: SetupState = { status: 'STARTING', logs: '', startedAt };
   let checking: Promise<unknown> | null = null;
   const checkSetup = (): Promise<unknown> => {
+    if (queued) return Promise.resolve((setup = queueSetup(queued, startedAt)));
     if (setup.status === 'READY') return Promise.resolve();
     checking ??= locator
       .resolve('auto')
@@ -96,6 +101,13 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
       );
     }
   });
+
+  if (queued) {
+    app.addHook('onRequest', async (req, reply) => {
+      const unavailable = queued.unavailableSentence();
+      if (unavailable && startsWork(req.method, req.url.split('?')[0]!)) return refuse(reply, 503, unavailable);
+    });
+  }
 
   const limit = formatBytes(options.bodyLimitBytes);
   app.setErrorHandler((error: FastifyError, _req, reply) => {
@@ -154,10 +166,27 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     } finally {
       clearTimeout(grace);
     }
+    await queued?.close();
     await runs.settled();
     await store.settled();
     store.close();
     await runtime.close();
   };
   return { app, runs, url, close: () => (closing ??= close()) };
+}
+
+/** With --redis, the setup is Redis answering: health says why not, in one sentence. */
+function queueSetup(queued: QueueRunBackend, startedAt: string): SetupState {
+  const unavailable = queued.unavailableSentence();
+  const completedAt = new Date().toISOString();
+  return unavailable
+    ? { status: 'SETUP_FAILED', logs: unavailable, startedAt, completedAt }
+    : { status: 'READY', logs: 'runs go to sa3 worker processes through Redis', startedAt, completedAt };
+}
+
+/** Requests that would put a run on the queue: predictions and workflow runs made or replaced, not cancels. */
+function startsWork(method: string, path: string): boolean {
+  if (method !== 'POST' && method !== 'PUT') return false;
+  if (path.endsWith('/cancel')) return false;
+  return path.startsWith('/predictions') || path.startsWith('/v1/predictions') || /^\/v1\/models\/.+\/predictions$/.test(path) || path.startsWith('/api/runs');
 }

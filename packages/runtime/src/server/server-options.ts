@@ -4,6 +4,7 @@ import type { Engine } from '@sa3/nodes';
 import type { DiskResultStore } from '../executor/index.js';
 import type { PredictionLora } from '../predictions/index.js';
 import { sa3Home } from '../store/index.js';
+import type { RedisAddress } from '../queue/index.js';
 
 export interface ServerOptions {
   readonly host: string;
@@ -50,6 +51,8 @@ export interface ServerOptions {
    * come from an earlier process that had the same pid, such as a restarted container's pid 1.
    */
   readonly ownPidIsPast?: boolean;
+  /** Runs go onto BullMQ queues in this Redis for `sa3 worker` processes, instead of running in this process. */
+  readonly redis?: RedisAddress;
 }
 
 export const examplesDir = fileURLToPath(new URL('../../../../examples/', import.meta.url));

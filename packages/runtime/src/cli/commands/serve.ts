@@ -5,6 +5,7 @@ import { cliResultStore } from '../result-store.js';
 import { watchStopSignals } from '../stop-signals.js';
 import { removeHeldTempPathsSync } from '../../files/index.js';
 import { loraFlags } from '../lora-flags.js';
+import { parseRedisUrl, type RedisAddress } from '../../queue/index.js';
 
 function positiveInteger(text: string | undefined, flag: string): number | string | undefined {
   if (text === undefined) return undefined;
@@ -32,6 +33,13 @@ export async function serveCommand(values: Readonly<Record<string, string | bool
     process.stderr.write(`sa3 serve: ${loras}\n`);
     return EXIT_INVALID_INPUT;
   }
+  let redis: RedisAddress | undefined;
+  try {
+    if (typeof values.redis === 'string') redis = parseRedisUrl(values.redis);
+  } catch (error) {
+    process.stderr.write(`sa3 serve: ${(error as Error).message}\n`);
+    return EXIT_INVALID_INPUT;
+  }
   const store = cliResultStore(values['no-cache'] === true);
   const options: ServerOptions = {
     ...defaults,
@@ -46,6 +54,7 @@ export async function serveCommand(values: Readonly<Record<string, string | bool
     ...(typeof values['public-url'] === 'string' ? { publicUrl: values['public-url'] } : {}),
     ...(store ? { store } : {}),
     ...(loras.length > 0 ? { predictionLoras: loras } : {}),
+    ...(redis ? { redis } : {}),
     // Nothing was made by this process yet: what carries its pid is from an earlier one (a restarted container's pid 1).
     ownPidIsPast: true,
   };

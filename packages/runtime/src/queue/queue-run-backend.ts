@@ -1,0 +1,194 @@
+import { Job, Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { resolveSeeds, type RunEvent, type RunOptions, type RunReport } from '../executor/index.js';
+import { builtinNodes, validateWorkflow, WorkflowInvalidError, type NodeLookup, type Workflow } from '../workflow/index.js';
+import type { RunJobData, RunJobResult } from './job-data.js';
+import { jobIdOfRun } from './job-id.js';
+import { receiveOutputs } from './output-transfer.js';
+import { CANCEL_CHANNEL, QUEUES_KEY, cancelKey, packOfWorkflow, queueName } from './queue-names.js';
+import { QueueUnavailableError } from './queue-unavailable.js';
+import { connectionOptions, type RedisAddress } from './redis-url.js';
+
+export interface QueueRunBackendOptions {
+  readonly redis: RedisAddress;
+  readonly nodes?: NodeLookup;
+  /** Times a job is tried before it fails for good (a job that breaks every worker does not block the queue). */
+  readonly attempts?: number;
+  readonly log?: (line: string) => void;
+}
+
+interface PackQueue {
+  readonly queue: Queue<RunJobData, RunJobResult>;
+  readonly events: QueueEvents;
+}
+
+interface WaitingJob {
+  readonly queue: Queue<RunJobData, RunJobResult>;
+  progress(event: RunEvent): void;
+  completed(result: RunJobResult): void;
+  failed(reason: string): void;
+}
+
+const FINAL_EVENTS = new Set(['run-done', 'run-error', 'run-cancelled']);
+/** A job whose events went missing (a reconnect) is still seen to end: its state is looked at this often. */
+const POLL_MS = 3000;
+
+/**
+ * Runs workflows on `sa3 worker` processes through BullMQ: the same run() as the Executor, so the
+ * server's RunManager uses it unchanged. A run becomes a job on its pack's queue with its seeds
+ * resolved; the worker's run events come back as job progress, in order; its output files come
+ * back through Redis into the run's folder; cancelling publishes the job's id to the workers.
+ */
+export class QueueRunBackend {
+  private readonly nodes: NodeLookup;
+  private readonly control: Redis;
+  private readonly queues = new Map<string, Promise<PackQueue>>();
+  private readonly waiting = new Map<string, WaitingJob>();
+  private readonly cancels = new Set<Promise<unknown>>();
+  private lastError = '';
+
+  constructor(private readonly options: QueueRunBackendOptions) {
+    this.nodes = options.nodes ?? builtinNodes;
+    this.control = new Redis({ ...connectionOptions(options.redis), maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    this.control.on('error', (error: Error) => (this.lastError = error.message));
+    this.control.on('ready', () => (this.lastError = ''));
+    this.control.on('close', () => (this.lastError ||= 'its connection closed'));
+  }
+
+  get reachable(): boolean {
+    return this.control.status === 'ready';
+  }
+
+  /** Why new work is refused now, in one sentence; null while Redis answers. */
+  unavailableSentence(): string | null {
+    if (this.reachable) return null;
+    const why = this.lastError ? ` (${this.lastError})` : '';
+    return `Redis at ${this.options.redis.display} cannot be reached${why}; predictions and runs are refused until it answers again`;
+  }
+
+  async run(input: Workflow, options: RunOptions): Promise<RunReport> {
+    const problems = validateWorkflow(input, this.nodes);
+    if (problems.length > 0) throw new WorkflowInvalidError(problems);
+    const unavailable = this.unavailableSentence();
+    if (unavailable) throw new QueueUnavailableError(unavailable);
+    const runId = options.runId ?? jobIdOfRun(String(Date.now()));
+    const { workflow } = resolveSeeds(input, this.nodes, options.drawSeed);
+    const pack = packOfWorkflow(workflow);
+    const { queue } = await this.queueOf(pack);
+    const jobId = jobIdOfRun(runId);
+    let lastSeq = 0;
+    let finalEvent: RunEvent | null = null;
+    const outcome = new Promise<RunJobResult>((resolve, reject) => {
+      this.waiting.set(jobId, {
+        queue,
+        progress: (event) => {
+          if (event.seq <= lastSeq) return; // a stalled job run again repeats what was already told
+          lastSeq = event.seq;
+          if (FINAL_EVENTS.has(event.type)) finalEvent = event;
+          else options.onEvent?.(event);
+        },
+        completed: resolve,
+        failed: (reason) => reject(new Error(reason)),
+      });
+    });
+    const poll = setInterval(() => void this.poll(jobId), POLL_MS);
+    const onAbort = (): void => void this.track(this.cancel(jobId));
+    try {
+      const data: RunJobData = { runId, workflow, ...(options.workflowName ? { workflowName: options.workflowName } : {}) };
+      await this.control.sadd(QUEUES_KEY, queueName(pack));
+      await queue.add('run', data, {
+        jobId,
+        attempts: this.options.attempts ?? 3,
+        backoff: { type: 'fixed', delay: 500 },
+        removeOnComplete: { age: 3600 },
+        removeOnFail: { age: 24 * 3600 },
+      });
+      if (options.signal?.aborted) onAbort();
+      else options.signal?.addEventListener('abort', onAbort, { once: true });
+      const result = await outcome;
+      const report = await receiveOutputs(this.control, result.outputKeys, result.report, options.outDir);
+      const last: RunEvent = finalEvent ?? {
+        runId,
+        seq: lastSeq + 1,
+        time: new Date().toISOString(),
+        type: report.status === 'succeeded' ? 'run-done' : report.status === 'cancelled' ? 'run-cancelled' : 'run-error',
+        report,
+      };
+      options.onEvent?.({ ...last, report } as RunEvent);
+      return report;
+    } finally {
+      clearInterval(poll);
+      options.signal?.removeEventListener('abort', onAbort);
+      this.waiting.delete(jobId);
+    }
+  }
+
+  /** Stops waiting for jobs (they stay in Redis) and closes the connections. */
+  async close(): Promise<void> {
+    await Promise.all(this.cancels);
+    for (const job of this.waiting.values()) job.failed('the server stopped before the job ended');
+    for (const pending of this.queues.values()) {
+      const { queue, events } = await pending.catch(() => ({ queue: null, events: null }));
+      await events?.close().catch(() => undefined);
+      await queue?.close().catch(() => undefined);
+    }
+    this.control.disconnect();
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const settled = promise.catch(() => undefined).finally(() => this.cancels.delete(settled));
+    this.cancels.add(settled);
+  }
+
+  /** A job still waiting is removed (its run ends cancelled at once); one running is told to stop between steps. */
+  private async cancel(jobId: string): Promise<void> {
+    await this.control.set(cancelKey(jobId), '1', 'EX', 3600);
+    await this.control.publish(CANCEL_CHANNEL, jobId);
+    const waiting = this.waiting.get(jobId);
+    if (!waiting) return;
+    const job = await Job.fromId(waiting.queue, jobId);
+    if (!job || !['waiting', 'delayed', 'prioritized'].includes(await job.getState())) return;
+    const removed = await job
+      .remove()
+      .then(() => true)
+      .catch(() => false); // a worker took it meanwhile: the published id reaches it
+    if (removed) waiting.failed('the run was cancelled before a worker took it');
+  }
+
+  private async poll(jobId: string): Promise<void> {
+    const waiting = this.waiting.get(jobId);
+    if (!waiting || !this.reachable) return;
+    const job = await Job.fromId(waiting.queue, jobId).catch(() => undefined);
+    if (!job) return;
+    const state = await job.getState().catch(() => 'unknown');
+    if (state === 'completed') waiting.completed(job.returnvalue as RunJobResult);
+    else if (state === 'failed') waiting.failed(job.failedReason);
+  }
+
+  private queueOf(pack: string): Promise<PackQueue> {
+    let pending = this.queues.get(pack);
+    if (!pending) {
+      pending = this.openQueue(queueName(pack));
+      this.queues.set(pack, pending);
+      pending.catch(() => this.queues.delete(pack));
+    }
+    return pending;
+  }
+
+  private async openQueue(name: string): Promise<PackQueue> {
+    const connection = connectionOptions(this.options.redis);
+    const queue = new Queue<RunJobData, RunJobResult>(name, { connection });
+    const events = new QueueEvents(name, { connection });
+    queue.on('error', () => undefined); // reported by the health check, through the control connection
+    events.on('error', () => undefined);
+    events.on('progress', ({ jobId, data }) => this.waiting.get(jobId)?.progress(data as unknown as RunEvent));
+    events.on('completed', ({ jobId, returnvalue }) => {
+      const result = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as RunJobResult;
+      this.waiting.get(jobId)?.completed(result);
+    });
+    // A failed attempt that will be tried again also says "failed": only the job's final state counts.
+    events.on('failed', ({ jobId }) => void this.poll(jobId));
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    return { queue, events };
+  }
+}

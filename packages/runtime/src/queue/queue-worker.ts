@@ -1,0 +1,127 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Executor, RunEvent } from '../executor/index.js';
+import type { RunJobData, RunJobResult } from './job-data.js';
+import { portableReport, sendOutputs } from './output-transfer.js';
+import { ANY_PACK, CANCEL_CHANNEL, QUEUES_KEY, WORKER_KEY_PREFIX, cancelKey, queueName } from './queue-names.js';
+import { RunGate } from './run-gate.js';
+import { connectionOptions, type RedisAddress } from './redis-url.js';
+
+export interface QueueWorkerOptions {
+  readonly redis: RedisAddress;
+  /** The packs installed on this box: it takes their queues' jobs, and those that name no pack. */
+  readonly packs: readonly string[];
+  /** Jobs run at once on this box, over all its queues (default 1). */
+  readonly concurrency?: number;
+  readonly executor: Pick<Executor, 'run'>;
+  /** Runs write their outputs under here before they go to Redis. */
+  readonly workDir: string;
+  /** How long a job whose worker went silent keeps its lock before another worker takes it (default 30 s). */
+  readonly stallMs?: number;
+  readonly log: (line: string) => void;
+}
+
+export interface QueueWorker {
+  readonly id: string;
+  readonly queues: readonly string[];
+  /** Takes no new job, lets the running ones end and closes the connections. */
+  close(): Promise<void>;
+}
+
+const HEARTBEAT_MS = 5000;
+
+/** `sa3 worker`: takes jobs from the queues of the packs on this box and runs them with the executor. */
+export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
+  const id = `${hostname()}:${process.pid}`;
+  const names = [...options.packs, ANY_PACK].map(queueName);
+  const control = new Redis(connectionOptions(options.redis));
+  const subscriber = new Redis(connectionOptions(options.redis));
+  for (const client of [control, subscriber]) client.on('error', () => undefined); // ioredis reconnects; jobs wait meanwhile
+  const controllers = new Map<string, AbortController>();
+  await subscriber.subscribe(CANCEL_CHANNEL);
+  subscriber.on('message', (_channel: string, jobId: string) => controllers.get(jobId)?.abort());
+  await control.sadd(QUEUES_KEY, ...names);
+
+  let done = 0;
+  const workers: Worker<RunJobData, RunJobResult>[] = [];
+  // Each queue has its own BullMQ Worker; the gate keeps the box to its concurrency over all of them.
+  const gate = new RunGate(
+    options.concurrency ?? 1,
+    () => workers.forEach((w) => void w.pause(true)),
+    () => workers.forEach((w) => void w.resume()),
+  );
+  const heartbeat = async (): Promise<void> => {
+    const record = { host: hostname(), pid: String(process.pid), packs: options.packs.join(','), busy: String(gate.busy), done: String(done) };
+    await control
+      .multi()
+      .hset(WORKER_KEY_PREFIX + id, record)
+      .pexpire(WORKER_KEY_PREFIX + id, HEARTBEAT_MS * 3)
+      .exec()
+      .catch(() => undefined);
+  };
+
+  const process_ = async (job: Job<RunJobData, RunJobResult>): Promise<RunJobResult> => {
+    await gate.acquire();
+    const controller = new AbortController();
+    const jobId = job.id!;
+    controllers.set(jobId, controller);
+    const outDir = await mkdtemp(join(options.workDir, 'job-'));
+    try {
+      if ((await control.exists(cancelKey(jobId))) === 1) controller.abort();
+      void heartbeat();
+      options.log(`running ${job.data.runId} (attempt ${job.attemptsMade + 1})`);
+      // Progress updates go one after another, so the server hears the events in their order.
+      let told: Promise<unknown> = Promise.resolve();
+      const report = await options.executor.run(job.data.workflow, {
+        outDir,
+        signal: controller.signal,
+        runId: job.data.runId,
+        ...(job.data.workflowName ? { workflowName: job.data.workflowName } : {}),
+        onEvent: (event: RunEvent) => {
+          told = told.then(() => job.updateProgress(event as unknown as object));
+        },
+      });
+      await told;
+      const outputKeys = report.status === 'succeeded' ? await sendOutputs(control, jobId, report) : [];
+      done++;
+      options.log(`${report.status} ${job.data.runId}`);
+      return { report: portableReport(report), outputKeys, worker: id };
+    } finally {
+      controllers.delete(jobId);
+      await rm(outDir, { recursive: true, force: true });
+      gate.release();
+      void heartbeat();
+    }
+  };
+
+  const stallMs = options.stallMs ?? 30_000;
+  for (const name of names) {
+    const worker = new Worker<RunJobData, RunJobResult>(name, process_, {
+      connection: connectionOptions(options.redis),
+      concurrency: options.concurrency ?? 1,
+      lockDuration: stallMs,
+      stalledInterval: stallMs,
+      maxStalledCount: 1,
+    });
+    worker.on('error', () => undefined);
+    workers.push(worker);
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  await heartbeat();
+  const beating = setInterval(() => void heartbeat(), HEARTBEAT_MS);
+
+  return {
+    id,
+    queues: names,
+    close: async () => {
+      clearInterval(beating);
+      await Promise.all(workers.map((w) => w.close()));
+      await control.del(WORKER_KEY_PREFIX + id).catch(() => undefined);
+      subscriber.disconnect();
+      control.disconnect();
+    },
+  };
+}
