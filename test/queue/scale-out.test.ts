@@ -153,6 +153,36 @@ describe.skipIf(redisSkipReason !== '')('one server and three workers on a Redis
     expect(createHash('sha256').update(first).digest('hex')).toBe(createHash('sha256').update(second).digest('hex'));
   });
 
+  it('keeps a job for a pack no worker has waiting, visible in sa3 workers, until a worker with that pack starts', async () => {
+    const workflow = longWorkflow(11) as { nodes: { id: string; params: Record<string, unknown> }[] };
+    for (const node of workflow.nodes) if ('model' in node.params) node.params.model = 'small-sfx';
+    const generate = workflow.nodes.find((n) => n.id === 'generate')!;
+    Object.assign(generate.params, { duration: 2, steps: 8 });
+    const id = await postRun(workflow);
+    const listing = async (): Promise<{ workers: { packs: string[] }[]; queues: { name: string; waiting: number; completed: number }[] }> => {
+      const result = await runCli(['workers', '--redis', redis.url, '--json']);
+      expect(result.code).toBe(0);
+      return JSON.parse(result.stdout) as never;
+    };
+    let sfx = (await listing()).queues.find((q) => q.name === 'sa3-pack-small-sfx');
+    for (let i = 0; i < 50 && sfx?.waiting !== 1; i++) sfx = (await listing()).queues.find((q) => q.name === 'sa3-pack-small-sfx');
+    expect(sfx).toMatchObject({ waiting: 1, completed: 0 });
+    expect((await runState(id)).status).toBe('running');
+
+    const home = await tempDir('sa3-queue-sfx-home-');
+    expect((await runCli(['models', 'testpack', '--id', 'small-sfx'], { env: { SA3_HOME: home } })).code).toBe(0);
+    const { tmp } = await isolatedDirs();
+    const late = startSa3(['worker', '--redis', redis.url], { SA3_HOME: home, TMPDIR: tmp });
+    workers.push(late);
+    expect(await late.line(/taking jobs from /)).toContain('sa3-pack-small-sfx');
+    expect((await (await openRunEvents(server.url, id)).ended).at(-1)!.type).toBe('run-done');
+    expect(workerRan(id, 'succeeded')).toEqual([late]);
+    const after = await listing();
+    expect(after.queues.find((q) => q.name === 'sa3-pack-small-sfx')).toMatchObject({ waiting: 0, completed: 1 });
+    expect(after.workers.filter((w) => w.packs.includes('small-sfx'))).toHaveLength(1);
+    expect(after.workers.filter((w) => w.packs.includes('small-music')).length).toBeGreaterThanOrEqual(2);
+  });
+
   it('with Redis stopped, health says why and a new prediction gets 503 at once; started again, work resumes', async () => {
     await redis.stop();
     const health = async () => readHealthCheck(await (await fetch(`${server.url}/health-check`)).json(), 'GET /health-check');
