@@ -2,7 +2,7 @@
 // Chromium against a real server, and the frame time while dragging a node in it, each beside
 // a baseline measured in the same page (an empty graph).
 // The functions given to page.evaluate run in the page, with the browser's globals:
-/* global window, document, requestAnimationFrame, DataTransfer, DragEvent, setInterval, clearInterval */
+/* global window, document, requestAnimationFrame, DataTransfer, DragEvent */
 import { chromium } from 'playwright-core';
 import { startBenchServer } from './start-server.mjs';
 
