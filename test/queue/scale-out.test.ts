@@ -113,6 +113,15 @@ describe.skipIf(redisSkipReason !== '')('one server and three workers on a Redis
     expect(workers.map((w) => w.stdout().match(/\(attempt [2-9]\)/g) ?? [])).toEqual([[], [], []]);
     for (const count of succeeded) expect(count).toBeGreaterThanOrEqual(5);
     console.log(`jobs per worker: ${succeeded.join(', ')}`);
+
+    const metrics = await fetch(`${server.url}/metrics`);
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await metrics.text();
+    expect(text).toContain('sa3_redis_up 1\n');
+    expect(text).toContain('sa3_jobs_ended_total{queue="sa3-pack-auto",status="succeeded"} 30\n');
+    expect(text).toContain('sa3_job_duration_seconds_count{queue="sa3-pack-auto"} 30\n');
+    expect(text).toContain('sa3_queue_jobs{queue="sa3-pack-auto",state="waiting"} 0\n');
+    expect(text).toContain('sa3_queue_jobs{queue="sa3-pack-auto",state="completed"} 30\n');
   });
 
   it('cancels a workflow run on a worker between steps: it ends cancelled with no output', async () => {

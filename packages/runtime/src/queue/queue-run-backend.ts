@@ -6,6 +6,7 @@ import type { RunJobData, RunJobResult } from './job-data.js';
 import { jobIdOfRun } from './job-id.js';
 import { receiveOutputs } from './output-transfer.js';
 import { CANCEL_CHANNEL, QUEUES_KEY, cancelKey, packOfWorkflow, queueName } from './queue-names.js';
+import { QueueMetrics, type QueueDepth } from './queue-metrics.js';
 import { QueueUnavailableError } from './queue-unavailable.js';
 import { connectionOptions, type RedisAddress } from './redis-url.js';
 
@@ -46,6 +47,7 @@ export class QueueRunBackend {
   private readonly waiting = new Map<string, WaitingJob>();
   private readonly cancels = new Set<Promise<unknown>>();
   private lastError = '';
+  private readonly metrics = new QueueMetrics();
 
   constructor(private readonly options: QueueRunBackendOptions) {
     this.nodes = options.nodes ?? builtinNodes;
@@ -92,6 +94,8 @@ export class QueueRunBackend {
       });
     });
     const poll = setInterval(() => void this.poll(jobId), POLL_MS);
+    const queuedAt = performance.now();
+    let end: 'succeeded' | 'failed' | 'cancelled' = 'failed';
     const onAbort = (): void => void this.track(this.cancel(jobId));
     try {
       const data: RunJobData = { runId, workflow, ...(options.workflowName ? { workflowName: options.workflowName } : {}) };
@@ -115,12 +119,31 @@ export class QueueRunBackend {
         report,
       };
       options.onEvent?.({ ...last, report } as RunEvent);
+      end = report.status === 'succeeded' ? 'succeeded' : report.status === 'cancelled' ? 'cancelled' : 'failed';
       return report;
+    } catch (error) {
+      if (options.signal?.aborted) end = 'cancelled';
+      throw error;
     } finally {
+      this.metrics.record(queueName(pack), end, (performance.now() - queuedAt) / 1000);
       clearInterval(poll);
       options.signal?.removeEventListener('abort', onAbort);
       this.waiting.delete(jobId);
     }
+  }
+
+  /** GET /metrics: Prometheus text over the queues work was ever put on. */
+  async metricsText(): Promise<string> {
+    const depths: QueueDepth[] = [];
+    if (this.reachable) {
+      for (const name of (await this.control.smembers(QUEUES_KEY).catch(() => [] as string[])).sort()) {
+        const queue = new Queue(name, { connection: this.control });
+        const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed').catch(() => null);
+        await queue.close();
+        if (counts) depths.push({ name, counts });
+      }
+    }
+    return this.metrics.text(this.reachable, depths);
   }
 
   /** Stops waiting for jobs (they stay in Redis) and closes the connections. */

@@ -103,6 +103,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   });
 
   if (queued) {
+    app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(await queued.metricsText()));
     app.addHook('onRequest', async (req, reply) => {
       const unavailable = queued.unavailableSentence();
       if (unavailable && startsWork(req.method, req.url.split('?')[0]!)) return refuse(reply, 503, unavailable);
