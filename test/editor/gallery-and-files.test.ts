@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { parsePayload, parseWorkflow, runStateSchema, type Workflow } from '@sa3/nodes';
 import { writeTestPack } from '@sa3/runtime/testpack';
 import { examplesDir } from '../helpers/paths.js';
+import { installLoraDemo } from '../helpers/lora-demo.js';
 import { openEditor, screenshot, startEditorSession, type EditorSession } from './browser-fixture.js';
 
 let session: EditorSession;
@@ -13,7 +14,9 @@ beforeAll(async () => {
   session = await startEditorSession();
   // The base-model example names its pack.
   await writeTestPack(join(session.server.home, 'packs', 'small-music-base'), { id: 'small-music-base', objective: 'rectified_flow', layout: 'explicit' });
-});
+  // lora-stack.json: the converted demo pack and its LoRA files by name.
+  await installLoraDemo({ SA3_HOME: session.server.home });
+}, 300_000);
 afterAll(async () => session?.close());
 
 const examples = readdirSync(examplesDir)

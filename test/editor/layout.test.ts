@@ -22,9 +22,6 @@ const examples = readdirSync(examplesDir)
   .filter((f) => f.endsWith('.json'))
   .sort();
 
-/** Examples whose LoRA nodes the test server's engine cannot apply. */
-const LORA_EXAMPLES = new Set(['lora-stack.json']);
-
 async function openExample(page: Page, file: string): Promise<void> {
   await page.locator('[data-testid="open-gallery"]').click();
   await page.locator(`[data-testid="gallery-item"][data-file="${file}"]`).click();
@@ -57,14 +54,8 @@ describe('the canvas never hides a control', () => {
 
     await page.locator('[data-testid="run"]').click();
     await page.locator('[data-testid="run"]').waitFor(); // back when the run has ended
-    if (LORA_EXAMPLES.has(file)) {
-      // The test server's engine applies no LoRA: the run fails, and the error grows the LoRA card instead.
-      expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('last run failed');
-      await page.locator('[data-testid="sa3-node"][data-status="failed"]').first().waitFor();
-    } else {
-      expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('last run succeeded');
-      await page.locator('[data-testid="node-audio"]').first().waitFor();
-    }
+    expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('last run succeeded');
+    await page.locator('[data-testid="node-audio"]').first().waitFor();
     await settled(page);
     await screenshot(page, `layout-${name}-ran`);
     expectReadable(await cardGeometry(page));

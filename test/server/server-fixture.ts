@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EditRequest, Engine, EngineCallContext, GenerateRequest, InpaintRequest } from '@sa3/nodes';
-import { PackLocator, Sa3Engine, defaultServerOptions, startServer, type Sa3Server, type ServerOptions } from '@sa3/runtime';
+import { LoraLibrary, PackLocator, Sa3Engine, defaultServerOptions, startServer, type Sa3Server, type ServerOptions } from '@sa3/runtime';
 import { writeTestPack } from '@sa3/runtime/testpack';
 import { examplesDir } from '../helpers/paths.js';
 
@@ -46,6 +46,9 @@ export class GatedEngine implements Engine {
   encodePrompt(text: string, model: string, ctx: EngineCallContext) {
     return this.inner.encodePrompt(text, model, ctx);
   }
+  loraFile(file: string) {
+    return this.inner.loraFile(file);
+  }
   async generate(request: GenerateRequest, ctx: EngineCallContext) {
     await this.pass(ctx);
     return this.inner.generate(request, ctx);
@@ -74,7 +77,16 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
   const home = await mkdtemp(join(tmpdir(), 'sa3-server-'));
   await writeTestPack(join(home, 'packs', 'medium'), { id: 'medium', objective: 'rf_denoiser', layout: 'baked', family: 'medium' });
   const locator = new PackLocator([join(home, 'packs')]);
-  const engine = new GatedEngine(new Sa3Engine({ packs: locator, log: () => undefined }));
+  // LoRA files by path inside the served folder or by name under this home's loras/, as a confined server finds them.
+  const loras = new LoraLibrary(join(home, 'loras'));
+  const engine = new GatedEngine(
+    new Sa3Engine({
+      packs: locator,
+      log: () => undefined,
+      loraCacheDir: join(home, 'cache', 'lora'),
+      loras: { resolve: (file) => loras.resolve(file, { baseDir: examplesDir, confine: true }) },
+    }),
+  );
   const previousHome = process.env.SA3_HOME;
   process.env.SA3_HOME = home; // the server's own pack checks (health, /api/models) look here
   const server = await startServer({
