@@ -1,7 +1,7 @@
 import { defineNode } from '../node-definition.js';
 import { noEngineError } from '../errors.js';
 import { durationSeconds } from '../audio-clip.js';
-import { MAX_DURATION_SECONDS, cfgScaleParam, modelParam, samplingInputs, samplingRequest, seedParam, stepsParam } from './sampling-params.js';
+import { MAX_DURATION_SECONDS, cfgScaleParam, modelParam, sourceSamplingInputs, samplingRequest, seedParam, stepsParam } from './sampling-params.js';
 
 export const sa3Edit = defineNode({
   type: 'sa3.edit',
@@ -10,7 +10,7 @@ export const sa3Edit = defineNode({
   category: 'Stable Audio 3',
   description: 'Audio to audio: re-imagines the source audio along the prompt; the noise level sets how far it may move.',
   usesModel: true,
-  inputs: { ...samplingInputs, audio: { type: 'audio', label: 'Source audio' } },
+  inputs: sourceSamplingInputs,
   outputs: { audio: { type: 'audio', label: 'Audio' } },
   params: {
     model: modelParam,

@@ -2,7 +2,7 @@ import { defineNode } from '../node-definition.js';
 import { NodeError, noEngineError } from '../errors.js';
 import { durationSeconds } from '../audio-clip.js';
 import { inpaintRequest } from './inpaint-request.js';
-import { MAX_DURATION_SECONDS, cfgScaleParam, crossfadeMsParam, modelParam, samplingInputs, seedParam, stepsParam } from './sampling-params.js';
+import { MAX_DURATION_SECONDS, cfgScaleParam, crossfadeMsParam, modelParam, sourceSamplingInputs, seedParam, stepsParam } from './sampling-params.js';
 
 export const sa3Extend = defineNode({
   type: 'sa3.extend',
@@ -11,7 +11,7 @@ export const sa3Extend = defineNode({
   category: 'Stable Audio 3',
   description: 'Continues the source: keeps it sample for sample and generates what follows (inpainting from its end).',
   usesModel: true,
-  inputs: { ...samplingInputs, audio: { type: 'audio', label: 'Source audio' } },
+  inputs: sourceSamplingInputs,
   outputs: { audio: { type: 'audio', label: 'Audio' } },
   params: {
     model: modelParam,

@@ -3,7 +3,7 @@ import { NodeError, noEngineError } from '../errors.js';
 import { mergedRegions } from '../params/index.js';
 import { durationSeconds } from '../audio-clip.js';
 import { inpaintRequest } from './inpaint-request.js';
-import { MAX_DURATION_SECONDS, cfgScaleParam, crossfadeMsParam, modelParam, samplingInputs, seedParam, stepsParam } from './sampling-params.js';
+import { MAX_DURATION_SECONDS, cfgScaleParam, crossfadeMsParam, modelParam, sourceSamplingInputs, seedParam, stepsParam } from './sampling-params.js';
 
 export const sa3Inpaint = defineNode({
   type: 'sa3.inpaint',
@@ -12,7 +12,7 @@ export const sa3Inpaint = defineNode({
   category: 'Stable Audio 3',
   description: 'Regenerates one or more regions [start, end) of the source along the prompt in one pass; audio outside them is kept sample for sample.',
   usesModel: true,
-  inputs: { ...samplingInputs, audio: { type: 'audio', label: 'Source audio' } },
+  inputs: sourceSamplingInputs,
   outputs: { audio: { type: 'audio', label: 'Audio' } },
   params: {
     model: modelParam,

@@ -60,6 +60,9 @@ export const samplingInputs = {
   model: { type: 'model', label: 'Model', optional: true },
 } as const;
 
+/** The inputs of the nodes that start from a source audio (edit, inpaint, extend). */
+export const sourceSamplingInputs = { ...samplingInputs, audio: { type: 'audio', label: 'Source audio' } } as const;
+
 interface SamplingParamValues {
   readonly model: string;
   readonly steps: number;
