@@ -5,17 +5,7 @@
 /* global window, document, requestAnimationFrame, DataTransfer, DragEvent */
 import { chromium } from 'playwright-core';
 import { startBenchServer } from './start-server.mjs';
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM_ARGS as ARGS } from '../helpers/chromium-args.mjs';
 
 /** 40 chains of Prompt -> Generate -> Gain -> Convert -> Save: 200 nodes, 160 wires. */
 function bigWorkflow() {

@@ -4,20 +4,10 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { ServerOptions } from '@sa3/runtime';
 import { repoRoot } from '../helpers/paths.js';
+import { CHROMIUM_ARGS } from '../helpers/chromium-args.mjs';
 import { startTestServer, type TestServer } from '../server/server-fixture.js';
 
 export const screenshotDir = join(repoRoot, 'test-artifacts', 'screenshots');
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface EditorSession {
   readonly server: TestServer;
