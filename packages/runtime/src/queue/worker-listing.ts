@@ -10,8 +10,14 @@ export interface WorkerListing {
 
 /** `sa3 workers`: the workers whose heartbeat is fresh, and how many jobs each queue holds. */
 export async function listWorkers(address: RedisAddress): Promise<WorkerListing> {
-  const redis = new Redis({ ...connectionOptions(address), maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const redis = new Redis({ ...connectionOptions(address), maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+  let refusal = '';
+  redis.on('error', (error: Error) => (refusal ||= error.message));
   try {
+    // ioredis rejects with "Connection is closed."; the error event said why.
+    await redis.connect().catch((error: Error) => {
+      throw new Error(refusal || error.message);
+    });
     const keys: string[] = [];
     let cursor = '0';
     do {
