@@ -2,31 +2,22 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogueEntry } from '@sa3/runtime';
-import { writePublishedTestLayout } from '@sa3/runtime/testpack';
-import { startFakeHub, type FakeHub } from '../../packages/runtime/test/helpers/fake-hub.js';
-import { node, openEditor, screenshot, startEditorSession, tempDir, type EditorSession } from './browser-fixture.js';
+import { startPublishedHub, type PublishedHub } from '../helpers/published-hub.js';
+import { node, openEditor, screenshot, startEditorSession, type EditorSession } from './browser-fixture.js';
 
 const SMALL_MUSIC_SECONDS = catalogueEntry('small-music').maxSamples / 44_100;
 
-let repos = '';
-let hub: FakeHub;
+let published: PublishedHub;
 let session: EditorSession;
-const previousEndpoint = process.env.HF_ENDPOINT;
 
 beforeAll(async () => {
-  repos = await tempDir('sa3-hub-');
-  await writePublishedTestLayout(repos, catalogueEntry('small-music'), { ditExternalData: true });
-  hub = await startFakeHub({ root: repos });
-  process.env.HF_ENDPOINT = hub.endpoint;
+  published = await startPublishedHub('small-music');
   session = await startEditorSession();
 });
 
 afterAll(async () => {
   await session?.close();
-  await hub?.close();
-  if (previousEndpoint === undefined) delete process.env.HF_ENDPOINT;
-  else process.env.HF_ENDPOINT = previousEndpoint;
-  await rm(repos, { recursive: true, force: true });
+  await published?.close();
 });
 
 describe('model-aware controls', () => {

@@ -1,33 +1,25 @@
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogueModelListSchema, modelListSchema, modelPullStateSchema, parsePayload, type ModelPullState } from '@sa3/nodes';
 import { catalogueEntry } from '@sa3/runtime';
-import { writePublishedTestLayout } from '@sa3/runtime/testpack';
-import { startFakeHub, type FakeHub } from '../../packages/runtime/test/helpers/fake-hub.js';
-import { tempDir } from '../helpers/cli.js';
+import type { FakeHub } from '../../packages/runtime/test/helpers/fake-hub.js';
+import { startPublishedHub, type PublishedHub } from '../helpers/published-hub.js';
 import { startTestServer, type TestServer } from './server-fixture.js';
 
-let repos = '';
+let published: PublishedHub;
 let hub: FakeHub;
 let t: TestServer;
-const previousEndpoint = process.env.HF_ENDPOINT;
 
 beforeAll(async () => {
-  repos = await tempDir('sa3-hub-');
-  await writePublishedTestLayout(repos, catalogueEntry('small-music'), { ditExternalData: true });
-  hub = await startFakeHub({ root: repos });
-  process.env.HF_ENDPOINT = hub.endpoint;
+  published = await startPublishedHub('small-music');
+  hub = published.hub;
   t = await startTestServer();
 });
 
 afterAll(async () => {
   await t?.server.close();
-  await hub?.close();
-  if (previousEndpoint === undefined) delete process.env.HF_ENDPOINT;
-  else process.env.HF_ENDPOINT = previousEndpoint;
-  await rm(repos, { recursive: true, force: true });
+  await published?.close();
 });
 
 async function pullState(id: string): Promise<ModelPullState> {
