@@ -211,6 +211,9 @@ async function bestAsync(runs, fn) {
 // 7. The HTTP server.
 await (await import('./server.mjs')).serverBench(report);
 
+// 7b. A prediction through sa3 serve --redis and one sa3 worker against in-process (skipped without redis-server).
+await (await import('./queue.mjs')).queueBench(report);
+
 // 8. The editor in Chromium.
 await (await import('./editor.mjs')).editorBench(report);
 

@@ -46,7 +46,7 @@ export class QueueRunBackend {
   private readonly queues = new Map<string, Promise<PackQueue>>();
   private readonly waiting = new Map<string, WaitingJob>();
   private readonly cancels = new Set<Promise<unknown>>();
-  private lastError = '';
+  private lastError = 'the server is still connecting to it';
   private readonly metrics = new QueueMetrics();
 
   constructor(private readonly options: QueueRunBackendOptions) {
@@ -55,6 +55,14 @@ export class QueueRunBackend {
     this.control.on('error', (error: Error) => (this.lastError = error.message));
     this.control.on('ready', () => (this.lastError = ''));
     this.control.on('close', () => (this.lastError ||= 'its connection closed'));
+  }
+
+  /** Resolves once Redis answers, or after `ms` (the server starts anyway and says why in its health). */
+  async connected(ms: number): Promise<void> {
+    if (this.reachable) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([new Promise((resolve) => this.control.once('ready', resolve)), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
   }
 
   get reachable(): boolean {

@@ -58,6 +58,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   const archive = new RunArchive(store, log);
   // With --redis, runs go to sa3 worker processes through BullMQ, as many at once as the queue takes.
   const queued = options.redis ? new QueueRunBackend({ redis: options.redis, log }) : null;
+  await queued?.connected(2000);
   const runs = new RunManager(queued ?? runtime.executor, options.outputDir, options.queueDepth, {
     ...(queued ? { concurrency: options.queueDepth } : {}),
     journal,
