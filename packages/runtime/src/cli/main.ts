@@ -10,8 +10,6 @@ import { extractCommand } from './commands/extract.js';
 import { generateCommand } from './commands/generate.js';
 import { modelsCommand } from './commands/models.js';
 import { serveCommand } from './commands/serve.js';
-import { workerCommand } from './commands/worker.js';
-import { workersCommand } from './commands/workers.js';
 import { removeLeftoversAtStart } from './start-cleanup.js';
 import { attachNegativeValues } from './attach-negative-values.js';
 import { commandOptions, type CommandName } from './command-options.js';
@@ -58,8 +56,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   await removeLeftoversAtStart(command, values);
   if (command === 'serve') return serveCommand(values as Record<string, string | boolean | undefined>);
-  if (command === 'worker') return workerCommand(values as Record<string, string | boolean | undefined>);
-  if (command === 'workers') return workersCommand(values);
+  // Loaded only when asked for: BullMQ and ioredis take a third of a second to load.
+  if (command === 'worker') return (await import('./commands/worker.js')).workerCommand(values as Record<string, string | boolean | undefined>);
+  if (command === 'workers') return (await import('./commands/workers.js')).workersCommand(values);
   if (command === 'models')
     return modelsCommand(parsed.positionals, { json: values.json === true, values: values as Record<string, string | boolean | undefined> });
   const [file, ...extra] = parsed.positionals;

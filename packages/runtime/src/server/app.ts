@@ -18,7 +18,7 @@ import { registerAudioPreviewRoutes } from './workflows/audio-preview-routes.js'
 import { isEditorAssetPath, registerEditorRoutes } from './workflows/editor-routes.js';
 import { refuse } from './workflows/error-reply.js';
 import { isSignedDownloadRequest, registerReplicateRoutes } from './replicate/index.js';
-import { QueueRunBackend } from '../queue/index.js';
+import type { QueueRunBackend } from '../queue/index.js';
 
 export interface Sa3Server {
   readonly app: FastifyInstance;
@@ -57,7 +57,8 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   const store = await RunStore.open(options.runsDir ?? join(sa3Home(), 'runs'), { maxBytes: options.runsMaxBytes ?? runsMaxBytesFromEnv() }, { ownPidIsPast });
   const archive = new RunArchive(store, log);
   // With --redis, runs go to sa3 worker processes through BullMQ, as many at once as the queue takes.
-  const queued = options.redis ? new QueueRunBackend({ redis: options.redis, log }) : null;
+  // Loaded only then: BullMQ and ioredis take a third of a second to load.
+  const queued = options.redis ? new (await import('../queue/index.js')).QueueRunBackend({ redis: options.redis, log }) : null;
   await queued?.connected(2000);
   const runs = new RunManager(queued ?? runtime.executor, options.outputDir, options.queueDepth, {
     ...(queued ? { concurrency: options.queueDepth } : {}),

@@ -5,7 +5,7 @@ import { cliResultStore } from '../result-store.js';
 import { watchStopSignals } from '../stop-signals.js';
 import { removeHeldTempPathsSync } from '../../files/index.js';
 import { loraFlags } from '../lora-flags.js';
-import { parseRedisUrl, type RedisAddress } from '../../queue/index.js';
+import type { RedisAddress } from '../../queue/index.js';
 
 function positiveInteger(text: string | undefined, flag: string): number | string | undefined {
   if (text === undefined) return undefined;
@@ -35,7 +35,7 @@ export async function serveCommand(values: Readonly<Record<string, string | bool
   }
   let redis: RedisAddress | undefined;
   try {
-    if (typeof values.redis === 'string') redis = parseRedisUrl(values.redis);
+    if (typeof values.redis === 'string') redis = (await import('../../queue/index.js')).parseRedisUrl(values.redis);
   } catch (error) {
     process.stderr.write(`sa3 serve: ${(error as Error).message}\n`);
     return EXIT_INVALID_INPUT;
