@@ -10,7 +10,9 @@ export const redisServerPath: string | null = (() => {
   return found.status === 0 ? found.stdout.trim() : null;
 })();
 
-export const redisSkipReason = redisServerPath ? '' : 'redis-server is not installed (scripts/install.sh installs it); skipping the queue tests';
+const absent = 'redis-server is not installed (scripts/install.sh installs it)';
+/** Why the queue tests skip here; in CI (CI=true) they never skip: startRedis fails saying redis-server is absent. */
+export const redisSkipReason = redisServerPath || process.env.CI === 'true' ? '' : `${absent}; skipping the queue tests`;
 
 /** A port nobody listens on now. */
 export async function freePort(): Promise<number> {
@@ -49,7 +51,7 @@ function accepting(port: number): Promise<boolean> {
 }
 
 export async function startRedis(): Promise<TestRedis> {
-  if (!redisServerPath) throw new Error(redisSkipReason);
+  if (!redisServerPath) throw new Error(absent);
   const dir = await mkdtemp(join(tmpdir(), 'sa3-redis-'));
   const port = await freePort();
   let child: ChildProcess | null = null;
