@@ -1,4 +1,15 @@
-import { errorBodySchema, exampleListSchema, modelListSchema, parsePayload, PayloadError, runStateSchema, type PayloadSchema, type Problem } from '@sa3/nodes';
+import {
+  errorBodySchema,
+  exampleListSchema,
+  modelListSchema,
+  parsePayload,
+  PayloadError,
+  runBatchSchema,
+  runStateSchema,
+  type PayloadSchema,
+  type Problem,
+  type RunState,
+} from '@sa3/nodes';
 import type { Workflow } from '../workflow-json/index.js';
 import { authorizedFetch } from './authorized-fetch.js';
 
@@ -53,6 +64,23 @@ export const api = {
       body: JSON.stringify({ workflow }),
     });
     return read(response, runStateSchema, 'POST /api/runs');
+  },
+  /** Run xN: the server queues `repeat` runs, seeded per the workflow's seed controls. */
+  submitBatch: async (workflow: Workflow, repeat: number) => {
+    const response = await authorizedFetch('/api/runs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workflow, repeat }),
+    });
+    return (await read(response, runBatchSchema, 'POST /api/runs')).runs;
+  },
+  /** The server's waiting and running runs, in the order they run (GET /api/runs lists every run it holds, newest first). */
+  liveRuns: async (): Promise<RunState[]> => {
+    const runs = await read(await authorizedFetch('/api/runs'), runStateSchema.array(), 'GET /api/runs');
+    const order = (run: RunState): number => (run.status === 'running' ? 0 : 1);
+    return runs
+      .filter((run) => run.status === 'queued' || run.status === 'running')
+      .sort((a, b) => order(a) - order(b) || (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   },
   cancelRun: async (id: string) => read(await authorizedFetch(`${runPath(id)}/cancel`, { method: 'POST' }), runStateSchema, `POST ${runPath(id)}/cancel`),
   getRun: async (id: string) => read(await authorizedFetch(runPath(id)), runStateSchema, `GET ${runPath(id)}`),

@@ -1,12 +1,13 @@
+import { isFinalRunEvent } from '@sa3/nodes';
 import { api, SubmitError } from '../api.js';
 import type { EditorStack } from '../editor-stack.js';
 import { followRun, type RunEvent } from '../run-events.js';
 import type { AppStore } from '../store/index.js';
 
-function announceEnd(store: AppStore, event: RunEvent): void {
-  if (event.type === 'run-done') store.toast('info', `Run finished in ${((event.report?.durationMs ?? 0) / 1000).toFixed(1)} s`);
-  else if (event.type === 'run-cancelled') store.toast('info', 'Run cancelled');
-  else if (event.type === 'run-error') store.toast('error', `Run failed: ${event.report?.error?.message ?? 'see the node in red'}`);
+function announceEnd(store: AppStore, event: RunEvent, take: string): void {
+  if (event.type === 'run-done') store.toast('info', `Run finished in ${((event.report?.durationMs ?? 0) / 1000).toFixed(1)} s${take}`);
+  else if (event.type === 'run-cancelled') store.toast('info', `Run cancelled${take}`);
+  else if (event.type === 'run-error') store.toast('error', `Run failed${take}: ${event.report?.error?.message ?? 'see the node in red'}`);
 }
 
 /** Marks the nodes the local check refuses (wiring problems show on the input), and says so. */
@@ -42,30 +43,50 @@ export async function runWorkflow(stack: EditorStack, store: AppStore): Promise<
   if (problems.size > 0) return refuseLocally(stack, store, problems);
   store.dispatch({ type: 'run-submitted' });
   try {
-    const submitted = await api.submitRun(stack.sa3.exportWorkflow());
-    store.dispatch({ type: 'run-accepted', id: submitted.id });
-    followRun(
-      submitted.id,
-      (event) => {
-        store.dispatch({ type: 'run-event', event });
-        // Increment / randomize: the next Run differs from this one.
-        if (event.type === 'run-done') stack.sa3.applySeedModes();
-        announceEnd(store, event);
-      },
-      (error) => {
-        store.dispatch({ type: 'run-lost' });
-        store.toast('error', `The run's progress could not be followed: ${error.message}`);
-      },
-    );
+    const count = store.getState().batchCount;
+    const workflow = stack.sa3.exportWorkflow();
+    const batch = count > 1 ? (await api.submitBatch(workflow, count)).map((run) => run.id) : [(await api.submitRun(workflow)).id];
+    followInTurn(stack, store, batch, 0);
   } catch (error) {
     store.dispatch({ type: 'run-lost' });
     reportSubmitFailure(stack, store, error);
   }
 }
 
+/** Follows the runs of one press of Run one after another (Run xN), each run's events into the store as they come. */
+function followInTurn(stack: EditorStack, store: AppStore, batch: readonly string[], index: number): void {
+  const id = batch[index]!;
+  store.dispatch({ type: 'run-accepted', id, batch });
+  followRun(
+    id,
+    (event) => {
+      store.dispatch({ type: 'run-event', event });
+      // Increment / randomize: the next Run differs from this one (after a batch, from its last take).
+      if (event.type === 'run-done') stack.sa3.applySeedModes();
+      announceEnd(store, event, batch.length > 1 ? ` (take ${index + 1} of ${batch.length})` : '');
+      if (isFinalRunEvent(event) && index + 1 < batch.length) followInTurn(stack, store, batch, index + 1);
+    },
+    (error) => {
+      store.dispatch({ type: 'run-lost' });
+      store.toast('error', `The run's progress could not be followed: ${error.message}`);
+    },
+  );
+}
+
+/** Cancels the run on and the ones of its batch still to come (those first, so none starts meanwhile). */
 export async function cancelRun(store: AppStore): Promise<void> {
-  const id = store.getState().run?.id;
-  if (!id) return;
+  const run = store.getState().run;
+  if (!run?.id) return;
   store.dispatch({ type: 'run-cancel-requested' });
-  await api.cancelRun(id).catch((e: Error) => store.toast('error', `Cancel failed: ${e.message}`));
+  const ids = [...run.batch.slice(run.batch.indexOf(run.id) + 1), run.id];
+  const failures = await Promise.all(
+    ids.map((id) =>
+      api.cancelRun(id).then(
+        () => null,
+        (e: Error) => e,
+      ),
+    ),
+  );
+  const failed = failures.find((e) => e !== null);
+  if (failed) store.toast('error', `Cancel failed: ${failed.message}`);
 }

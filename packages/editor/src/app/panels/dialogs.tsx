@@ -3,6 +3,7 @@ import { Gallery } from './gallery.js';
 import { ModelsPanel } from './models-panel.js';
 import { HistoryPanel } from './history-panel.js';
 import { NodeFinder } from './node-finder.js';
+import { QueuePanel } from './queue-panel.js';
 import { ReplaceDialog } from './replace-dialog.js';
 import { ReportPanel } from './report-panel.js';
 import { TokenPrompt } from './token-prompt.js';
@@ -18,6 +19,7 @@ export function Dialogs() {
       {dialog === 'models' && <ModelsPanel />}
       {dialog === 'report' && <ReportPanel />}
       {dialog === 'history' && <HistoryPanel key={tokenVersion} />}
+      {dialog === 'queue' && <QueuePanel />}
       <ReplaceDialog />
       <NodeFinder />
       {tokenPrompt && <TokenPrompt refused={tokenPrompt === 'refused'} />}

@@ -1,4 +1,5 @@
 import { useActions, useAppState, useStore } from '../app-context.js';
+import { QueueButton } from './queue-panel.js';
 import { RunButton } from './run-button.js';
 import { WorkflowNameField } from './workflow-name-field.js';
 
@@ -49,6 +50,7 @@ export function Toolbar() {
         <button onClick={() => store.dispatch({ type: 'dialog-opened', dialog: 'history' })} data-testid="open-history" title="Every run kept on the server">
           History
         </button>
+        <QueueButton />
         <button
           onClick={() => store.dispatch({ type: 'dialog-opened', dialog: 'report' })}
           disabled={!hasReport}

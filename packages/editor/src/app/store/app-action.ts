@@ -1,4 +1,4 @@
-import type { ModelEntry } from '../api.js';
+import type { ModelEntry, RunState } from '../api.js';
 import type { NodeRunState } from '../../plugin/index.js';
 import type { RunEvent } from '../run-events.js';
 import type { Dialog, NodeFinder, Toast } from './app-state.js';
@@ -24,11 +24,14 @@ export type AppAction =
   | { readonly type: 'finder-closed' }
   | { readonly type: 'run-requested' }
   | { readonly type: 'run-submitted' }
-  | { readonly type: 'run-accepted'; readonly id: string }
+  | { readonly type: 'run-accepted'; readonly id: string; readonly batch?: readonly string[] }
   | { readonly type: 'run-event'; readonly event: RunEvent }
   /** The last run's players, brought back after a reload. */
   | { readonly type: 'run-restored'; readonly nodeRunStates: ReadonlyMap<string, NodeRunState> }
   | { readonly type: 'run-cancel-requested' }
   | { readonly type: 'run-lost' }
+  | { readonly type: 'batch-count-set'; readonly count: number }
+  | { readonly type: 'live-runs-listed'; readonly runs: readonly RunState[] }
+  | { readonly type: 'live-runs-failed'; readonly message: string }
   | { readonly type: 'toast-shown'; readonly toast: Toast }
   | { readonly type: 'toast-dismissed'; readonly id: number };

@@ -1,5 +1,5 @@
 import type { AppAction } from './app-action.js';
-import type { AppState } from './app-state.js';
+import { MAX_BATCH, type AppState } from './app-state.js';
 import { nextNodeRunStates } from './node-run-states.js';
 
 /** Toasts on screen at once; an older one makes room for a new one. */
@@ -44,9 +44,9 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'run-requested':
       return state.nodeRunStates.size === 0 ? state : { ...state, nodeRunStates: new Map() };
     case 'run-submitted':
-      return { ...state, run: { id: null, phase: 'submitting' } };
+      return { ...state, run: { id: null, phase: 'submitting', batch: [] } };
     case 'run-accepted':
-      return { ...state, run: { id: action.id, phase: 'running' } };
+      return { ...state, run: { id: action.id, phase: 'running', batch: action.batch ?? [action.id] } };
     case 'run-event': {
       const { event } = action;
       const nodeRunStates = nextNodeRunStates(state.nodeRunStates, event);
@@ -60,6 +60,12 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return state.run?.id ? { ...state, run: { ...state.run, phase: 'cancelling' } } : state;
     case 'run-lost':
       return { ...state, run: null };
+    case 'batch-count-set':
+      return { ...state, batchCount: Math.min(MAX_BATCH, Math.max(1, Math.round(action.count) || 1)) };
+    case 'live-runs-listed':
+      return { ...state, liveRuns: action.runs, liveRunsProblem: null };
+    case 'live-runs-failed':
+      return { ...state, liveRunsProblem: action.message };
     case 'toast-shown':
       return { ...state, toasts: [...state.toasts.slice(-(MAX_TOASTS - 1)), action.toast] };
     case 'toast-dismissed':

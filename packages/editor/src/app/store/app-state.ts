@@ -1,16 +1,21 @@
 import type { NodeRunState } from '../../plugin/index.js';
-import type { ModelEntry, ServedRunReport } from '../api.js';
+import type { ModelEntry, RunState, ServedRunReport } from '../api.js';
 import type { LooseWire } from '../node-types.js';
 
 /** What the server said to the app's first request (the model list), for the UI and tests. */
 export type Connection = 'connecting' | 'connected' | 'needs-token' | 'unreachable';
 
-export type Dialog = 'gallery' | 'models' | 'report' | 'history';
+export type Dialog = 'gallery' | 'models' | 'report' | 'history' | 'queue';
+
+/** Runs one press of Run queues (Run xN). */
+export const MAX_BATCH = 16;
 
 export interface ActiveRun {
   /** Null until the server has accepted the workflow. */
   readonly id: string | null;
   readonly phase: 'submitting' | 'running' | 'cancelling';
+  /** Every run of the press of Run this one belongs to, in the order they run (one id for a single run). */
+  readonly batch: readonly string[];
 }
 
 /** The node search box: where it opened on the page, and the loose wire it would plug in, if any. */
@@ -46,6 +51,12 @@ export interface AppState {
   readonly replacing: string | null;
   readonly finder: NodeFinder | null;
   readonly run: ActiveRun | null;
+  /** How many runs one press of Run queues, 1..MAX_BATCH. */
+  readonly batchCount: number;
+  /** The server's waiting and running runs as last listed (GET /api/runs), null before the first listing. */
+  readonly liveRuns: readonly RunState[] | null;
+  /** Why the last listing of them failed, null when it did not. */
+  readonly liveRunsProblem: string | null;
   readonly report: ServedRunReport | null;
   /** What the last run said of each node it touched; the nodes show it. */
   readonly nodeRunStates: ReadonlyMap<string, NodeRunState>;
@@ -66,6 +77,9 @@ export const initialAppState: AppState = {
   replacing: null,
   finder: null,
   run: null,
+  batchCount: 1,
+  liveRuns: null,
+  liveRunsProblem: null,
   report: null,
   nodeRunStates: new Map(),
   toasts: [],

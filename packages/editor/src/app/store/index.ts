@@ -1,3 +1,3 @@
 export { AppStore } from './app-store.js';
 export type { AppAction } from './app-action.js';
-export { initialAppState, type ActiveRun, type AppState, type Connection, type Dialog, type NodeFinder, type Toast } from './app-state.js';
+export { initialAppState, MAX_BATCH, type ActiveRun, type AppState, type Connection, type Dialog, type NodeFinder, type Toast } from './app-state.js';
