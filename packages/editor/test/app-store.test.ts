@@ -34,9 +34,16 @@ describe('the app store', () => {
   it('starts a run: the last marks go, then submitting, then running with its id', () => {
     const store = storeWith({ nodeRunStates: new Map([['gen', { status: 'done' }]]) });
     expect(play(store, { type: 'run-requested' }).nodeRunStates.size).toBe(0);
-    expect(play(store, { type: 'run-submitted' }).run).toEqual({ id: null, phase: 'submitting' });
-    expect(play(store, { type: 'run-accepted', id: 'run-1' }).run).toEqual({ id: 'run-1', phase: 'running' });
-    expect(play(store, { type: 'run-cancel-requested' }).run).toEqual({ id: 'run-1', phase: 'cancelling' });
+    expect(play(store, { type: 'run-submitted' }).run).toEqual({ id: null, phase: 'submitting', batch: [] });
+    expect(play(store, { type: 'run-accepted', id: 'run-1' }).run).toEqual({ id: 'run-1', phase: 'running', batch: ['run-1'] });
+    expect(play(store, { type: 'run-cancel-requested' }).run).toEqual({ id: 'run-1', phase: 'cancelling', batch: ['run-1'] });
+  });
+
+  it('keeps the batch count within 1..16 and follows a batch run by run', () => {
+    const store = storeWith();
+    expect([0, 1, 4.4, 16, 17, Number.NaN].map((count) => play(store, { type: 'batch-count-set', count }).batchCount)).toEqual([1, 1, 4, 16, 16, 1]);
+    const batch = ['run-1', 'run-2'];
+    expect(play(store, { type: 'run-accepted', id: 'run-2', batch }).run).toEqual({ id: 'run-2', phase: 'running', batch });
   });
 
   it('cannot cancel a run the server has not accepted yet', () => {
@@ -44,7 +51,7 @@ describe('the app store', () => {
     play(store, { type: 'run-submitted' });
     const listener = vi.fn();
     store.subscribe(listener);
-    expect(play(store, { type: 'run-cancel-requested' }).run).toEqual({ id: null, phase: 'submitting' });
+    expect(play(store, { type: 'run-cancel-requested' }).run).toEqual({ id: null, phase: 'submitting', batch: [] });
     expect(listener).not.toHaveBeenCalled();
   });
 
