@@ -107,4 +107,25 @@ describe('Run xN and the queue panel', () => {
     expect(await page.locator('[data-testid="queue-panel"]').textContent()).toContain('Nothing is waiting or running.');
     expect(errors).toEqual([]);
   });
+
+  it('Cancel during a held batch cancels the take running and the ones still waiting', async () => {
+    const { page, errors } = await openEditor(session);
+    await openTextToAudio(page);
+    await page.locator('[data-testid="batch-count"]').selectOption('3');
+    session.server.engine.close();
+    const arrived = session.server.engine.arrival();
+    await page.locator('[data-testid="run"]').click();
+    await arrived;
+    await expect.poll(() => page.locator('[data-testid="cancel"]').textContent()).toBe('Cancel 1/3');
+    const ids = ((await session.server.request('/api/runs')).body as { id: string; status: string }[])
+      .filter((run) => run.status === 'queued' || run.status === 'running')
+      .map((run) => run.id);
+    expect(ids).toHaveLength(3);
+    await page.locator('[data-testid="cancel"]').click();
+    await page.locator('[data-testid="run"]').waitFor({ timeout: 60_000 });
+    session.server.engine.open();
+    expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('last run cancelled');
+    expect(await Promise.all(ids.map(runStatus))).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(errors).toEqual([]);
+  });
 });
