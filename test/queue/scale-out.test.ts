@@ -48,7 +48,7 @@ describe.skipIf(redisSkipReason !== '')('one server and three workers on a Redis
 
   const startWorker = async (): Promise<Sa3Process> => {
     const { tmp } = await isolatedDirs();
-    const worker = startSa3(['worker', '--redis', redis.url, '--stall-seconds', '3'], { SA3_HOME: workerHome, TMPDIR: tmp });
+    const worker = startSa3(['worker', '--redis', redis.url, '--stall-seconds', '10'], { SA3_HOME: workerHome, TMPDIR: tmp });
     await worker.line(/taking jobs from /);
     workers.push(worker);
     return worker;
@@ -100,7 +100,7 @@ describe.skipIf(redisSkipReason !== '')('one server and three workers on a Redis
     for (const r of results) {
       expect(r.status).toBe(200);
       const prediction = readPrediction(r.body, `POST /predictions ${r.i}`);
-      expect(prediction.status).toBe('succeeded');
+      expect(prediction.status, `prediction ${r.i}: ${String(prediction.error)}`).toBe('succeeded');
       expect(prediction.input.seed).toBe(100 + r.i);
       const path = join(scratch, `p-${r.i}.wav`);
       await writeFile(path, decodeDataUri(outputOf(prediction)));

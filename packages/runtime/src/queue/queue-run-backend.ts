@@ -189,11 +189,13 @@ export class QueueRunBackend {
   private async poll(jobId: string): Promise<void> {
     const waiting = this.waiting.get(jobId);
     if (!waiting || !this.reachable) return;
+    // State first: a job read before it finished has no return value even if it completes a moment later.
+    const state = await waiting.queue.getJobState(jobId).catch(() => 'unknown');
+    if (state !== 'completed' && state !== 'failed') return;
     const job = await Job.fromId(waiting.queue, jobId).catch(() => undefined);
     if (!job) return;
-    const state = await job.getState().catch(() => 'unknown');
     if (state === 'completed') waiting.completed(job.returnvalue as RunJobResult);
-    else if (state === 'failed') waiting.failed(job.failedReason);
+    else waiting.failed(job.failedReason);
   }
 
   private queueOf(pack: string): Promise<PackQueue> {
