@@ -8,6 +8,7 @@ import { receiveOutputs } from './output-transfer.js';
 import { CANCEL_CHANNEL, QUEUES_KEY, cancelKey, packOfWorkflow, queueName } from './queue-names.js';
 import { QueueMetrics, type QueueDepth } from './queue-metrics.js';
 import { QueueUnavailableError } from './queue-unavailable.js';
+import { ToldEvents } from './told-events.js';
 import { connectionOptions, type RedisAddress } from './redis-url.js';
 
 export interface QueueRunBackendOptions {
@@ -86,16 +87,16 @@ export class QueueRunBackend {
     const pack = packOfWorkflow(workflow);
     const { queue } = await this.queueOf(pack);
     const jobId = jobIdOfRun(runId);
-    let lastSeq = 0;
+    const told = new ToldEvents();
     let finalEvent: RunEvent | null = null;
     const outcome = new Promise<RunJobResult>((resolve, reject) => {
       this.waiting.set(jobId, {
         queue,
         progress: (event) => {
-          if (event.seq <= lastSeq) return; // a stalled job run again repeats what was already told
-          lastSeq = event.seq;
-          if (FINAL_EVENTS.has(event.type)) finalEvent = event;
-          else options.onEvent?.(event);
+          const fresh = told.fresh(event);
+          if (!fresh) return;
+          if (FINAL_EVENTS.has(event.type)) finalEvent = fresh;
+          else options.onEvent?.(fresh);
         },
         completed: resolve,
         failed: (reason) => reject(new Error(reason)),
@@ -121,7 +122,7 @@ export class QueueRunBackend {
       const report = await receiveOutputs(this.control, result.outputKeys, result.report, options.outDir);
       const last: RunEvent = finalEvent ?? {
         runId,
-        seq: lastSeq + 1,
+        seq: told.count + 1,
         time: new Date().toISOString(),
         type: report.status === 'succeeded' ? 'run-done' : report.status === 'cancelled' ? 'run-cancelled' : 'run-error',
         report,
