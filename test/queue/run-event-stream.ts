@@ -1,4 +1,5 @@
 import type { RunEvent } from '@sa3/nodes';
+import { sseEvents } from '../server/read-sse.js';
 
 /** A run's events over SSE as they arrive: `until` waits for the first that matches; `all` for the stream's end. */
 export interface RunEventStream {
@@ -13,26 +14,13 @@ export async function openRunEvents(url: string, runId: string): Promise<RunEven
   const events: RunEvent[] = [];
   const waiters: { match: (event: RunEvent) => boolean; resolve: (event: RunEvent) => void }[] = [];
   const ended = (async () => {
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let split: number;
-      while ((split = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, split);
-        buffer = buffer.slice(split + 2);
-        const data = block.split('\n').find((line) => line.startsWith('data: '));
-        if (!data) continue;
-        const event = JSON.parse(data.slice(6)) as RunEvent;
-        events.push(event);
-        for (const waiter of [...waiters]) {
-          if (!waiter.match(event)) continue;
-          waiters.splice(waiters.indexOf(waiter), 1);
-          waiter.resolve(event);
-        }
+    for await (const raw of sseEvents(response)) {
+      const event = JSON.parse(raw.data) as RunEvent;
+      events.push(event);
+      for (const waiter of [...waiters]) {
+        if (!waiter.match(event)) continue;
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(event);
       }
     }
     return events;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeCatalogueSchema, parsePayload, runEventSchema, runStateSchema, uploadReceiptSchema, type RunEvent, type RunState } from '@sa3/nodes';
 import { examplesDir } from '../helpers/paths.js';
 import { startTestServer, type TestServer } from './server-fixture.js';
+import { sseEvents } from './read-sse.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -26,33 +27,15 @@ async function readEvents(runId: string, options: { lastEventId?: number; limit?
     signal: controller.signal,
   });
   expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
   const events: SseEvent[] = [];
-  let buffer = '';
   try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let split: number;
-      while ((split = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, split);
-        buffer = buffer.slice(split + 2);
-        const fields = Object.fromEntries(
-          block
-            .split('\n')
-            .filter((l) => !l.startsWith(':') && l.includes(': '))
-            .map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]),
-        );
-        if (fields.data === undefined) continue;
-        const data = parsePayload(runEventSchema, JSON.parse(fields.data), `SSE event ${fields.id} of run ${runId}`);
-        expect(fields.event).toBe(data.type);
-        events.push({ id: Number(fields.id), event: fields.event!, data });
-        if (options.limit !== undefined && events.length >= options.limit) {
-          controller.abort();
-          return events;
-        }
+    for await (const raw of sseEvents(response)) {
+      const data = parsePayload(runEventSchema, JSON.parse(raw.data), `SSE event ${raw.id} of run ${runId}`);
+      expect(raw.event).toBe(data.type);
+      events.push({ id: Number(raw.id), event: raw.event, data });
+      if (options.limit !== undefined && events.length >= options.limit) {
+        controller.abort();
+        return events;
       }
     }
   } catch (error) {
