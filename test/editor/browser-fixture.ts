@@ -88,3 +88,13 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
+
+/** Opens the text-to-audio example from the gallery, 2 s long with a seed of -1: a quick take that differs on every run. */
+export async function openQuickRandomTake(page: Page): Promise<void> {
+  await page.locator('[data-testid="open-gallery"]').click();
+  await page.locator('[data-testid="gallery-item"][data-file="text-to-audio.json"]').click();
+  const generate = node(page, 'generate');
+  await generate.waitFor();
+  await generate.locator('[data-param="duration"] input[type="number"]').fill('2');
+  await generate.locator('[data-param="seed"] button', { hasText: /^-1$/ }).click();
+}

@@ -2,7 +2,7 @@ import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { node, openEditor, screenshot, startEditorSession, type EditorSession } from './browser-fixture.js';
+import { node, openEditor, openQuickRandomTake, screenshot, startEditorSession, type EditorSession } from './browser-fixture.js';
 
 let session: EditorSession;
 beforeAll(async () => {
@@ -18,12 +18,8 @@ async function runOnce(page: Page): Promise<void> {
 describe('the History panel', () => {
   it('lists takes with waveform, prompt, seed, length and time; downloads under the take name, pins, reuses a seed, compares two, deletes', async () => {
     const { page, errors } = await openEditor(session);
-    await page.locator('[data-testid="open-gallery"]').click();
-    await page.locator('[data-testid="gallery-item"][data-file="text-to-audio.json"]').click();
+    await openQuickRandomTake(page);
     const generate = node(page, 'generate');
-    await generate.waitFor();
-    await generate.locator('[data-param="duration"] input[type="number"]').fill('2');
-    await generate.locator('[data-param="seed"] button', { hasText: /^-1$/ }).click();
     await runOnce(page);
     await runOnce(page);
 
@@ -85,12 +81,7 @@ describe('the History panel', () => {
 
   it('a corrupt entry and a pinned take whose file was deleted are each one sentence, and the other takes still play', async () => {
     const { page, errors } = await openEditor(session);
-    await page.locator('[data-testid="open-gallery"]').click();
-    await page.locator('[data-testid="gallery-item"][data-file="text-to-audio.json"]').click();
-    const generate = node(page, 'generate');
-    await generate.waitFor();
-    await generate.locator('[data-param="duration"] input[type="number"]').fill('2');
-    await generate.locator('[data-param="seed"] button', { hasText: /^-1$/ }).click();
+    await openQuickRandomTake(page);
     for (let i = 0; i < 3; i++) await runOnce(page);
     const listed = (await session.server.request('/api/history?limit=3')).body as { takes: { id: string }[] };
     const [fine, corrupt, pinned] = listed.takes.map((t) => t.id);

@@ -1,22 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Download, Page } from 'playwright-core';
-import { node, openEditor, screenshot, startEditorSession, type EditorSession } from './browser-fixture.js';
+import type { Download } from 'playwright-core';
+import { node, openEditor, openQuickRandomTake, screenshot, startEditorSession, type EditorSession } from './browser-fixture.js';
 
 let session: EditorSession;
 beforeAll(async () => {
   session = await startEditorSession();
 });
 afterAll(async () => session?.close());
-
-async function openTextToAudio(page: Page): Promise<void> {
-  await page.locator('[data-testid="open-gallery"]').click();
-  await page.locator('[data-testid="gallery-item"][data-file="text-to-audio.json"]').click();
-  const generate = node(page, 'generate');
-  await generate.waitFor();
-  await generate.locator('[data-param="duration"] input[type="number"]').fill('2');
-  await generate.locator('[data-param="seed"] button', { hasText: /^-1$/ }).click();
-}
 
 async function runStatus(id: string): Promise<string> {
   return ((await session.server.request(`/api/runs/${id}`)).body as { status: string }).status;
@@ -29,7 +20,7 @@ async function bytesOf(download: Promise<Download>): Promise<Buffer> {
 describe('Run xN and the queue panel', () => {
   it('a batch of 4 leaves four takes with four seeds, the node shows the seed each used, and a take reruns to the same bytes', async () => {
     const { page, errors } = await openEditor(session);
-    await openTextToAudio(page);
+    await openQuickRandomTake(page);
     const batchCount = page.locator('[data-testid="batch-count"]');
     await batchCount.selectOption('4');
     // The count is the browser's, not the workflow's: it survives a reload.
@@ -78,7 +69,7 @@ describe('Run xN and the queue panel', () => {
 
   it('the queue panel lists a held batch of 3, cancels one of them (shown cancelled), and the other two finish', async () => {
     const { page, errors } = await openEditor(session);
-    await openTextToAudio(page);
+    await openQuickRandomTake(page);
     await page.locator('[data-testid="batch-count"]').selectOption('3');
     session.server.engine.close();
     const arrived = session.server.engine.arrival();
@@ -110,7 +101,7 @@ describe('Run xN and the queue panel', () => {
 
   it('Cancel during a held batch cancels the take running and the ones still waiting', async () => {
     const { page, errors } = await openEditor(session);
-    await openTextToAudio(page);
+    await openQuickRandomTake(page);
     await page.locator('[data-testid="batch-count"]').selectOption('3');
     session.server.engine.close();
     const arrived = session.server.engine.arrival();
