@@ -66,7 +66,7 @@ describe('the History panel', () => {
 
     await newest.locator('[data-testid="take-use-seed"]').click();
     await page.locator('[data-testid="modal-close"]').click();
-    expect(await generate.locator('[data-param="seed"] input[type="number"]').inputValue()).toBe(seed);
+    await expect.poll(() => generate.locator('[data-param="seed"] input[type="number"]').inputValue()).toBe(seed);
 
     await page.locator('[data-testid="open-history"]').click();
     await expect.poll(() => rows.count()).toBe(2);

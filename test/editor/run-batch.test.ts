@@ -54,7 +54,7 @@ describe('Run xN and the queue panel', () => {
     const original = await bytesOf(Promise.all([page.waitForEvent('download'), take.locator('[data-testid="take-download"]').click()]).then(([d]) => d));
     await take.locator('[data-testid="take-use-seed"]').click();
     await page.locator('[data-testid="modal-close"]').click();
-    expect(await seedField.locator('input[type="number"]').inputValue()).toBe(takeSeed);
+    await expect.poll(() => seedField.locator('input[type="number"]').inputValue()).toBe(takeSeed);
     await batchCount.selectOption('1');
     await page.locator('[data-testid="run"]').click();
     await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 60_000 }).toBe('last run succeeded');

@@ -34,7 +34,7 @@ describe('the seed control', () => {
     await node(page, 'save').waitFor();
     await node(page, 'generate').locator('[data-param="duration"] input[type="number"]').fill('2');
     await seedField(page).locator('button', { hasText: /^-1$/ }).click();
-    expect(await seedField(page).locator('input[type="number"]').inputValue()).toBe('-1');
+    await expect.poll(() => seedField(page).locator('input[type="number"]').inputValue()).toBe('-1');
     expect(await seedField(page).locator('[data-testid="seed-note"]').textContent()).toContain('random each run');
 
     await page.locator('[data-testid="run"]').click();
@@ -48,7 +48,8 @@ describe('the seed control', () => {
     await screenshot(page, 'seed-used');
 
     await seedField(page).locator('[data-testid="seed-keep"]').click();
-    expect(await seedField(page).locator('input[type="number"]').inputValue()).toBe(shown);
+    // The field takes the value on React's next render, not within the click.
+    await expect.poll(() => seedField(page).locator('input[type="number"]').inputValue()).toBe(shown);
     await used.waitFor({ state: 'detached' });
 
     // Increment: the run uses the kept seed, then the field holds the next one.
