@@ -17,6 +17,20 @@ async function bytesOf(download: Promise<Download>): Promise<Buffer> {
   return readFile(await (await download).path());
 }
 
+/** A batch of 3 quick takes whose first holds in the gated engine until the test opens it. */
+async function startHeldBatchOfThree(): Promise<Awaited<ReturnType<typeof openEditor>>> {
+  const opened = await openEditor(session);
+  const { page } = opened;
+  await openQuickRandomTake(page);
+  await page.locator('[data-testid="batch-count"]').selectOption('3');
+  session.server.engine.close();
+  const arrived = session.server.engine.arrival();
+  await page.locator('[data-testid="run"]').click();
+  await arrived;
+  await expect.poll(() => page.locator('[data-testid="cancel"]').textContent()).toBe('Cancel 1/3');
+  return opened;
+}
+
 describe('Run xN and the queue panel', () => {
   it('a batch of 4 leaves four takes with four seeds, the node shows the seed each used, and a take reruns to the same bytes', async () => {
     const { page, errors } = await openEditor(session);
@@ -68,14 +82,7 @@ describe('Run xN and the queue panel', () => {
   });
 
   it('the queue panel lists a held batch of 3, cancels one of them (shown cancelled), and the other two finish', async () => {
-    const { page, errors } = await openEditor(session);
-    await openQuickRandomTake(page);
-    await page.locator('[data-testid="batch-count"]').selectOption('3');
-    session.server.engine.close();
-    const arrived = session.server.engine.arrival();
-    await page.locator('[data-testid="run"]').click();
-    await arrived;
-    await expect.poll(() => page.locator('[data-testid="cancel"]').textContent()).toBe('Cancel 1/3');
+    const { page, errors } = await startHeldBatchOfThree();
     await expect.poll(() => page.locator('[data-testid="open-queue"]').textContent()).toBe('Queue (3)');
 
     await page.locator('[data-testid="open-queue"]').click();
@@ -100,14 +107,7 @@ describe('Run xN and the queue panel', () => {
   });
 
   it('Cancel during a held batch cancels the take running and the ones still waiting', async () => {
-    const { page, errors } = await openEditor(session);
-    await openQuickRandomTake(page);
-    await page.locator('[data-testid="batch-count"]').selectOption('3');
-    session.server.engine.close();
-    const arrived = session.server.engine.arrival();
-    await page.locator('[data-testid="run"]').click();
-    await arrived;
-    await expect.poll(() => page.locator('[data-testid="cancel"]').textContent()).toBe('Cancel 1/3');
+    const { page, errors } = await startHeldBatchOfThree();
     const ids = ((await session.server.request('/api/runs')).body as { id: string; status: string }[])
       .filter((run) => run.status === 'queued' || run.status === 'running')
       .map((run) => run.id);
