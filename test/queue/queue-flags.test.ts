@@ -13,6 +13,14 @@ describe('the queue commands refuse bad flags in one sentence', () => {
       'sa3 worker: no model pack is installed on this box; install one (sa3 models pull ID) before starting a worker',
     ],
     [['serve', '--redis', 'localhost:6379'], 'sa3 serve: --redis must be a redis:// URL such as redis://127.0.0.1:6379, got "localhost:6379"'],
+    [
+      ['serve', '--rate-limit', '30/fortnight'],
+      'sa3 serve: --rate-limit must be N/second, N/minute or N/hour with N a whole number above 0, such as 30/min, got "30/fortnight"',
+    ],
+    [
+      ['serve', '--rate-limit', '0/min'],
+      'sa3 serve: --rate-limit must be N/second, N/minute or N/hour with N a whole number above 0, such as 30/min, got "0/min"',
+    ],
     [['workers'], 'sa3 workers: --redis URL is required, e.g. sa3 workers --redis redis://10.0.0.5:6379'],
   ])('sa3 %j', async (args, sentence) => {
     const result = await runCli(args, { env: { SA3_HOME: await tempDir('sa3-queue-flags-') } });

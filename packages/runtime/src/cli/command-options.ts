@@ -54,6 +54,7 @@ export const commandOptions = {
     'no-cache': { type: 'boolean' },
     lora: { type: 'string', multiple: true },
     redis: { type: 'string' },
+    'rate-limit': { type: 'string' },
   },
   worker: {
     redis: { type: 'string' },

@@ -53,7 +53,7 @@ Usage:
   sa3 serve [--host H] [--port P] [--token T] [--queue N] [--files DIR]
             [--outputs DIR] [--output-urls] [--no-cache]
             [--replicate-model OWNER/NAME] [--public-url URL]
-            [--lora FILE[:STRENGTH] ...]
+            [--lora FILE[:STRENGTH] ...] [--redis URL] [--rate-limit N/min]
       One server for the editor and for HTTP clients, on 127.0.0.1:7860:
       the Cog predictions API with the hosted stable-audio-3-medium input
       schema (POST /predictions, PUT /predictions/{id}, GET /health-check,
@@ -80,6 +80,9 @@ Usage:
       --redis redis://HOST:PORT puts every prediction and workflow run on
       BullMQ queues in that Redis (one per model pack) for sa3 worker
       processes to run; without it everything runs in this process.
+      --rate-limit 30/min (or N/second, N/hour) lets each token (each
+      address without --token) start at most N predictions or runs in any
+      minute; more get 429 with Retry-After.
 
   sa3 worker --redis redis://HOST:PORT [--concurrency N] [--stall-seconds S]
              [--files DIR]

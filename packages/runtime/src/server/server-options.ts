@@ -5,6 +5,7 @@ import type { DiskResultStore } from '../executor/index.js';
 import type { PredictionLora } from '../predictions/index.js';
 import { sa3Home } from '../store/index.js';
 import type { RedisAddress } from '../queue/index.js';
+import type { RateLimit } from './rate-limit.js';
 
 export interface ServerOptions {
   readonly host: string;
@@ -53,6 +54,8 @@ export interface ServerOptions {
   readonly ownPidIsPast?: boolean;
   /** Runs go onto BullMQ queues in this Redis for `sa3 worker` processes, instead of running in this process. */
   readonly redis?: RedisAddress;
+  /** Requests that start work (predictions, workflow runs) per token, or per address without one, beyond which 429 answers. */
+  readonly rateLimit?: RateLimit;
 }
 
 export const examplesDir = fileURLToPath(new URL('../../../../examples/', import.meta.url));

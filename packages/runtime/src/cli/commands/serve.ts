@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { startServer, defaultServerOptions, type ServerOptions } from '../../server/index.js';
+import { startServer, defaultServerOptions, parseRateLimit, type RateLimit, type ServerOptions } from '../../server/index.js';
 import { EXIT_INVALID_INPUT } from '../exit-codes.js';
 import { cliResultStore } from '../result-store.js';
 import { watchStopSignals } from '../stop-signals.js';
@@ -40,6 +40,13 @@ export async function serveCommand(values: Readonly<Record<string, string | bool
     process.stderr.write(`sa3 serve: ${(error as Error).message}\n`);
     return EXIT_INVALID_INPUT;
   }
+  let rateLimit: RateLimit | undefined;
+  try {
+    if (typeof values['rate-limit'] === 'string') rateLimit = parseRateLimit(values['rate-limit']);
+  } catch (error) {
+    process.stderr.write(`sa3 serve: ${(error as Error).message}\n`);
+    return EXIT_INVALID_INPUT;
+  }
   const store = cliResultStore(values['no-cache'] === true);
   const options: ServerOptions = {
     ...defaults,
@@ -55,6 +62,7 @@ export async function serveCommand(values: Readonly<Record<string, string | bool
     ...(store ? { store } : {}),
     ...(loras.length > 0 ? { predictionLoras: loras } : {}),
     ...(redis ? { redis } : {}),
+    ...(rateLimit ? { rateLimit } : {}),
     // Nothing was made by this process yet: what carries its pid is from an earlier one (a restarted container's pid 1).
     ownPidIsPast: true,
   };
