@@ -24,6 +24,8 @@ function seedMarkup(value: number, used: number | undefined, mode: SeedMode = 'f
     fieldId: 'gen-seed',
     models: () => [],
     packs: () => [],
+    loras: () => [],
+    setSibling: () => undefined,
     secondsLimit: () => undefined,
     upload: () => Promise.reject(new Error('no uploads here')),
     reportProblem: () => undefined,

@@ -2,6 +2,7 @@ import {
   errorBodySchema,
   exampleListSchema,
   modelListSchema,
+  loraListSchema,
   parsePayload,
   PayloadError,
   runBatchSchema,
@@ -86,6 +87,7 @@ export const api = {
   getRun: async (id: string) => read(await authorizedFetch(runPath(id)), runStateSchema, `GET ${runPath(id)}`),
   examples: async () => read(await authorizedFetch('/api/examples'), exampleListSchema, 'GET /api/examples'),
   models: async () => read(await authorizedFetch('/api/models'), modelListSchema, 'GET /api/models'),
+  loras: async () => read(await authorizedFetch('/api/loras'), loraListSchema, 'GET /api/loras'),
   nodeOutputUrl: (run: string, node: string, output: string) => `${runPath(run)}/nodes/${encodeURIComponent(node)}/outputs/${encodeURIComponent(output)}`,
   runOutputUrl: (run: string, path: string) => `${runPath(run)}/outputs/${path.split('/').map(encodeURIComponent).join('/')}`,
   /** A file of the server's, as a Blob (links cannot carry the access token). */

@@ -2,7 +2,7 @@ import type { NodeEditor } from 'rete';
 import type { AreaPlugin } from 'rete-area-plugin';
 import { ClassicFlow, type ConnectionPlugin, type SocketData } from 'rete-connection-plugin';
 import { Presets, type ReactArea2D } from 'rete-react-plugin';
-import { getNodeDefinition, nodeCatalogue } from '@sa3/nodes';
+import { getNodeDefinition, nodeCatalogue, type LoraEntry } from '@sa3/nodes';
 import { parseWorkflow, serializeWorkflow, type Workflow } from '../workflow-json/index.js';
 import { wireBetween, wireRefusal } from './connection-rules.js';
 import { addWorkflowToEditor, applySeedModesFromMeta, editorToWorkflow, headerOf, type WorkflowHeader } from './graph-io.js';
@@ -29,6 +29,8 @@ export interface Sa3PluginOptions {
   readonly models?: () => readonly string[];
   /** Installed packs with their longest audio: lengths beyond a node's selected pack are marked before Run. */
   readonly packs?: () => readonly PackLimit[];
+  /** The LoRA files installed on the server, offered by LoRA nodes' file field (the sa3 server's GET /api/loras). */
+  readonly loras?: () => readonly LoraEntry[];
   /** Called with one sentence when a wire is refused (wrong socket type, loop). */
   readonly onRefused?: (reason: string) => void;
   /** Called after a param of a node changes; `edit` when the user changed it, with the value before (for undo). */
@@ -92,6 +94,7 @@ export function createSa3Plugin(editor: NodeEditor<Sa3Schemes>, area: AreaPlugin
     fetch: options.fetch ?? ((...args) => fetch(...args)),
     models: options.models ?? (() => []),
     packs: options.packs ?? (() => []),
+    loras: options.loras ?? (() => []),
     paramChanged: (node, key, edit) => {
       options.onParamChange?.(node, key, edit);
       redrawDownstream(node.id);

@@ -14,9 +14,8 @@ export const sa3Lora = defineNode({
   outputs: { model: { type: 'model', label: 'Model' } },
   params: {
     file: {
-      kind: 'string',
+      kind: 'loraFile',
       label: 'File',
-      nonEmpty: true,
       description: 'A .safetensors LoRA file: a path (relative to the workflow file), or the name of one installed with sa3 models lora import.',
     },
     strength: {

@@ -9,6 +9,7 @@ export { SEED_MAX, RANDOM_SEED, type SeedParam } from './seed.js';
 export type { ModelParam } from './model.js';
 export type { AudioSourceParam } from './audio-source.js';
 export type { FilenameParam } from './filename.js';
+export type { LoraFileParam } from './lora-file.js';
 export { mergedRegions, parseRegionText, type RegionsParam, type TimeRegion } from './regions.js';
 export { registerParamKind, paramKindOf } from './registry.js';
 export { checkParamValue, paramDefault } from './check.js';

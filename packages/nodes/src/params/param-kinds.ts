@@ -2,6 +2,7 @@ import type { AudioSourceParam } from './audio-source.js';
 import type { BooleanParam } from './boolean.js';
 import type { EnumParam } from './enum.js';
 import type { FilenameParam } from './filename.js';
+import type { LoraFileParam } from './lora-file.js';
 import type { ModelParam } from './model.js';
 import type { NumberParam } from './number.js';
 import type { RegionsParam } from './regions.js';
@@ -19,6 +20,7 @@ export interface BuiltinParamKinds {
   audioSource: AudioSourceParam;
   filename: FilenameParam;
   regions: RegionsParam;
+  loraFile: LoraFileParam;
 }
 
 /**

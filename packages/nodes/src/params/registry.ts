@@ -2,6 +2,7 @@ import { audioSourceKind } from './audio-source.js';
 import { booleanKind } from './boolean.js';
 import { enumKind } from './enum.js';
 import { filenameKind } from './filename.js';
+import { loraFileKind } from './lora-file.js';
 import { modelKind } from './model.js';
 import { numberKind } from './number.js';
 import type { ParamKind } from './param-kind.js';
@@ -20,6 +21,7 @@ const builtinKinds: { readonly [K in keyof BuiltinParamKinds]: ParamKind<Builtin
   audioSource: audioSourceKind,
   filename: filenameKind,
   regions: regionsKind,
+  loraFile: loraFileKind,
 };
 
 const registered = new Map<string, ParamKind<ParamSpec>>(Object.entries(builtinKinds) as [string, ParamKind<ParamSpec>][]);

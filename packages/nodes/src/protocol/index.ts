@@ -38,6 +38,7 @@ export {
   type ModelEntry,
   type ModelPullState,
 } from './models.js';
+export { loraEntrySchema, loraListSchema, type LoraEntry } from './loras.js';
 export { exampleEntrySchema, exampleListSchema, type ExampleEntry } from './examples.js';
 export { uploadReceiptSchema, type UploadReceipt } from './uploads.js';
 export {

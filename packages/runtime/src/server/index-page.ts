@@ -12,6 +12,6 @@ export const indexPage = `<!doctype html>
 <ul><li><code>POST /api/runs</code> with <code>{"workflow": {...}, "overrides": {"node.param": value}}</code></li>
 <li><code>GET /api/runs/{id}</code>, <code>GET /api/runs/{id}/events</code> (Server-Sent Events), <code>POST /api/runs/{id}/cancel</code>, <code>GET /api/runs/{id}/outputs/{file}</code></li>
 <li><code>POST /api/uploads?name=take.wav</code> (raw audio body) gives an <code>upload:</code> id for <code>audio.load</code></li>
-<li><code>GET /api/nodes</code>, <code>GET /api/models</code></li></ul>
+<li><code>GET /api/nodes</code>, <code>GET /api/models</code>, <code>GET /api/loras</code> (installed LoRA files with their sha256)</li></ul>
 </body></html>
 `;

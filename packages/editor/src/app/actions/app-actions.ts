@@ -58,6 +58,7 @@ export class AppActions {
       fetch: authorizedFetch,
       models: () => (this.store.getState().models ?? []).map((m) => m.id),
       packs: () => this.store.getState().models ?? [],
+      loras: () => this.store.getState().loras,
       onRefused: (reason) => this.store.toast('error', `Wire refused: ${reason}`),
       onParamChange: (node, key, edit) => {
         if (edit) recordParamEdit(stack.history, node, key, edit.previous, (changed) => this.paramUndone(changed));
@@ -103,9 +104,21 @@ export class AppActions {
         this.store.dispatch({ type: 'models-listed', models });
         // Lengths beyond a node's selected pack are marked from the packs listed.
         for (const node of this.stack?.editor.getNodes() ?? []) this.stack?.sa3.refresh(node.id);
+        this.loadLoras();
       },
       (error: Error) =>
         this.store.dispatch({ type: 'models-failed', message: error.message, needsToken: error instanceof SubmitError && error.status === 401 }),
+    );
+  }
+
+  /** The LoRA files LoRA nodes offer; a server without the route (an older one) just offers none. */
+  private loadLoras(): void {
+    api.loras().then(
+      (loras) => {
+        this.store.dispatch({ type: 'loras-listed', loras });
+        for (const node of this.stack?.editor.getNodes() ?? []) if (node.type === 'sa3.lora') this.stack?.sa3.refresh(node.id);
+      },
+      () => undefined,
     );
   }
 

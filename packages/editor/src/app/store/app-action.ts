@@ -1,3 +1,4 @@
+import type { LoraEntry } from '@sa3/nodes';
 import type { ModelEntry, RunState } from '../api.js';
 import type { NodeRunState } from '../../plugin/index.js';
 import type { RunEvent } from '../run-events.js';
@@ -13,6 +14,7 @@ export type AppAction =
   | { readonly type: 'models-requested' }
   | { readonly type: 'models-listed'; readonly models: readonly ModelEntry[] }
   | { readonly type: 'models-failed'; readonly message: string; readonly needsToken: boolean }
+  | { readonly type: 'loras-listed'; readonly loras: readonly LoraEntry[] }
   | { readonly type: 'token-refused'; readonly hadToken: boolean }
   | { readonly type: 'token-given' }
   | { readonly type: 'token-prompt-closed' }

@@ -23,6 +23,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...state, models: action.models, modelsError: null, connection: 'connected' };
     case 'models-failed':
       return { ...state, modelsError: action.message, connection: action.needsToken ? 'needs-token' : 'unreachable' };
+    case 'loras-listed':
+      return { ...state, loras: action.loras };
     case 'token-refused':
       return { ...state, tokenPrompt: action.hadToken ? 'refused' : 'missing' };
     case 'token-given':

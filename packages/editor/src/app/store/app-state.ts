@@ -1,3 +1,4 @@
+import type { LoraEntry } from '@sa3/nodes';
 import type { NodeRunState } from '../../plugin/index.js';
 import type { ModelEntry, RunState, ServedRunReport } from '../api.js';
 import type { LooseWire } from '../node-types.js';
@@ -37,6 +38,8 @@ export interface AppState {
   readonly connection: Connection;
   readonly models: readonly ModelEntry[] | null;
   readonly modelsError: string | null;
+  /** The LoRA files installed on the server (empty until listed, or when listing failed). */
+  readonly loras: readonly LoraEntry[];
   /** Why the access token is asked for, while it is. */
   readonly tokenPrompt: 'missing' | 'refused' | null;
   /** Counts the tokens given, so views that fetched with the previous one fetch again. */
@@ -68,6 +71,7 @@ export const initialAppState: AppState = {
   connection: 'connecting',
   models: null,
   modelsError: null,
+  loras: [],
   tokenPrompt: null,
   tokenVersion: 0,
   name: '',

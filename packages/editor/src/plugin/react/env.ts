@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { NodeEditor } from 'rete';
+import type { LoraEntry } from '@sa3/nodes';
 import type { Sa3Node } from '../sa3-node.js';
 import type { PackLimit } from '../pack-limit.js';
 import type { Sa3Schemes } from '../schemes.js';
@@ -16,6 +17,8 @@ export interface NodeViewEnv {
   models(): readonly string[];
   /** Installed packs with their limits, for ranges that follow a node's selected pack. */
   packs(): readonly PackLimit[];
+  /** The LoRA files installed on the server. */
+  loras(): readonly LoraEntry[];
   /** A param was edited in a node view; `edit.previous` is its value before (absent: it was not set). */
   paramChanged(node: Sa3Node, key: string, edit?: { readonly previous: unknown }): void;
   /** The node's card was measured at a new size (layout pixels, before the area's zoom). */

@@ -100,6 +100,13 @@ function controlHost(env: NodeViewEnv, node: Sa3Node, name: string, onChange: ()
     fieldId: `${node.id}-${name}`,
     models: () => env.models(),
     packs: () => env.packs(),
+    loras: () => env.loras(),
+    setSibling(param, value) {
+      const previous = node.params[param];
+      node.setParam(param, value);
+      env.paramChanged(node, param, { previous });
+      onChange();
+    },
     secondsLimit: () => (isPackBounded(name) ? packSecondsLimit(node, env.packs()) : undefined),
     async upload(file) {
       const response = await env.fetch(`${env.uploadUrl}?name=${encodeURIComponent(file.name)}`, {

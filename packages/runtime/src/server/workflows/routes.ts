@@ -26,6 +26,7 @@ import { overridesFrom } from './overrides-body.js';
 import { runStateOf } from './run-state.js';
 import { catalogueNodeOf } from './catalogue-node.js';
 import { registerJsonBodyParser } from './json-body.js';
+import { registerLoraRoutes } from './lora-routes.js';
 import { repeatFrom } from './repeat-body.js';
 
 export interface WorkflowRoutesOptions {
@@ -57,6 +58,8 @@ export function registerWorkflowRoutes(app: FastifyInstance, options: WorkflowRo
       auto: p.manifest.id === auto,
     }));
   });
+
+  registerLoraRoutes(app);
 
   app.post<{ Reply: RunState | RunBatch | ErrorBody }>('/api/runs', async (req, reply) => {
     const body = req.body as { workflow?: unknown; overrides?: unknown; repeat?: unknown } | null;

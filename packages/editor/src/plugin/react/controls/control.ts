@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { ParamSpec } from '@sa3/nodes';
+import type { LoraEntry, ParamSpec } from '@sa3/nodes';
 import type { SeedMode } from '../../seed-modes.js';
 import type { PackLimit } from '../../pack-limit.js';
 
@@ -11,6 +11,10 @@ export interface ControlHost {
   models(): readonly string[];
   /** Installed packs with their limits, to show beside the ids. */
   packs(): readonly PackLimit[];
+  /** The LoRA files installed on the server, to offer by name. */
+  loras(): readonly LoraEntry[];
+  /** Sets another param of the same node (one undo step of its own), e.g. the sha256 that goes with a chosen file. */
+  setSibling(param: string, value: unknown): void;
   /** The latest second this param may reach with the node's selected pack; undefined when no installed pack bounds it. */
   secondsLimit(): number | undefined;
   /** Uploads an audio file to the server; resolves to its upload id. */

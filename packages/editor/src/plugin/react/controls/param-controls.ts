@@ -4,6 +4,7 @@ import { booleanControl } from './boolean.js';
 import type { ParamControl } from './control.js';
 import { enumControl } from './enum.js';
 import { filenameControl } from './filename.js';
+import { loraFileControl } from './lora-file.js';
 import { modelControl } from './model.js';
 import { numberControl } from './number.js';
 import { regionsControl } from './regions.js';
@@ -21,6 +22,7 @@ export const paramControls: { readonly [K in ParamKindName]: ParamControl<ParamK
   audioSource: audioSourceControl,
   filename: filenameControl,
   regions: regionsControl,
+  loraFile: loraFileControl,
 };
 
 export function controlFor<S extends ParamSpec>(spec: S): ParamControl<S> {
