@@ -2,5 +2,6 @@ export { QueueRunBackend, type QueueRunBackendOptions } from './queue-run-backen
 export { startQueueWorker, type QueueWorker, type QueueWorkerOptions } from './queue-worker.js';
 export { listWorkers, type WorkerListing } from './worker-listing.js';
 export { QueueUnavailableError } from './queue-unavailable.js';
+export { RunDetachedError } from './run-detached.js';
 export { parseRedisUrl, type RedisAddress } from './redis-url.js';
 export { ANY_PACK, queueName, packOfWorkflow } from './queue-names.js';

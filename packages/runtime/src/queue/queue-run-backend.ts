@@ -9,6 +9,8 @@ import { CANCEL_CHANNEL, QUEUES_KEY, cancelKey, packOfWorkflow, queueName } from
 import { QueueMetrics, type QueueDepth } from './queue-metrics.js';
 import { QueueUnavailableError } from './queue-unavailable.js';
 import { ToldEvents } from './told-events.js';
+import { JobEventLog } from './job-events.js';
+import { RunDetachedError } from './run-detached.js';
 import { connectionOptions, type RedisAddress } from './redis-url.js';
 
 export interface QueueRunBackendOptions {
@@ -26,9 +28,12 @@ interface PackQueue {
 
 interface WaitingJob {
   readonly queue: Queue<RunJobData, RunJobResult>;
-  progress(event: RunEvent): void;
+  /** The job's worker stored more events. */
+  progress(): void;
   completed(result: RunJobResult): void;
   failed(reason: string): void;
+  /** The server stops: the run is left to its job, for the next server to adopt. */
+  detach(): void;
 }
 
 const FINAL_EVENTS = new Set(['run-done', 'run-error', 'run-cancelled']);
@@ -84,31 +89,9 @@ export class QueueRunBackend {
     if (unavailable) throw new QueueUnavailableError(unavailable);
     const runId = options.runId ?? jobIdOfRun(String(Date.now()));
     const { workflow } = resolveSeeds(input, this.nodes, options.drawSeed);
-    const pack = packOfWorkflow(workflow);
-    const { queue } = await this.queueOf(pack);
-    const jobId = jobIdOfRun(runId);
-    const told = new ToldEvents();
-    let finalEvent: RunEvent | null = null;
-    const outcome = new Promise<RunJobResult>((resolve, reject) => {
-      this.waiting.set(jobId, {
-        queue,
-        progress: (event) => {
-          const fresh = told.fresh(event);
-          if (!fresh) return;
-          if (FINAL_EVENTS.has(event.type)) finalEvent = fresh;
-          else options.onEvent?.(fresh);
-        },
-        completed: resolve,
-        failed: (reason) => reject(new Error(reason)),
-      });
-    });
-    const poll = setInterval(() => void this.poll(jobId), POLL_MS);
-    const queuedAt = performance.now();
-    let end: 'succeeded' | 'failed' | 'cancelled' = 'failed';
-    const onAbort = (): void => void this.track(this.cancel(jobId));
-    try {
-      const data: RunJobData = { runId, workflow, ...(options.workflowName ? { workflowName: options.workflowName } : {}) };
-      await this.control.sadd(QUEUES_KEY, queueName(pack));
+    const data: RunJobData = { runId, workflow, ...(options.workflowName ? { workflowName: options.workflowName } : {}) };
+    return this.follow(workflow, runId, options, async (queue, jobId) => {
+      await this.control.sadd(QUEUES_KEY, queue.name);
       await queue.add('run', data, {
         jobId,
         attempts: this.options.attempts ?? 3,
@@ -116,10 +99,64 @@ export class QueueRunBackend {
         removeOnComplete: { age: 3600 },
         removeOnFail: { age: 24 * 3600 },
       });
+    });
+  }
+
+  /**
+   * Follows the job of a run an earlier server put on the queue (it was killed or restarted
+   * meanwhile), wherever the job is now: waiting, running, or already ended. The events its
+   * attempts stored are handed on first, numbered as that server numbered them, then
+   * `onCaughtUp` is called, then the run goes on as if the server had never stopped.
+   */
+  async adopt(workflow: Workflow, options: RunOptions & { readonly runId: string; readonly onCaughtUp?: () => void }): Promise<RunReport> {
+    return this.follow(workflow, options.runId, options, async (queue, jobId, log) => {
+      const job = await Job.fromId(queue, jobId);
+      if (!job) throw new Error(`the run's job is no longer in Redis (${jobId} on ${queue.name}), so its outcome is unknown; run it again`);
+      await log.catchUp();
+      options.onCaughtUp?.();
+      void this.poll(jobId); // it may have ended while no server was listening
+    });
+  }
+
+  /** Waits for a run's job to end, handing on its events; `start` puts the job on the queue (or finds it there). */
+  private async follow(
+    workflow: Workflow,
+    runId: string,
+    options: RunOptions,
+    start: (queue: Queue<RunJobData, RunJobResult>, jobId: string, log: JobEventLog) => Promise<void>,
+  ): Promise<RunReport> {
+    const pack = packOfWorkflow(workflow);
+    const { queue } = await this.queueOf(pack);
+    const jobId = jobIdOfRun(runId);
+    const told = new ToldEvents();
+    let finalEvent: RunEvent | null = null;
+    const log = new JobEventLog(this.control, jobId, (event) => {
+      const fresh = told.fresh(event);
+      if (!fresh) return;
+      if (FINAL_EVENTS.has(event.type)) finalEvent = fresh;
+      else options.onEvent?.(fresh);
+    });
+    const outcome = new Promise<RunJobResult>((resolve, reject) => {
+      // The end is taken only once every event stored before it has been handed on.
+      this.waiting.set(jobId, {
+        queue,
+        progress: () => void log.catchUp(),
+        completed: (result) => void log.catchUp().then(() => resolve(result)),
+        failed: (reason) => void log.catchUp().then(() => reject(new Error(reason))),
+        detach: () => reject(new RunDetachedError()),
+      });
+    });
+    const poll = setInterval(() => void this.poll(jobId), POLL_MS);
+    const queuedAt = performance.now();
+    let end: 'succeeded' | 'failed' | 'cancelled' | null = 'failed';
+    const onAbort = (): void => void this.track(this.cancel(jobId));
+    try {
+      await start(queue, jobId, log);
       if (options.signal?.aborted) onAbort();
       else options.signal?.addEventListener('abort', onAbort, { once: true });
       const result = await outcome;
       const report = await receiveOutputs(this.control, result.outputKeys, result.report, options.outDir);
+      await log.remove();
       const last: RunEvent = finalEvent ?? {
         runId,
         seq: told.count + 1,
@@ -131,10 +168,11 @@ export class QueueRunBackend {
       end = report.status === 'succeeded' ? 'succeeded' : report.status === 'cancelled' ? 'cancelled' : 'failed';
       return report;
     } catch (error) {
-      if (options.signal?.aborted) end = 'cancelled';
+      if (error instanceof RunDetachedError) end = null;
+      else if (options.signal?.aborted) end = 'cancelled';
       throw error;
     } finally {
-      this.metrics.record(queueName(pack), end, (performance.now() - queuedAt) / 1000);
+      if (end) this.metrics.record(queueName(pack), end, (performance.now() - queuedAt) / 1000);
       clearInterval(poll);
       options.signal?.removeEventListener('abort', onAbort);
       this.waiting.delete(jobId);
@@ -155,10 +193,10 @@ export class QueueRunBackend {
     return this.metrics.text(this.reachable, depths);
   }
 
-  /** Stops waiting for jobs (they stay in Redis) and closes the connections. */
+  /** Stops waiting for jobs (they stay in Redis, and their runs end in RunDetachedError) and closes the connections. */
   async close(): Promise<void> {
     await Promise.all(this.cancels);
-    for (const job of this.waiting.values()) job.failed('the server stopped before the job ended');
+    for (const job of this.waiting.values()) job.detach();
     for (const pending of this.queues.values()) {
       const { queue, events } = await pending.catch(() => ({ queue: null, events: null }));
       await events?.close().catch(() => undefined);
@@ -190,6 +228,7 @@ export class QueueRunBackend {
   private async poll(jobId: string): Promise<void> {
     const waiting = this.waiting.get(jobId);
     if (!waiting || !this.reachable) return;
+    waiting.progress(); // a progress signal missed during a reconnect still has its events read
     // State first: a job read before it finished has no return value even if it completes a moment later.
     const state = await waiting.queue.getJobState(jobId).catch(() => 'unknown');
     if (state !== 'completed' && state !== 'failed') return;
@@ -215,7 +254,7 @@ export class QueueRunBackend {
     const events = new QueueEvents(name, { connection });
     queue.on('error', () => undefined); // reported by the health check, through the control connection
     events.on('error', () => undefined);
-    events.on('progress', ({ jobId, data }) => this.waiting.get(jobId)?.progress(data as unknown as RunEvent));
+    events.on('progress', ({ jobId }) => this.waiting.get(jobId)?.progress());
     events.on('completed', ({ jobId, returnvalue }) => {
       const result = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as RunJobResult;
       this.waiting.get(jobId)?.completed(result);

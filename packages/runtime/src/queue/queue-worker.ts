@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import type { Executor, RunEvent } from '../executor/index.js';
 import type { RunJobData, RunJobResult } from './job-data.js';
 import { portableReport, sendOutputs } from './output-transfer.js';
+import { tellJobEvent } from './job-events.js';
 import { ANY_PACK, CANCEL_CHANNEL, QUEUES_KEY, WORKER_KEY_PREFIX, cancelKey, queueName } from './queue-names.js';
 import { RunGate } from './run-gate.js';
 import { connectionOptions, type RedisAddress } from './redis-url.js';
@@ -81,7 +82,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         runId: job.data.runId,
         ...(job.data.workflowName ? { workflowName: job.data.workflowName } : {}),
         onEvent: (event: RunEvent) => {
-          told = told.then(() => job.updateProgress(event as unknown as object));
+          told = told.then(() => tellJobEvent(control, job, event));
         },
       });
       await told;

@@ -50,10 +50,10 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     ...(options.engine !== undefined ? { engine: options.engine } : {}),
     ...(options.store ? { store: options.store } : {}),
   });
-  // What a killed server left: its runs in hand are reported as interrupted, its temp files go.
+  // What a killed server left: its runs in hand are reported as interrupted (with --redis, those on the queue are followed again), its temp files go.
   const journal = new RunJournal(join(options.outputDir, '.sa3-runs'));
   const ownPidIsPast = options.ownPidIsPast === true;
-  const interrupted = await journal.recover({ ownPidIsPast });
+  const { interrupted, adoptable } = await journal.takeOver({ ownPidIsPast, followQueue: options.redis !== undefined });
   await removeStaleLeftovers({ tempDir: tmpdir(), runOutputRoot: options.outputDir, uploadDir: options.uploadDir, ownPidIsPast });
   const store = await RunStore.open(options.runsDir ?? join(sa3Home(), 'runs'), { maxBytes: options.runsMaxBytes ?? runsMaxBytesFromEnv() }, { ownPidIsPast });
   const archive = new RunArchive(store, log);
@@ -67,6 +67,8 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     onEnded: (run, workflowName) => archive.keep(run, workflowName),
   });
   runs.restore(interrupted);
+  const adopted = await runs.adopt(adoptable);
+  if (adopted.length > 0) log(`following again the queued runs a server using ${options.outputDir} left: ${adopted.map((r) => r.id).join(', ')}`);
   // Interrupted runs join the history once; deleting the take there forgets them for good.
   for (const { entry } of interrupted) if (!(await store.get(entry.id))) await archive.keep(runs.get(entry.id)!, entry.workflowName);
   if (interrupted.length > 0) log(`runs interrupted when a server using ${options.outputDir} stopped: ${interrupted.map((r) => r.entry.id).join(', ')}`);
@@ -163,8 +165,12 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   const url = await app.listen({ host: options.host, port: options.port });
   let closing: Promise<void> | null = null;
   const close = async (): Promise<void> => {
-    runs.stopAccepting();
-    runs.cancelAll();
+    // With --redis the runs in hand go on as jobs, for the next server to follow; in process they are cancelled.
+    if (queued) runs.detachAll();
+    else {
+      runs.stopAccepting();
+      runs.cancelAll();
+    }
     shutdown.abort();
     const grace = setTimeout(() => app.server.closeAllConnections(), options.shutdownGraceMs ?? 1000);
     try {

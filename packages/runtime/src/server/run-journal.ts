@@ -21,6 +21,16 @@ export interface JournalEntry {
   readonly workflow: Workflow;
   /** Why an interrupted run stopped. */
   readonly reason?: string;
+  /** The run went to a job on the Redis queue (sa3 serve --redis): a server started with --redis follows that job instead of reporting the run interrupted. */
+  readonly onQueue?: boolean;
+  /** What the API the run was asked through needs to answer it again after a restart (a prediction's request); the journal does not read it. */
+  readonly origin?: RunOrigin;
+}
+
+/** The API a run was asked through and what it keeps of the request, as JSON; each API reads back its own. */
+export interface RunOrigin {
+  readonly api: string;
+  readonly [field: string]: unknown;
 }
 
 /** A run a server that is gone left unfinished, as the next one reports it. */
@@ -112,8 +122,18 @@ export class RunJournal {
    * another start of it count as gone.
    */
   async recover(options: { ownPidIsPast?: boolean } = {}): Promise<InterruptedRun[]> {
+    return (await this.takeOver(options)).interrupted;
+  }
+
+  /**
+   * As recover, but with `followQueue` the unfinished runs that went to a Redis queue job are
+   * handed back as they are (`adoptable`), for this server to follow their jobs; the others are
+   * interrupted.
+   */
+  async takeOver(options: { ownPidIsPast?: boolean; followQueue?: boolean } = {}): Promise<{ interrupted: InterruptedRun[]; adoptable: JournalEntry[] }> {
     await removeLeftoversOfDeadProcesses(this.dir, TEMP, options);
     const recovered: InterruptedRun[] = [];
+    const adoptable: JournalEntry[] = [];
     for (const name of (await readdir(this.dir).catch(() => [] as string[])).sort()) {
       const id = ENTRY.exec(name)?.[1];
       if (!id) continue;
@@ -127,6 +147,10 @@ export class RunJournal {
       if (entry.status !== 'interrupted') {
         const ours = entry.pid === process.pid && (entry.instance === this.instance || !options.ownPidIsPast);
         if (ours || (entry.pid !== process.pid && processAlive(entry.pid))) continue;
+        if (options.followQueue && entry.onQueue) {
+          adoptable.push(entry);
+          continue;
+        }
       }
       const reason = entry.reason ?? reasonFor(entry);
       const report = interruptedReport(entry, reason);
@@ -140,6 +164,6 @@ export class RunJournal {
       }
       recovered.push({ entry: marked, reason, report });
     }
-    return recovered;
+    return { interrupted: recovered, adoptable };
   }
 }

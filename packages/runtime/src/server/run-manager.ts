@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { RunStatus } from '@sa3/nodes';
-import type { Executor, RunEvent, RunEventBody, RunReport } from '../executor/index.js';
+import type { Executor, RunEvent, RunEventBody, RunOptions, RunReport } from '../executor/index.js';
 import type { Workflow } from '../workflow/index.js';
-import type { InterruptedRun, RunJournal } from './run-journal.js';
+import type { InterruptedRun, JournalEntry, RunJournal, RunOrigin } from './run-journal.js';
 import { unexecutedRunReport } from './unexecuted-report.js';
 
 export interface RunRecord {
@@ -20,7 +20,22 @@ export interface RunRecord {
   readonly events: RunEvent[];
   readonly controller: AbortController;
   readonly done: Promise<RunRecord>;
+  /** The API the run was asked through, with what it needs to answer it after a restart. */
+  readonly origin?: RunOrigin;
+  /**
+   * On a run this server adopted from an earlier one: the events up to this seq were told (or
+   * happened) before it took over, so what reports them once (a webhook) starts after it.
+   */
+  resumedAfterSeq?: number;
 }
+
+/** What runs workflows: the in-process executor, or the queue backend, which can also follow a run an earlier server put on the queue. */
+export interface RunBackend extends Pick<Executor, 'run'> {
+  adopt?(workflow: Workflow, options: RunOptions & { readonly runId: string; readonly onCaughtUp?: () => void }): Promise<RunReport>;
+}
+
+/** How long a starting server waits for an adopted run's stored events before it listens anyway (they keep coming after). */
+const CATCH_UP_MS = 5000;
 
 export class AtCapacityError extends Error {
   constructor(
@@ -82,10 +97,13 @@ export class RunManager {
   private readonly concurrency: number;
   private readonly journal: RunJournal | undefined;
   private readonly onEnded: RunManagerOptions['onEnded'];
+  /** Each run's whole course (execution, then journal and hand-over): what settled() waits for. */
+  private readonly courses = new Set<Promise<void>>();
+  private detaching = false;
 
   constructor(
     /** The in-process executor, or anything that runs a workflow the same way (the queue backend). */
-    private readonly executor: Pick<Executor, 'run'>,
+    private readonly executor: RunBackend,
     private readonly outputRoot: string,
     readonly queueDepth: number,
     options: RunManagerOptions = {},
@@ -141,10 +159,75 @@ export class RunManager {
     this.accepting = false;
   }
 
-  /** Resolves once every run accepted so far has ended, and what the journal was asked to write is written. */
+  /** Resolves once every run accepted so far has ended or been left to its job, and what the journal was asked to write is written. */
   async settled(): Promise<void> {
-    await Promise.all([...this.runs.values()].map((run) => run.done));
+    await Promise.all([...this.courses]);
     await this.journal?.flush();
+  }
+
+  /**
+   * The server stops but its runs go on as jobs (sa3 serve --redis): nothing is cancelled from
+   * now on, and runs whose backend lets go of them end nowhere: no final event, no history
+   * entry, their journal entries stay for the next server to adopt.
+   */
+  detachAll(): void {
+    this.accepting = false;
+    this.detaching = true;
+  }
+
+  /**
+   * Follows the runs an earlier server left on the queue, under their ids, as they were
+   * (created, started, origin); resolves once each has its stored events back (or after
+   * CATCH_UP_MS), so clients resuming with Last-Event-ID find them.
+   */
+  async adopt(entries: readonly JournalEntry[]): Promise<RunRecord[]> {
+    const adopt = this.executor.adopt?.bind(this.executor);
+    if (!adopt) return [];
+    const adopted: RunRecord[] = [];
+    const caughtUp: Promise<void>[] = [];
+    for (const entry of entries) {
+      if (this.runs.has(entry.id)) continue;
+      let resolveDone!: (run: RunRecord) => void;
+      const record: RunRecord = {
+        id: entry.id,
+        workflow: entry.workflow,
+        outDir: join(this.outputRoot, entry.id),
+        createdAt: entry.createdAt,
+        status: 'running',
+        startedAt: entry.startedAt ?? entry.createdAt,
+        events: [],
+        controller: new AbortController(),
+        done: new Promise((resolve) => (resolveDone = resolve)),
+        ...(entry.origin ? { origin: entry.origin } : {}),
+      };
+      if (Date.parse(record.createdAt) > this.lastCreated) this.lastCreated = Date.parse(record.createdAt);
+      this.runs.set(entry.id, record);
+      this.active++;
+      void this.journal?.record(this.journalEntry(record, 'running', entry.workflowName));
+      caughtUp.push(
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, CATCH_UP_MS);
+          const onCaughtUp = (): void => {
+            clearTimeout(timer);
+            record.resumedAfterSeq ??= record.events.length;
+            resolve();
+          };
+          this.follow(
+            record,
+            entry.workflowName,
+            (options) => adopt(record.workflow, { ...options, runId: record.id, onCaughtUp }),
+            resolveDone,
+            () => {
+              clearTimeout(timer);
+              resolve();
+            },
+          );
+        }),
+      );
+      adopted.push(record);
+    }
+    await Promise.all(caughtUp);
+    return adopted;
   }
 
   /** Queues runs in order, all or none: AtCapacityError when they do not all fit in the queue. */
@@ -155,7 +238,7 @@ export class RunManager {
   }
 
   /** Starts (or queues) a run; throws AtCapacityError when the queue is full, ShuttingDownError once the server is stopping. */
-  submit(workflow: Workflow, options: { id?: string; workflowName?: string } = {}): RunRecord {
+  submit(workflow: Workflow, options: { id?: string; workflowName?: string; origin?: RunOrigin } = {}): RunRecord {
     if (!this.accepting) throw new ShuttingDownError();
     if (this.pending >= this.queueDepth) throw new AtCapacityError(this.queueDepth);
     if (options.id !== undefined && this.runs.has(options.id)) throw new RunIdTakenError(options.id);
@@ -171,24 +254,17 @@ export class RunManager {
       events: [],
       controller,
       done: new Promise((resolve) => (resolveDone = resolve)),
+      ...(options.origin ? { origin: options.origin } : {}),
     };
     this.runs.set(id, record);
-    void this.journal?.record({
-      id,
-      status: 'queued',
-      createdAt: record.createdAt,
-      workflow,
-      ...(options.workflowName ? { workflowName: options.workflowName } : {}),
-    });
-    void this.execute(record, options.workflowName)
-      .then(() => this.afterRun(record, options.workflowName))
-      .then(() => resolveDone(record));
+    void this.journal?.record(this.journalEntry(record, 'queued', options.workflowName));
+    this.follow(record, options.workflowName, (runOptions) => this.executor.run(workflow, runOptions), resolveDone);
     return record;
   }
 
   cancel(id: string): RunRecord | undefined {
     const run = this.runs.get(id);
-    if (run && (run.status === 'queued' || run.status === 'running')) run.controller.abort();
+    if (run && !this.detaching && (run.status === 'queued' || run.status === 'running')) run.controller.abort();
     return run;
   }
 
@@ -243,7 +319,40 @@ export class RunManager {
     for (const listener of this.listeners.get(record.id) ?? []) listener(event);
   }
 
-  private async execute(record: RunRecord, workflowName?: string): Promise<void> {
+  private journalEntry(record: RunRecord, status: 'queued' | 'running', workflowName?: string): Omit<JournalEntry, 'format' | 'version' | 'pid' | 'instance'> {
+    return {
+      id: record.id,
+      status,
+      createdAt: record.createdAt,
+      ...(record.startedAt ? { startedAt: record.startedAt } : {}),
+      workflow: record.workflow,
+      ...(workflowName ? { workflowName } : {}),
+      ...(this.executor.adopt ? { onQueue: true } : {}),
+      ...(record.origin ? { origin: record.origin } : {}),
+    };
+  }
+
+  /** Runs the record's course: execution, then (unless the run was left to its job) journal, hand-over and done. */
+  private follow(
+    record: RunRecord,
+    workflowName: string | undefined,
+    start: (options: RunOptions) => Promise<RunReport>,
+    resolveDone: (run: RunRecord) => void,
+    onEnd?: () => void,
+  ): void {
+    const course = (record.startedAt ? this.executeStarted(record, workflowName, start) : this.execute(record, workflowName, start))
+      .then(async (ended) => {
+        onEnd?.();
+        if (!ended) return;
+        await this.afterRun(record, workflowName);
+        resolveDone(record);
+      })
+      .finally(() => this.courses.delete(course));
+    this.courses.add(course);
+  }
+
+  /** False when the run was left to its job (the server stops with --redis): it has not ended. */
+  private async execute(record: RunRecord, workflowName: string | undefined, start: (options: RunOptions) => Promise<RunReport>): Promise<boolean> {
     const signal = record.controller.signal;
     if (!(await this.slot(signal))) {
       // Cancelled while waiting: the executor never saw it, so say it here.
@@ -251,21 +360,20 @@ export class RunManager {
       record.report = unexecutedRunReport(record, 'cancelled');
       record.finishedAt = record.report.finishedAt;
       this.publish(record, { type: 'run-cancelled', report: record.report });
-      return;
+      return true;
     }
     record.status = 'running';
     record.startedAt = new Date().toISOString();
-    void this.journal?.record({
-      id: record.id,
-      status: 'running',
-      createdAt: record.createdAt,
-      startedAt: record.startedAt,
-      workflow: record.workflow,
-      ...(workflowName ? { workflowName } : {}),
-    });
+    void this.journal?.record(this.journalEntry(record, 'running', workflowName));
+    return this.executeStarted(record, workflowName, start);
+  }
+
+  /** A run holding a slot, from its start (or its adoption) to its end. */
+  private async executeStarted(record: RunRecord, workflowName: string | undefined, start: (options: RunOptions) => Promise<RunReport>): Promise<boolean> {
+    const signal = record.controller.signal;
     try {
       await mkdir(record.outDir, { recursive: true });
-      const report = await this.executor.run(record.workflow, {
+      const report = await start({
         outDir: record.outDir,
         signal,
         runId: record.id,
@@ -275,15 +383,19 @@ export class RunManager {
       record.report = report;
       record.status = report.status === 'succeeded' ? 'succeeded' : report.status === 'cancelled' ? 'cancelled' : 'failed';
     } catch (error) {
+      if (this.detaching) {
+        this.release();
+        return false;
+      }
       const status = signal.aborted ? 'cancelled' : 'failed';
       const message = error instanceof Error ? error.message : String(error);
       record.status = status;
       record.report = unexecutedRunReport(record, status, { code: 'run_failed', message, kind: 'run' });
       this.publish(record, { type: 'run-error', report: record.report });
-    } finally {
-      record.finishedAt = new Date().toISOString();
-      this.release();
     }
+    record.finishedAt = new Date().toISOString();
+    this.release();
+    return true;
   }
 
   /** The run is over: its journal entry goes, and a run that started is handed on (to the run store) before its done promise resolves. */

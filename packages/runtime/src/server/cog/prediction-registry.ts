@@ -22,6 +22,20 @@ function inFlight(run: RunRecord): boolean {
   return run.status === 'queued' || run.status === 'running';
 }
 
+/** The request a run asked through these routes keeps as its origin, if it is one. */
+function requestOf(run: RunRecord): PredictionRequest | null {
+  if (run.origin?.api !== 'cog') return null;
+  const request = run.origin.request as Partial<PredictionRequest> | undefined;
+  const valid =
+    typeof request === 'object' &&
+    request !== null &&
+    typeof request.id === 'string' &&
+    typeof request.input === 'object' &&
+    Array.isArray(request.webhookEvents) &&
+    typeof request.outputAsUrl === 'boolean';
+  return valid ? (request as PredictionRequest) : null;
+}
+
 /**
  * The predictions made through Cog's routes, by the id their client knows them by. As Cog's
  * runner, it refuses a prediction while the server has `depth` runs in hand (of any API: they
@@ -31,11 +45,21 @@ function inFlight(run: RunRecord): boolean {
  */
 export class PredictionRegistry {
   private readonly latest = new Map<string, Prediction>();
+  /** Predictions of an earlier server whose runs this one follows again (sa3 serve --redis), known under their ids as before. */
+  readonly resumed: Prediction[] = [];
 
   constructor(
     private readonly runs: RunManager,
     private readonly depth: number,
-  ) {}
+  ) {
+    for (const run of runs.list()) {
+      const request = requestOf(run);
+      if (!request || this.latest.has(request.id)) continue;
+      const prediction = { request, run };
+      this.latest.set(request.id, prediction);
+      this.resumed.push(prediction);
+    }
+  }
 
   /** Whether a new prediction would be refused now. */
   busy(): boolean {
@@ -63,7 +87,7 @@ export class PredictionRegistry {
     if (this.busy() || (earlier && inFlight(earlier.run))) throw new PredictionBusyError();
     let run: RunRecord;
     try {
-      run = this.runs.submit(workflow, { ...(earlier ? {} : { id: request.id }), workflowName: 'prediction' });
+      run = this.runs.submit(workflow, { ...(earlier ? {} : { id: request.id }), workflowName: 'prediction', origin: { api: 'cog', request } });
     } catch (error) {
       if (error instanceof AtCapacityError) throw new PredictionBusyError();
       throw error;

@@ -25,7 +25,8 @@ export function watchWebhook(ctx: CogContext, prediction: Prediction): void {
     log: ctx.options.log,
     ...(ctx.options.shutdown ? { signal: ctx.options.shutdown } : {}),
   });
-  const unsubscribe = ctx.options.runs.subscribe(run.id, 0, (event) => {
+  // A run followed again after a restart: what happened before, the earlier server reported.
+  const unsubscribe = ctx.options.runs.subscribe(run.id, run.resumedAfterSeq ?? 0, (event) => {
     if (event.type === 'run-start') webhook.start();
     else if (addsLogLine(event)) webhook.logs();
   });

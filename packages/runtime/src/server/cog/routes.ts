@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CogContext, type CogRoutesOptions } from './context.js';
 import { createPrediction, detail } from './create-prediction.js';
+import { watchWebhook } from './prediction-webhook.js';
 import { addJsonConstraint, ASKS_FOR_JSON, discoveryDocument } from './discovery.js';
 import { healthCheck } from './health.js';
 import { openApiDocument } from './openapi.js';
@@ -38,6 +39,7 @@ function cancelPrediction(ctx: CogContext, req: WithId, reply: FastifyReply): Fa
 /** Cog's predictions protocol (the unversioned routes a Cog container serves) with the hosted stable-audio-3-medium model's input schema. */
 export function registerCogRoutes(app: FastifyInstance, options: CogRoutesOptions): void {
   const ctx = new CogContext(options);
+  for (const prediction of ctx.predictions.resumed) watchWebhook(ctx, prediction);
   addJsonConstraint(app);
   void app.register((scope, _opts, done) => {
     readBodiesAsCog(scope);

@@ -8,6 +8,7 @@ import { newId } from './file-store.js';
 import { resolveInputFiles } from './input-files.js';
 import { preferredWait } from './prefer-wait.js';
 import { isFinal, type PredictionEntry } from './prediction-object.js';
+import { predictionOrigin } from './prediction-origin.js';
 import { WEBHOOK_EVENTS, WebhookDelivery, type WebhookEvent } from './webhook-delivery.js';
 
 interface CreateBody {
@@ -24,8 +25,8 @@ function invalidInput(reply: FastifyReply, fields: readonly InvalidField[]): Fas
   return sendError(reply, 422, fields.map((f) => f.description).join('; '), 'Input validation failed', fields);
 }
 
-/** Sends the run's events to the prediction's webhook, signed, in order. */
-function deliverWebhooks(ctx: ReplicateContext, entry: PredictionEntry, run: RunRecord, url: string, events: readonly WebhookEvent[]): void {
+/** Sends the run's events to the prediction's webhook, signed, in order (for a run followed again after a restart, those after it was taken over). */
+export function deliverWebhooks(ctx: ReplicateContext, entry: PredictionEntry, run: RunRecord, url: string, events: readonly WebhookEvent[]): void {
   const delivery = new WebhookDelivery({
     url,
     events,
@@ -34,7 +35,7 @@ function deliverWebhooks(ctx: ReplicateContext, entry: PredictionEntry, run: Run
     log: ctx.options.log,
     signal: ctx.closing.signal,
   });
-  const unsubscribe = ctx.runs.subscribe(run.id, 0, (event) => {
+  const unsubscribe = ctx.runs.subscribe(run.id, run.resumedAfterSeq ?? 0, (event) => {
     if (event.type === 'run-start') delivery.start();
     else if (event.type === 'node-progress' || event.type === 'node-done' || event.type === 'node-cached' || event.type === 'node-error') delivery.logs();
     else if (event.type === 'run-done' || event.type === 'run-error' || event.type === 'run-cancelled') delivery.stopLogs();
@@ -83,8 +84,10 @@ export async function createPrediction(ctx: ReplicateContext, req: FastifyReques
   }
 
   let run: RunRecord;
+  const webhook = typeof body.webhook === 'string' ? { url: body.webhook, events: filter } : null;
   try {
-    run = ctx.runs.submit(built.workflow, { id, workflowName: 'prediction' });
+    const origin = predictionOrigin({ id, model: ctx.model, version, input: body.input as Record<string, unknown>, base }, webhook);
+    run = ctx.runs.submit(built.workflow, { id, workflowName: 'prediction', origin });
   } catch (error) {
     if (error instanceof AtCapacityError) return sendError(reply.header('retry-after', '1'), 429, error.message);
     if (error instanceof ShuttingDownError) return sendError(reply, 503, error.message);
@@ -100,7 +103,7 @@ export async function createPrediction(ctx: ReplicateContext, req: FastifyReques
     canceled: false,
   };
   ctx.predictions.set(id, entry);
-  if (typeof body.webhook === 'string') deliverWebhooks(ctx, entry, run, body.webhook, filter);
+  if (webhook) deliverWebhooks(ctx, entry, run, webhook.url, webhook.events);
 
   if (wait !== null) {
     let timer: NodeJS.Timeout | undefined;

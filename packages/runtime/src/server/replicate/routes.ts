@@ -6,6 +6,7 @@ import { sendError } from './error-reply.js';
 import { registerFileRoutes } from './file-routes.js';
 import { registerModelRoutes } from './model-routes.js';
 import { registerPredictionRoutes } from './prediction-routes.js';
+import { resumePredictions } from './prediction-resumption.js';
 import { checkModelName, checkPublicUrl, DEFAULT_MODEL } from './server-settings.js';
 
 /**
@@ -18,6 +19,7 @@ export function registerReplicateRoutes(app: FastifyInstance, options: Replicate
   const model = checkModelName(options.model ?? DEFAULT_MODEL);
   const publicUrl = options.publicUrl === undefined ? null : checkPublicUrl(options.publicUrl);
   const ctx = new ReplicateContext(options, model, publicUrl);
+  resumePredictions(ctx);
 
   void app.register(
     (scope, _opts, done) => {
