@@ -12,6 +12,7 @@ import { Checkpoint, type WeightAdjuster } from './checkpoint.js';
 import { floatPrecisionOf, refuseUnusedTensors, writeConvertedGraph, type ConvertedGraph, type ConvertPrecision } from './converted-graph.js';
 import { readDitConfig, type DitConfig } from './dit-config.js';
 import { linear, mlp, pointwiseConv, weight, type LayerContext } from './layers.js';
+import { localEmbeddingInputs } from './local-embedding.js';
 import { ditInt8Linears } from './quantize-int8.js';
 import { ropeTables } from './rope.js';
 import { expoTimeFeatures } from './time-features.js';
@@ -88,9 +89,9 @@ async function buildDit(ctx: LayerContext, cfg: DitConfig, options: ConvertDitOp
     const rope = ropeTables(g, g.shape(h, { start: 1, end: 2 }), invFreq, cfg.rotaryDim); // [S,rot]
     return { rope, keyBias: paddingMask && keyMaskBias(g, paddingMask, M) }; // [B,1,1,S]
   });
-  const local = g.transpose(localAddCond, [0, 2, 1]); // [B,L,local]
+  const local = g.island(() => localEmbeddingInputs(g, localAddCond, g.transpose(localAddCond, [0, 2, 1]), M)); // [B,L,local] and the If's inputs
   for (let i = 0; i < cfg.depth; i++) {
-    h = await transformerBlock(ctx, cfg, i, { x: h, cond, globalCond, localAddCond: local, rope, keyBias }); // [B,S,E]
+    h = await transformerBlock(ctx, cfg, i, { x: h, cond, globalCond, local, rope, keyBias }); // [B,S,E]
     debug(h, `dbg_hidden_after_block${i}`, ['batch', 'S', E]);
     options.onProgress?.(i + 1, cfg.depth);
   }

@@ -6,7 +6,8 @@
 import type { Value } from './graph/index.js';
 import { mergeHeads, qkvHeads, sdpa, splitHeads } from './attention.js';
 import type { DitConfig } from './dit-config.js';
-import { linear, mlp, splitLinear, weight, type LayerContext } from './layers.js';
+import { linear, splitLinear, weight, type LayerContext } from './layers.js';
+import { localEmbedding, type LocalEmbeddingInputs } from './local-embedding.js';
 import { rmsNorm } from './norms.js';
 import { applyRope, type RopeTables } from './rope.js';
 
@@ -20,8 +21,8 @@ export interface BlockInputs {
   readonly cond: Value;
   /** global_cond_embedder output [B,6E]. */
   readonly globalCond: Value;
-  /** local_add_cond transposed to [B,L,local_add_cond_dim]. */
-  readonly localAddCond: Value;
+  /** local_add_cond and what every block's local embedding shares. */
+  readonly local: LocalEmbeddingInputs;
   readonly rope: RopeTables;
   /** [B,1,1,S] additive key mask, or none when the graph takes no padding mask. */
   readonly keyBias: Value | undefined;
@@ -104,8 +105,8 @@ export async function transformerBlock(ctx: LayerContext, cfg: DitConfig, index:
   const crossOut = await crossAttention(ctx, cfg, crossIn, inputs.cond, `${prefix}.cross_attn`); // [B,S,E]
   x = g.island(() => g.add(x, crossOut)); // [B,S,E]
 
-  const local = await mlp(ctx, inputs.localAddCond, `${prefix}.to_local_embed`, [cfg.localAddCondDim, E, E], true); // [B,L,E]
-  x = g.island(() => g.add(x, g.pad(local, [0, cfg.memoryTokens, 0, 0, 0, 0]))); // [B,S,E]
+  const local = await localEmbedding(ctx, inputs.local, `${prefix}.to_local_embed`, [cfg.localAddCondDim, E, E]); // [B,S,E]
+  x = g.island(() => g.add(x, local)); // [B,S,E]
 
   const ffIn = await g.island(async () => modulate(ctx, await norm(ctx, x, `${prefix}.ff_norm`, E, BLOCK_NORM_EPS), scaleFf!, shiftFf!)); // [B,S,E]
   return gated(x, await feedForward(ctx, cfg, ffIn, `${prefix}.ff`), gateFf!); // [B,S,E]

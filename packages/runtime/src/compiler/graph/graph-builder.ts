@@ -5,7 +5,7 @@
  * symbolic dims by name, e.g. `const y = g.matMul(x, w); // [1,2,L,4096]`.
  */
 import { arrayOf, onnxDataType, type OnnxDtype, makeTensorValue } from '../../model-files/index.js';
-import { GraphCore, type Value } from './graph-core.js';
+import { GraphCore, type Dim, type Value } from './graph-core.js';
 import { isFloat } from './mixed-precision.js';
 
 /** An int64 1-D operand: a graph value or literal numbers (made into a Constant). */
@@ -304,6 +304,24 @@ export class GraphBuilder extends GraphCore {
   range(start: Operand, limit: Operand, delta: Operand, dtype: OnnxDtype = 'int64', name?: string): Value {
     const scalar = (v: Operand): Value => (typeof v === 'number' ? this.scalar(v, dtype) : v);
     return this.op('Range', [scalar(start), scalar(limit), scalar(delta)], dtype, {}, name);
+  }
+
+  /**
+   * If: `condition` (bool, one element) chooses the values of `thenBranch` or of `elseBranch`;
+   * the two return values of the same dtypes, in order, with the given shapes.
+   */
+  async ifElse(
+    condition: Value,
+    thenBranch: () => Promise<readonly Value[]> | readonly Value[],
+    elseBranch: () => Promise<readonly Value[]> | readonly Value[],
+    shapes: readonly (readonly Dim[])[],
+  ): Promise<Value[]> {
+    const then = await this.subgraph('then_branch', thenBranch, shapes);
+    const otherwise = await this.subgraph('else_branch', elseBranch, shapes);
+    const dtypes = otherwise.outputs.map((v) => v.dtype);
+    if (then.outputs.some((v, i) => v.dtype !== dtypes[i]))
+      throw new RangeError(`the branches of an If give ${then.outputs.map((v) => v.dtype).join(', ')} and ${dtypes.join(', ')}`);
+    return this.opMulti('If', [condition], dtypes, { then_branch: { graph: then.graph }, else_branch: { graph: otherwise.graph } });
   }
 
   // ---- reductions (opset 17: ReduceSum takes axes as an input, the others as an attribute) ----

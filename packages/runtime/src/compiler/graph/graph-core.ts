@@ -32,7 +32,8 @@ export type AttributeValue =
   | { readonly string: string }
   | { readonly ints: readonly number[] }
   | { readonly floats: readonly number[] }
-  | { readonly tensor: TensorValue };
+  | { readonly tensor: TensorValue }
+  | { readonly graph: OnnxProto.IGraphProto };
 
 /** A declared graph input or output. */
 export interface TensorDeclaration {
@@ -43,7 +44,7 @@ export interface TensorDeclaration {
 
 export type Attributes = Readonly<Record<string, AttributeValue | undefined>>;
 
-const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
+const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7 } as const;
 
 function attributeProto(name: string, value: AttributeValue): OnnxProto.IAttributeProto {
   if ('int' in value) return { name, type: AttributeType.INT, i: value.int };
@@ -51,6 +52,7 @@ function attributeProto(name: string, value: AttributeValue): OnnxProto.IAttribu
   if ('string' in value) return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value.string) };
   if ('ints' in value) return { name, type: AttributeType.INTS, ints: [...value.ints] };
   if ('floats' in value) return { name, type: AttributeType.FLOATS, floats: [...value.floats] };
+  if ('graph' in value) return { name, type: AttributeType.GRAPH, g: value.graph };
   return { name, type: AttributeType.TENSOR, t: tensorProto('', value.tensor) };
 }
 
@@ -83,7 +85,9 @@ export class GraphCore {
   private readonly inputs: TensorDeclaration[] = [];
   private readonly outputs: TensorDeclaration[] = [];
   private readonly initializers: [string, TensorValue][] = [];
-  private readonly casts = new Map<string, Value>();
+  private casts = new Map<string, Value>();
+  /** Where new nodes go: the graph's own list, or a subgraph's while one is built. */
+  private sink = this.nodes;
   private islandDepth = 0;
 
   constructor(private readonly info: ModelInfo = {}) {}
@@ -180,12 +184,13 @@ export class GraphCore {
     attributes: Attributes = {},
     names?: readonly string[],
   ): Value[] {
-    if (this.mixedPrecision) ({ inputs, outDtypes, attributes } = this.inRegion(opType, inputs, outDtypes, attributes));
+    // A control-flow node's outputs are its branches' values, whatever the region.
+    if (this.mixedPrecision && opType !== 'If') ({ inputs, outDtypes, attributes } = this.inRegion(opType, inputs, outDtypes, attributes));
     const outputs = outDtypes.map((dtype, i) => ({ name: this.claim(names?.[i] ?? this.freshName(opType)), dtype }));
     // Trailing omitted inputs are dropped; inner ones are written as "" as ONNX wants.
     const inputNames = inputs.map((v) => v?.name ?? '');
     while (inputNames.length > 0 && inputNames[inputNames.length - 1] === '') inputNames.pop();
-    this.nodes.push({
+    this.sink.push({
       opType,
       name: this.freshName(`node_${opType}`),
       input: inputNames,
@@ -193,6 +198,31 @@ export class GraphCore {
       attribute: Object.entries(attributes).flatMap(([key, value]) => (value === undefined ? [] : [attributeProto(key, value)])),
     });
     return outputs;
+  }
+
+  /**
+   * The body of a control-flow attribute (an If's branch): the nodes `build` adds go into it
+   * rather than into this graph; it reads this graph's values by name, and its outputs are the
+   * values `build` returns, declared with `shapes`.
+   */
+  async subgraph(
+    name: string,
+    build: () => Promise<readonly Value[]> | readonly Value[],
+    shapes: readonly (readonly Dim[])[],
+  ): Promise<{ readonly graph: OnnxProto.IGraphProto; readonly outputs: readonly Value[] }> {
+    const [outerSink, outerCasts] = [this.sink, this.casts];
+    const nodes: OnnxProto.INodeProto[] = [];
+    this.sink = nodes;
+    // Casts made inside stay inside: the outer graph cannot see the subgraph's values.
+    this.casts = new Map(outerCasts);
+    try {
+      const values = await build();
+      const made = new Set(nodes.flatMap((n) => n.output ?? []));
+      const outputs = values.map((v) => (made.has(v.name) ? v : this.op('Identity', [v], v.dtype)));
+      return { graph: { name, node: nodes, output: outputs.map((v, i) => valueInfo({ name: v.name, dtype: v.dtype, shape: shapes[i] ?? [] })) }, outputs };
+    } finally {
+      [this.sink, this.casts] = [outerSink, outerCasts];
+    }
   }
 
   /** A node's inputs, output types and float attributes moved to the current region's width. */

@@ -179,4 +179,38 @@ describe('GraphBuilder', () => {
     expect(() => g.initializer('w', Float32Array.from([1]), [1], 'int64')).toThrow(/needs a BigInt64Array/);
     expect(() => g.add(idx, table)).toThrow(/differ in dtype/);
   });
+
+  it('runs an If whose branches read outer values, each branch on its own condition', async () => {
+    for (const floatPrecision of ['float32', 'float16'] as const) {
+      const g = new GraphBuilder({ floatPrecision });
+      const x = g.input('x', 'float32', [3]);
+      const shift = g.initializer('shift', Float32Array.from([10, 20, 30]), [3]);
+      const isZero = g.island(() => g.equal(g.reduceMax(g.abs(x), [0], false), 0)); // []
+      // The float16 graph casts shift inside the then-branch: that Cast must not be reused outside it.
+      const [picked] = await g.ifElse(
+        isZero,
+        () => [g.mul(shift, 0.5)],
+        () => [g.add(x, shift)],
+        [[3]],
+      );
+      g.output(g.add(picked!, shift), 'y', [3]);
+      const session = await ort.InferenceSession.create(g.toBytes());
+      try {
+        expect(values((await session.run({ x: f32([0, 0, 0], [3]) })).y)).toEqual([15, 30, 45]);
+        expect(values((await session.run({ x: f32([1, 0, -2], [3]) })).y)).toEqual([21, 40, 58]);
+      } finally {
+        await session.release();
+      }
+    }
+    const g = new GraphBuilder();
+    const flag = g.input('flag', 'bool', []);
+    await expect(
+      g.ifElse(
+        flag,
+        () => [g.scalar(1)],
+        () => [g.scalar(1, 'int64')],
+        [[]],
+      ),
+    ).rejects.toThrow('the branches of an If give float32 and int64');
+  });
 });
