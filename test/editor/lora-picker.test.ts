@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -69,6 +69,23 @@ describe('the LoRA file field', () => {
     }
     expect(await field(page, 'file').inputValue()).toBe('warm');
     expect(await field(page, 'sha256').inputValue()).toBe(sha256.get('warm'));
+    expect(errors).toEqual([]);
+  });
+
+  it('a LoRA file installed while the page is open is offered once the page is back in front', async () => {
+    const { page, errors } = await openEditor(session);
+    await page.locator('[data-testid="open-gallery"]').click();
+    await page.locator('[data-testid="gallery-item"][data-file="lora-stack.json"]').click();
+    await node(page, 'warm').waitFor();
+    const offered = () =>
+      node(page, 'warm')
+        .locator('datalist option')
+        .evaluateAll((els) => els.map((el) => (el as HTMLOptionElement).value));
+    await expect.poll(offered).toEqual(['bright', 'warm']);
+    await copyFile(join(session.server.home, 'loras', 'warm.safetensors'), join(session.server.home, 'loras', 'warm-copy.safetensors'));
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await expect.poll(offered).toEqual(['bright', 'warm', 'warm-copy']);
+    await rm(join(session.server.home, 'loras', 'warm-copy.safetensors'));
     expect(errors).toEqual([]);
   });
 });

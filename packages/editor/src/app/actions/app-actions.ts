@@ -1,5 +1,5 @@
 import { accessToken } from '../access-token.js';
-import { api, SubmitError, type ExampleEntry } from '../api.js';
+import { api, SubmitError, type ExampleEntry, type ModelEntry } from '../api.js';
 import { authorizedFetch, onUnauthorized } from '../authorized-fetch.js';
 import { autosave, debounce } from '../autosave.js';
 import { copySelection, paste } from '../clipboard.js';
@@ -44,11 +44,15 @@ export class AppActions {
     });
     const flush = (): void => this.autosaveSoon.flush();
     window.addEventListener('beforeunload', flush);
+    // Packs and LoRA files installed from a terminal meanwhile show up when the page is back in front.
+    const relist = (): void => this.relistModels();
+    window.addEventListener('focus', relist);
     this.loadModels();
     return () => {
       stopListening();
       unbind();
       window.removeEventListener('beforeunload', flush);
+      window.removeEventListener('focus', relist);
     };
   }
 
@@ -100,14 +104,25 @@ export class AppActions {
   loadModels(): void {
     this.store.dispatch({ type: 'models-requested' });
     api.models().then(
-      (models) => {
-        this.store.dispatch({ type: 'models-listed', models });
-        // Lengths beyond a node's selected pack are marked from the packs listed.
-        for (const node of this.stack?.editor.getNodes() ?? []) this.stack?.sa3.refresh(node.id);
-        this.loadLoras();
-      },
+      (models) => this.modelsListed(models),
       (error: Error) =>
         this.store.dispatch({ type: 'models-failed', message: error.message, needsToken: error instanceof SubmitError && error.status === 401 }),
+    );
+  }
+
+  private modelsListed(models: readonly ModelEntry[]): void {
+    this.store.dispatch({ type: 'models-listed', models });
+    // Lengths beyond a node's selected pack are marked from the packs listed.
+    for (const node of this.stack?.editor.getNodes() ?? []) this.stack?.sa3.refresh(node.id);
+    this.loadLoras();
+  }
+
+  /** Lists the packs again without saying "connecting"; a failure keeps what was listed (Run and the Models panel say why). */
+  private relistModels(): void {
+    if (this.store.getState().connection !== 'connected') return;
+    api.models().then(
+      (models) => this.modelsListed(models),
+      () => undefined,
     );
   }
 

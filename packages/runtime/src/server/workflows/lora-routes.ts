@@ -17,6 +17,6 @@ export function registerLoraRoutes(app: FastifyInstance, library = new LoraLibra
         ...(lora.rank !== undefined ? { rank: lora.rank } : {}),
       });
     }
-    return entries;
+    return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   });
 }
