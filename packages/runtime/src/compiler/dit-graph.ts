@@ -89,7 +89,7 @@ async function buildDit(ctx: LayerContext, cfg: DitConfig, options: ConvertDitOp
     const rope = ropeTables(g, g.shape(h, { start: 1, end: 2 }), invFreq, cfg.rotaryDim); // [S,rot]
     return { rope, keyBias: paddingMask && keyMaskBias(g, paddingMask, M) }; // [B,1,1,S]
   });
-  const local = g.island(() => localEmbeddingInputs(g, localAddCond, g.transpose(localAddCond, [0, 2, 1]), M)); // [B,L,local] and the If's inputs
+  const local = await g.island(() => localEmbeddingInputs(g, localAddCond, M)); // the rows every block's local-add MLP reads
   for (let i = 0; i < cfg.depth; i++) {
     h = await transformerBlock(ctx, cfg, i, { x: h, cond, globalCond, local, rope, keyBias }); // [B,S,E]
     debug(h, `dbg_hidden_after_block${i}`, ['batch', 'S', E]);
