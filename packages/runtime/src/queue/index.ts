@@ -1,4 +1,5 @@
 export { QueueRunBackend, type QueueRunBackendOptions } from './queue-run-backend.js';
+export type { JobFiles } from './job-files.js';
 export { startQueueWorker, type QueueWorker, type QueueWorkerOptions } from './queue-worker.js';
 export { listWorkers, type WorkerListing } from './worker-listing.js';
 export { QueueUnavailableError } from './queue-unavailable.js';

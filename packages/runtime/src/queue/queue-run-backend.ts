@@ -4,7 +4,7 @@ import { resolveSeeds, type RunEvent, type RunOptions, type RunReport } from '..
 import { builtinNodes, validateWorkflow, WorkflowInvalidError, type NodeLookup, type Workflow } from '../workflow/index.js';
 import type { RunJobData, RunJobResult } from './job-data.js';
 import { jobIdOfRun } from './job-id.js';
-import { receiveOutputs } from './output-transfer.js';
+import { JobFiles } from './job-files.js';
 import { CANCEL_CHANNEL, QUEUES_KEY, cancelKey, packOfWorkflow, queueName } from './queue-names.js';
 import { QueueMetrics, type QueueDepth } from './queue-metrics.js';
 import { QueueUnavailableError } from './queue-unavailable.js';
@@ -18,6 +18,8 @@ export interface QueueRunBackendOptions {
   readonly nodes?: NodeLookup;
   /** Times a job is tried before it fails for good (a job that breaks every worker does not block the queue). */
   readonly attempts?: number;
+  /** The server's upload folder: the uploads a job's workflow reads are handed to its worker from here. */
+  readonly uploadDir?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -54,6 +56,8 @@ export class QueueRunBackend {
   private readonly cancels = new Set<Promise<unknown>>();
   private lastError = 'the server is still connecting to it';
   private readonly metrics = new QueueMetrics();
+  /** The files of jobs, fetched and put by their workers over HTTP (server/job-file-routes.ts). */
+  readonly files: JobFiles;
 
   constructor(private readonly options: QueueRunBackendOptions) {
     this.nodes = options.nodes ?? builtinNodes;
@@ -61,6 +65,7 @@ export class QueueRunBackend {
     this.control.on('error', (error: Error) => (this.lastError = error.message));
     this.control.on('ready', () => (this.lastError = ''));
     this.control.on('close', () => (this.lastError ||= 'its connection closed'));
+    this.files = new JobFiles(this.control, options.uploadDir);
   }
 
   /** Resolves once Redis answers, or after `ms` (the server starts anyway and says why in its health). */
@@ -92,7 +97,8 @@ export class QueueRunBackend {
     const data: RunJobData = { runId, workflow, ...(options.workflowName ? { workflowName: options.workflowName } : {}) };
     return this.follow(workflow, runId, options, async (queue, jobId) => {
       await this.control.sadd(QUEUES_KEY, queue.name);
-      await queue.add('run', data, {
+      const files = await this.files.open(jobId, options.outDir, workflow);
+      await queue.add('run', files ? { ...data, files } : data, {
         jobId,
         attempts: this.options.attempts ?? 3,
         backoff: { type: 'fixed', delay: 500 },
@@ -155,7 +161,7 @@ export class QueueRunBackend {
       if (options.signal?.aborted) onAbort();
       else options.signal?.addEventListener('abort', onAbort, { once: true });
       const result = await outcome;
-      const report = await receiveOutputs(this.control, result.outputKeys, result.report, options.outDir);
+      const report = await this.files.receive(jobId, result, options.outDir);
       await log.remove();
       const last: RunEvent = finalEvent ?? {
         runId,
@@ -170,6 +176,8 @@ export class QueueRunBackend {
     } catch (error) {
       if (error instanceof RunDetachedError) end = null;
       else if (options.signal?.aborted) end = 'cancelled';
+      // A run left to its job (the server stops) keeps its token for the next server; any other end withdraws it.
+      if (end) await this.files.close(jobId, options.outDir);
       throw error;
     } finally {
       if (end) this.metrics.record(queueName(pack), end, (performance.now() - queuedAt) / 1000);

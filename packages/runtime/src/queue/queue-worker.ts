@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Executor, RunEvent } from '../executor/index.js';
+import { WorkerUploads } from './input-transfer.js';
 import type { RunJobData, RunJobResult } from './job-data.js';
 import { portableReport, sendOutputs } from './output-transfer.js';
 import { tellJobEvent } from './job-events.js';
@@ -18,8 +19,10 @@ export interface QueueWorkerOptions {
   /** Jobs run at once on this box, over all its queues (default 1). */
   readonly concurrency?: number;
   readonly executor: Pick<Executor, 'run'>;
-  /** Runs write their outputs under here before they go to Redis. */
+  /** Runs write their outputs under here before they go back to the server. */
   readonly workDir: string;
+  /** The executor's upload folder: the uploads a job reads are fetched from the server into it and removed after the job. */
+  readonly uploadDir: string;
   /** How long a job whose worker went silent keeps its lock before another worker takes it (default 30 s). */
   readonly stallMs?: number;
   readonly log: (line: string) => void;
@@ -42,6 +45,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const subscriber = new Redis(connectionOptions(options.redis));
   for (const client of [control, subscriber]) client.on('error', () => undefined); // ioredis reconnects; jobs wait meanwhile
   const controllers = new Map<string, AbortController>();
+  const uploads = new WorkerUploads(options.uploadDir);
   await subscriber.subscribe(CANCEL_CHANNEL);
   subscriber.on('message', (_channel: string, jobId: string) => controllers.get(jobId)?.abort());
   await control.sadd(QUEUES_KEY, ...names);
@@ -70,10 +74,17 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     const jobId = job.id!;
     controllers.set(jobId, controller);
     const outDir = await mkdtemp(join(options.workDir, 'job-'));
+    let releaseUploads = (): Promise<void> => Promise.resolve();
     try {
       if ((await control.exists(cancelKey(jobId))) === 1) controller.abort();
       void heartbeat();
       options.log(`running ${job.data.runId} (attempt ${job.attemptsMade + 1})`);
+      try {
+        if (job.data.files) releaseUploads = await uploads.take(jobId, job.data.files, controller.signal);
+      } catch (error) {
+        // Cancelled while its uploads came in: the executor ends it cancelled.
+        if (!controller.signal.aborted) throw error;
+      }
       // Progress updates go one after another, so the server hears the events in their order.
       let told: Promise<unknown> = Promise.resolve();
       const report = await options.executor.run(job.data.workflow, {
@@ -86,12 +97,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         },
       });
       await told;
-      const outputKeys = report.status === 'succeeded' ? await sendOutputs(control, jobId, report) : [];
+      const { outputKeys } = report.status === 'succeeded' ? await sendOutputs(control, jobId, report, job.data.files) : { outputKeys: [] };
       done++;
       options.log(`${report.status} ${job.data.runId}`);
       return { report: portableReport(report), outputKeys, worker: id };
     } finally {
       controllers.delete(jobId);
+      await releaseUploads();
       await rm(outDir, { recursive: true, force: true });
       gate.release();
       void heartbeat();

@@ -1,4 +1,4 @@
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { createRuntime } from '../host/index.js';
@@ -19,6 +19,7 @@ import { isEditorAssetPath, registerEditorRoutes } from './workflows/editor-rout
 import { refuse } from './workflows/error-reply.js';
 import { isSignedDownloadRequest, registerReplicateRoutes } from './replicate/index.js';
 import type { QueueRunBackend } from '../queue/index.js';
+import { isJobFileRequest, registerJobFileRoutes } from './job-file-routes.js';
 import { addRateLimit } from './rate-limit-hook.js';
 
 export interface Sa3Server {
@@ -59,7 +60,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   const archive = new RunArchive(store, log);
   // With --redis, runs go to sa3 worker processes through BullMQ, as many at once as the queue takes.
   // Loaded only then: BullMQ and ioredis take a third of a second to load.
-  const queued = options.redis ? new (await import('../queue/index.js')).QueueRunBackend({ redis: options.redis, log }) : null;
+  const queued = options.redis ? new (await import('../queue/index.js')).QueueRunBackend({ redis: options.redis, uploadDir: options.uploadDir, log }) : null;
   await queued?.connected(2000);
   const runs = new RunManager(queued ?? runtime.executor, options.outputDir, options.queueDepth, {
     ...(queued ? { concurrency: options.queueDepth } : {}),
@@ -97,7 +98,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
 
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0]!;
-    if (!options.token || OPEN_PATHS.has(path) || isEditorAssetPath(path) || isSignedDownloadRequest(req.url)) return;
+    if (!options.token || OPEN_PATHS.has(path) || isEditorAssetPath(path) || isSignedDownloadRequest(req.url) || isJobFileRequest(path)) return;
     if (req.headers.authorization !== `Bearer ${options.token}`) {
       return refuse(
         reply.header('www-authenticate', 'Bearer'),
@@ -108,6 +109,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   });
 
   if (queued) {
+    registerJobFileRoutes(app, queued.files);
     app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(await queued.metricsText()));
     app.addHook('onRequest', async (req, reply) => {
       const unavailable = queued.unavailableSentence();
@@ -163,6 +165,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   registerEditorRoutes(app, { runs, cache: runtime.executor.cache, examplesDir });
 
   const url = await app.listen({ host: options.host, port: options.port });
+  queued?.files.serveAt(options.publicUrl ?? reachableUrl(url, options.host));
   let closing: Promise<void> | null = null;
   const close = async (): Promise<void> => {
     // With --redis the runs in hand go on as jobs, for the next server to follow; in process they are cancelled.
@@ -201,4 +204,11 @@ function startsWork(method: string, path: string): boolean {
   if (method !== 'POST' && method !== 'PUT') return false;
   if (path.endsWith('/cancel')) return false;
   return path.startsWith('/predictions') || path.startsWith('/v1/predictions') || /^\/v1\/models\/.+\/predictions$/.test(path) || path.startsWith('/api/runs');
+}
+
+/** The address workers on other machines reach a server at: its host name when it listens on every interface (0.0.0.0 or ::). */
+function reachableUrl(listening: string, host: string): string {
+  const url = new URL(listening);
+  if (host === '0.0.0.0' || host === '::') url.hostname = hostname();
+  return url.origin;
 }

@@ -42,11 +42,13 @@ export async function workerCommand(values: Values): Promise<number> {
   if (packs.length === 0) return refuse('no model pack is installed on this box; install one (sa3 models pull ID) before starting a worker');
 
   const filesDir = typeof values.files === 'string' ? resolve(values.files) : defaultServerOptions().filesDir;
-  const runtime = createRuntime({ baseDir: filesDir, confinePaths: true });
   await mkdir(tmpdir(), { recursive: true });
   const workDir = await mkdtemp(join(tmpdir(), 'sa3-worker-'));
+  // The uploads a job reads are fetched from the server into this folder, and removed after the job.
+  const uploadDir = join(workDir, 'uploads');
+  const runtime = createRuntime({ baseDir: filesDir, uploadDir, confinePaths: true });
   const log = (line: string): void => void process.stdout.write(`sa3 worker: ${line}\n`);
-  const worker = await startQueueWorker({ redis, packs, concurrency, executor: runtime.executor, workDir, stallMs: stallSeconds * 1000, log });
+  const worker = await startQueueWorker({ redis, packs, concurrency, executor: runtime.executor, workDir, uploadDir, stallMs: stallSeconds * 1000, log });
   await new Promise<void>((done) => {
     const watch = watchStopSignals((signal) => {
       process.stderr.write(`sa3 worker: ${signal}: finishing the jobs in hand, taking no new ones\n`);
