@@ -89,7 +89,10 @@ Usage:
       Run the jobs of sa3 serve --redis on this box: those of the packs
       installed here and those that name no pack, N at a time (default 1).
       A job whose worker goes silent (killed) is run again on another after
-      S seconds (default 30), once. Outputs go back through Redis.
+      S seconds (default 30), once. No folder is shared with the server:
+      the uploads a job reads are fetched from it and the outputs put back
+      to it over HTTP (at its --public-url, else the address it listens
+      on), or through Redis (up to 64 MB a job) where it cannot be reached.
   sa3 workers --redis redis://HOST:PORT [--json]
       the workers serving that Redis (host, packs, busy or idle, jobs done)
       and each queue's waiting, running, failed and completed jobs.
