@@ -164,8 +164,9 @@ describe.skipIf(redisSkipReason !== '')('a server restarted while its runs go on
     await redis?.dispose();
   });
 
-  const serve = async (env: Record<string, string>): Promise<string> => {
-    const { sa3, url } = await startServe(env, ['--redis', redis.url, '--queue', '20']);
+  /** sa3 serve --redis; started again, on the address it had (as a supervisor restarts it), where workers hand back outputs. */
+  const serve = async (env: Record<string, string>, port = 0): Promise<string> => {
+    const { sa3, url } = await startServe(env, ['--redis', redis.url, '--queue', '20', '--port', String(port)]);
     servers.push(sa3);
     return url;
   };
@@ -240,13 +241,18 @@ describe.skipIf(redisSkipReason !== '')('a server restarted while its runs go on
       await Promise.all(streams.map((s) => s.closed));
       for (const s of streams) expect(s.seen.at(-1)!.event.type).not.toBe('run-done');
 
-      url = await serve(env);
+      url = await serve(env, Number(new URL(url).port));
+      const restartedAt = Date.now();
+      const followed = /following again the queued runs .* left: (.+)/.exec(servers.at(-1)!.stderr())?.[1]?.split(', ');
+      expect(followed?.sort()).toEqual([...runIds, ...replicateIds, cogId].sort());
+      let madeWhileDown = 0;
       // Each stream resumes from the last id it saw: together the two parts count 1, 2, 3, ... with every step once.
       for (const [i, id] of runIds.entries()) {
         const before = streams[i]!.seen;
         const after = await connectEvents(url, id, before.at(-1)!.id);
         await after.closed;
         const all = [...before, ...after.seen];
+        madeWhileDown += after.seen.filter((s) => Date.parse(s.event.time) < restartedAt).length;
         expect(all.map((s) => s.id)).toEqual(all.map((_, n) => String(n + 1)));
         expect(all.map((s) => s.event.seq)).toEqual(all.map((_, n) => n + 1));
         expect(all.at(-1)!.event.type).toBe('run-done');
@@ -254,6 +260,9 @@ describe.skipIf(redisSkipReason !== '')('a server restarted while its runs go on
         expect(steps).toEqual(Array.from({ length: STEPS }, (_, n) => n + 1));
         expect(all.filter((s) => s.event.type === 'run-start')).toHaveLength(1);
       }
+
+      // Events the workers made between the first server's end and the second's start reached the clients all the same.
+      expect(madeWhileDown).toBeGreaterThan(0);
 
       const runs = await Promise.all(runIds.map((id) => settled(url, `/api/runs/${id}`)));
       const replicate = await Promise.all(replicateIds.map((id) => settled(url, `/v1/predictions/${id}`)));
