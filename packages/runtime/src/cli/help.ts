@@ -79,7 +79,9 @@ Usage:
       --public-url https://host signed links under that address.
       --redis redis://HOST:PORT puts every prediction and workflow run on
       BullMQ queues in that Redis (one per model pack) for sa3 worker
-      processes to run; without it everything runs in this process.
+      processes to run; without it everything runs in this process. Stopped
+      or killed, it leaves those jobs running; started again with the same
+      Redis and outputs, it follows them to their end.
       --rate-limit 30/min (or N/second, N/hour) lets each token (each
       address without --token) start at most N predictions or runs in any
       minute; more get 429 with Retry-After.
@@ -149,7 +151,8 @@ Usage:
 Exit codes: 0 ok, 1 the run failed, 2 invalid input (a bad workflow
 file, a bad --set, or an input file that cannot be read); 130, 143 or 129
 when Ctrl+C, SIGTERM or SIGHUP cancelled it (sa3 serve stops taking work,
-cancels its runs and exits 0 within 5 s).
+cancels its runs, or with --redis leaves them to their jobs, and exits 0
+within 5 s).
 
 Environment: SA3_HOME (default ~/.cache/sa3) holds the packs (packs/) and
 unfinished pulls (staging/); SA3_PACKS adds folders to look in; HF_TOKEN

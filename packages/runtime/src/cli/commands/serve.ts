@@ -15,7 +15,8 @@ function positiveInteger(text: string | undefined, flag: string): number | strin
 
 /**
  * `sa3 serve`: the Cog predictions API, the workflow API and the editor, until Ctrl+C, SIGTERM or
- * SIGHUP: then it takes no new work, cancels the runs in hand, closes every connection and exits 0
+ * SIGHUP: then it takes no new work, cancels the runs in hand (with --redis: leaves them to their jobs, for
+ * the next start to follow), closes every connection and exits 0
  * (within 5 s: after that it ends at once, with 128 + the signal's number).
  */
 export async function serveCommand(values: Readonly<Record<string, string | boolean | readonly string[] | undefined>>): Promise<number> {
