@@ -214,6 +214,9 @@ await (await import('./server.mjs')).serverBench(report);
 // 7b. A prediction through sa3 serve --redis and one sa3 worker against in-process (skipped without redis-server).
 await (await import('./queue.mjs')).queueBench(report);
 
+// 7c. Predictions per second with 1, 2 and 3 workers whose engine sleeps a fixed time per step (skipped without redis-server).
+await (await import('./queue-throughput.mjs')).queueThroughputBench(report);
+
 // 8. The editor in Chromium.
 await (await import('./editor.mjs')).editorBench(report);
 
