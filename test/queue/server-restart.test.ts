@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +122,17 @@ function startPacedWorker(redisUrl: string, env: Record<string, string>): PacedW
 interface Hook {
   readonly path: string;
   readonly body: { id: string; status: string };
+  readonly text: string;
+  readonly headers: IncomingMessage['headers'];
+}
+
+/** Whether a webhook carries Replicate's signature under `key` (whsec_<base64>): HMAC-SHA256 of "id.timestamp.body". */
+function signedWith(hook: Hook, key: string): boolean {
+  const signed = `${String(hook.headers['webhook-id'])}.${String(hook.headers['webhook-timestamp'])}.${hook.text}`;
+  const expected = createHmac('sha256', Buffer.from(key.split('_').pop()!, 'base64'))
+    .update(signed)
+    .digest('base64');
+  return hook.headers['webhook-signature'] === `v1,${expected}`;
 }
 
 describe.skipIf(redisSkipReason !== '')('a server restarted while its runs go on on workers', () => {
@@ -149,7 +161,7 @@ describe.skipIf(redisSkipReason !== '')('a server restarted while its runs go on
       let text = '';
       req.on('data', (chunk) => (text += chunk));
       req.on('end', () => {
-        hooks.push({ path: req.url ?? '', body: JSON.parse(text) as Hook['body'] });
+        hooks.push({ path: req.url ?? '', body: JSON.parse(text) as Hook['body'], text, headers: req.headers });
         res.end('ok');
       });
     });
@@ -234,6 +246,7 @@ describe.skipIf(redisSkipReason !== '')('a server restarted while its runs go on
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       }
+      const webhookKey = String((await json(`${url}/v1/webhooks/default/secret`)).body.key);
       const server = servers.at(-1)!;
       server.child.kill(signal);
       const exit = await server.exited;
@@ -300,6 +313,9 @@ describe.skipIf(redisSkipReason !== '')('a server restarted while its runs go on
         expect(heard.map((h) => h.body.status)).toEqual(['processing', 'succeeded']);
         expect(heard.map((h) => h.path)).toEqual(id === cogId ? ['/cog', '/cog'] : ['/replicate', '/replicate']);
       }
+      // The /v1 webhook key outlives the restart: both servers' deliveries verify with the key the client read before it.
+      expect((await json(`${url}/v1/webhooks/default/secret`)).body.key).toBe(webhookKey);
+      for (const hook of hooks.filter((h) => h.path === '/replicate' && replicateIds.includes(h.body.id))) expect(signedWith(hook, webhookKey)).toBe(true);
     });
   }
 });

@@ -187,6 +187,20 @@ export class QueueRunBackend {
     }
   }
 
+  /**
+   * A value every server on this Redis shares: the first to ask stores `fresh`, later ones (a
+   * restarted server) get what it stored. `fresh` while Redis does not answer.
+   */
+  async shared(name: string, fresh: string): Promise<string> {
+    const key = `sa3:shared:${name}`;
+    try {
+      await this.control.set(key, fresh, 'NX');
+      return (await this.control.get(key)) ?? fresh;
+    } catch {
+      return fresh;
+    }
+  }
+
   /** GET /metrics: Prometheus text over the queues work was ever put on. */
   async metricsText(): Promise<string> {
     const depths: QueueDepth[] = [];

@@ -17,7 +17,7 @@ import { registerModelPullRoutes } from './workflows/model-pull-routes.js';
 import { registerAudioPreviewRoutes } from './workflows/audio-preview-routes.js';
 import { isEditorAssetPath, registerEditorRoutes } from './workflows/editor-routes.js';
 import { refuse } from './workflows/error-reply.js';
-import { isSignedDownloadRequest, registerReplicateRoutes } from './replicate/index.js';
+import { isSignedDownloadRequest, newWebhookSecret, registerReplicateRoutes } from './replicate/index.js';
 import type { QueueRunBackend } from '../queue/index.js';
 import { isJobFileRequest, registerJobFileRoutes } from './job-file-routes.js';
 import { addRateLimit } from './rate-limit-hook.js';
@@ -150,7 +150,10 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   registerWorkflowRoutes(app, { runs, uploadDir: options.uploadDir, uploadLimitBytes: options.uploadLimitBytes, locator });
   registerModelPullRoutes(app, { locator, home: sa3Home() });
   registerAudioPreviewRoutes(app, { audio: runtime.services.audio });
+  // With --redis the /v1 webhook key outlives a restart, so a prediction's completed event still verifies with the key its client read.
+  const webhookSecret = queued ? { key: await queued.shared('replicate-webhook-key', newWebhookSecret().key) } : undefined;
   registerReplicateRoutes(app, {
+    ...(webhookSecret ? { webhookSecret } : {}),
     runs,
     locator,
     uploadDir: options.uploadDir,

@@ -22,6 +22,8 @@ export interface ReplicateRoutesOptions {
   readonly log: (line: string) => void;
   /** LoRA files every prediction applies (sa3 serve --lora). */
   readonly predictionLoras?: readonly PredictionLora[];
+  /** The key webhooks are signed with, when it outlives this start (with --redis, kept in Redis); else a new one. */
+  readonly webhookSecret?: WebhookSecret;
 }
 
 /** The id a prediction's output file is downloaded under. */
@@ -34,7 +36,7 @@ export class ReplicateContext {
   readonly predictions = new Map<string, PredictionEntry>();
   readonly files: FileStore;
   readonly signer = new UrlSigner();
-  readonly webhookSecret: WebhookSecret = newWebhookSecret();
+  readonly webhookSecret: WebhookSecret;
   /** Aborted when the server closes: webhook deliveries still trying stop. */
   readonly closing = new AbortController();
   readonly link: OutputLink | null;
@@ -45,6 +47,7 @@ export class ReplicateContext {
     readonly publicUrl: string | null,
   ) {
     this.files = new FileStore(options.uploadDir);
+    this.webhookSecret = options.webhookSecret ?? newWebhookSecret();
     this.link = publicUrl === null ? null : (entry) => this.downloadUrl(entry.base, outputFileId(entry.id));
   }
 
