@@ -1,16 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { Worker, type Job } from 'bullmq';
+import { DelayedError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Executor, RunEvent } from '../executor/index.js';
 import { WorkerUploads } from './input-transfer.js';
 import type { RunJobData, RunJobResult } from './job-data.js';
 import { portableReport, sendOutputs } from './output-transfer.js';
 import { tellJobEvent } from './job-events.js';
-import { ANY_PACK, CANCEL_CHANNEL, QUEUES_KEY, WORKER_KEY_PREFIX, cancelKey, queueName } from './queue-names.js';
+import { ANY_PACK, CANCEL_CHANNEL, QUEUES_KEY, WORKER_KEY_PREFIX, cancelKey, packOfWorkflow, queueName } from './queue-names.js';
 import { RunGate } from './run-gate.js';
 import { connectionOptions, type RedisAddress } from './redis-url.js';
+import { HAND_BACK_DELAY_MS, HAND_BACK_WINDOW_MS, idleWarmWorker, type WarmthRecord } from './warm-workers.js';
 
 export interface QueueWorkerOptions {
   readonly redis: RedisAddress;
@@ -51,6 +52,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   await control.sadd(QUEUES_KEY, ...names);
 
   let done = 0;
+  /** The packs (or "auto") of the jobs run here: the engine keeps each pack it loaded. */
+  const warm = new Set<string>();
   const workers: Worker<RunJobData, RunJobResult>[] = [];
   // Each queue has its own BullMQ Worker; the gate keeps the box to its concurrency over all of them.
   const gate = new RunGate(
@@ -59,7 +62,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     () => workers.forEach((w) => void w.resume()),
   );
   const heartbeat = async (): Promise<void> => {
-    const record = { host: hostname(), pid: String(process.pid), packs: options.packs.join(','), busy: String(gate.busy), done: String(done) };
+    const warmth: WarmthRecord = { warm: [...warm].join(','), busy: String(gate.busy), concurrency: String(options.concurrency ?? 1) };
+    const record = { host: hostname(), pid: String(process.pid), packs: options.packs.join(','), done: String(done), ...warmth };
     await control
       .multi()
       .hset(WORKER_KEY_PREFIX + id, record)
@@ -68,7 +72,16 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       .catch(() => undefined);
   };
 
-  const process_ = async (job: Job<RunJobData, RunJobResult>): Promise<RunJobResult> => {
+  const process_ = async (job: Job<RunJobData, RunJobResult>, token?: string): Promise<RunJobResult> => {
+    const pack = packOfWorkflow(job.data.workflow);
+    if (!warm.has(pack) && Date.now() - job.timestamp < HAND_BACK_WINDOW_MS) {
+      const other = await idleWarmWorker(control, pack, id).catch(() => null);
+      if (other !== null) {
+        options.log(`handing ${job.data.runId} back for ${other}, which has ${pack} loaded`);
+        await job.moveToDelayed(Date.now() + HAND_BACK_DELAY_MS, token);
+        throw new DelayedError();
+      }
+    }
     await gate.acquire();
     const controller = new AbortController();
     const jobId = job.id!;
@@ -99,6 +112,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       await told;
       const { outputKeys } = report.status === 'succeeded' ? await sendOutputs(control, jobId, report, job.data.files) : { outputKeys: [] };
       done++;
+      if (report.status === 'succeeded') warm.add(pack);
       options.log(`${report.status} ${job.data.runId}`);
       return { report: portableReport(report), outputKeys, worker: id };
     } finally {
