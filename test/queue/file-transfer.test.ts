@@ -126,9 +126,13 @@ describe.skipIf(redisSkipReason !== '')('files between a server and workers that
     expect(response.status).toBe(201);
     return ((await response.json()) as { id: string }).id;
   };
-  /** The job data the server put on the queue, as BullMQ keeps it in Redis. */
-  const jobData = (runId: string): { files: { serverUrl: string; token: string; inputs: { id: string; sha256: string; bytes: number }[] } } =>
-    JSON.parse(execFileSync('redis-cli', ['-p', String(redis.port), 'HGET', `bull:sa3-pack-auto:${jobIdOfRun(runId)}`, 'data'], { encoding: 'utf8' })) as never;
+  const redisCli = (...args: string[]): string => execFileSync('redis-cli', ['-p', String(redis.port), ...args], { encoding: 'utf8' }).trim();
+  /** The job data the server put on the queue (just after its 202), as BullMQ keeps it in Redis. */
+  const jobData = async (runId: string): Promise<{ files: { serverUrl: string; token: string; inputs: { id: string; sha256: string; bytes: number }[] } }> => {
+    const key = `bull:sa3-pack-auto:${jobIdOfRun(runId)}`;
+    for (let i = 0; i < 50 && redisCli('EXISTS', key) !== '1'; i++) await new Promise((r) => setTimeout(r, 20));
+    return JSON.parse(redisCli('HGET', key, 'data')) as never;
+  };
   const workerUploads = async (): Promise<string[]> => {
     const [workDir] = (await readdir(workerTmp)).filter((name) => name.startsWith('sa3-worker-'));
     return readdir(join(workerTmp, workDir!, 'uploads')).catch(() => []);
@@ -213,8 +217,8 @@ describe.skipIf(redisSkipReason !== '')('files between a server and workers that
     // The one worker is busy: this job waits on the queue with its own token.
     const waiting = await postRun(server.url, loadAndSave(source, 'waiting'));
     const job = jobIdOfRun(slow);
-    const { files } = jobData(slow);
-    const other = jobData(waiting).files;
+    const { files } = await jobData(slow);
+    const other = (await jobData(waiting)).files;
     expect(files.serverUrl).toBe(server.url);
     expect(files.inputs).toEqual([{ id: source.slice('upload:'.length), sha256: sha256(tone), bytes: tone.length }]);
     expect(other.token).not.toBe(files.token);
@@ -267,6 +271,42 @@ describe.skipIf(redisSkipReason !== '')('files between a server and workers that
     // The job has ended: its token with it.
     expect(await refusal(await fetch(input, { headers: { [TOKEN_HEADER]: files.token } }))).toEqual([403, wrong]);
     expect((await (await openRunEvents(server.url, waiting)).ended).at(-1)!.type).toBe('run-done');
+  });
+
+  it('serves workers a server started with --token, with the job’s token alone; the server’s token opens no job files', async () => {
+    const { home, tmp } = await isolatedDirs();
+    const guarded = await startServe({ SA3_HOME: home, TMPDIR: tmp }, ['--redis', redis.url, '--token', 'sesame']);
+    try {
+      const auth = { authorization: 'Bearer sesame' };
+      const uploaded = await fetch(`${guarded.url}/api/uploads?name=tone.wav`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'audio/wav' },
+        body: tone,
+      });
+      const source = ((await uploaded.json()) as { id: string }).id;
+      const posted = await fetch(`${guarded.url}/api/runs`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ workflow: loadAndSave(source, 'guarded') }),
+      });
+      expect(posted.status).toBe(202);
+      const id = ((await posted.json()) as RunState).id;
+      const { files } = await jobData(id);
+      const input = `${guarded.url}/api/jobs/${jobIdOfRun(id)}/inputs/${files.inputs[0]!.id}`;
+      expect((await fetch(input, { headers: auth })).status).toBe(403);
+      let state = (await (await fetch(`${guarded.url}/api/runs/${id}`, { headers: auth })).json()) as RunState;
+      for (let i = 0; i < 100 && ['queued', 'running'].includes(state.status); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        state = (await (await fetch(`${guarded.url}/api/runs/${id}`, { headers: auth })).json()) as RunState;
+      }
+      expect(state.status, state.report?.error?.message).toBe('succeeded');
+      const path = join(await tempDir('sa3-transfer-guarded-'), 'guarded.wav');
+      await writeFile(path, Buffer.from(await (await fetch(guarded.url + state.outputs[0]!.url, { headers: auth })).arrayBuffer()));
+      expect(dominantFrequency(decodeWithFfmpeg(path)[0]!, 44_100, 0)).toBeCloseTo(660, -0.5);
+    } finally {
+      guarded.sa3.child.kill('SIGKILL');
+      await guarded.sa3.exited;
+    }
   });
 
   describe('with a server workers cannot reach over HTTP', () => {
