@@ -215,10 +215,18 @@ export class QueueRunBackend {
     return this.metrics.text(this.reachable, depths);
   }
 
+  /**
+   * Lets go of every run still waiting for its job (the server stops): each ends in
+   * RunDetachedError at once, so none ends during the shutdown with no server left to tell.
+   */
+  detach(): void {
+    for (const job of this.waiting.values()) job.detach();
+  }
+
   /** Stops waiting for jobs (they stay in Redis, and their runs end in RunDetachedError) and closes the connections. */
   async close(): Promise<void> {
     await Promise.all(this.cancels);
-    for (const job of this.waiting.values()) job.detach();
+    this.detach();
     for (const pending of this.queues.values()) {
       const { queue, events } = await pending.catch(() => ({ queue: null, events: null }));
       await events?.close().catch(() => undefined);

@@ -32,6 +32,8 @@ export interface RunRecord {
 /** What runs workflows: the in-process executor, or the queue backend, which can also follow a run an earlier server put on the queue. */
 export interface RunBackend extends Pick<Executor, 'run'> {
   adopt?(workflow: Workflow, options: RunOptions & { readonly runId: string; readonly onCaughtUp?: () => void }): Promise<RunReport>;
+  /** Lets go of the runs in hand, which then end in an error while they go on elsewhere. */
+  detach?(): void;
 }
 
 /** How long a starting server waits for an adopted run's stored events before it listens anyway (they keep coming after). */
@@ -173,6 +175,7 @@ export class RunManager {
   detachAll(): void {
     this.accepting = false;
     this.detaching = true;
+    this.executor.detach?.();
   }
 
   /**

@@ -66,6 +66,10 @@ class HeldQueue implements RunBackend {
     return Promise.reject(new Error('no new runs in this test'));
   }
 
+  detach(): void {
+    for (const job of this.following.values()) job.detach();
+  }
+
   adopt(_workflow: Workflow, options: RunOptions & { runId: string; onCaughtUp?: () => void }): Promise<RunReport> {
     for (let seq = 1; seq <= this.stored; seq++) options.onEvent?.(step(options.runId, seq));
     options.onCaughtUp?.();
@@ -139,7 +143,6 @@ describe('a restarted server with --redis and the runs an earlier one left on th
     runs.detachAll();
     expect(runs.cancel('r2')).toBe(run);
     expect(run!.controller.signal.aborted).toBe(false);
-    backend.following.get('r2')!.detach();
     await runs.settled();
     expect(run!.status).toBe('running');
     expect(run!.events.map((e) => e.type)).toEqual(['node-progress']);
