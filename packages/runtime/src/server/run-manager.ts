@@ -367,7 +367,9 @@ export class RunManager {
     }
     record.status = 'running';
     record.startedAt = new Date().toISOString();
-    void this.journal?.record(this.journalEntry(record, 'running', workflowName));
+    const recorded = this.journal?.record(this.journalEntry(record, 'running', workflowName));
+    // A job is put on the queue only once the journal names it, so a server killed in between never leaves a job nobody follows.
+    if (this.executor.adopt) await recorded;
     return this.executeStarted(record, workflowName, start);
   }
 
