@@ -70,6 +70,14 @@ describe.skipIf(redisSkipReason !== '')('jobs prefer a worker that has their pac
     // One after another: each finds the warm worker idle. Left to chance, four would all land on it one time in 16.
     for (const seed of [2, 3, 4, 5]) expect(ranOn(await predict(seed))).toEqual([warm]);
     expect(cold.stdout()).not.toContain('sa3 worker: running ');
+    const listed = await runCli(['workers', '--redis', redis.url, '--json']);
+    const loaded = (JSON.parse(listed.stdout) as { workers: { pid: number; loaded: string[] }[] }).workers.map((w) => [w.pid, w.loaded]);
+    expect(loaded.sort()).toEqual(
+      [
+        [warm.pid, ['auto']],
+        [cold.pid, []],
+      ].sort(),
+    );
 
     // The warm worker busy: the cold one runs the job rather than leave it waiting.
     const response = await fetch(`${server.url}/api/runs`, {

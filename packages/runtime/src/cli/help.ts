@@ -96,8 +96,9 @@ Usage:
       to it over HTTP (at its --public-url, else the address it listens
       on), or through Redis (up to 64 MB a job) where it cannot be reached.
   sa3 workers --redis redis://HOST:PORT [--json]
-      the workers serving that Redis (host, packs, busy or idle, jobs done)
-      and each queue's waiting, running, failed and completed jobs.
+      the workers serving that Redis (host, packs, packs loaded, busy or
+      idle, jobs done) and each queue's waiting, running, failed and
+      completed jobs.
 
   sa3 validate FILE [--json]
       Check a workflow without running it and list every problem at once,

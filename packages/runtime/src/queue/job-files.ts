@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -110,7 +111,8 @@ export class JobFiles {
     holdTempPath(dir);
     await mkdir(dir, { recursive: true });
     const target = join(dir, `${index}-${sha256}`);
-    const temp = join(dir, `.${index}.partial`);
+    // Its own temp name: a worker thought dead may still be putting the same output.
+    const temp = join(dir, `.${index}.${randomBytes(4).toString('hex')}.partial`);
     try {
       const copied = await hashedCopy(body, temp, MAX_OUTPUT_BYTES_VIA_HTTP);
       if (copied.sha256 !== sha256) {

@@ -4,7 +4,7 @@ import { QUEUES_KEY, WORKER_KEY_PREFIX } from './queue-names.js';
 import { connectionOptions, type RedisAddress } from './redis-url.js';
 
 export interface WorkerListing {
-  readonly workers: readonly { id: string; host: string; pid: number; packs: string[]; busy: number; done: number }[];
+  readonly workers: readonly { id: string; host: string; pid: number; packs: string[]; loaded: string[]; busy: number; done: number }[];
   readonly queues: readonly { name: string; waiting: number; active: number; failed: number; completed: number }[];
 }
 
@@ -34,6 +34,8 @@ export async function listWorkers(address: RedisAddress): Promise<WorkerListing>
         host: r.host,
         pid: Number(r.pid),
         packs: r.packs ? r.packs.split(',') : [],
+        // The packs (or "auto") of the jobs it ran: jobs for them prefer it.
+        loaded: r.warm ? r.warm.split(',') : [],
         busy: Number(r.busy),
         done: Number(r.done),
       });

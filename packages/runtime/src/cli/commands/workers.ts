@@ -22,7 +22,10 @@ export async function workersCommand(values: Readonly<Record<string, unknown>>):
     return EXIT_OK;
   }
   const lines = [`workers: ${listing.workers.length}`];
-  for (const w of listing.workers) lines.push(`  ${w.id}  packs ${w.packs.join(', ') || '-'}  ${w.busy > 0 ? `busy (${w.busy})` : 'idle'}  ${w.done} done`);
+  for (const w of listing.workers)
+    lines.push(
+      `  ${w.id}  packs ${w.packs.join(', ') || '-'}  loaded ${w.loaded.join(', ') || '-'}  ${w.busy > 0 ? `busy (${w.busy})` : 'idle'}  ${w.done} done`,
+    );
   lines.push(`queues: ${listing.queues.length}`);
   for (const q of listing.queues) lines.push(`  ${q.name}  ${q.waiting} waiting  ${q.active} running  ${q.failed} failed  ${q.completed} completed`);
   process.stdout.write(`${lines.join('\n')}\n`);
