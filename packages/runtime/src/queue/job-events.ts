@@ -15,17 +15,32 @@ export function jobEventsKey(jobId: string): string {
 
 const EVENTS_TTL_SECONDS = 24 * 3600;
 
-/** Worker side: appends the event to the job's list, then says so as job progress (which wakes the server). */
+/** What a job's progress says: the event just appended and its place in the job's list. */
+export interface StoredEvent {
+  readonly index: number;
+  readonly event: RunEvent;
+}
+
+export function isStoredEvent(value: unknown): value is StoredEvent {
+  const told = value as Partial<StoredEvent> | null;
+  return typeof told === 'object' && told !== null && Number.isInteger(told.index) && typeof told.event === 'object' && told.event !== null;
+}
+
+/** Worker side: appends the event to the job's list, then passes it on as job progress with its place there. */
 export async function tellJobEvent(redis: Redis, job: Job, event: RunEvent): Promise<void> {
   const key = jobEventsKey(job.id!);
-  await redis.multi().rpush(key, JSON.stringify(event)).expire(key, EVENTS_TTL_SECONDS).exec();
-  await job.updateProgress(event);
+  const replies = await redis.multi().rpush(key, JSON.stringify(event)).expire(key, EVENTS_TTL_SECONDS).exec();
+  const length = replies?.[0]?.[1];
+  if (typeof length !== 'number') throw new Error(`Redis did not store event ${event.seq} of job ${job.id}: ${String(replies?.[0]?.[0] ?? 'no reply')}`);
+  const told: StoredEvent = { index: length - 1, event };
+  await job.updateProgress(told);
 }
 
 /**
- * Server side: reads a job's list from where it stopped, one read at a time, so each event is
- * handed on once and in the order the workers appended them. A read that fails (Redis away) is
- * tried again at the next call, from the same place.
+ * Server side: hands on a job's events once each, in the order the workers appended them. The
+ * next one usually comes with the job's progress; when one is missing (the server was away, a
+ * progress was lost in a reconnect) the list is read from where it stopped. One step at a time;
+ * a read that fails (Redis away) is tried again at the next call, from the same place.
  */
 export class JobEventLog {
   private next = 0;
@@ -36,6 +51,19 @@ export class JobEventLog {
     private readonly jobId: string,
     private readonly deliver: (event: RunEvent) => void,
   ) {}
+
+  /** An event the job's progress brought: handed on if it is the next, read with those missing before it if it is later. */
+  offer(told: StoredEvent): Promise<void> {
+    this.reading = this.reading
+      .then(async () => {
+        if (told.index === this.next) {
+          this.next++;
+          this.deliver(told.event);
+        } else if (told.index > this.next) await this.read();
+      })
+      .catch(() => undefined);
+    return this.reading;
+  }
 
   /** Resolves once what the list held when this was called has been handed on (or the read failed). */
   catchUp(): Promise<void> {

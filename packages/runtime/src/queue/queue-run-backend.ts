@@ -9,7 +9,7 @@ import { CANCEL_CHANNEL, QUEUES_KEY, cancelKey, packOfWorkflow, queueName } from
 import { QueueMetrics, type QueueDepth } from './queue-metrics.js';
 import { QueueUnavailableError } from './queue-unavailable.js';
 import { ToldEvents } from './told-events.js';
-import { JobEventLog } from './job-events.js';
+import { JobEventLog, isStoredEvent, type StoredEvent } from './job-events.js';
 import { RunDetachedError } from './run-detached.js';
 import { connectionOptions, type RedisAddress } from './redis-url.js';
 
@@ -30,8 +30,8 @@ interface PackQueue {
 
 interface WaitingJob {
   readonly queue: Queue<RunJobData, RunJobResult>;
-  /** The job's worker stored more events. */
-  progress(): void;
+  /** The job's worker stored an event (what its progress says), or may have (undefined: look). */
+  progress(told?: StoredEvent): void;
   completed(result: RunJobResult): void;
   failed(reason: string): void;
   /** The server stops: the run is left to its job, for the next server to adopt. */
@@ -146,7 +146,7 @@ export class QueueRunBackend {
       // The end is taken only once every event stored before it has been handed on.
       this.waiting.set(jobId, {
         queue,
-        progress: () => void log.catchUp(),
+        progress: (told) => void (isStoredEvent(told) ? log.offer(told) : log.catchUp()),
         completed: (result) => void log.catchUp().then(() => resolve(result)),
         failed: (reason) => void log.catchUp().then(() => reject(new Error(reason))),
         detach: () => reject(new RunDetachedError()),
@@ -284,7 +284,7 @@ export class QueueRunBackend {
     const events = new QueueEvents(name, { connection });
     queue.on('error', () => undefined); // reported by the health check, through the control connection
     events.on('error', () => undefined);
-    events.on('progress', ({ jobId }) => this.waiting.get(jobId)?.progress());
+    events.on('progress', ({ jobId, data }) => this.waiting.get(jobId)?.progress(data as unknown as StoredEvent));
     events.on('completed', ({ jobId, returnvalue }) => {
       const result = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as RunJobResult;
       this.waiting.get(jobId)?.completed(result);
