@@ -9,6 +9,9 @@ export interface RopeTables {
   /** [S, rotaryDim] */
   readonly cos: Value;
   readonly sin: Value;
+  /** [S, rotaryDim/2]: each frequency once, as ONNX Runtime's RotaryEmbedding takes them. */
+  readonly cosHalf: Value;
+  readonly sinHalf: Value;
   readonly rotaryDim: number;
 }
 
@@ -16,8 +19,8 @@ export interface RopeTables {
 export function ropeTables(g: GraphBuilder, seqLen: Value, invFreq: Value, rotaryDim: number): RopeTables {
   const positions = g.cast(g.range(g.scalar(0, 'int64'), g.squeeze(seqLen, [0]), g.scalar(1, 'int64')), 'float32'); // [S]
   const angles = g.mul(g.unsqueeze(positions, [1]), g.unsqueeze(invFreq, [0])); // [S, rotaryDim/2]
-  const repeated = g.concat([angles, angles], 1); // [S, rotaryDim]
-  return { cos: g.cos(repeated), sin: g.sin(repeated), rotaryDim };
+  const [cosHalf, sinHalf] = [g.cos(angles), g.sin(angles)]; // [S, rotaryDim/2]
+  return { cos: g.concat([cosHalf, cosHalf], 1), sin: g.concat([sinHalf, sinHalf], 1), cosHalf, sinHalf, rotaryDim }; // [S, rotaryDim]
 }
 
 /** x [B,H,S,D] -> [B,H,S,D] with the leading rotaryDim dims rotated. */

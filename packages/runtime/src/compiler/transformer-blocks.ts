@@ -4,12 +4,12 @@
  * SiLU-GLU feed-forward. Differential attention subtracts a second softmax over q_diff, k_diff.
  */
 import type { Value } from './graph/index.js';
-import { mergeHeads, qkvHeads, sdpa, splitHeads } from './attention.js';
+import { sdpa, mergeHeads, splitHeads } from './attention.js';
+import { headRmsNorm, rotaryEmbedding, simplifiedLayerNorm } from './fused-norm-rope.js';
 import type { DitConfig } from './dit-config.js';
 import { linear, splitLinear, weight, type LayerContext } from './layers.js';
 import { localEmbedding, type LocalEmbeddingInputs } from './local-embedding.js';
-import { rmsNorm } from './norms.js';
-import { applyRope, type RopeTables } from './rope.js';
+import type { RopeTables } from './rope.js';
 
 const BLOCK_NORM_EPS = 1e-5;
 const QK_NORM_EPS = 1e-6;
@@ -29,21 +29,24 @@ export interface BlockInputs {
 }
 
 async function norm(ctx: LayerContext, x: Value, key: string, dim: number, eps: number): Promise<Value> {
-  return rmsNorm(ctx.g, x, await weight(ctx, `${key}.gamma`, [dim]), eps);
+  return simplifiedLayerNorm(ctx.g, x, await weight(ctx, `${key}.gamma`, [dim]), eps);
 }
 
 /** Self-attention on h [B,S,E] -> [B,S,E]. */
 async function selfAttention(ctx: LayerContext, cfg: DitConfig, h: Value, prefix: string, inputs: BlockInputs): Promise<Value> {
   const { g } = ctx;
   const E = cfg.embedDim;
-  const chunks = await qkvHeads(ctx, h, prefix, E, cfg.numHeads, cfg.headDim, cfg.differential); // [B,H,S,D] each
+  const H = cfg.numHeads;
+  // to_qkv chunks are q, k, v (then q_diff, k_diff for differential attention).
+  const [q, k, v, qDiff, kDiff] = await splitLinear(ctx, h, `${prefix}.to_qkv`, E, Array<number>(cfg.differential ? 5 : 3).fill(E), false, 2); // [B,S,E] each
   const qGamma = await g.island(() => weight(ctx, `${prefix}.q_norm.gamma`, [cfg.headDim]));
   const kGamma = await g.island(() => weight(ctx, `${prefix}.k_norm.gamma`, [cfg.headDim]));
-  const prepare = (x: Value, gamma: Value) => applyRope(g, rmsNorm(g, x, gamma, QK_NORM_EPS), inputs.rope, cfg.headDim); // [B,H,S,D]
-  const [q, k, v, qDiff, kDiff] = chunks;
+  const heads = (x: Value) => splitHeads(g, x, H, cfg.headDim); // [B,H,S,D]
+  const prepare = (x: Value, gamma: Value) => heads(rotaryEmbedding(g, headRmsNorm(g, x, gamma, H, cfg.headDim, QK_NORM_EPS), inputs.rope, H)); // [B,H,S,D]
   const out = g.island(() => {
-    const single = sdpa(g, prepare(q!, qGamma), prepare(k!, kGamma), v!, cfg.headDim, inputs.keyBias); // [B,H,S,D]
-    return cfg.differential ? g.sub(single, sdpa(g, prepare(qDiff!, qGamma), prepare(kDiff!, kGamma), v!, cfg.headDim, inputs.keyBias)) : single; // [B,H,S,D]
+    const attend = (qi: Value, ki: Value) => sdpa(g, prepare(qi, qGamma), prepare(ki, kGamma), heads(v!), cfg.headDim, inputs.keyBias); // [B,H,S,D]
+    const single = attend(q!, k!);
+    return cfg.differential ? g.sub(single, attend(qDiff!, kDiff!)) : single; // [B,H,S,D]
   });
   return linear(ctx, mergeHeads(g, out, E), `${prefix}.to_out`, E, E, false); // [B,S,E]
 }
@@ -56,15 +59,17 @@ async function crossAttention(ctx: LayerContext, cfg: DitConfig, h: Value, cond:
   const kvParts = cfg.differential ? 3 : 2;
   const qs = await splitLinear(ctx, h, `${prefix}.to_q`, E, Array<number>(qParts).fill(E), false, 2); // [B,S,E] each
   const kvs = await splitLinear(ctx, cond, `${prefix}.to_kv`, E, Array<number>(kvParts).fill(E), false, 2); // [B,C,E] each
-  const heads = (x: Value) => splitHeads(g, x, cfg.numHeads, cfg.headDim); // [B,H,N,D]
   const qGamma = await g.island(() => weight(ctx, `${prefix}.q_norm.gamma`, [cfg.headDim]));
   const kGamma = await g.island(() => weight(ctx, `${prefix}.k_norm.gamma`, [cfg.headDim]));
   // to_kv chunks are k, k_diff, v (differential) or k, v.
-  const [q, qDiff] = qs.map(heads); // [B,H,S,D]
-  const [k, kDiff] = kvs.slice(0, kvParts - 1).map(heads); // [B,H,C,D]
-  const v = heads(kvs[kvParts - 1]!); // [B,H,C,D]
+  const [q, qDiff] = qs; // [B,S,E]
+  const [k, kDiff] = kvs.slice(0, kvParts - 1); // [B,C,E]
+  const v = kvs[kvParts - 1]!; // [B,C,E]
+  const H = cfg.numHeads;
+  const heads = (x: Value) => splitHeads(g, x, H, cfg.headDim); // [B,H,N,D]
   const out = g.island(() => {
-    const attend = (qi: Value, ki: Value) => sdpa(g, rmsNorm(g, qi, qGamma, QK_NORM_EPS), rmsNorm(g, ki, kGamma, QK_NORM_EPS), v, cfg.headDim); // [B,H,S,D]
+    const norm = (x: Value, gamma: Value) => heads(headRmsNorm(g, x, gamma, H, cfg.headDim, QK_NORM_EPS)); // [B,H,N,D]
+    const attend = (qi: Value, ki: Value) => sdpa(g, norm(qi, qGamma), norm(ki, kGamma), heads(v), cfg.headDim); // [B,H,S,D]
     const single = attend(q!, k!);
     return cfg.differential ? g.sub(single, attend(qDiff!, kDiff!)) : single; // [B,H,S,D]
   });

@@ -123,7 +123,10 @@ describe.runIf(haveReference())('DiT converted with --precision fp16', () => {
     const { FLOAT, FLOAT16, DOUBLE } = onnx.TensorProto.DataType;
     const typesInto = (op: string) => model.graph!.node!.filter((n) => n.opType === op).map((n) => types.get(n.input![0]!));
     expect(typesInto('Softmax').length).toBe(2 * 2 * 2); // 2 blocks x (self, cross) x differential
-    for (const type of [...typesInto('Softmax'), ...typesInto('ReduceMean')]) expect(type).toBe(FLOAT);
+    expect(typesInto('RotaryEmbedding').length).toBe(2 * 2 * 2); // 2 blocks x (q, k) x differential
+    expect(typesInto('SimplifiedLayerNormalization').length).toBe(2 * (3 + 2 * 4)); // 2 blocks x (3 block norms + q, k norms of self and cross, x2 differential)
+    for (const op of ['Softmax', 'ReduceMean', 'RotaryEmbedding', 'SimplifiedLayerNormalization'])
+      for (const type of typesInto(op)) expect([op, type]).toEqual([op, FLOAT]);
     // RoPE tables in float32, time features in float64.
     for (const type of [...typesInto('Sin'), ...typesInto('Cos')]) expect([FLOAT, DOUBLE]).toContain(type);
     const trunkMatMuls = model.graph!.node!.filter((n) => n.opType === 'MatMul' && trunk.includes(n.input![1]!));

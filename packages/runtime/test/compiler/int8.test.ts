@@ -20,6 +20,8 @@ const DIT_INPUTS = ['x', 't', 'cross_attn_cond', 'global_embed', 'local_add_cond
 const DIT_QUANTIZED = ['self_attn.to_qkv', 'self_attn.to_out', 'cross_attn.to_q', 'cross_attn.to_kv', 'cross_attn.to_out', 'ff.ff.0.proj', 'ff.ff.2'];
 const T5_QUANTIZED = ['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj', 'self_attn.o_proj', 'mlp.gate_proj', 'mlp.up_proj', 'mlp.down_proj'];
 const QUANTIZED_TYPES = new Set<number>([INT8, UINT8, INT32]);
+/** Ops that hold softmax, norms or RoPE: standard ones and the ONNX Runtime kernels the DiT uses for them. */
+const PRECISION_BOUND_OPS = ['Softmax', 'ReduceMean', 'Sin', 'Cos', 'SimplifiedLayerNormalization', 'RotaryEmbedding'];
 
 async function loadModel(dir: string, graph: ConvertedGraph): Promise<OnnxProto.IModelProto> {
   return onnx.ModelProto.decode(await readFile(join(dir, graph.saved.modelFile)));
@@ -83,7 +85,7 @@ function expectInt8Structure(
     const inputTypes = node.input!.filter((name) => name !== '').map((name) => [name, types.get(name)] as const);
     const quantizedInputs = inputTypes.filter(([, type]) => type !== undefined && QUANTIZED_TYPES.has(type));
     if (quantizedInputs.length > 0) expect([node.opType, ['MatMulInteger', 'Cast', 'DequantizeLinear'].includes(node.opType!)]).toEqual([node.opType, true]);
-    const precisionBound = ['Softmax', 'ReduceMean', 'Sin', 'Cos'].includes(node.opType!) || node.input!.some((name) => tables.has(name));
+    const precisionBound = PRECISION_BOUND_OPS.includes(node.opType!) || node.input!.some((name) => tables.has(name));
     if (!precisionBound) continue;
     checked++;
     // Shape operands (int64) and masks (bool) aside, every input is float32 or float64.
@@ -93,7 +95,8 @@ function expectInt8Structure(
   }
   expect(checked).toBeGreaterThan(0);
   expect(graph.node!.filter((n) => n.opType === 'Softmax').length).toBeGreaterThan(0);
-  for (const n of graph.node!.filter((n) => n.opType === 'Softmax' || n.opType === 'ReduceMean')) expect(types.get(n.input![0]!)).toBe(FLOAT);
+  for (const n of graph.node!.filter((n) => PRECISION_BOUND_OPS.includes(n.opType!) && n.opType !== 'Sin' && n.opType !== 'Cos'))
+    expect(types.get(n.input![0]!)).toBe(FLOAT);
   // Nothing in float16 anywhere.
   for (const type of types.values()) expect(type).not.toBe(onnx.TensorProto.DataType.FLOAT16);
 }

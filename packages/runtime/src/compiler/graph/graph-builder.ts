@@ -5,7 +5,7 @@
  * symbolic dims by name, e.g. `const y = g.matMul(x, w); // [1,2,L,4096]`.
  */
 import { arrayOf, onnxDataType, type OnnxDtype, makeTensorValue } from '../../model-files/index.js';
-import { GraphCore, type Dim, type Value } from './graph-core.js';
+import { GraphCore, MICROSOFT_DOMAIN, type Attributes, type Dim, type Value } from './graph-core.js';
 import { isFloat } from './mixed-precision.js';
 
 /** An int64 1-D operand: a graph value or literal numbers (made into a Constant). */
@@ -196,6 +196,11 @@ export class GraphBuilder extends GraphCore {
 
   layerNormalization(x: Value, scale: Value, bias?: Value, options: { axis?: number; epsilon?: number } = {}, name?: string): Value {
     return this.op('LayerNormalization', [x, scale, bias], x.dtype, { axis: { int: options.axis ?? -1 }, epsilon: { float: options.epsilon ?? 1e-5 } }, name);
+  }
+
+  /** One of ONNX Runtime's own operators (com.microsoft domain) with one output. */
+  microsoftOp(opType: string, inputs: readonly (Value | undefined)[], outDtype: OnnxDtype, attributes: Attributes = {}): Value {
+    return this.opMulti(opType, inputs, [outDtype], attributes, undefined, MICROSOFT_DOMAIN)[0]!;
   }
 
   // ---- linear algebra --------------------------------------------------------------------

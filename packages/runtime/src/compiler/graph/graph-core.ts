@@ -16,6 +16,8 @@ import { castTarget, convertTensor, followsPrecision, isFloat, type FloatPrecisi
 
 export const IR_VERSION = 8;
 export const OPSET_VERSION = 17;
+/** ONNX Runtime's own operators (MultiHeadAttention, RotaryEmbedding, ...), at their only version. */
+export const MICROSOFT_DOMAIN = 'com.microsoft';
 
 /** A named value in the graph: a graph input, an initializer, a constant or a node output. */
 export interface Value {
@@ -89,6 +91,7 @@ export class GraphCore {
   /** Where new nodes go: the graph's own list, or a subgraph's while one is built. */
   private sink = this.nodes;
   private islandDepth = 0;
+  private usesMicrosoftDomain = false;
 
   constructor(private readonly info: ModelInfo = {}) {}
 
@@ -183,6 +186,7 @@ export class GraphCore {
     outDtypes: readonly OnnxDtype[],
     attributes: Attributes = {},
     names?: readonly string[],
+    domain?: typeof MICROSOFT_DOMAIN,
   ): Value[] {
     // A control-flow node's outputs are its branches' values, whatever the region.
     if (this.mixedPrecision && opType !== 'If') ({ inputs, outDtypes, attributes } = this.inRegion(opType, inputs, outDtypes, attributes));
@@ -190,7 +194,9 @@ export class GraphCore {
     // Trailing omitted inputs are dropped; inner ones are written as "" as ONNX wants.
     const inputNames = inputs.map((v) => v?.name ?? '');
     while (inputNames.length > 0 && inputNames[inputNames.length - 1] === '') inputNames.pop();
+    if (domain) this.usesMicrosoftDomain = true;
     this.sink.push({
+      ...(domain ? { domain } : {}),
       opType,
       name: this.freshName(`node_${opType}`),
       input: inputNames,
@@ -257,7 +263,7 @@ export class GraphCore {
     if (this.outputs.length === 0) throw new RangeError('the graph has no outputs');
     return {
       irVersion: IR_VERSION,
-      opsetImport: [{ domain: '', version: OPSET_VERSION }],
+      opsetImport: [{ domain: '', version: OPSET_VERSION }, ...(this.usesMicrosoftDomain ? [{ domain: MICROSOFT_DOMAIN, version: 1 }] : [])],
       producerName: this.info.producerName ?? 'sa3-runtime',
       docString: this.info.docString ?? '',
       graph: {

@@ -3,6 +3,7 @@ export {
   GraphCore,
   IR_VERSION,
   OPSET_VERSION,
+  MICROSOFT_DOMAIN,
   type Attributes,
   type AttributeValue,
   type ModelInfo,
