@@ -230,6 +230,8 @@ export class RunManager {
       adopted.push(record);
     }
     await Promise.all(caughtUp);
+    // One whose events are not back yet (Redis away): what reports once starts from what is known now.
+    for (const record of adopted) record.resumedAfterSeq ??= record.events.length;
     return adopted;
   }
 
