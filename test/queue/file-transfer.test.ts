@@ -52,7 +52,7 @@ function loadAndSave(source: string, name: string): object {
 }
 
 /** Reads `source` and, beside it, samples 60 s in 50 steps: long enough for a test to act while the job runs. */
-function slowWorkflowReading(source: string): object {
+function slowWorkflowReading(source: string, seed: number): object {
   return {
     format: 'sa3-workflow',
     version: 1,
@@ -61,7 +61,7 @@ function slowWorkflowReading(source: string): object {
       { id: 'load', type: 'audio.load', typeVersion: 1, params: { source } },
       { id: 'save-take', type: 'audio.save', typeVersion: 1, params: { filename: 'take.{ext}' } },
       { id: 'prompt', type: 'sa3.prompt', typeVersion: 1, params: { text: 'bright', model: 'auto' } },
-      { id: 'generate', type: 'sa3.generate', typeVersion: 1, params: { model: 'auto', duration: 60, steps: 50, seed: 3 } },
+      { id: 'generate', type: 'sa3.generate', typeVersion: 1, params: { model: 'auto', duration: 60, steps: 50, seed } },
       { id: 'save-long', type: 'audio.save', typeVersion: 1, params: { filename: 'long.{ext}' } },
     ],
     connections: [
@@ -211,7 +211,7 @@ describe.skipIf(redisSkipReason !== '')('files between a server and workers that
 
   it('answers job file requests only with that job’s token, and a broken or false transfer leaves nothing in the run folder', async () => {
     const source = await uploadTone();
-    const slow = await postRun(server.url, slowWorkflowReading(source));
+    const slow = await postRun(server.url, slowWorkflowReading(source, 3));
     const stream = await openRunEvents(server.url, slow);
     await stream.until((e) => e.type === 'node-progress' && e.node === 'generate');
     // The one worker is busy: this job waits on the queue with its own token.
@@ -271,6 +271,34 @@ describe.skipIf(redisSkipReason !== '')('files between a server and workers that
     // The job has ended: its token with it.
     expect(await refusal(await fetch(input, { headers: { [TOKEN_HEADER]: files.token } }))).toEqual([403, wrong]);
     expect((await (await openRunEvents(server.url, waiting)).ended).at(-1)!.type).toBe('run-done');
+  });
+
+  it('fails at once, in one sentence, a prediction whose uploaded init_audio was deleted while its job waited', async () => {
+    // Another seed than the run before: nothing cached, so the worker samples while the test acts.
+    const busy = await postRun(server.url, slowWorkflowReading(await uploadTone(), 4));
+    const stream = await openRunEvents(server.url, busy);
+    await stream.until((e) => e.type === 'node-progress' && e.node === 'generate');
+    const form = new FormData();
+    form.append('content', new Blob([tone], { type: 'audio/wav' }), 'take.wav');
+    const file = (await (await fetch(`${server.url}/v1/files`, { method: 'POST', body: form })).json()) as { id: string; urls: { get: string } };
+    const created = await fetch(`${server.url}/v1/models/jimothyjohn/stable-audio-3-medium/predictions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input: { prompt: 'mid', init_audio: file.urls.get, duration: 2, steps: 4, seed: 9 } }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const [input] = (await jobData(id)).files.inputs;
+    expect((await fetch(`${server.url}/v1/files/${file.id}`, { method: 'DELETE' })).status).toBe(204);
+
+    expect((await (await openRunEvents(server.url, id)).ended).at(-1)!.type).toBe('run-error');
+    const prediction = (await (await fetch(`${server.url}/v1/predictions/${id}`)).json()) as { status: string; error: string };
+    expect(prediction.status).toBe('failed');
+    expect(prediction.error).toBe(
+      `the server refused the job's input upload:${input!.id} (410: the upload "${input!.id}" job ${jobIdOfRun(id)} reads was deleted from this server after the job was queued)`,
+    );
+    expect(worker.stdout().match(new RegExp(`sa3 worker: running ${id} `, 'g'))).toHaveLength(1);
+    expect((await stream.ended).at(-1)!.type).toBe('run-done');
   });
 
   it('serves workers a server started with --token, with the job’s token alone; the server’s token opens no job files', async () => {

@@ -2,6 +2,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { UnrecoverableError } from 'bullmq';
 import { formatBytes, holdTempPath, releaseTempPath, timedFetch, uploadPartialName } from '../files/index.js';
 import type { JobFileTransfer, JobInputFile } from './job-data.js';
 import { JOB_TOKEN_HEADER } from './job-token.js';
@@ -76,23 +77,22 @@ export class WorkerUploads {
         cause: error,
       });
     }
-    if (!response.ok || !response.body) {
-      throw new Error(`the server refused the job's input ${shown} (${await refusalOf(response)})`);
-    }
+    // A refusal (no such job, token or upload any more) is final: the job fails at once instead of being tried again.
+    if (!response.ok || !response.body) throw new UnrecoverableError(`the server refused the job's input ${shown} (${await refusalOf(response)})`);
     // Named as the server names partial uploads (.<id>.<pid>.partial): what a killed worker left is recognisable.
     const temp = join(this.dir, uploadPartialName(input.id));
     holdTempPath(temp);
     try {
       const copied = await hashedCopy(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), temp, input.bytes);
       if (copied.sha256 !== input.sha256 || copied.bytes !== input.bytes)
-        throw new Error(`the job's input ${shown} arrived with other bytes than the server recorded when it queued the job (${formatBytes(copied.bytes)})`);
+        throw new UnrecoverableError(
+          `the job's input ${shown} arrived with other bytes than the server recorded when it queued the job (${formatBytes(copied.bytes)})`,
+        );
       await rename(temp, join(this.dir, input.id));
     } catch (error) {
       await rm(temp, { force: true });
       if ((error as { statusCode?: number }).statusCode === 413)
-        throw new Error(`the job's input ${shown} arrived longer than the ${formatBytes(input.bytes)} the server recorded when it queued the job`, {
-          cause: error,
-        });
+        throw new UnrecoverableError(`the job's input ${shown} arrived longer than the ${formatBytes(input.bytes)} the server recorded when it queued the job`);
       throw error;
     } finally {
       releaseTempPath(temp);
