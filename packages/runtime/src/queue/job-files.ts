@@ -46,6 +46,8 @@ function isRefusal<T extends object>(value: T | JobFileRefusal): value is JobFil
  */
 export class JobFiles {
   private serverUrl: string | null = null;
+  /** Uploads already hashed, by path, while their size and modification time stay the same: a batch of takes reading one upload hashes it once. */
+  private readonly described = new Map<string, { readonly stamp: string; readonly sha256: string; readonly bytes: number }>();
 
   constructor(
     private readonly redis: Redis,
@@ -70,7 +72,7 @@ export class JobFiles {
     if (uploadDir !== undefined) {
       for (const id of uploadIdsOf(workflow)) {
         const path = join(uploadDir, id);
-        const described = await describeFile(path).catch(() => null);
+        const described = await this.describe(path).catch(() => null);
         if (described) inputs.push({ id, path, ...described });
       }
     }
@@ -151,6 +153,19 @@ export class JobFiles {
     releaseTempPath(dir);
   }
 
+  private async describe(path: string): Promise<{ sha256: string; bytes: number }> {
+    const info = await stat(path);
+    if (!info.isFile()) throw new Error(`${path} is not a file`);
+    const stamp = `${info.size}:${info.mtimeMs}:${info.ino}`;
+    const known = this.described.get(path);
+    if (known?.stamp === stamp) return known;
+    const { sha256, bytes } = await hashedCopy(createReadStream(path), null, Number.POSITIVE_INFINITY);
+    this.described.delete(path);
+    this.described.set(path, { stamp, sha256, bytes });
+    if (this.described.size > 256) this.described.delete(this.described.keys().next().value!);
+    return { sha256, bytes };
+  }
+
   /** Named with this process's pid, so one a killed server left is removed by the next (as run staging folders are). */
   private stagingDir(jobId: string, outDir: string): string {
     return join(resolve(outDir), outputStagingName(`received-${jobId}`));
@@ -171,11 +186,4 @@ export class JobFiles {
       return { status: 403, sentence: `the ${JOB_TOKEN_HEADER} given is not the token of job ${jobId}, or that job has ended` };
     return record;
   }
-}
-
-async function describeFile(path: string): Promise<{ sha256: string; bytes: number }> {
-  const info = await stat(path);
-  if (!info.isFile()) throw new Error(`${path} is not a file`);
-  const { sha256, bytes } = await hashedCopy(createReadStream(path), null, Number.POSITIVE_INFINITY);
-  return { sha256, bytes };
 }
