@@ -61,7 +61,7 @@ export class JobFiles {
 
   /**
    * Before a job is queued: its token and the uploads its workflow reads, for the job's data.
-   * Undefined while the server has no address yet: the job's files then travel through Redis.
+   * Undefined while the server has no address yet: its outputs then come back through Redis.
    * An upload the server does not have is left out; the worker's audio.load says it is missing.
    */
   async open(jobId: string, outDir: string, workflow: Workflow): Promise<JobFileTransfer | undefined> {
