@@ -97,6 +97,7 @@ interface PacedWorker {
   readonly child: ChildProcess;
   readonly ready: Promise<void>;
   readonly exited: Promise<unknown>;
+  readonly stdout: () => string;
 }
 
 /** test/queue/paced-worker.mjs: the runtime's queue worker over the test pack, each sampling step held STEP_MS. */
@@ -116,7 +117,7 @@ function startPacedWorker(redisUrl: string, env: Record<string, string>): PacedW
     });
     void exited.then(() => reject(new Error(`the paced worker ended before taking jobs: ${stderr}`)));
   });
-  return { child, ready, exited };
+  return { child, ready, exited, stdout: () => stdout };
 }
 
 interface Hook {
@@ -318,4 +319,59 @@ describe.skipIf(redisSkipReason !== '')('a server restarted while its runs go on
       for (const hook of hooks.filter((h) => h.path === '/replicate' && replicateIds.includes(h.body.id))) expect(signedWith(hook, webhookKey)).toBe(true);
     });
   }
+  it('a server killed whose jobs all end while it is down: started again, it gives them their outcome, outputs and one completed webhook each', async () => {
+    const { home, tmp } = await isolatedDirs();
+    const env = { SA3_HOME: home, TMPDIR: tmp };
+    let url = await serve(env);
+    const made = await json(`${url}/api/runs`, { json: { workflow: takeWorkflow(301) } });
+    const runId = String(made.body.id);
+    const replicate = await json(`${url}/v1/predictions`, {
+      json: {
+        version: 'jimothyjohn/stable-audio-3-medium',
+        input: predictionInput(302),
+        webhook: `${hookUrl}/replicate`,
+        webhook_events_filter: ['completed'],
+      },
+    });
+    const replicateId = String(replicate.body.id);
+    const cogId = 'cog-ended-while-down';
+    const cog = await json(`${url}/predictions`, {
+      headers: { prefer: 'respond-async' },
+      json: { id: cogId, input: predictionInput(303), webhook: `${hookUrl}/cog`, webhook_events_filter: ['completed'] },
+    });
+    expect([made.status, replicate.status, cog.status]).toEqual([202, 201, 202]);
+    const stream = await connectEvents(url, runId);
+    await stream.until(isSamplingStep);
+    const server = servers.at(-1)!;
+    server.child.kill('SIGKILL');
+    await server.exited;
+    await stream.closed;
+    // All three end on their workers while no server listens.
+    const ended = (): number => [runId, replicateId, cogId].filter((id) => workers.some((w) => w.stdout().includes(`succeeded ${id}\n`))).length;
+    while (ended() < 3) await new Promise((resolve) => setTimeout(resolve, 100));
+
+    url = await serve(env, Number(new URL(url).port));
+    const after = await connectEvents(url, runId, stream.seen.at(-1)!.id);
+    await after.closed;
+    const all = [...stream.seen, ...after.seen];
+    expect(all.map((s) => s.event.seq)).toEqual(all.map((_, n) => n + 1));
+    expect(all.filter(({ event }) => isSamplingStep(event)).map(({ event }) => (event as { step: number }).step)).toEqual(
+      Array.from({ length: STEPS }, (_, n) => n + 1),
+    );
+    expect(all.at(-1)!.event.type).toBe('run-done');
+    const run = await settled(url, `/api/runs/${runId}`);
+    expect(run.status).toBe('succeeded');
+    const bytes = Buffer.from(await (await fetch(url + (run.outputs as { url: string }[])[0]!.url)).arrayBuffer());
+    expect(bytes.length).toBeGreaterThan(8 * 44_100 * 2 * 2);
+    const predictions = [await settled(url, `/v1/predictions/${replicateId}`), await settled(url, `/predictions/${cogId}`)];
+    for (const [i, p] of predictions.entries()) {
+      expect(p.status).toBe('succeeded');
+      const again = await json(`${url}/predictions`, { json: { input: predictionInput(302 + i) } });
+      expect(samplesOf(String(p.output)).equals(samplesOf(String(again.body.output)))).toBe(true);
+    }
+    for (let i = 0; i < 100 && hooks.filter((h) => [replicateId, cogId].includes(h.body.id)).length < 2; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(hooks.filter((h) => h.body.id === replicateId).map((h) => h.body.status)).toEqual(['succeeded']);
+    expect(hooks.filter((h) => h.body.id === cogId).map((h) => h.body.status)).toEqual(['succeeded']);
+  });
 });
