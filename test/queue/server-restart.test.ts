@@ -282,6 +282,11 @@ describe.skipIf(redisSkipReason !== '')('a server restarted while its runs go on
       const replicate = await Promise.all(replicateIds.map((id) => settled(url, `/v1/predictions/${id}`)));
       const cogDone = await settled(url, `/predictions/${cogId}`);
       for (const p of [...runs, ...replicate, cogDone]) expect(p.status, JSON.stringify(p.error ?? (p.report as { error?: unknown })?.error)).toBe('succeeded');
+      // The server's restart cost no job a second attempt: each ran once, on one worker.
+      for (const id of [...runIds, ...replicateIds, cogId]) {
+        const attempts = workers.flatMap((w) => w.stdout().match(new RegExp(`^running ${id} \\(attempt \\d+\\)$`, 'gm')) ?? []);
+        expect(attempts).toEqual([`running ${id} (attempt 1)`]);
+      }
       const runBytes = await Promise.all(runs.map(async (r) => Buffer.from(await (await fetch(url + (r.outputs as { url: string }[])[0]!.url)).arrayBuffer())));
 
       // The same requests on the restarted server, undisturbed: the same bytes (the same samples, for predictions, whose files name them).
