@@ -194,6 +194,21 @@ describe.skipIf(redisSkipReason !== '')('files between a server and workers that
     expect(await workerUploads()).toEqual([]);
   });
 
+  it('runs a Cog prediction whose init_audio is a data: URI on a worker: the audio travels inside the job', async () => {
+    const response = await fetch(`${server.url}/predictions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        input: { prompt: 'mid', init_audio: `data:audio/wav;base64,${Buffer.from(tone).toString('base64')}`, duration: 2, steps: 4, seed: 9 },
+      }),
+    });
+    const prediction = readPrediction(await response.json(), 'POST /predictions with a data: URI init_audio');
+    expect(prediction.status, String(prediction.error)).toBe('succeeded');
+    const path = join(await tempDir('sa3-transfer-cog-'), 'edit.wav');
+    await writeFile(path, decodeDataUri(prediction.output as string));
+    expect(probe(path).durationSeconds).toBeCloseTo(2, 2);
+  });
+
   it('brings an 85 MB output back over HTTP byte for byte, into the run folder and nothing else', async () => {
     const id = await postRun(server.url, bigOutputWorkflow('one-of-240-s'));
     expect((await (await openRunEvents(server.url, id)).ended).at(-1)!.type).toBe('run-done');
