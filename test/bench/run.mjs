@@ -217,6 +217,9 @@ await (await import('./queue.mjs')).queueBench(report);
 // 7c. Predictions per second with 1, 2 and 3 workers whose engine sleeps a fixed time per step (skipped without redis-server).
 await (await import('./queue-throughput.mjs')).queueThroughputBench(report);
 
+// 7d. A 40 MB output handed back from a worker over HTTP against through Redis (skipped without redis-server).
+await (await import('./job-files.mjs')).jobFilesBench(report);
+
 // 8. The editor in Chromium.
 await (await import('./editor.mjs')).editorBench(report);
 
