@@ -378,5 +378,20 @@ describe.skipIf(redisSkipReason !== '')('a server restarted while its runs go on
       await new Promise((resolve) => setTimeout(resolve, 100));
     expect(hooks.filter((h) => h.body.id === replicateId).map((h) => h.body.status)).toEqual(['succeeded']);
     expect(hooks.filter((h) => h.body.id === cogId).map((h) => h.body.status)).toEqual(['succeeded']);
+
+    // Killed once more after they ended: the next start still answers all three as they ended, and tells no webhook again.
+    const hooksBefore = hooks.length;
+    servers.at(-1)!.child.kill('SIGKILL');
+    await servers.at(-1)!.exited;
+    url = await serve(env, Number(new URL(url).port));
+    const replayed = await connectEvents(url, runId);
+    await replayed.closed;
+    expect(replayed.seen.map((s) => [s.id, s.event.type])).toEqual(all.map((s) => [s.id, s.event.type]));
+    const kept = await settled(url, `/api/runs/${runId}`);
+    expect(kept.status).toBe('succeeded');
+    expect(Buffer.from(await (await fetch(url + (kept.outputs as { url: string }[])[0]!.url)).arrayBuffer()).equals(bytes)).toBe(true);
+    expect((await json(`${url}/v1/predictions/${replicateId}`)).body).toMatchObject({ status: 'succeeded', output: predictions[0]!.output });
+    expect((await json(`${url}/predictions/${cogId}`)).body).toMatchObject({ status: 'succeeded', output: predictions[1]!.output });
+    expect(hooks.length).toBe(hooksBefore);
   });
 });

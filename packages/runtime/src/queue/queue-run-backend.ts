@@ -201,6 +201,31 @@ export class QueueRunBackend {
     }
   }
 
+  /** Keeps a JSON text in Redis for `seconds` under its kind and id (what a restarted server reads back with kept). */
+  async keep(kind: string, id: string, text: string, seconds: number): Promise<void> {
+    await this.control.set(`sa3:kept:${kind}:${id}`, text, 'EX', seconds);
+  }
+
+  async unkeep(kind: string, id: string): Promise<void> {
+    await this.control.del(`sa3:kept:${kind}:${id}`);
+  }
+
+  /** Every JSON text kept of a kind and not yet expired; none while Redis does not answer. */
+  async kept(kind: string): Promise<string[]> {
+    const texts: string[] = [];
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await this.control.scan(cursor, 'MATCH', `sa3:kept:${kind}:*`, 'COUNT', 500);
+        cursor = next;
+        if (keys.length > 0) for (const text of await this.control.mget(...keys)) if (text !== null) texts.push(text);
+      } while (cursor !== '0');
+    } catch {
+      // Redis does not answer: what was read so far.
+    }
+    return texts;
+  }
+
   /** GET /metrics: Prometheus text over the queues work was ever put on. */
   async metricsText(): Promise<string> {
     const depths: QueueDepth[] = [];

@@ -70,6 +70,8 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
   runs.restore(interrupted);
   const adopted = await runs.adopt(adoptable);
   if (adopted.length > 0) log(`following again the queued runs a server using ${options.outputDir} left: ${adopted.map((r) => r.id).join(', ')}`);
+  // With --redis, the runs that ended on earlier starts in the last day are answered as before.
+  await runs.restoreEnded();
   // Interrupted runs join the history once; deleting the take there forgets them for good.
   for (const { entry } of interrupted) if (!(await store.get(entry.id))) await archive.keep(runs.get(entry.id)!, entry.workflowName);
   if (interrupted.length > 0) log(`runs interrupted when a server using ${options.outputDir} stopped: ${interrupted.map((r) => r.entry.id).join(', ')}`);
@@ -164,7 +166,7 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     log,
     predictionLoras: options.predictionLoras ?? [],
   });
-  registerHistoryRoutes(app, { archive, onDeleted: (id) => journal.forget(id) });
+  registerHistoryRoutes(app, { archive, onDeleted: (id) => Promise.all([journal.forget(id), runs.forgetEnded(id)]).then(() => undefined) });
   registerEditorRoutes(app, { runs, cache: runtime.executor.cache, examplesDir });
 
   const url = await app.listen({ host: options.host, port: options.port });

@@ -34,7 +34,28 @@ export interface RunBackend extends Pick<Executor, 'run'> {
   adopt?(workflow: Workflow, options: RunOptions & { readonly runId: string; readonly onCaughtUp?: () => void }): Promise<RunReport>;
   /** Lets go of the runs in hand, which then end in an error while they go on elsewhere. */
   detach?(): void;
+  /** Keeps a run that ended where a restarted server finds it (Redis), for `seconds`. */
+  keep?(kind: string, id: string, text: string, seconds: number): Promise<void>;
+  kept?(kind: string): Promise<string[]>;
+  unkeep?(kind: string, id: string): Promise<void>;
 }
+
+/** What is kept of a run that ended, so a restarted server still answers it. */
+interface EndedRun {
+  readonly id: string;
+  readonly workflow: Workflow;
+  readonly workflowName?: string;
+  readonly createdAt: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  readonly status: RunStatus;
+  readonly report?: RunReport;
+  readonly events: readonly RunEvent[];
+  readonly origin?: RunOrigin;
+}
+
+/** How long an ended run stays answerable across restarts (as long as a failed job stays in Redis). */
+const KEEP_ENDED_SECONDS = 24 * 3600;
 
 /** How long a starting server waits for an adopted run's stored events before it listens anyway (they keep coming after). */
 const CATCH_UP_MS = 5000;
@@ -154,6 +175,48 @@ export class RunManager {
       resolveDone(record);
       this.runs.set(entry.id, record);
     }
+  }
+
+  /**
+   * Adds the runs that ended on an earlier server (sa3 serve --redis keeps them in Redis for a
+   * day) as they ended: status, report, every event, origin.
+   */
+  async restoreEnded(): Promise<RunRecord[]> {
+    const restored: RunRecord[] = [];
+    for (const text of (await this.executor.kept?.('run')) ?? []) {
+      let ended: EndedRun;
+      try {
+        ended = JSON.parse(text) as EndedRun;
+      } catch {
+        continue;
+      }
+      const events: unknown = ended?.events;
+      if (typeof ended?.id !== 'string' || this.runs.has(ended.id) || !Array.isArray(events)) continue;
+      let resolveDone!: (run: RunRecord) => void;
+      const record: RunRecord = {
+        id: ended.id,
+        workflow: ended.workflow,
+        outDir: join(this.outputRoot, ended.id),
+        createdAt: ended.createdAt,
+        status: ended.status,
+        ...(ended.startedAt ? { startedAt: ended.startedAt } : {}),
+        ...(ended.finishedAt ? { finishedAt: ended.finishedAt } : {}),
+        ...(ended.report ? { report: ended.report } : {}),
+        events: (events as RunEvent[]).slice(),
+        controller: new AbortController(),
+        done: new Promise((resolve) => (resolveDone = resolve)),
+        ...(ended.origin ? { origin: ended.origin } : {}),
+      };
+      resolveDone(record);
+      this.runs.set(record.id, record);
+      restored.push(record);
+    }
+    return restored;
+  }
+
+  /** A run deleted from the history is not brought back by a later start. */
+  async forgetEnded(id: string): Promise<void> {
+    await this.executor.unkeep?.('run', id).catch(() => undefined);
   }
 
   /** From now on submit refuses (the server is shutting down). */
@@ -407,6 +470,22 @@ export class RunManager {
 
   /** The run is over: its journal entry goes, and a run that started is handed on (to the run store) before its done promise resolves. */
   private async afterRun(record: RunRecord, workflowName?: string): Promise<void> {
+    // Kept before the journal forgets it, so there is no moment a restarted server would know of it from neither.
+    if (this.executor.keep) {
+      const ended: EndedRun = {
+        id: record.id,
+        workflow: record.workflow,
+        ...(workflowName ? { workflowName } : {}),
+        createdAt: record.createdAt,
+        ...(record.startedAt ? { startedAt: record.startedAt } : {}),
+        ...(record.finishedAt ? { finishedAt: record.finishedAt } : {}),
+        status: record.status,
+        ...(record.report ? { report: record.report } : {}),
+        events: record.events,
+        ...(record.origin ? { origin: record.origin } : {}),
+      };
+      await this.executor.keep('run', record.id, JSON.stringify(ended), KEEP_ENDED_SECONDS).catch(() => undefined);
+    }
     await this.journal?.forget(record.id);
     if (record.startedAt) void this.onEnded?.(record, workflowName).catch(() => undefined);
   }

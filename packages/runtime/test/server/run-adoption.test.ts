@@ -70,6 +70,22 @@ class HeldQueue implements RunBackend {
     for (const job of this.following.values()) job.detach();
   }
 
+  readonly store = new Map<string, string>();
+
+  keep(kind: string, id: string, text: string): Promise<void> {
+    this.store.set(`${kind}:${id}`, text);
+    return Promise.resolve();
+  }
+
+  kept(kind: string): Promise<string[]> {
+    return Promise.resolve([...this.store].filter(([key]) => key.startsWith(`${kind}:`)).map(([, text]) => text));
+  }
+
+  unkeep(kind: string, id: string): Promise<void> {
+    this.store.delete(`${kind}:${id}`);
+    return Promise.resolve();
+  }
+
   adopt(_workflow: Workflow, options: RunOptions & { runId: string; onCaughtUp?: () => void }): Promise<RunReport> {
     for (let seq = 1; seq <= this.stored; seq++) options.onEvent?.(step(options.runId, seq));
     options.onCaughtUp?.();
@@ -131,6 +147,32 @@ describe('a restarted server with --redis and the runs an earlier one left on th
     expect(listened).toEqual([4, 5]);
     expect(ended).toEqual(['r1 succeeded']);
     expect(readdirSync(join(dir, 'journal'))).toEqual([]);
+  });
+
+  it('a run that ended is kept, so the next start answers it as it ended (events, report, origin), until the history deletes it', async () => {
+    const dir = scratch();
+    const backend = new HeldQueue(2);
+    const first = new RunManager(backend, join(dir, 'outputs'), 4);
+    const [run] = await first.adopt([entry('r3', deadPid(), { onQueue: true, origin: { api: 'cog', request: { id: 'r3' } } })]);
+    backend.following.get('r3')!.finish('succeeded');
+    await run!.done;
+
+    const second = new RunManager(backend, join(dir, 'outputs'), 4);
+    const [kept] = await second.restoreEnded();
+    expect(kept).toMatchObject({
+      id: 'r3',
+      status: 'succeeded',
+      createdAt: run!.createdAt,
+      finishedAt: run!.finishedAt,
+      origin: { api: 'cog', request: { id: 'r3' } },
+    });
+    expect(kept!.events).toEqual(run!.events);
+    expect(kept!.report).toEqual(run!.report);
+    expect(await kept!.done).toBe(kept);
+    expect(second.pending).toBe(0);
+
+    await second.forgetEnded('r3');
+    expect(await new RunManager(backend, join(dir, 'outputs'), 4).restoreEnded()).toEqual([]);
   });
 
   it('a server that stops with its runs on the queue leaves them to their jobs: not cancelled, not ended, still in its journal', async () => {

@@ -45,7 +45,7 @@ function requestOf(run: RunRecord): PredictionRequest | null {
  */
 export class PredictionRegistry {
   private readonly latest = new Map<string, Prediction>();
-  /** Predictions of an earlier server whose runs this one follows again (sa3 serve --redis), known under their ids as before. */
+  /** Predictions of an earlier server whose runs this one follows again (sa3 serve --redis), known under their ids as before (as are those that ended). */
   readonly resumed: Prediction[] = [];
 
   constructor(
@@ -57,7 +57,7 @@ export class PredictionRegistry {
       if (!request || this.latest.has(request.id)) continue;
       const prediction = { request, run };
       this.latest.set(request.id, prediction);
-      this.resumed.push(prediction);
+      if (inFlight(run)) this.resumed.push(prediction);
     }
   }
 

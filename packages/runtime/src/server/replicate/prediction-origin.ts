@@ -23,7 +23,7 @@ export function predictionOfRun(run: RunRecord): { entry: PredictionEntry; webho
   const webhook = run.origin.webhook as Partial<PredictionWebhook> | undefined;
   const hasWebhook = typeof webhook === 'object' && webhook !== null && typeof webhook.url === 'string' && Array.isArray(webhook.events);
   return {
-    entry: { ...(entry as Omit<PredictionEntry, 'createdAt' | 'canceled'>), createdAt: run.createdAt, canceled: false },
+    entry: { ...(entry as Omit<PredictionEntry, 'createdAt' | 'canceled'>), createdAt: run.createdAt, canceled: run.status === 'cancelled' },
     webhook: hasWebhook ? (webhook as PredictionWebhook) : null,
   };
 }

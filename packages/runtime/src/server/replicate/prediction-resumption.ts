@@ -8,6 +8,7 @@ export function resumePredictions(ctx: ReplicateContext): void {
     const found = predictionOfRun(run);
     if (!found || ctx.predictions.has(found.entry.id)) continue;
     ctx.predictions.set(found.entry.id, found.entry);
-    if (found.webhook) deliverWebhooks(ctx, found.entry, run, found.webhook.url, found.webhook.events);
+    // One that ended had its webhook told by the server it ended on.
+    if (found.webhook && !run.finishedAt) deliverWebhooks(ctx, found.entry, run, found.webhook.url, found.webhook.events);
   }
 }
