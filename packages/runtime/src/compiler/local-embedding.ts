@@ -26,10 +26,14 @@ export async function localEmbeddingInputs(g: GraphBuilder, localAddCond: Value,
   const channels = g.shape(localAddCond, { start: 1, end: 2 }); // [1]
   const latentShape = g.concat([g.int64s([1]), g.shape(localAddCond, { start: 2, end: 3 }), g.int64s([1])], 0); // [3]
   const latentPositions = g.pad(g.constantOfShape(latentShape, 1), [0, memoryTokens, 0, 0, 0, 0]); // [1,S,1]
+  // Constants for the branches are made out here: ONNX Runtime folds Constants inside a branch into
+  // initializers whose names can clash with the main graph's when it saves the optimized model.
+  const zeroRowShape = g.concat([g.shape(localAddCond, { start: 0, end: 1 }), g.int64s([1]), channels], 0); // [3]
+  const memoryPads = g.int64s([0, memoryTokens, 0, 0, 0, 0]); // [6]
   const [rows] = await g.ifElse(
     allZero,
-    () => [g.constantOfShape(g.concat([g.shape(localAddCond, { start: 0, end: 1 }), g.int64s([1]), channels], 0), 0)], // [B,1,local]
-    () => [g.pad(g.transpose(localAddCond, [0, 2, 1]), [0, memoryTokens, 0, 0, 0, 0])], // [B,S,local]
+    () => [g.constantOfShape(zeroRowShape, 0)], // [B,1,local]
+    () => [g.pad(g.transpose(localAddCond, [0, 2, 1]), memoryPads)], // [B,S,local]
     [['batch', 'local_rows', 'local']],
   );
   return { rows: rows!, latentPositions };

@@ -19,11 +19,13 @@ describe.runIf(haveReference())('DiT converted to ONNX against the official outp
   for (const [model, names] of Object.entries(cases)) {
     describe(model, () => {
       let converted: ConvertedDit;
+      let convertedDir: string;
       let session: ort.InferenceSession;
       let cleanup: () => Promise<void>;
 
       beforeAll(async () => {
         const { dir, remove } = await tempDir();
+        convertedDir = dir;
         cleanup = remove;
         converted = await convertDit(checkpointPath(model), await modelConfig(model), dir, { debugOutputs: true });
         session = await ort.InferenceSession.create(join(dir, converted.saved.modelFile));
@@ -64,6 +66,33 @@ describe.runIf(haveReference())('DiT converted to ONNX against the official outp
           }
         });
       }
+
+      it('round-trips through an optimized-model file from ONNX Runtime (both If branches give the same velocity from it)', async () => {
+        const { dir, remove } = await tempDir();
+        const optimized = join(dir, 'optimized.onnx');
+        const extra = {
+          session: { optimized_model_external_initializers_file_name: 'optimized.onnx.data', optimized_model_external_initializers_min_size_in_bytes: '1024' },
+        };
+        let cached: ort.InferenceSession | undefined;
+        try {
+          await (await ort.InferenceSession.create(join(convertedDir, converted.saved.modelFile), { optimizedModelFilePath: optimized, extra })).release();
+          cached = await ort.InferenceSession.create(optimized, { graphOptimizationLevel: 'disabled' });
+          for (const name of names.slice(0, 2)) {
+            const file = await openReference(`${model}/${name}.safetensors`);
+            try {
+              const feeds: Record<string, ort.Tensor> = {};
+              for (const input of inputs) feeds[input] = await fixtureTensor(file, `in_${input}`);
+              const [fromCache, plain] = [(await cached.run(feeds)).velocity!, (await session.run(feeds)).velocity!];
+              expect(agreement(fromCache.data as Float32Array, plain.data as Float32Array).maxAbs).toBeLessThan(1e-6);
+            } finally {
+              await file.close();
+            }
+          }
+        } finally {
+          await cached?.release();
+          await remove();
+        }
+      });
     });
   }
 });
