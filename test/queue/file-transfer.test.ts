@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,7 @@ describe.skipIf(redisSkipReason !== '')('files between a server and workers that
   let server: { sa3: Sa3Process; url: string; home: string };
   let worker: Sa3Process;
   let workerTmp: string;
+  let workerHome: string;
   let tone: Uint8Array<ArrayBuffer>;
 
   const postRun = async (url: string, workflow: object): Promise<string> => {
@@ -140,7 +141,7 @@ describe.skipIf(redisSkipReason !== '')('files between a server and workers that
 
   beforeAll(async () => {
     redis = await startRedis();
-    const workerHome = await tempDir('sa3-transfer-worker-home-');
+    workerHome = await tempDir('sa3-transfer-worker-home-');
     expect((await runCli(['models', 'testpack', '--id', 'small-music'], { env: { SA3_HOME: workerHome } })).code).toBe(0);
     // Server and worker have their own SA3_HOME and TMPDIR: nothing on disk is shared.
     const { home, tmp } = await isolatedDirs();
@@ -350,6 +351,25 @@ describe.skipIf(redisSkipReason !== '')('files between a server and workers that
       guarded.sa3.child.kill('SIGKILL');
       await guarded.sa3.exited;
     }
+  });
+
+  it('a worker starting removes the folder a killed worker left in its temp dir (half-fetched uploads too), not one a running worker uses', async () => {
+    const { tmp } = await isolatedDirs();
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
+    const left = join(tmp, `sa3-worker-${deadPid}-abc123`);
+    await mkdir(join(left, 'uploads'), { recursive: true });
+    await writeFile(join(left, 'uploads', `.take.wav.${deadPid}.partial`), 'half a take');
+    const inUse = `sa3-worker-${process.pid}-def456`;
+    await mkdir(join(tmp, inUse));
+    const second = startSa3(['worker', '--redis', redis.url], { SA3_HOME: workerHome, TMPDIR: tmp });
+    await second.line(/taking jobs from /);
+    const folders = await readdir(tmp);
+    second.child.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
+    expect(folders).toContain(inUse);
+    expect(folders).not.toContain(`sa3-worker-${deadPid}-abc123`);
+    expect(folders.filter((f) => new RegExp(`^sa3-worker-${second.pid}-`).test(f))).toHaveLength(1);
+    expect(await readdir(tmp)).toEqual([inUse]);
   });
 
   describe('with a server workers cannot reach over HTTP', () => {

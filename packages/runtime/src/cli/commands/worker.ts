@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ownedPrefix, removeLeftoversOfDeadProcesses } from '../../files/index.js';
 import { createRuntime } from '../../host/index.js';
 import { parseRedisUrl, startQueueWorker, type RedisAddress } from '../../queue/index.js';
 import { defaultServerOptions } from '../../server/index.js';
@@ -9,6 +10,9 @@ import { EXIT_INVALID_INPUT } from '../exit-codes.js';
 import { watchStopSignals } from '../stop-signals.js';
 
 type Values = Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
+
+/** Each worker's folder of job outputs and fetched uploads: <temp dir>/sa3-worker-<pid>-XXXXXX. */
+const WORKER_DIR = /^sa3-worker-(\d+)-/;
 
 function wholeNumber(text: string | undefined, flag: string, fallback: number): number | string {
   if (text === undefined) return fallback;
@@ -43,7 +47,9 @@ export async function workerCommand(values: Values): Promise<number> {
 
   const filesDir = typeof values.files === 'string' ? resolve(values.files) : defaultServerOptions().filesDir;
   await mkdir(tmpdir(), { recursive: true });
-  const workDir = await mkdtemp(join(tmpdir(), 'sa3-worker-'));
+  // What a worker killed mid-job left here (outputs, half-fetched uploads) goes; running workers' folders stay.
+  await removeLeftoversOfDeadProcesses(tmpdir(), WORKER_DIR);
+  const workDir = await mkdtemp(join(tmpdir(), ownedPrefix('sa3-worker-')));
   // The uploads a job reads are fetched from the server into this folder, and removed after the job.
   const uploadDir = join(workDir, 'uploads');
   const runtime = createRuntime({ baseDir: filesDir, uploadDir, confinePaths: true });
