@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { RunStatus } from '@sa3/nodes';
@@ -123,6 +123,8 @@ export class RunManager {
   /** Each run's whole course (execution, then journal and hand-over): what settled() waits for. */
   private readonly courses = new Set<Promise<void>>();
   private detaching = false;
+  /** Ended runs are kept per output folder: another server on the same Redis writes elsewhere. */
+  private readonly keptKind: string;
 
   constructor(
     /** The in-process executor, or anything that runs a workflow the same way (the queue backend). */
@@ -132,6 +134,7 @@ export class RunManager {
     options: RunManagerOptions = {},
   ) {
     this.concurrency = options.concurrency ?? 1;
+    this.keptKind = `run:${createHash('sha256').update(outputRoot).digest('hex').slice(0, 16)}`;
     this.journal = options.journal;
     this.onEnded = options.onEnded;
   }
@@ -183,7 +186,7 @@ export class RunManager {
    */
   async restoreEnded(): Promise<RunRecord[]> {
     const restored: RunRecord[] = [];
-    for (const text of (await this.executor.kept?.('run')) ?? []) {
+    for (const text of (await this.executor.kept?.(this.keptKind)) ?? []) {
       let ended: EndedRun;
       try {
         ended = JSON.parse(text) as EndedRun;
@@ -216,7 +219,7 @@ export class RunManager {
 
   /** A run deleted from the history is not brought back by a later start. */
   async forgetEnded(id: string): Promise<void> {
-    await this.executor.unkeep?.('run', id).catch(() => undefined);
+    await this.executor.unkeep?.(this.keptKind, id).catch(() => undefined);
   }
 
   /** From now on submit refuses (the server is shutting down). */
@@ -484,7 +487,7 @@ export class RunManager {
         events: record.events,
         ...(record.origin ? { origin: record.origin } : {}),
       };
-      await this.executor.keep('run', record.id, JSON.stringify(ended), KEEP_ENDED_SECONDS).catch(() => undefined);
+      await this.executor.keep(this.keptKind, record.id, JSON.stringify(ended), KEEP_ENDED_SECONDS).catch(() => undefined);
     }
     await this.journal?.forget(record.id);
     if (record.startedAt) void this.onEnded?.(record, workflowName).catch(() => undefined);

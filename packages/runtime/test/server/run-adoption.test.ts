@@ -170,6 +170,8 @@ describe('a restarted server with --redis and the runs an earlier one left on th
     expect(kept!.report).toEqual(run!.report);
     expect(await kept!.done).toBe(kept);
     expect(second.pending).toBe(0);
+    // A server writing into another output folder (sharing the Redis) does not take it for its own.
+    expect(await new RunManager(backend, join(dir, 'elsewhere'), 4).restoreEnded()).toEqual([]);
 
     await second.forgetEnded('r3');
     expect(await new RunManager(backend, join(dir, 'outputs'), 4).restoreEnded()).toEqual([]);
