@@ -1,5 +1,6 @@
 /**
- * Per-head RMSNorm and RoPE of the DiT's attention as single ONNX Runtime CPU kernels, float32:
+ * Per-head RMSNorm and RoPE of attention as single ONNX Runtime CPU kernels, float32 (the DiT's
+ * norms and RoPE, the SAME codec's RoPE):
  * SimplifiedLayerNormalization and com.microsoft RotaryEmbedding each make one pass over the
  * [B,N,H·D] activations where the standard-op spelling (norms.ts, rope.ts) takes five to eight
  * (Mul, ReduceMean, Add, Sqrt, Reciprocal, Mul, Mul; Split, Neg, Concat, Mul, Mul, Add, Concat),
@@ -22,8 +23,8 @@ export function headRmsNorm(g: GraphBuilder, x: Value, gamma: Value, heads: numb
   return g.reshape(perHead, [0, 0, heads * headDim]); // [B,N,H·D]
 }
 
-/** Rotates the leading rotaryDim dims of each head of x [B,S,H·D] by position 0..S-1 (rotate_half). */
+/** Rotates the leading rotaryDim dims of each head of x, [B,S,H·D] or [B,H,S,D], by position 0..S-1 (rotate_half). */
 export function rotaryEmbedding(g: GraphBuilder, x: Value, tables: RopeTables, heads: number): Value {
   const attributes = { interleaved: { int: 0 }, num_heads: { int: heads }, rotary_embedding_dim: { int: tables.rotaryDim } };
-  return g.microsoftOp('RotaryEmbedding', [x, g.int64s([0]), tables.cosHalf, tables.sinHalf], x.dtype, attributes); // [B,S,H·D]
+  return g.microsoftOp('RotaryEmbedding', [x, g.int64s([0]), tables.cosHalf, tables.sinHalf], x.dtype, attributes); // as x
 }

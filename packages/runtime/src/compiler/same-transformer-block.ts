@@ -8,7 +8,8 @@ import { mergeHeads, qkvHeads, sdpa } from './attention.js';
 import { bandAttention } from './band-attention.js';
 import { linear, splitLinear, weight, type LayerContext } from './layers.js';
 import { dynamicTanh } from './norms.js';
-import { applyRope, ropeTables } from './rope.js';
+import { rotaryEmbedding } from './fused-norm-rope.js';
+import { ropeTables } from './rope.js';
 import type { SameConfig } from './same-config.js';
 
 /** The constant the official Sin activation multiplies by. */
@@ -37,8 +38,8 @@ async function selfAttention(ctx: LayerContext, cfg: SameConfig, h: Value, prefi
   const kAlpha = await weight(ctx, `${kNorm}.alpha`, [1]);
   const kGamma = await weight(ctx, `${kNorm}.gamma`, [cfg.headDim]);
   const kBeta = await weight(ctx, `${kNorm}.beta`, [cfg.headDim]);
-  const query = (x: Value) => applyRope(g, dynamicTanh(g, x, qAlpha, qGamma, qBeta), rope, cfg.headDim); // [N,H,C,D]
-  const key = (x: Value) => applyRope(g, dynamicTanh(g, x, kAlpha, kGamma, kBeta), rope, cfg.headDim); // [N,H,C,D]
+  const query = (x: Value) => rotaryEmbedding(g, dynamicTanh(g, x, qAlpha, qGamma, qBeta), rope, cfg.heads); // [N,H,C,D]
+  const key = (x: Value) => rotaryEmbedding(g, dynamicTanh(g, x, kAlpha, kGamma, kBeta), rope, cfg.heads); // [N,H,C,D]
   const window = cfg.slidingWindow;
   const attend = (qh: Value, kh: Value, vh: Value) =>
     window ? bandAttention(g, qh, kh, vh, cfg.headDim, { group: cfg.stride + 1, before: window[0], after: window[1] }) : sdpa(g, qh, kh, vh, cfg.headDim); // [N,H,C,D]
