@@ -31,8 +31,13 @@ export interface ExecutorOptions {
   readonly embedWorkflow?: EmbedWorkflow;
 }
 
+/** Where a queue puts a run: interactive ones (the editor's) go before batch ones (API predictions). */
+export type RunPriority = 'interactive' | 'batch';
+
 export interface RunOptions {
   readonly outDir: string;
+  /** Ordering among runs waiting for a slot or a worker; the executor itself runs what it is given. Default interactive. */
+  readonly priority?: RunPriority;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: RunEvent) => void;
   readonly runId?: string;

@@ -1,6 +1,6 @@
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { resolveSeeds, type RunEvent, type RunOptions, type RunReport } from '../executor/index.js';
+import { resolveSeeds, type RunEvent, type RunOptions, type RunPriority, type RunReport } from '../executor/index.js';
 import { builtinNodes, validateWorkflow, WorkflowInvalidError, type NodeLookup, type Workflow } from '../workflow/index.js';
 import type { RunJobData, RunJobResult } from './job-data.js';
 import { jobIdOfRun } from './job-id.js';
@@ -37,6 +37,9 @@ interface WaitingJob {
   /** The server stops: the run is left to its job, for the next server to adopt. */
   detach(): void;
 }
+
+/** BullMQ priorities: 1 is taken first. */
+const JOB_PRIORITY: Record<RunPriority, number> = { interactive: 1, batch: 10 };
 
 const FINAL_EVENTS = new Set(['run-done', 'run-error', 'run-cancelled']);
 /** A job whose events went missing (a reconnect) is still seen to end: its state is looked at this often. */
@@ -100,6 +103,8 @@ export class QueueRunBackend {
       const files = await this.files.open(jobId, options.outDir, workflow);
       await queue.add('run', files ? { ...data, files } : data, {
         jobId,
+        // Every job has a priority (BullMQ takes unprioritized jobs first of all), interactive ones the higher.
+        priority: JOB_PRIORITY[options.priority ?? 'interactive'],
         attempts: this.options.attempts ?? 3,
         backoff: { type: 'fixed', delay: 500 },
         removeOnComplete: { age: 3600 },

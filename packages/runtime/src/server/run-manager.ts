@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { RunStatus } from '@sa3/nodes';
-import type { Executor, RunEvent, RunEventBody, RunOptions, RunReport } from '../executor/index.js';
+import type { Executor, RunEvent, RunEventBody, RunOptions, RunPriority, RunReport } from '../executor/index.js';
 import type { Workflow } from '../workflow/index.js';
 import type { InterruptedRun, JournalEntry, RunJournal, RunOrigin } from './run-journal.js';
 import { unexecutedRunReport } from './unexecuted-report.js';
@@ -22,6 +22,8 @@ export interface RunRecord {
   readonly done: Promise<RunRecord>;
   /** The API the run was asked through, with what it needs to answer it after a restart. */
   readonly origin?: RunOrigin;
+  /** Interactive runs (the editor's, the default) take a free slot or worker before batch ones (API predictions). */
+  readonly priority?: RunPriority;
   /**
    * On a run this server adopted from an earlier one: the events up to this seq were told (or
    * happened) before it took over, so what reports them once (a webhook) starts after it.
@@ -112,7 +114,7 @@ export interface RunManagerOptions {
 export class RunManager {
   private readonly runs = new Map<string, RunRecord>();
   private readonly listeners = new Map<string, Set<Listener>>();
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: { readonly wake: () => void; readonly priority: RunPriority }[] = [];
   private active = 0;
   private accepting = true;
   /** The last creation time handed out (ms): each run's is later than the one before, so newest-first lists are strict. */
@@ -302,14 +304,14 @@ export class RunManager {
   }
 
   /** Queues runs in order, all or none: AtCapacityError when they do not all fit in the queue. */
-  submitMany(workflows: readonly Workflow[], options: { workflowName?: string } = {}): RunRecord[] {
+  submitMany(workflows: readonly Workflow[], options: { workflowName?: string; priority?: RunPriority } = {}): RunRecord[] {
     if (!this.accepting) throw new ShuttingDownError();
     if (this.pending + workflows.length > this.queueDepth) throw new AtCapacityError(this.queueDepth, workflows.length);
     return workflows.map((workflow) => this.submit(workflow, options));
   }
 
   /** Starts (or queues) a run; throws AtCapacityError when the queue is full, ShuttingDownError once the server is stopping. */
-  submit(workflow: Workflow, options: { id?: string; workflowName?: string; origin?: RunOrigin } = {}): RunRecord {
+  submit(workflow: Workflow, options: { id?: string; workflowName?: string; origin?: RunOrigin; priority?: RunPriority } = {}): RunRecord {
     if (!this.accepting) throw new ShuttingDownError();
     if (this.pending >= this.queueDepth) throw new AtCapacityError(this.queueDepth);
     if (options.id !== undefined && this.runs.has(options.id)) throw new RunIdTakenError(options.id);
@@ -326,6 +328,7 @@ export class RunManager {
       controller,
       done: new Promise((resolve) => (resolveDone = resolve)),
       ...(options.origin ? { origin: options.origin } : {}),
+      ...(options.priority ? { priority: options.priority } : {}),
     };
     this.runs.set(id, record);
     void this.journal?.record(this.journalEntry(record, 'queued', options.workflowName));
@@ -353,18 +356,20 @@ export class RunManager {
     return () => set.delete(listener);
   }
 
-  private async slot(signal: AbortSignal): Promise<boolean> {
+  private async slot(signal: AbortSignal, priority: RunPriority): Promise<boolean> {
     if (this.active < this.concurrency) {
       this.active++;
       return true;
     }
     await new Promise<void>((resolve) => {
-      const wake = (): void => resolve();
-      this.waiting.push(wake);
+      const waiter = { wake: (): void => resolve(), priority };
+      // Behind every waiting run of its priority, ahead of every batch run when it is interactive.
+      const before = priority === 'interactive' ? this.waiting.findIndex((w) => w.priority === 'batch') : -1;
+      this.waiting.splice(before >= 0 ? before : this.waiting.length, 0, waiter);
       signal.addEventListener(
         'abort',
         () => {
-          const i = this.waiting.indexOf(wake);
+          const i = this.waiting.indexOf(waiter);
           if (i >= 0) this.waiting.splice(i, 1);
           resolve();
         },
@@ -378,7 +383,7 @@ export class RunManager {
 
   private release(): void {
     this.active--;
-    this.waiting.shift()?.();
+    this.waiting.shift()?.wake();
   }
 
   private publish(record: RunRecord, body: RunEventBody): void {
@@ -425,7 +430,7 @@ export class RunManager {
   /** False when the run was left to its job (the server stops with --redis): it has not ended. */
   private async execute(record: RunRecord, workflowName: string | undefined, start: (options: RunOptions) => Promise<RunReport>): Promise<boolean> {
     const signal = record.controller.signal;
-    if (!(await this.slot(signal))) {
+    if (!(await this.slot(signal, record.priority ?? 'interactive'))) {
       // Cancelled while waiting: the executor never saw it, so say it here.
       record.status = 'cancelled';
       record.report = unexecutedRunReport(record, 'cancelled');
@@ -450,6 +455,7 @@ export class RunManager {
         outDir: record.outDir,
         signal,
         runId: record.id,
+        ...(record.priority ? { priority: record.priority } : {}),
         ...(workflowName ? { workflowName } : {}),
         onEvent: (event) => this.deliver(record, event),
       });

@@ -87,7 +87,12 @@ export class PredictionRegistry {
     if (this.busy() || (earlier && inFlight(earlier.run))) throw new PredictionBusyError();
     let run: RunRecord;
     try {
-      run = this.runs.submit(workflow, { ...(earlier ? {} : { id: request.id }), workflowName: 'prediction', origin: { api: 'cog', request } });
+      run = this.runs.submit(workflow, {
+        ...(earlier ? {} : { id: request.id }),
+        workflowName: 'prediction',
+        origin: { api: 'cog', request },
+        priority: 'batch',
+      });
     } catch (error) {
       if (error instanceof AtCapacityError) throw new PredictionBusyError();
       throw error;

@@ -27,6 +27,7 @@ import { runStateOf } from './run-state.js';
 import { catalogueNodeOf } from './catalogue-node.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { registerLoraRoutes } from './lora-routes.js';
+import { priorityFrom } from './priority-body.js';
 import { repeatFrom } from './repeat-body.js';
 
 export interface WorkflowRoutesOptions {
@@ -62,18 +63,24 @@ export function registerWorkflowRoutes(app: FastifyInstance, options: WorkflowRo
   registerLoraRoutes(app);
 
   app.post<{ Reply: RunState | RunBatch | ErrorBody }>('/api/runs', async (req, reply) => {
-    const body = req.body as { workflow?: unknown; overrides?: unknown; repeat?: unknown } | null;
+    const body = req.body as { workflow?: unknown; overrides?: unknown; repeat?: unknown; priority?: unknown } | null;
     if (!body || typeof body !== 'object' || body.workflow === undefined)
-      return refuse(reply, 422, 'the body must be { "workflow": <workflow JSON>, "overrides"?: { "node.param": value }, "repeat"?: 1..16 }');
+      return refuse(
+        reply,
+        422,
+        'the body must be { "workflow": <workflow JSON>, "overrides"?: { "node.param": value }, "repeat"?: 1..16, "priority"?: "interactive" | "batch" }',
+      );
     const overrides = overridesFrom(body.overrides);
     if (typeof overrides === 'string') return refuse(reply, 422, overrides);
     const repeat = repeatFrom(body.repeat);
     if (typeof repeat === 'string') return refuse(reply, 422, repeat);
+    const priority = priorityFrom(body.priority);
+    if ('error' in priority) return refuse(reply, 422, priority.error);
     const text = typeof body.workflow === 'string' ? body.workflow : JSON.stringify(body.workflow);
     const loaded = loadWorkflow(text, { overrides });
     if (loaded.problems.length > 0) return refuse(reply, 422, `the workflow has ${loaded.problems.length} problem(s)`, loaded.problems);
     try {
-      const named = loaded.workflow!.name ? { workflowName: loaded.workflow!.name } : {};
+      const named = { ...(loaded.workflow!.name ? { workflowName: loaded.workflow!.name } : {}), ...priority };
       if (repeat !== undefined) {
         const batch = runs.submitMany(
           batchWorkflows(loaded.workflow!, repeat, () => randomInt(0, SEED_MAX + 1)),
