@@ -44,13 +44,19 @@ describe.skipIf(redisSkipReason !== '')('priorities on the Redis queue', () => {
     return ((await response.json()) as { id: string }).id;
   };
 
-  it('a worker that starts with predictions and a workflow run waiting takes the workflow run first, then the predictions in their order', async () => {
+  it('jobs no worker has taken say queued (starting); a worker that starts then takes the workflow run first, the predictions in their order, the batch run last', async () => {
     const predictions = [
       await post('/v1/models/jimothyjohn/stable-audio-3-medium/predictions', { input: { prompt: 'low', duration: 1, steps: 4, seed: 1 } }),
       await post('/v1/models/jimothyjohn/stable-audio-3-medium/predictions', { input: { prompt: 'mid', duration: 1, steps: 4, seed: 2 } }),
     ];
     const run = await post('/api/runs', { workflow });
     const batchRun = await post('/api/runs', { workflow, priority: 'batch' });
+
+    // Nothing has taken them yet: the runs say queued, the predictions starting, with no start time.
+    await expect.poll(async () => ((await (await fetch(`${server.url}/api/runs/${run}`)).json()) as { status: string }).status).toBe('queued');
+    expect(await (await fetch(`${server.url}/api/runs/${batchRun}`)).json()).toMatchObject({ status: 'queued', startedAt: null });
+    for (const id of predictions)
+      expect(await (await fetch(`${server.url}/v1/predictions/${id}`)).json()).toMatchObject({ status: 'starting', started_at: null });
 
     const workerHome = await tempDir('sa3-queue-priority-worker-');
     expect((await runCli(['models', 'testpack', '--id', 'small-music'], { env: { SA3_HOME: workerHome } })).code).toBe(0);
@@ -59,5 +65,10 @@ describe.skipIf(redisSkipReason !== '')('priorities on the Redis queue', () => {
     await expect.poll(() => worker!.stdout().match(/sa3 worker: succeeded /g)?.length ?? 0, { timeout: 120_000 }).toBe(4);
     const order = [...worker.stdout().matchAll(/sa3 worker: running (\S+)/g)].map((m) => m[1]);
     expect(order).toEqual([run, ...predictions, batchRun]);
+    for (const id of [run, batchRun]) {
+      const state = (await (await fetch(`${server.url}/api/runs/${id}`)).json()) as { status: string; startedAt?: string };
+      expect(state.status).toBe('succeeded');
+      expect(typeof state.startedAt).toBe('string');
+    }
   });
 });

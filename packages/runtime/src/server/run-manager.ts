@@ -438,8 +438,11 @@ export class RunManager {
       this.publish(record, { type: 'run-cancelled', report: record.report });
       return true;
     }
-    record.status = 'running';
-    record.startedAt = new Date().toISOString();
+    // On the queue a run is running once a worker has taken it (its run-start event), not when it joins the queue.
+    if (!this.executor.adopt) {
+      record.status = 'running';
+      record.startedAt = new Date().toISOString();
+    }
     const recorded = this.journal?.record(this.journalEntry(record, 'running', workflowName));
     // A job is put on the queue only once the journal names it, so a server killed in between never leaves a job nobody follows.
     if (this.executor.adopt) await recorded;
@@ -457,7 +460,13 @@ export class RunManager {
         runId: record.id,
         ...(record.priority ? { priority: record.priority } : {}),
         ...(workflowName ? { workflowName } : {}),
-        onEvent: (event) => this.deliver(record, event),
+        onEvent: (event) => {
+          if (event.type === 'run-start' && record.status === 'queued') {
+            record.status = 'running';
+            record.startedAt = event.time;
+          }
+          this.deliver(record, event);
+        },
       });
       record.report = report;
       record.status = report.status === 'succeeded' ? 'succeeded' : report.status === 'cancelled' ? 'cancelled' : 'failed';
