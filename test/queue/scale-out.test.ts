@@ -176,7 +176,7 @@ describe.skipIf(redisSkipReason !== '')('one server and three workers on a Redis
     let sfx = (await listing()).queues.find((q) => q.name === 'sa3-pack-small-sfx');
     for (let i = 0; i < 50 && sfx?.waiting !== 1; i++) sfx = (await listing()).queues.find((q) => q.name === 'sa3-pack-small-sfx');
     expect(sfx).toMatchObject({ waiting: 1, completed: 0 });
-    expect((await runState(id)).status).toBe('running');
+    expect((await runState(id)).status).toBe('queued');
 
     const home = await tempDir('sa3-queue-sfx-home-');
     expect((await runCli(['models', 'testpack', '--id', 'small-sfx'], { env: { SA3_HOME: home } })).code).toBe(0);
