@@ -26,6 +26,21 @@ export interface RunJobData {
   readonly files?: JobFileTransfer;
 }
 
+/** A node output's preview a worker put to the server (the audio the editor's players play): its index is its place in the list. */
+export interface HandedPreview {
+  readonly node: string;
+  readonly output: string;
+  readonly mime: string;
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+/** The previews a worker handed back after a run succeeded, and, when it handed back none or not all, why. */
+export interface HandedPreviews {
+  readonly previews: readonly HandedPreview[];
+  readonly skipped?: string;
+}
+
 /** What a worker hands back: the run's report (paths relative to the run's folder) and how its output files came back. */
 export interface RunJobResult {
   readonly report: RunReport;
@@ -33,4 +48,6 @@ export interface RunJobResult {
   readonly outputKeys: readonly string[];
   /** The worker that ran it (host:pid). */
   readonly worker: string;
+  /** Absent from workers that hand back no previews. */
+  readonly previews?: HandedPreviews;
 }

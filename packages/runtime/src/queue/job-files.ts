@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import type { RunReport } from '../executor/index.js';
-import { holdTempPath, outputStagingName, releaseTempPath } from '../files/index.js';
 import type { Workflow } from '../workflow/index.js';
 import type { JobFileTransfer, JobInputFile, RunJobResult } from './job-data.js';
 import { JOB_TOKEN_HEADER, jobTokenDigest, jobTokenMatches, newJobToken } from './job-token.js';
 import { hashedCopy } from './hashed-copy.js';
 import { OUTPUT_SHA256_HEADER, MAX_OUTPUT_BYTES_VIA_HTTP, placeReceivedOutputs, receiveOutputs } from './output-transfer.js';
+import { findPreview, placePreviews, removeOldPreviews, removePreviews, type FoundPreview } from './preview-store.js';
 import { uploadIdsOf } from './upload-sources.js';
 
 /** What the server keeps in Redis about a job's files while it is queued or running (so a restarted server still knows). */
@@ -28,10 +28,18 @@ export interface JobFileRefusal {
 
 /** Deleted when the job ends; the lifetime only bounds what a server that died mid-job leaves in Redis. */
 const RECORD_TTL_SECONDS = 7 * 24 * 3600;
+/** Previews older than a day are looked for at most this often (when a job is queued). */
+const PREVIEW_SWEEP_MS = 3600 * 1000;
+
+/** What a worker puts back for a job: its output files, and the previews of its nodes' outputs the editor plays. */
+export type JobFileKind = 'outputs' | 'previews';
 
 function recordKey(jobId: string): string {
   return `sa3:job-files:${jobId}`;
 }
+
+/** Why a run whose outputs came back through Redis has no previews. */
+const OUTPUTS_THROUGH_REDIS = 'its worker could not reach this server over HTTP, so only its output files came back (through Redis)';
 
 function isRefusal<T extends object>(value: T | JobFileRefusal): value is JobFileRefusal {
   return 'sentence' in value;
@@ -48,6 +56,7 @@ export class JobFiles {
   private serverUrl: string | null = null;
   /** Uploads already hashed, by path, while their size and modification time stay the same: a batch of takes reading one upload hashes it once. */
   private readonly described = new Map<string, { readonly stamp: string; readonly sha256: string; readonly bytes: number }>();
+  private lastPreviewSweep = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -66,6 +75,10 @@ export class JobFiles {
    */
   async open(jobId: string, outDir: string, workflow: Workflow): Promise<JobFileTransfer | undefined> {
     if (this.serverUrl === null) return undefined;
+    if (Date.now() - this.lastPreviewSweep > PREVIEW_SWEEP_MS) {
+      this.lastPreviewSweep = Date.now();
+      void removeOldPreviews(dirname(resolve(outDir))).catch(() => undefined);
+    }
     const token = newJobToken();
     const inputs: (JobInputFile & { path: string })[] = [];
     const uploadDir = this.uploadDir;
@@ -93,24 +106,26 @@ export class JobFiles {
   }
 
   /**
-   * PUT /api/jobs/:job/outputs/:index: the body is written into the job's staging folder under a
-   * temp name, its sha256 checked against the one the worker declares, and only then renamed, so
-   * a transfer that breaks or brings other bytes leaves nothing behind.
+   * PUT /api/jobs/:job/outputs/:index (and previews/:index): the body is written into the job's
+   * staging folder under a temp name, its sha256 checked against the one the worker declares, and
+   * only then renamed, so a transfer that breaks or brings other bytes leaves nothing behind.
    */
   async putOutput(
     jobId: string,
     index: string,
     headers: Record<string, string | string[] | undefined>,
     body: Readable,
+    kind: JobFileKind = 'outputs',
   ): Promise<{ bytes: number } | JobFileRefusal> {
     const record = await this.authorize(jobId, headers);
     if (isRefusal(record)) return record;
-    if (!/^\d{1,4}$/.test(index)) return { status: 404, sentence: `"${index}" is not an output of job ${jobId}: outputs are numbered 0, 1, 2, ...` };
+    const what = kind === 'outputs' ? 'output' : 'preview';
+    if (!/^\d{1,4}$/.test(index))
+      return { status: 404, sentence: `"${index}" is not ${what === 'output' ? 'an' : 'a'} ${what} of job ${jobId}: ${kind} are numbered 0, 1, 2, ...` };
     const sha256 = headers[OUTPUT_SHA256_HEADER];
     if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256))
       return { status: 400, sentence: `the ${OUTPUT_SHA256_HEADER} header must give the output's sha256 as 64 lowercase hex digits` };
-    const dir = this.stagingDir(jobId, record.outDir);
-    holdTempPath(dir);
+    const dir = join(this.stagingDir(jobId, record.outDir), kind);
     await mkdir(dir, { recursive: true });
     const target = join(dir, `${index}-${sha256}`);
     // Its own temp name: a worker thought dead may still be putting the same output.
@@ -119,14 +134,14 @@ export class JobFiles {
       const copied = await hashedCopy(body, temp, MAX_OUTPUT_BYTES_VIA_HTTP);
       if (copied.sha256 !== sha256) {
         await rm(temp, { force: true });
-        return { status: 422, sentence: `output ${index} of job ${jobId} arrived with other bytes than its sha256 says (${copied.bytes} bytes received)` };
+        return { status: 422, sentence: `${what} ${index} of job ${jobId} arrived with other bytes than its sha256 says (${copied.bytes} bytes received)` };
       }
       await rename(temp, target);
       return { bytes: copied.bytes };
     } catch (error) {
       await rm(temp, { force: true });
       const status = (error as { statusCode?: number }).statusCode ?? 400;
-      return { status, sentence: status === 413 ? (error as Error).message : `output ${index} of job ${jobId} was interrupted: ${(error as Error).message}` };
+      return { status, sentence: status === 413 ? (error as Error).message : `${what} ${index} of job ${jobId} was interrupted: ${(error as Error).message}` };
     }
   }
 
@@ -137,9 +152,18 @@ export class JobFiles {
    */
   async receive(jobId: string, result: RunJobResult, outDir: string): Promise<RunReport> {
     try {
-      if (result.outputKeys.length > 0 || result.report.outputs.length === 0) return await receiveOutputs(this.redis, result.outputKeys, result.report, outDir);
       const dir = this.stagingDir(jobId, outDir);
-      return await placeReceivedOutputs(result.report, outDir, (index, sha256) => join(dir, `${index}-${sha256}`));
+      const staged = (kind: JobFileKind) => (index: number, sha256: string) => join(dir, kind, `${index}-${sha256}`);
+      const report =
+        result.outputKeys.length > 0 || result.report.outputs.length === 0
+          ? await receiveOutputs(this.redis, result.outputKeys, result.report, outDir)
+          : await placeReceivedOutputs(result.report, outDir, staged('outputs'));
+      if (report.status === 'succeeded') {
+        const previews = result.previews ?? (result.outputKeys.length > 0 ? { previews: [], skipped: OUTPUTS_THROUGH_REDIS } : undefined);
+        // Previews only help the editor: a disk that cannot take them fails no run (the route then says they are not kept).
+        await placePreviews(outDir, previews, staged('previews')).catch(() => undefined);
+      }
+      return report;
     } finally {
       await this.close(jobId, outDir);
     }
@@ -148,9 +172,17 @@ export class JobFiles {
   /** When the job has ended, however: its token stops working and what was staged for it goes. */
   async close(jobId: string, outDir: string): Promise<void> {
     await this.redis.del(recordKey(jobId)).catch(() => undefined);
-    const dir = this.stagingDir(jobId, outDir);
-    await rm(dir, { recursive: true, force: true });
-    releaseTempPath(dir);
+    await rm(this.stagingDir(jobId, outDir), { recursive: true, force: true });
+  }
+
+  /** GET /api/runs/:id/nodes/:node/outputs/:output of a run done on a worker: the preview it handed back, or why there is none. */
+  preview(outDir: string, node: string, output: string): Promise<FoundPreview> {
+    return findPreview(outDir, node, output);
+  }
+
+  /** When a run is deleted from the history: its previews go with it. */
+  forgetPreviews(outDir: string): Promise<void> {
+    return removePreviews(outDir);
   }
 
   private async describe(path: string): Promise<{ sha256: string; bytes: number }> {
@@ -166,9 +198,12 @@ export class JobFiles {
     return { sha256, bytes };
   }
 
-  /** Named with this process's pid, so one a killed server left is removed by the next (as run staging folders are). */
+  /**
+   * Named after the job, not this process: a server restarted between a worker's putting the
+   * outputs back and the job's completing finds them there. close() removes it when the job ends.
+   */
   private stagingDir(jobId: string, outDir: string): string {
-    return join(resolve(outDir), outputStagingName(`received-${jobId}`));
+    return join(resolve(outDir), `.sa3-received-${jobId}`);
   }
 
   private async authorize(jobId: string, headers: Record<string, string | string[] | undefined>): Promise<JobFileRecord | JobFileRefusal> {

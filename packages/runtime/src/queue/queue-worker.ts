@@ -3,10 +3,11 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Executor, RunEvent } from '../executor/index.js';
+import type { Executor, ResultCache, RunEvent, RunReport } from '../executor/index.js';
 import { WorkerUploads } from './input-transfer.js';
-import type { RunJobData, RunJobResult } from './job-data.js';
+import type { HandedPreviews, JobFileTransfer, RunJobData, RunJobResult } from './job-data.js';
 import { portableReport, sendOutputs } from './output-transfer.js';
+import { sendPreviews, type NodeOutputPreview } from './node-previews.js';
 import { tellJobEvent } from './job-events.js';
 import { ANY_PACK, CANCEL_CHANNEL, QUEUES_KEY, WORKER_KEY_PREFIX, cancelKey, packOfWorkflow, queueName } from './queue-names.js';
 import { RunGate } from './run-gate.js';
@@ -19,7 +20,10 @@ export interface QueueWorkerOptions {
   readonly packs: readonly string[];
   /** Jobs run at once on this box, over all its queues (default 1). */
   readonly concurrency?: number;
-  readonly executor: Pick<Executor, 'run'>;
+  /** With its result cache, the previews of what its nodes made go back to the server after a run succeeds. */
+  readonly executor: Pick<Executor, 'run'> & { readonly cache?: ResultCache };
+  /** Makes the preview of a node output that the editor plays (sa3 worker: audio as 16-bit WAV, files as they are). */
+  readonly preview?: NodeOutputPreview;
   /** Runs write their outputs under here before they go back to the server. */
   readonly workDir: string;
   /** The executor's upload folder: the uploads a job reads are fetched from the server into it and removed after the job. */
@@ -111,10 +115,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       });
       await told;
       const { outputKeys } = report.status === 'succeeded' ? await sendOutputs(control, jobId, report, job.data.files) : { outputKeys: [] };
+      const previews = report.status === 'succeeded' ? await previewsOf(jobId, report, job.data.files, outputKeys.length > 0) : undefined;
       done++;
       if (report.status === 'succeeded') warm.add(pack);
       options.log(`${report.status} ${job.data.runId}`);
-      return { report: portableReport(report), outputKeys, worker: id };
+      return { report: portableReport(report), outputKeys, worker: id, ...(previews ? { previews } : {}) };
     } finally {
       controllers.delete(jobId);
       await releaseUploads();
@@ -122,6 +127,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       gate.release();
       void heartbeat();
     }
+  };
+
+  /** Over HTTP only: when the outputs went through Redis, the server says why the run has no previews. */
+  const previewsOf = async (jobId: string, report: RunReport, files: JobFileTransfer | undefined, viaRedis: boolean): Promise<HandedPreviews | undefined> => {
+    const { cache } = options.executor;
+    const preview = options.preview;
+    if (!files || viaRedis || !cache || !preview) return undefined;
+    return sendPreviews(files, jobId, report, (key) => cache.get(key), preview);
   };
 
   const stallMs = options.stallMs ?? 30_000;

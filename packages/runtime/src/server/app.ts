@@ -166,8 +166,11 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
     log,
     predictionLoras: options.predictionLoras ?? [],
   });
-  registerHistoryRoutes(app, { archive, onDeleted: (id) => Promise.all([journal.forget(id), runs.forgetEnded(id)]).then(() => undefined) });
-  registerEditorRoutes(app, { runs, cache: runtime.executor.cache, examplesDir });
+  registerHistoryRoutes(app, {
+    archive,
+    onDeleted: (id) => Promise.all([journal.forget(id), runs.forgetEnded(id), queued?.files.forgetPreviews(join(options.outputDir, id))]).then(() => undefined),
+  });
+  registerEditorRoutes(app, { runs, cache: runtime.executor.cache, examplesDir, ...(queued ? { previews: queued.files } : {}) });
 
   const url = await app.listen({ host: options.host, port: options.port });
   queued?.files.serveAt(options.publicUrl ?? reachableUrl(url, options.host));

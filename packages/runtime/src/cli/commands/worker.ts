@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { ownedPrefix, removeLeftoversOfDeadProcesses } from '../../files/index.js';
 import { createRuntime } from '../../host/index.js';
 import { parseRedisUrl, startQueueWorker, type RedisAddress } from '../../queue/index.js';
-import { defaultServerOptions } from '../../server/index.js';
+import { defaultServerOptions, nodeOutputPreview } from '../../server/index.js';
 import { PackLocator } from '../../store/index.js';
 import { EXIT_INVALID_INPUT } from '../exit-codes.js';
 import { watchStopSignals } from '../stop-signals.js';
@@ -54,7 +54,17 @@ export async function workerCommand(values: Values): Promise<number> {
   const uploadDir = join(workDir, 'uploads');
   const runtime = createRuntime({ baseDir: filesDir, uploadDir, confinePaths: true });
   const log = (line: string): void => void process.stdout.write(`sa3 worker: ${line}\n`);
-  const worker = await startQueueWorker({ redis, packs, concurrency, executor: runtime.executor, workDir, uploadDir, stallMs: stallSeconds * 1000, log });
+  const worker = await startQueueWorker({
+    redis,
+    packs,
+    concurrency,
+    executor: runtime.executor,
+    preview: nodeOutputPreview,
+    workDir,
+    uploadDir,
+    stallMs: stallSeconds * 1000,
+    log,
+  });
   await new Promise<void>((done) => {
     const watch = watchStopSignals((signal) => {
       process.stderr.write(`sa3 worker: ${signal}: finishing the jobs in hand, taking no new ones\n`);

@@ -3,13 +3,13 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isFinalRunEvent, type AudioClip, type EncodedFile, type ExampleEntry, type ServedRunReport } from '@sa3/nodes';
+import { isFinalRunEvent, type ExampleEntry, type ServedRunReport } from '@sa3/nodes';
 import type { ResultCache } from '../../executor/index.js';
-import { encodeWav } from '../../audio/index.js';
 import type { RunManager, RunRecord } from '../run-manager.js';
 import { indexPage } from '../index-page.js';
 import { refuse } from './error-reply.js';
 import { chooseEncoding, CompressedFiles, isCompressible } from './compressed-file.js';
+import { nodeOutputPreview } from './node-output-preview.js';
 
 export const editorDistDir = fileURLToPath(new URL('../../../../editor/dist/', import.meta.url));
 
@@ -19,6 +19,10 @@ export interface EditorRoutesOptions {
   readonly examplesDir: string;
   /** The built editor app; the placeholder page is served while it is not built. */
   readonly editorDir?: string;
+  /** With --redis: the previews workers handed back, for the node outputs this server's cache never held. */
+  readonly previews?: {
+    preview(outDir: string, node: string, output: string): Promise<{ path: string; mime: string; bytes: number } | { sentence: string }>;
+  };
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -121,27 +125,33 @@ export function registerEditorRoutes(app: FastifyInstance, options: EditorRoutes
     if (!report) return refuse(reply, 409, `run ${id} has not finished yet; node outputs are available once it has`);
     const entry = report.nodes.find((n) => n.id === node);
     if (!entry) return refuse(reply, 404, `run ${id} has no node "${node}"`);
-    const outputs = options.cache.get(entry.cacheKey);
-    const value = outputs?.[output] as Partial<AudioClip & EncodedFile> | undefined;
-    if (!value)
+    const value = options.cache.get(entry.cacheKey)?.[output];
+    if (value === undefined && options.previews) {
+      // Run on a worker: what it handed back, kept beside the run.
+      const kind = entry.outputs?.[output]?.type;
+      if (kind !== undefined && kind !== 'audio' && kind !== 'file')
+        return refuse(reply, 415, `the output "${output}" of node "${node}" is not audio or a file`);
+      const found = await options.previews.preview(run.outDir, node, output);
+      if ('sentence' in found) return refuse(reply, 404, found.sentence);
+      return reply
+        .header('content-type', found.mime)
+        .header('content-length', found.bytes)
+        .header('cache-control', 'no-cache')
+        .send(createReadStream(found.path));
+    }
+    if (value === undefined)
       return refuse(
         reply,
         404,
         `the output "${output}" of node "${node}" is not held any more (it was never produced or has left the cache); run the workflow again`,
       );
-    if (value.channels) {
-      const wav = encodeWav(value as AudioClip, '16');
-      return reply
-        .header('content-type', 'audio/wav')
-        .header('content-length', wav.byteLength)
-        .header('cache-control', 'no-cache')
-        .send(Buffer.from(wav.buffer, wav.byteOffset, wav.byteLength));
-    }
-    if (value.bytes)
-      return reply
-        .header('content-type', value.mime ?? 'application/octet-stream')
-        .header('content-length', value.bytes.byteLength)
-        .send(Buffer.from(value.bytes.buffer, value.bytes.byteOffset, value.bytes.byteLength));
-    return refuse(reply, 415, `the output "${output}" of node "${node}" is not audio or a file`);
+    const preview = nodeOutputPreview(value);
+    if (!preview) return refuse(reply, 415, `the output "${output}" of node "${node}" is not audio or a file`);
+    const { bytes, mime } = preview;
+    return reply
+      .header('content-type', mime)
+      .header('cache-control', 'no-cache')
+      .header('content-length', bytes.byteLength)
+      .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   });
 }
