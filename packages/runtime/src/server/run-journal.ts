@@ -78,6 +78,8 @@ export class RunJournal {
   /** This start of this process: entries it writes are its own even when an earlier process had the same pid. */
   readonly instance = randomBytes(8).toString('hex');
   private readonly writes = new Map<string, Promise<void>>();
+  /** The folder was made by an earlier write: later ones go straight to the file (and make it again if it went). */
+  private dirMade = false;
 
   constructor(readonly dir: string) {}
 
@@ -89,10 +91,24 @@ export class RunJournal {
   record(entry: Omit<JournalEntry, 'format' | 'version' | 'pid' | 'instance'>): Promise<void> {
     const full: JournalEntry = { format: 'sa3-run-journal', version: 1, pid: process.pid, instance: this.instance, ...entry };
     return this.chain(entry.id, async () => {
-      await mkdir(this.dir, { recursive: true });
       const temp = join(this.dir, `.${entry.id}.${process.pid}.tmp`);
-      await writeFile(temp, JSON.stringify(full));
-      await rename(temp, this.path(entry.id));
+      const write = async (): Promise<void> => {
+        await writeFile(temp, JSON.stringify(full));
+        await rename(temp, this.path(entry.id));
+      };
+      if (this.dirMade) {
+        const gone = await write().then(
+          () => false,
+          (error: NodeJS.ErrnoException) => {
+            if (error.code !== 'ENOENT') throw error;
+            return true;
+          },
+        );
+        if (!gone) return;
+      }
+      await mkdir(this.dir, { recursive: true });
+      this.dirMade = true;
+      await write();
     });
   }
 

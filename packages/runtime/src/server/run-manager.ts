@@ -127,6 +127,8 @@ export class RunManager {
   private detaching = false;
   /** Ended runs are kept per output folder: another server on the same Redis writes elsewhere. */
   private readonly keptKind: string;
+  /** The journal write of each run's acceptance, which a run on the queue waits for before its job is put there. */
+  private readonly accepted = new WeakMap<RunRecord, Promise<void>>();
 
   constructor(
     /** The in-process executor, or anything that runs a workflow the same way (the queue backend). */
@@ -331,7 +333,8 @@ export class RunManager {
       ...(options.priority ? { priority: options.priority } : {}),
     };
     this.runs.set(id, record);
-    void this.journal?.record(this.journalEntry(record, 'queued', options.workflowName));
+    const accepted = this.journal?.record(this.journalEntry(record, 'queued', options.workflowName));
+    if (accepted) this.accepted.set(record, accepted);
     this.follow(record, options.workflowName, (runOptions) => this.executor.run(workflow, runOptions), resolveDone);
     return record;
   }
@@ -438,14 +441,16 @@ export class RunManager {
       this.publish(record, { type: 'run-cancelled', report: record.report });
       return true;
     }
-    // On the queue a run is running once a worker has taken it (its run-start event), not when it joins the queue.
-    if (!this.executor.adopt) {
+    if (this.executor.adopt) {
+      // On the queue a run is running once a worker has taken it (its run-start event), not when it joins the queue, and the
+      // entry written when it was accepted is all a restarted server needs to follow its job: it is not written again. The job
+      // is put on the queue only once that entry is written, so a server killed in between never leaves a job nobody follows.
+      await this.accepted.get(record);
+    } else {
       record.status = 'running';
       record.startedAt = new Date().toISOString();
+      void this.journal?.record(this.journalEntry(record, 'running', workflowName));
     }
-    const recorded = this.journal?.record(this.journalEntry(record, 'running', workflowName));
-    // A job is put on the queue only once the journal names it, so a server killed in between never leaves a job nobody follows.
-    if (this.executor.adopt) await recorded;
     return this.executeStarted(record, workflowName, start);
   }
 
