@@ -99,8 +99,8 @@ export class QueueRunBackend {
     const { workflow } = resolveSeeds(input, this.nodes, options.drawSeed);
     const data: RunJobData = { runId, workflow, ...(options.workflowName ? { workflowName: options.workflowName } : {}) };
     return this.follow(workflow, runId, options, async (queue, jobId) => {
-      await this.control.sadd(QUEUES_KEY, queue.name);
-      const files = await this.files.open(jobId, options.outDir, workflow);
+      // Sent together: the two commands share one round trip to Redis.
+      const [, files] = await Promise.all([this.control.sadd(QUEUES_KEY, queue.name), this.files.open(jobId, options.outDir, workflow)]);
       await queue.add('run', files ? { ...data, files } : data, {
         jobId,
         // Every job has a priority (BullMQ takes unprioritized jobs first of all), interactive ones the higher.
@@ -167,7 +167,8 @@ export class QueueRunBackend {
       else options.signal?.addEventListener('abort', onAbort, { once: true });
       const result = await outcome;
       const report = await this.files.receive(jobId, result, options.outDir);
-      await log.remove();
+      // The server has the outcome: the list goes, without the run waiting for it (else it expires with its day).
+      void log.remove();
       const last: RunEvent = finalEvent ?? {
         runId,
         seq: told.count + 1,
