@@ -56,6 +56,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   await control.sadd(QUEUES_KEY, ...names);
 
   let done = 0;
+  /** Folders of ended jobs being removed: a job is over for the server once its outputs are handed back. */
+  const removals = new Set<Promise<void>>();
   /** The packs (or "auto") of the jobs run here: the engine keeps each pack it loaded. */
   const warm = new Set<string>();
   const workers: Worker<RunJobData, RunJobResult>[] = [];
@@ -90,10 +92,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     const controller = new AbortController();
     const jobId = job.id!;
     controllers.set(jobId, controller);
+    // Asked while the folder is made: one wait for both.
+    const cancelled = control.exists(cancelKey(jobId));
+    cancelled.catch(() => undefined);
     const outDir = await mkdtemp(join(options.workDir, 'job-'));
     let releaseUploads = (): Promise<void> => Promise.resolve();
     try {
-      if ((await control.exists(cancelKey(jobId))) === 1) controller.abort();
+      if ((await cancelled) === 1) controller.abort();
       void heartbeat();
       options.log(`running ${job.data.runId} (attempt ${job.attemptsMade + 1})`);
       try {
@@ -123,7 +128,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     } finally {
       controllers.delete(jobId);
       await releaseUploads();
-      await rm(outDir, { recursive: true, force: true });
+      const removal: Promise<void> = rm(outDir, { recursive: true, force: true })
+        .catch(() => undefined)
+        .finally(() => removals.delete(removal));
+      removals.add(removal);
       gate.release();
       void heartbeat();
     }
@@ -159,6 +167,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     close: async () => {
       clearInterval(beating);
       await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(removals);
       await control.del(WORKER_KEY_PREFIX + id).catch(() => undefined);
       subscriber.disconnect();
       control.disconnect();
