@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,6 +151,23 @@ describe.skipIf(redisSkipReason !== '')('node previews of runs done on workers',
       404,
       'the output "audio" of node "generate" has no preview on this server: its worker could not reach this server over HTTP, so only its output files came back (through Redis); run the workflow again',
     ]);
+  });
+
+  it('removes the previews of runs that ended more than a day ago when it next queues a job, and keeps younger ones', async () => {
+    const { home, tmp } = await isolatedDirs();
+    const root = join(home, 'outputs', '.sa3-previews');
+    for (const run of ['two-days-old', 'twenty-hours-old']) {
+      await mkdir(join(root, run), { recursive: true });
+      await writeFile(join(root, run, 'previews.json'), JSON.stringify({ format: 'sa3-node-previews', previews: [] }));
+    }
+    const hoursAgo = (hours: number): Date => new Date(Date.now() - hours * 3600 * 1000);
+    await utimes(join(root, 'two-days-old'), hoursAgo(48), hoursAgo(48));
+    await utimes(join(root, 'twenty-hours-old'), hoursAgo(20), hoursAgo(20));
+    const url = await serve({ SA3_HOME: home, TMPDIR: tmp });
+    expect((await readdir(root)).sort()).toEqual(['twenty-hours-old', 'two-days-old']);
+    const id = await postRun(url, takeWorkflow(14));
+    expect((await finished(url, id)).status).toBe('succeeded');
+    expect((await readdir(root)).sort()).toEqual([id, 'twenty-hours-old'].sort());
   });
 
   it('a server restarted after a worker handed back a job’s outputs, before the job completed, still places them, and takes the previews', async () => {

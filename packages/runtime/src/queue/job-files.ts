@@ -77,7 +77,7 @@ export class JobFiles {
     if (this.serverUrl === null) return undefined;
     if (Date.now() - this.lastPreviewSweep > PREVIEW_SWEEP_MS) {
       this.lastPreviewSweep = Date.now();
-      void removeOldPreviews(dirname(resolve(outDir))).catch(() => undefined);
+      await removeOldPreviews(dirname(resolve(outDir))).catch(() => undefined);
     }
     const token = newJobToken();
     const inputs: (JobInputFile & { path: string })[] = [];
