@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,7 +153,7 @@ describe.skipIf(redisSkipReason !== '')('node previews of runs done on workers',
     ]);
   });
 
-  it('removes the previews of runs that ended more than a day ago when it next queues a job, and keeps younger ones', async () => {
+  it('removes, when it next queues a job, the previews of runs that ended more than a day ago and what ended jobs left staged; keeps the rest', async () => {
     const { home, tmp } = await isolatedDirs();
     const root = join(home, 'outputs', '.sa3-previews');
     for (const run of ['two-days-old', 'twenty-hours-old']) {
@@ -163,11 +163,23 @@ describe.skipIf(redisSkipReason !== '')('node previews of runs done on workers',
     const hoursAgo = (hours: number): Date => new Date(Date.now() - hours * 3600 * 1000);
     await utimes(join(root, 'two-days-old'), hoursAgo(48), hoursAgo(48));
     await utimes(join(root, 'twenty-hours-old'), hoursAgo(20), hoursAgo(20));
+    // Outputs a worker put back for two jobs no server closed: one has ended (its record is gone from Redis), one is still followed.
+    const staged = (run: string, job: string): string => join(home, 'outputs', run, `.sa3-received-${job}`);
+    for (const [run, job] of [
+      ['ended-run', 'run-ended'],
+      ['live-run', 'run-live'],
+    ]) {
+      await mkdir(join(staged(run!, job!), 'outputs'), { recursive: true });
+      await writeFile(join(staged(run!, job!), 'outputs', '0-0123'), 'a take');
+    }
+    execFileSync('redis-cli', ['-p', String(redis.port), 'SET', 'sa3:job-files:run-live', '{}', 'EX', '600']);
     const url = await serve({ SA3_HOME: home, TMPDIR: tmp });
     expect((await readdir(root)).sort()).toEqual(['twenty-hours-old', 'two-days-old']);
     const id = await postRun(url, takeWorkflow(14));
     expect((await finished(url, id)).status).toBe('succeeded');
     expect((await readdir(root)).sort()).toEqual([id, 'twenty-hours-old'].sort());
+    expect(await readdir(join(home, 'outputs', 'ended-run'))).toEqual([]);
+    expect(await filesUnder(join(home, 'outputs', 'live-run'))).toEqual(['.sa3-received-run-live/outputs/0-0123']);
   });
 
   it('a server restarted after a worker handed back a job’s outputs, before the job completed, still places them, and takes the previews', async () => {

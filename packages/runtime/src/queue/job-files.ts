@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Redis } from 'ioredis';
@@ -28,8 +28,10 @@ export interface JobFileRefusal {
 
 /** Deleted when the job ends; the lifetime only bounds what a server that died mid-job leaves in Redis. */
 const RECORD_TTL_SECONDS = 7 * 24 * 3600;
-/** Previews older than a day are looked for at most this often (when a job is queued). */
-const PREVIEW_SWEEP_MS = 3600 * 1000;
+/** Previews older than a day, and what ended jobs left staged, are looked for at most this often (when a job is queued). */
+const SWEEP_MS = 3600 * 1000;
+/** A job's staging folder in its run's folder: what its worker put back, until the job ends. */
+const STAGING_PREFIX = '.sa3-received-';
 
 /** What a worker puts back for a job: its output files, and the previews of its nodes' outputs the editor plays. */
 export type JobFileKind = 'outputs' | 'previews';
@@ -56,7 +58,7 @@ export class JobFiles {
   private serverUrl: string | null = null;
   /** Uploads already hashed, by path, while their size and modification time stay the same: a batch of takes reading one upload hashes it once. */
   private readonly described = new Map<string, { readonly stamp: string; readonly sha256: string; readonly bytes: number }>();
-  private lastPreviewSweep = 0;
+  private lastSweep = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -75,9 +77,11 @@ export class JobFiles {
    */
   async open(jobId: string, outDir: string, workflow: Workflow): Promise<JobFileTransfer | undefined> {
     if (this.serverUrl === null) return undefined;
-    if (Date.now() - this.lastPreviewSweep > PREVIEW_SWEEP_MS) {
-      this.lastPreviewSweep = Date.now();
-      await removeOldPreviews(dirname(resolve(outDir))).catch(() => undefined);
+    if (Date.now() - this.lastSweep > SWEEP_MS) {
+      this.lastSweep = Date.now();
+      const root = dirname(resolve(outDir));
+      await removeOldPreviews(root).catch(() => undefined);
+      await this.removeEndedStaging(root).catch(() => undefined);
     }
     const token = newJobToken();
     const inputs: (JobInputFile & { path: string })[] = [];
@@ -203,7 +207,23 @@ export class JobFiles {
    * outputs back and the job's completing finds them there. close() removes it when the job ends.
    */
   private stagingDir(jobId: string, outDir: string): string {
-    return join(resolve(outDir), `.sa3-received-${jobId}`);
+    return join(resolve(outDir), `${STAGING_PREFIX}${jobId}`);
+  }
+
+  /**
+   * Removes the staging folders, in the run folders under `outputRoot`, of jobs that have ended
+   * with no server left to close them (their record is gone from Redis); those of jobs still
+   * queued or running stay, whichever server follows them.
+   */
+  private async removeEndedStaging(outputRoot: string): Promise<void> {
+    for (const run of await readdir(outputRoot, { withFileTypes: true })) {
+      if (!run.isDirectory() || run.name.startsWith('.')) continue;
+      const runDir = join(outputRoot, run.name);
+      for (const name of await readdir(runDir).catch(() => [] as string[])) {
+        if (!name.startsWith(STAGING_PREFIX)) continue;
+        if ((await this.redis.exists(recordKey(name.slice(STAGING_PREFIX.length)))) === 0) await rm(join(runDir, name), { recursive: true, force: true });
+      }
+    }
   }
 
   private async authorize(jobId: string, headers: Record<string, string | string[] | undefined>): Promise<JobFileRecord | JobFileRefusal> {
