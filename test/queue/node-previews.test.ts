@@ -142,6 +142,28 @@ describe.skipIf(redisSkipReason !== '')('node previews of runs done on workers',
     ]);
   });
 
+  it('says that a run that failed on a worker has no previews', async () => {
+    const { home, tmp } = await isolatedDirs();
+    const url = await serve({ SA3_HOME: home, TMPDIR: tmp });
+    const failing = {
+      format: 'sa3-workflow',
+      version: 1,
+      name: 'missing-take',
+      nodes: [
+        { id: 'load', type: 'audio.load', typeVersion: 1, params: { source: 'audio/no-such-file.wav' } },
+        { id: 'save', type: 'audio.save', typeVersion: 1, params: { filename: 'take.{ext}' } },
+      ],
+      connections: [{ from: ['load', 'audio'], to: ['save', 'audio'] }],
+    };
+    const id = await postRun(url, failing);
+    expect((await finished(url, id)).status).toBe('failed');
+    expect(await refusal(await nodeOutput(url, id, 'load', 'audio'))).toEqual([
+      404,
+      'the output "audio" of node "load" was made on a worker, which hands back previews only of runs that succeeded',
+    ]);
+    expect(await readdir(join(home, 'outputs', '.sa3-previews')).catch(() => [])).toEqual([]);
+  });
+
   it('says why there is no preview when the worker could not reach the server and its outputs came back through Redis', async () => {
     const { home, tmp } = await isolatedDirs();
     const url = await serve({ SA3_HOME: home, TMPDIR: tmp }, ['--public-url', `http://127.0.0.1:${await freePort()}`]);
