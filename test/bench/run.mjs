@@ -220,6 +220,9 @@ await (await import('./queue-throughput.mjs')).queueThroughputBench(report);
 // 7d. A 40 MB output handed back from a worker over HTTP against through Redis (skipped without redis-server).
 await (await import('./job-files.mjs')).jobFilesBench(report);
 
+// 7e. A 60 s take handed back with the preview of its generate node against alone (skipped without redis-server).
+await (await import('./node-previews.mjs')).nodePreviewsBench(report);
+
 // 8. The editor in Chromium.
 await (await import('./editor.mjs')).editorBench(report);
 
