@@ -15,25 +15,66 @@ export function jobEventsKey(jobId: string): string {
 
 const EVENTS_TTL_SECONDS = 24 * 3600;
 
-/** What a job's progress says: the event just appended and its place in the job's list. */
+/** What a job's progress says: the events just appended, the first at `index` in the job's list and the `more` after it. */
 export interface StoredEvent {
   readonly index: number;
   readonly event: RunEvent;
+  readonly more?: readonly RunEvent[];
 }
 
 export function isStoredEvent(value: unknown): value is StoredEvent {
   const told = value as Partial<StoredEvent> | null;
-  return typeof told === 'object' && told !== null && Number.isInteger(told.index) && typeof told.event === 'object' && told.event !== null;
+  return (
+    typeof told === 'object' &&
+    told !== null &&
+    Number.isInteger(told.index) &&
+    typeof told.event === 'object' &&
+    told.event !== null &&
+    (told.more === undefined || Array.isArray(told.more))
+  );
 }
 
-/** Worker side: appends the event to the job's list, then passes it on as job progress with its place there. */
-export async function tellJobEvent(redis: Redis, job: Job, event: RunEvent): Promise<void> {
-  const key = jobEventsKey(job.id!);
-  const replies = await redis.multi().rpush(key, JSON.stringify(event)).expire(key, EVENTS_TTL_SECONDS).exec();
-  const length = replies?.[0]?.[1];
-  if (typeof length !== 'number') throw new Error(`Redis did not store event ${event.seq} of job ${job.id}: ${String(replies?.[0]?.[0] ?? 'no reply')}`);
-  const told: StoredEvent = { index: length - 1, event };
-  await job.updateProgress(told);
+/**
+ * Worker side: appends a job's events to its list, then passes them on as job progress with their
+ * place there, in order. The events a run emits while the last ones are on their way go together,
+ * in one append and one progress: two round trips to Redis however many there are.
+ */
+export class JobEventTeller {
+  private readonly pending: RunEvent[] = [];
+  private sending: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly job: Job,
+  ) {}
+
+  tell(event: RunEvent): void {
+    this.pending.push(event);
+    if (this.pending.length !== 1) return; // a send is already due to take it
+    this.sending = this.sending.then(() => this.send());
+    this.sending.catch(() => undefined); // told() reports a failure, whenever it is asked
+  }
+
+  /** Resolves once every event told so far is stored and passed on; rejects if one could not be (the job's attempt fails). */
+  told(): Promise<void> {
+    return this.sending;
+  }
+
+  private async send(): Promise<void> {
+    const events = this.pending.splice(0);
+    const key = jobEventsKey(this.job.id!);
+    const replies = await this.redis
+      .multi()
+      .rpush(key, ...events.map((event) => JSON.stringify(event)))
+      .expire(key, EVENTS_TTL_SECONDS)
+      .exec();
+    const length = replies?.[0]?.[1];
+    if (typeof length !== 'number')
+      throw new Error(`Redis did not store event ${events[0]!.seq} of job ${this.job.id}: ${String(replies?.[0]?.[0] ?? 'no reply')}`);
+    const [event, ...more] = events;
+    const told: StoredEvent = { index: length - events.length, event: event!, ...(more.length > 0 ? { more } : {}) };
+    await this.job.updateProgress(told);
+  }
 }
 
 /**
@@ -52,14 +93,16 @@ export class JobEventLog {
     private readonly deliver: (event: RunEvent) => void,
   ) {}
 
-  /** An event the job's progress brought: handed on if it is the next, read with those missing before it if it is later. */
+  /** Events the job's progress brought: those not handed on yet are if they start at or before the next, else the list is read up to them. */
   offer(told: StoredEvent): Promise<void> {
     this.reading = this.reading
       .then(async () => {
-        if (told.index === this.next) {
+        if (told.index > this.next) return this.read();
+        const events = [told.event, ...(told.more ?? [])];
+        for (const event of events.slice(this.next - told.index)) {
           this.next++;
-          this.deliver(told.event);
-        } else if (told.index > this.next) await this.read();
+          this.deliver(event);
+        }
       })
       .catch(() => undefined);
     return this.reading;

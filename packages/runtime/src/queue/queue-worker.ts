@@ -8,7 +8,7 @@ import { WorkerUploads } from './input-transfer.js';
 import type { HandedPreviews, JobFileTransfer, RunJobData, RunJobResult } from './job-data.js';
 import { portableReport, sendOutputs } from './output-transfer.js';
 import { sendPreviews, type NodeOutputPreview } from './node-previews.js';
-import { tellJobEvent } from './job-events.js';
+import { JobEventTeller } from './job-events.js';
 import { ANY_PACK, CANCEL_CHANNEL, QUEUES_KEY, WORKER_KEY_PREFIX, cancelKey, packOfWorkflow, queueName } from './queue-names.js';
 import { RunGate } from './run-gate.js';
 import { connectionOptions, type RedisAddress } from './redis-url.js';
@@ -108,17 +108,15 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         if (!controller.signal.aborted) throw error;
       }
       // Progress updates go one after another, so the server hears the events in their order.
-      let told: Promise<unknown> = Promise.resolve();
+      const teller = new JobEventTeller(control, job);
       const report = await options.executor.run(job.data.workflow, {
         outDir,
         signal: controller.signal,
         runId: job.data.runId,
         ...(job.data.workflowName ? { workflowName: job.data.workflowName } : {}),
-        onEvent: (event: RunEvent) => {
-          told = told.then(() => tellJobEvent(control, job, event));
-        },
+        onEvent: (event: RunEvent) => teller.tell(event),
       });
-      await told;
+      await teller.told();
       const { outputKeys } = report.status === 'succeeded' ? await sendOutputs(control, jobId, report, job.data.files) : { outputKeys: [] };
       const previews = report.status === 'succeeded' ? await previewsOf(jobId, report, job.data.files, outputKeys.length > 0) : undefined;
       done++;

@@ -1,7 +1,8 @@
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/executor/index.js';
-import { JobEventLog, isStoredEvent, jobEventsKey } from '../../src/queue/job-events.js';
+import { JobEventLog, JobEventTeller, isStoredEvent, jobEventsKey } from '../../src/queue/job-events.js';
 
 const event = (seq: number): RunEvent => ({ runId: 'r', seq, time: '', type: 'node-start', node: `n${seq}` }) as unknown as RunEvent;
 
@@ -56,5 +57,74 @@ describe("a job's events as the server reads them", () => {
     expect(isStoredEvent(event(1))).toBe(false);
     expect(isStoredEvent({ index: 1.5, event: event(1) })).toBe(false);
     expect(isStoredEvent(null)).toBe(false);
+  });
+});
+
+describe("a job's events as its worker tells them", () => {
+  /** A Redis list and a job whose progress updates wait until `release` is called, recording what each carried. */
+  function slowRedis(): { redis: Redis; job: Job; list: string[]; progress: unknown[]; release: () => void } {
+    const list: string[] = [];
+    const progress: unknown[] = [];
+    let release = (): void => undefined;
+    const redis = {
+      multi: () => {
+        let pushed: string[] = [];
+        const chain = {
+          rpush: (_key: string, ...values: string[]) => ((pushed = values), chain),
+          expire: () => chain,
+          exec: () => {
+            list.push(...pushed);
+            return Promise.resolve([[null, list.length]]);
+          },
+        };
+        return chain;
+      },
+    } as unknown as Redis;
+    const job = {
+      id: 'job-1',
+      updateProgress: (value: unknown) => {
+        progress.push(value);
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+    } as unknown as Job;
+    return { redis, job, list, progress, release: () => release() };
+  }
+
+  it('sends the events told while one is on its way together, in order, each at its place in the list', async () => {
+    const { redis, job, list, progress, release } = slowRedis();
+    const teller = new JobEventTeller(redis, job);
+    teller.tell(event(1));
+    await new Promise((resolve) => setImmediate(resolve));
+    teller.tell(event(2));
+    teller.tell(event(3));
+    teller.tell(event(4));
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await teller.told();
+    expect(list.map((item) => (JSON.parse(item) as RunEvent).seq)).toEqual([1, 2, 3, 4]);
+    expect(progress).toEqual([
+      { index: 0, event: event(1) },
+      { index: 1, event: event(2), more: [event(3), event(4)] },
+    ]);
+    // What the server makes of them: each event once, in order, with no read of the list.
+    const stored = storedList(4);
+    const told: number[] = [];
+    const log = new JobEventLog(stored.redis, 'job-1', (e) => told.push(e.seq));
+    for (const value of progress) if (isStoredEvent(value)) await log.offer(value);
+    expect(told).toEqual([1, 2, 3, 4]);
+    expect(stored.reads()).toBe(0);
+  });
+
+  it('hands on only the events of a progress that a read of the list did not already bring', async () => {
+    const stored = storedList(3);
+    const told: number[] = [];
+    const log = new JobEventLog(stored.redis, 'job-1', (e) => told.push(e.seq));
+    await log.offer({ index: 0, event: event(1) });
+    await log.catchUp(); // brings 2 and 3
+    stored.push(4);
+    await log.offer({ index: 1, event: event(2), more: [event(3), event(4)] });
+    expect(told).toEqual([1, 2, 3, 4]);
+    expect(isStoredEvent({ index: 1, event: event(2), more: 'x' })).toBe(false);
   });
 });
