@@ -57,6 +57,8 @@ export class QueueRunBackend {
   private readonly queues = new Map<string, Promise<PackQueue>>();
   private readonly waiting = new Map<string, WaitingJob>();
   private readonly cancels = new Set<Promise<unknown>>();
+  /** Resolves once the job of the last run handed to this backend is on the queue (or failed to get there). */
+  private handedOver: Promise<void> = Promise.resolve();
   private lastError = 'the server is still connecting to it';
   private readonly metrics = new QueueMetrics();
   /** The files of jobs, fetched and put by their workers over HTTP (server/job-file-routes.ts). */
@@ -90,7 +92,12 @@ export class QueueRunBackend {
     return `Redis at ${this.options.redis.display} cannot be reached${why}; predictions and runs are refused until it answers again`;
   }
 
-  async run(input: Workflow, options: RunOptions): Promise<RunReport> {
+  /**
+   * Jobs go on the queue in the order their runs were handed to run() (first come, first served
+   * within a priority), each once its `handOverAfter` resolves (the server's journal names the run);
+   * they are prepared meanwhile.
+   */
+  async run(input: Workflow, options: RunOptions & { readonly handOverAfter?: Promise<void> }): Promise<RunReport> {
     const problems = validateWorkflow(input, this.nodes);
     if (problems.length > 0) throw new WorkflowInvalidError(problems);
     const unavailable = this.unavailableSentence();
@@ -98,19 +105,32 @@ export class QueueRunBackend {
     const runId = options.runId ?? jobIdOfRun(String(Date.now()));
     const { workflow } = resolveSeeds(input, this.nodes, options.drawSeed);
     const data: RunJobData = { runId, workflow, ...(options.workflowName ? { workflowName: options.workflowName } : {}) };
-    return this.follow(workflow, runId, options, async (queue, jobId) => {
-      // Sent together: the two commands share one round trip to Redis.
-      const [, files] = await Promise.all([this.control.sadd(QUEUES_KEY, queue.name), this.files.open(jobId, options.outDir, workflow)]);
-      await queue.add('run', files ? { ...data, files } : data, {
-        jobId,
-        // Every job has a priority (BullMQ takes unprioritized jobs first of all), interactive ones the higher.
-        priority: JOB_PRIORITY[options.priority ?? 'interactive'],
-        attempts: this.options.attempts ?? 3,
-        backoff: { type: 'fixed', delay: 500 },
-        removeOnComplete: { age: 3600 },
-        removeOnFail: { age: 24 * 3600 },
+    const before = this.handedOver;
+    let handOver!: () => void;
+    this.handedOver = new Promise<void>((resolve) => (handOver = resolve));
+    try {
+      return await this.follow(workflow, runId, options, async (queue, jobId) => {
+        try {
+          // Sent together: the two commands share one round trip to Redis.
+          const [, files] = await Promise.all([this.control.sadd(QUEUES_KEY, queue.name), this.files.open(jobId, options.outDir, workflow)]);
+          await options.handOverAfter;
+          await before;
+          await queue.add('run', files ? { ...data, files } : data, {
+            jobId,
+            // Every job has a priority (BullMQ takes unprioritized jobs first of all), interactive ones the higher.
+            priority: JOB_PRIORITY[options.priority ?? 'interactive'],
+            attempts: this.options.attempts ?? 3,
+            backoff: { type: 'fixed', delay: 500 },
+            removeOnComplete: { age: 3600 },
+            removeOnFail: { age: 24 * 3600 },
+          });
+        } finally {
+          handOver();
+        }
       });
-    });
+    } finally {
+      handOver(); // the run ended before its job was prepared
+    }
   }
 
   /**

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { RunStatus } from '@sa3/nodes';
-import type { Executor, RunEvent, RunEventBody, RunOptions, RunPriority, RunReport } from '../executor/index.js';
+import type { RunEvent, RunEventBody, RunOptions, RunPriority, RunReport } from '../executor/index.js';
 import type { Workflow } from '../workflow/index.js';
 import type { InterruptedRun, JournalEntry, RunJournal, RunOrigin } from './run-journal.js';
 import { unexecutedRunReport } from './unexecuted-report.js';
@@ -31,8 +31,19 @@ export interface RunRecord {
   resumedAfterSeq?: number;
 }
 
+/** What a run is started with. */
+export interface BackendRunOptions extends RunOptions {
+  /**
+   * Resolves once the run's journal entry is written. The queue backend puts the run's job on the
+   * queue only then, so a server killed in between never leaves a job nobody follows; it prepares
+   * the job meanwhile.
+   */
+  readonly handOverAfter?: Promise<void>;
+}
+
 /** What runs workflows: the in-process executor, or the queue backend, which can also follow a run an earlier server put on the queue. */
-export interface RunBackend extends Pick<Executor, 'run'> {
+export interface RunBackend {
+  run(workflow: Workflow, options: BackendRunOptions): Promise<RunReport>;
   adopt?(workflow: Workflow, options: RunOptions & { readonly runId: string; readonly onCaughtUp?: () => void }): Promise<RunReport>;
   /** Lets go of the runs in hand, which then end in an error while they go on elsewhere. */
   detach?(): void;
@@ -415,7 +426,7 @@ export class RunManager {
   private follow(
     record: RunRecord,
     workflowName: string | undefined,
-    start: (options: RunOptions) => Promise<RunReport>,
+    start: (options: BackendRunOptions) => Promise<RunReport>,
     resolveDone: (run: RunRecord) => void,
     onEnd?: () => void,
   ): void {
@@ -431,7 +442,7 @@ export class RunManager {
   }
 
   /** False when the run was left to its job (the server stops with --redis): it has not ended. */
-  private async execute(record: RunRecord, workflowName: string | undefined, start: (options: RunOptions) => Promise<RunReport>): Promise<boolean> {
+  private async execute(record: RunRecord, workflowName: string | undefined, start: (options: BackendRunOptions) => Promise<RunReport>): Promise<boolean> {
     const signal = record.controller.signal;
     if (!(await this.slot(signal, record.priority ?? 'interactive'))) {
       // Cancelled while waiting: the executor never saw it, so say it here.
@@ -441,30 +452,37 @@ export class RunManager {
       this.publish(record, { type: 'run-cancelled', report: record.report });
       return true;
     }
-    if (this.executor.adopt) {
-      // On the queue a run is running once a worker has taken it (its run-start event), not when it joins the queue, and the
-      // entry written when it was accepted is all a restarted server needs to follow its job: it is not written again. The job
-      // is put on the queue only once that entry is written, so a server killed in between never leaves a job nobody follows.
-      await this.accepted.get(record);
-    } else {
-      record.status = 'running';
-      record.startedAt = new Date().toISOString();
-      void this.journal?.record(this.journalEntry(record, 'running', workflowName));
-    }
+    // On the queue a run is running once a worker has taken it (its run-start event), not when it joins the queue, and the
+    // entry written when it was accepted is all a restarted server needs to follow its job: it is not written again.
+    if (this.executor.adopt) return this.executeStarted(record, workflowName, start, this.accepted.get(record));
+    record.status = 'running';
+    record.startedAt = new Date().toISOString();
+    void this.journal?.record(this.journalEntry(record, 'running', workflowName));
     return this.executeStarted(record, workflowName, start);
   }
 
   /** A run holding a slot, from its start (or its adoption) to its end. */
-  private async executeStarted(record: RunRecord, workflowName: string | undefined, start: (options: RunOptions) => Promise<RunReport>): Promise<boolean> {
+  private async executeStarted(
+    record: RunRecord,
+    workflowName: string | undefined,
+    start: (options: BackendRunOptions) => Promise<RunReport>,
+    handOverAfter?: Promise<void>,
+  ): Promise<boolean> {
     const signal = record.controller.signal;
     try {
-      await mkdir(record.outDir, { recursive: true });
+      const made = mkdir(record.outDir, { recursive: true });
+      if (handOverAfter) {
+        // Handed to the queue backend at once, so in the order runs were accepted; its job waits for the folder as for the journal.
+        handOverAfter = Promise.all([handOverAfter, made]).then(() => undefined);
+        handOverAfter.catch(() => undefined); // the backend reports a failure
+      } else await made;
       const report = await start({
         outDir: record.outDir,
         signal,
         runId: record.id,
         ...(record.priority ? { priority: record.priority } : {}),
         ...(workflowName ? { workflowName } : {}),
+        ...(handOverAfter ? { handOverAfter } : {}),
         onEvent: (event) => {
           if (event.type === 'run-start' && record.status === 'queued') {
             record.status = 'running';
