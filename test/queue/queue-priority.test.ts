@@ -66,9 +66,10 @@ describe.skipIf(redisSkipReason !== '')('priorities on the Redis queue', () => {
     const order = [...worker.stdout().matchAll(/sa3 worker: running (\S+)/g)].map((m) => m[1]);
     expect(order).toEqual([run, ...predictions, batchRun]);
     for (const id of [run, batchRun]) {
-      const state = (await (await fetch(`${server.url}/api/runs/${id}`)).json()) as { status: string; startedAt?: string };
-      expect(state.status).toBe('succeeded');
-      expect(typeof state.startedAt).toBe('string');
+      // The worker says succeeded before the server has taken the job's outcome.
+      const state = async (): Promise<{ status: string; startedAt?: string }> => (await (await fetch(`${server.url}/api/runs/${id}`)).json()) as never;
+      await expect.poll(async () => (await state()).status).toBe('succeeded');
+      expect(typeof (await state()).startedAt).toBe('string');
     }
   });
 });
