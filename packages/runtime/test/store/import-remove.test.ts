@@ -247,10 +247,18 @@ describe('sa3 models remove', () => {
     expect(await removePack('small-music', { home })).toEqual({ dir: join(home, 'packs', 'small-music'), partial: true });
     expect(installedDirs(home)).toEqual([]);
     expect(filesUnder(join(home, 'staging'))).toEqual([]);
-    await expect(removePack('small-music', { home })).rejects.toMatchObject({
-      code: 'model_not_installed',
-      message: `the pack "small-music" is not installed in ${join(home, 'packs')}`,
-    });
+    // The packs of this machine's own SA3_HOME are no part of it.
+    const before = process.env.SA3_HOME;
+    process.env.SA3_HOME = home;
+    try {
+      await expect(removePack('small-music', { home })).rejects.toMatchObject({
+        code: 'model_not_installed',
+        message: `the pack "small-music" is not installed in ${join(home, 'packs')}`,
+      });
+    } finally {
+      if (before === undefined) delete process.env.SA3_HOME;
+      else process.env.SA3_HOME = before;
+    }
   });
 
   it('refuses while a pull of the pack holds its lock', async () => {

@@ -116,9 +116,9 @@ describe('writing a real-shaped checkpoint folder', () => {
       expect(manifest.precision).toBe('int8');
       const matMulIntegers = async (file: string) =>
         onnx.ModelProto.decode(await readFile(join(temp.dir, 'pack', file))).graph!.node!.filter((n) => n.opType === 'MatMulInteger').length;
-      // Per block, fused projections by block and two-pass outputs twice: DiT qkv 5, to_out 2, cross q 2, kv 3, to_out 2, ff 2 + 2; decoder 5 + 2 + 2 + 2.
+      // Per block, fused projections by block: DiT qkv 5, to_out 2, cross q 2, kv 3, to_out 2, ff 2 + 2 (outputs in two passes); decoder 9 (every Linear in one pass).
       expect(await matMulIntegers('dit.onnx')).toBe(2 * 18);
-      expect(await matMulIntegers('decoder.onnx')).toBe(2 * 11);
+      expect(await matMulIntegers('decoder.onnx')).toBe(2 * 9);
       expect(await matMulIntegers('encoder.onnx')).toBe(0);
     },
   );
