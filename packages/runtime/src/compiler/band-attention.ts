@@ -4,6 +4,10 @@
  * group attend to the keys of its own group and of `before`/`after` neighbouring groups, with
  * the token-level band |k - q| <= window·G applied as a static mask and missing neighbours at
  * both ends masked out.
+ *
+ * The neighbourhoods are written by one Gather of whole groups each (no padded, sliced and
+ * concatenated copies), and what depends on positions only (the neighbour index, the mask) is
+ * built once per graph and shared by every block: `bandLayout` then `bandAttention`.
  */
 import type { GraphBuilder, Value } from './graph/index.js';
 
@@ -15,20 +19,18 @@ export interface Band {
   readonly after: number;
 }
 
+/** The position-only part of banded attention for one sequence length, shared by every block. */
+export interface BandLayout {
+  readonly band: Band;
+  /** int64 [n, before+1+after]: the groups each group attends, clamped to existing ones. */
+  readonly neighbours: Value;
+  /** float32 [n,group,K], K = (before+1+after)·group: 0 inside the band where the group exists, -inf elsewhere. */
+  readonly bias: Value;
+}
+
 /** [B,H,S,D] with S = n·group -> [B,H,n,group,D]. */
 function grouped(g: GraphBuilder, x: Value, band: Band, headDim: number): Value {
   return g.reshape(x, [0, 0, -1, band.group, headDim]); // [B,H,n,group,D]
-}
-
-/** Keys (or values) of groups g-before..g+after for every group g -> [B,H,n,(before+1+after)·group,D]. */
-function neighbourhoods(g: GraphBuilder, x: Value, band: Band): Value {
-  const padded = g.pad(x, [0, 0, band.before, 0, 0, 0, 0, band.after, 0, 0]); // [B,H,n+before+after,group,D]
-  const count = g.shape(x, { start: 2, end: 3 }); // [1]
-  const shifted = [];
-  for (let offset = 0; offset <= band.before + band.after; offset++) {
-    shifted.push(g.slice(padded, g.int64s([offset]), g.add(count, g.int64s([offset])), [2])); // [B,H,n,group,D]
-  }
-  return g.concat(shifted, 3); // [B,H,n,K,D]
 }
 
 /** The additive mask [n,group,K]: 0 where a key is inside the band and its group exists, -inf elsewhere. */
@@ -53,13 +55,30 @@ function bandBias(g: GraphBuilder, groups: Value, band: Band): Value {
   return g.where(valid, g.scalar(0), Number.NEGATIVE_INFINITY); // [n,group,K]
 }
 
-/** softmax(q kᵀ/√D + band) v for q, k, v [B,H,S,D] -> [B,H,S,D]. */
-export function bandAttention(g: GraphBuilder, q: Value, k: Value, v: Value, headDim: number, band: Band): Value {
-  const rootScale = Math.sqrt(1 / Math.sqrt(headDim));
-  const queries = grouped(g, g.mul(q, rootScale), band, headDim); // [B,H,n,group,D]
-  const keys = neighbourhoods(g, grouped(g, g.mul(k, rootScale), band, headDim), band); // [B,H,n,K,D]
-  const values = neighbourhoods(g, grouped(g, v, band, headDim), band); // [B,H,n,K,D]
+/** The layout for tokens [B,S,E] (S a whole number of groups). */
+export function bandLayout(g: GraphBuilder, tokens: Value, band: Band): BandLayout {
+  const groups = g.div(g.shape(tokens, { start: 1, end: 2 }), g.int64s([band.group])); // [1]
+  const count = g.squeeze(groups, [0]); // []
+  const index = g.range(g.scalar(0, 'int64'), count, g.scalar(1, 'int64')); // [n]
+  const offsets = g.int64s(Array.from({ length: band.before + 1 + band.after }, (_, i) => i - band.before)); // [W]
+  // A neighbour past either end reads the nearest existing group instead, which the mask hides.
+  const neighbours = g.clip(g.add(g.unsqueeze(index, [1]), g.unsqueeze(offsets, [0])), g.scalar(0, 'int64'), g.sub(count, g.scalar(1, 'int64'))); // [n,W]
+  return { band, neighbours, bias: bandBias(g, groups, band) };
+}
+
+/** Keys (or values) [B,H,S,D] of groups g-before..g+after for every group g -> [B,H,n,K,D], one Gather. */
+export function bandNeighbourhoods(g: GraphBuilder, x: Value, layout: BandLayout, headDim: number): Value {
+  const gathered = g.gather(grouped(g, x, layout.band, headDim), layout.neighbours, 2); // [B,H,n,W,group,D]
+  return g.reshape(gathered, [0, 0, 0, -1, headDim]); // [B,H,n,K,D]
+}
+
+/**
+ * softmax(q kᵀ + band) v for q [B,H,S,D] and the neighbourhoods of k and v [B,H,n,K,D]
+ * (bandNeighbourhoods) -> [B,H,S,D]; q and k arrive scaled, each by D^-1/4 for q kᵀ/√D.
+ */
+export function bandAttention(g: GraphBuilder, q: Value, keys: Value, values: Value, layout: BandLayout, headDim: number): Value {
+  const queries = grouped(g, q, layout.band, headDim); // [B,H,n,group,D]
   const scores = g.matMul(queries, g.transpose(keys, [0, 1, 2, 4, 3])); // [B,H,n,group,K]
-  const weights = g.softmax(g.add(scores, bandBias(g, g.shape(queries, { start: 2, end: 3 }), band)), -1); // [B,H,n,group,K]
+  const weights = g.softmax(g.add(scores, layout.bias), -1); // [B,H,n,group,K]
   return g.reshape(g.matMul(weights, values), [0, 0, -1, headDim]); // [B,H,S,D]
 }

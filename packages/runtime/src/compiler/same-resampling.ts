@@ -5,6 +5,7 @@
  * blocks runs on chunks shifted by half a chunk, the first and last half-chunk repeated.
  */
 import type { Value } from './graph/index.js';
+import { bandLayout } from './band-attention.js';
 import { type LayerContext, weight } from './layers.js';
 import type { SameConfig } from './same-config.js';
 import { sameTransformerBlock } from './same-transformer-block.js';
@@ -51,8 +52,9 @@ async function runChunks(ctx: LayerContext, cfg: SameConfig, blockPrefix: string
 export async function runTransformerBlocks(ctx: LayerContext, cfg: SameConfig, blockPrefix: string, tokens: Value): Promise<Value> {
   const { g } = ctx;
   if (cfg.slidingWindow) {
+    const band = bandLayout(g, tokens, { group: cfg.stride + 1, before: cfg.slidingWindow[0], after: cfg.slidingWindow[1] });
     let x = tokens;
-    for (let i = 0; i < cfg.depth; i++) x = await sameTransformerBlock(ctx, cfg, blockPrefix, i, x); // [B,M,E]
+    for (let i = 0; i < cfg.depth; i++) x = await sameTransformerBlock(ctx, cfg, blockPrefix, i, x, band); // [B,M,E]
     return x;
   }
   if (!cfg.midpointShift) return runChunks(ctx, cfg, blockPrefix, tokens, 0, cfg.depth);
