@@ -27,18 +27,16 @@ function kernelTimes(profileFile) {
   return { byOp, runs };
 }
 
-/** One profiled session: the best step wall time and the kernel time per op type per step. */
-export async function profileDit(modelPath, cfg, options = {}) {
-  const { session, feeds } = await ditSession(modelPath, cfg);
-  await session.release();
-  const profileDir = mkdtempSync(join(tmpdir(), 'sa3-dit-profile-'));
+/** One profiled session of `modelPath` on `feeds`: the best run's wall time, kernel time per op type per run, and the outputs. */
+export async function profileSession(modelPath, feeds, options = {}) {
+  const profileDir = mkdtempSync(join(tmpdir(), 'sa3-profile-'));
   const profiled = await ort.InferenceSession.create(modelPath, {
     ...SESSION_OPTIONS,
     ...options,
     enableProfiling: true,
-    profileFilePrefix: join(profileDir, 'step'),
+    profileFilePrefix: join(profileDir, 'run'),
   });
-  await profiled.run(feeds); // warm-up, in the profile too; subtracted below by counting runs
+  const outputs = await profiled.run(feeds); // warm-up, in the profile too; subtracted below by counting runs
   let best = Infinity;
   for (let r = 0; r < ROUNDS; r++) {
     const start = performance.now();
@@ -52,12 +50,19 @@ export async function profileDit(modelPath, cfg, options = {}) {
   const { byOp, runs } = kernelTimes(join(profileDir, readdirSync(profileDir)[0]));
   rmSync(profileDir, { recursive: true, force: true });
   const perStep = new Map([...byOp].map(([op, us]) => [op, us / 1000 / runs]));
-  return { stepMs: best, perStep };
+  return { stepMs: best, perStep, outputs };
 }
 
-function table(label, { stepMs, perStep }) {
+/** One profiled DiT step: the best step wall time and the kernel time per op type per step. */
+export async function profileDit(modelPath, cfg, options = {}) {
+  const { session, feeds } = await ditSession(modelPath, cfg);
+  await session.release();
+  return profileSession(modelPath, feeds, options);
+}
+
+export function profileTable(label, { stepMs, perStep }) {
   const total = [...perStep.values()].reduce((a, b) => a + b, 0);
-  console.log(`\n${label}: step ${stepMs.toFixed(0)} ms wall, ${total.toFixed(0)} ms in kernels (load average ${loadavg()[0].toFixed(1)})`);
+  console.log(`\n${label}: run ${stepMs.toFixed(0)} ms wall, ${total.toFixed(0)} ms in kernels (load average ${loadavg()[0].toFixed(1)})`);
   for (const [op, ms] of [...perStep].sort((a, b) => b[1] - a[1])) {
     if (ms < 0.005 * total) continue;
     console.log(`  ${op.padEnd(32)} ${ms.toFixed(1).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)} %`);
@@ -77,7 +82,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       const dir = join(scratch, precision);
       mkdirSync(dir);
       await convertDit(join(checkpoint, 'model.safetensors'), model.modelConfig, dir, { precision });
-      table(`${family} ${precision}, ${depth} blocks, L=388`, await profileDit(join(dir, 'dit.onnx'), cfg));
+      profileTable(`${family} ${precision}, ${depth} blocks, L=388`, await profileDit(join(dir, 'dit.onnx'), cfg));
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -235,6 +235,9 @@ if (process.env.SA3_BENCH_SKIP_INT8 !== '1') await (await import('./int8-dit.mjs
 // 11. Real-shaped checkpoints converted to fp32 and int8 packs (SA3_BENCH_REAL_SHAPED=small or small,medium; tens of minutes, ~25 GB of disk for medium).
 if (process.env.SA3_BENCH_REAL_SHAPED) await (await import('./real-shaped.mjs')).realShapedBench(report, process.env.SA3_BENCH_REAL_SHAPED.split(','));
 
+// 11b. The real-shaped SAME-L decoder, one 128-latent chunk, int8 against fp32 (SA3_BENCH_SAME_DECODER=1; minutes, ~4 GB of disk).
+if (process.env.SA3_BENCH_SAME_DECODER === '1') await (await import('./same-profile.mjs')).sameDecoderBench(report);
+
 // 12. LoRA: merging a rank-16 stack of two at medium's width (time, peak memory), and generate with two LoRAs against none.
 if (process.env.SA3_BENCH_SKIP_LORA !== '1') await (await import('./lora.mjs')).loraBench(report);
 
