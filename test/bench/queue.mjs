@@ -1,9 +1,9 @@
 // Queue figures for npm run bench: per-job time of a prediction through sa3 serve --redis and one
-// sa3 worker, against the same prediction run in the server's own process (median of 50 each).
+// sa3 worker, against the same prediction run in the server's own process (median of 50 each, in turns).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTestPack } from '@sa3/runtime/testpack';
 import { startBenchServer } from './start-server.mjs';
@@ -24,25 +24,35 @@ const accepting = (port) =>
     socket.once('error', () => resolve(false));
   });
 
-async function medianPredictionMs(url, runs) {
-  const send = async (seed) => {
-    const response = await fetch(`${url}/predictions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ input: { prompt: 'mid', seed, duration: 1, steps: 4 } }),
-    });
-    const body = await response.json();
-    if (body.status !== 'succeeded') throw new Error(`a bench prediction ended ${body.status}: ${JSON.stringify(body.error ?? body.detail)}`);
-  };
-  for (let i = 0; i < 5; i++) await send(i); // sessions opened, caches warm
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await send(1000 + i);
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+/** What a prediction's response dates split its time into; started is when the worker (or the server) began to run it. */
+const PHASES = { toStart: 'asked -> started', run: 'started -> completed', toAnswer: 'completed -> answered' };
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** One prediction; its time and its phases as its response dates them: asked -> started -> completed -> answered. */
+async function predict(url, seed) {
+  const asked = Date.now();
+  const t = performance.now();
+  const response = await fetch(`${url}/predictions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ input: { prompt: 'mid', seed, duration: 1, steps: 4 } }),
+  });
+  const body = await response.json();
+  const ms = performance.now() - t;
+  if (body.status !== 'succeeded') throw new Error(`a bench prediction ended ${body.status}: ${JSON.stringify(body.error ?? body.detail)}`);
+  const [started, completed] = [Date.parse(body.started_at), Date.parse(body.completed_at)];
+  return { ms, toStart: started - asked, run: completed - started, toAnswer: Date.now() - completed };
+}
+
+/**
+ * Medians over `runs` predictions to each server, taken in turns (one, then the other), so both
+ * see the same machine: other work on it slows both alike instead of whichever ran second.
+ */
+async function medianPredictions(urls, runs) {
+  const samples = urls.map(() => []);
+  for (let i = 0; i < 5; i++) for (const url of urls) await predict(url, i); // sessions opened, caches warm
+  for (let i = 0; i < runs; i++) for (const [k, url] of urls.entries()) samples[k].push(await predict(url, 1000 + i));
+  return samples.map((taken) => Object.fromEntries(['ms', ...Object.keys(PHASES)].map((key) => [key, median(taken.map((p) => p[key]))])));
 }
 
 export async function queueBench(report) {
@@ -50,20 +60,13 @@ export async function queueBench(report) {
     console.log('queue bench skipped: redis-server is not installed (scripts/install.sh installs it)');
     return;
   }
-  const local = await startBenchServer(['--queue', '4', '--no-cache']);
-  let inProcess;
-  try {
-    inProcess = await medianPredictionMs(local.url, 50);
-  } finally {
-    local.stop();
-  }
-
   const dir = mkdtempSync(join(tmpdir(), 'sa3-bench-redis-'));
   const port = await freePort();
   const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
   const workerHome = mkdtempSync(join(tmpdir(), 'sa3-bench-worker-'));
   let worker;
   let queued;
+  let local;
   try {
     while (!(await accepting(port))) await new Promise((r) => setTimeout(r, 50));
     await writeTestPack(join(workerHome, 'packs', 'small-music'), { id: 'small-music', objective: 'rf_denoiser', layout: 'baked' });
@@ -73,14 +76,18 @@ export async function queueBench(report) {
     });
     await new Promise((resolve) => worker.stdout.on('data', (chunk) => String(chunk).includes('taking jobs from') && resolve()));
     queued = await startBenchServer(['--queue', '4', '--no-cache', '--redis', `redis://127.0.0.1:${port}`]);
-    const viaQueue = await medianPredictionMs(queued.url, 50);
+    local = await startBenchServer(['--queue', '4', '--no-cache']);
+    const [viaQueue, inProcess] = await medianPredictions([queued.url, local.url], 50);
     report(
       'prediction through Redis + 1 worker / in-process',
-      (viaQueue / inProcess).toFixed(2),
+      (viaQueue.ms / inProcess.ms).toFixed(2),
       'x',
-      `(median of 50, 1 s at 4 steps: ${viaQueue.toFixed(0)} ms against ${inProcess.toFixed(0)} ms)`,
+      `(median of 50 each, taken in turns, 1 s at 4 steps: ${viaQueue.ms.toFixed(0)} ms against ${inProcess.ms.toFixed(0)} ms; load average ${loadavg()[0].toFixed(1)})`,
     );
+    const phases = Object.entries(PHASES).map(([key, label]) => `${label} ${viaQueue[key]} / ${inProcess[key]} ms`);
+    report('  its phases, queue / in-process (medians)', '', '', `(${phases.join(', ')})`);
   } finally {
+    local?.stop();
     queued?.stop();
     worker?.kill('SIGTERM');
     redis.kill('SIGTERM');
