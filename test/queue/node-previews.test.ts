@@ -164,6 +164,23 @@ describe.skipIf(redisSkipReason !== '')('node previews of runs done on workers',
     expect(await readdir(join(home, 'outputs', '.sa3-previews')).catch(() => [])).toEqual([]);
   });
 
+  it('hands back no previews of a prediction (its output is the file), and says so', async () => {
+    const { home, tmp } = await isolatedDirs();
+    const url = await serve({ SA3_HOME: home, TMPDIR: tmp });
+    const created = await fetch(`${url}/v1/models/jimothyjohn/stable-audio-3-medium/predictions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', prefer: 'wait' },
+      body: JSON.stringify({ input: { prompt: 'mid', duration: 1, steps: 4, seed: 3 } }),
+    });
+    const prediction = (await created.json()) as { id: string; status: string };
+    expect(prediction.status).toBe('succeeded');
+    expect(await refusal(await nodeOutput(url, prediction.id, 'sampler', 'audio'))).toEqual([
+      404,
+      'the output "audio" of node "sampler" was made on a worker, which hands back no previews of predictions (their output is the file)',
+    ]);
+    expect(await readdir(join(home, 'outputs', '.sa3-previews')).catch(() => [])).toEqual([]);
+  });
+
   it('says why there is no preview when the worker could not reach the server and its outputs came back through Redis', async () => {
     const { home, tmp } = await isolatedDirs();
     const url = await serve({ SA3_HOME: home, TMPDIR: tmp }, ['--public-url', `http://127.0.0.1:${await freePort()}`]);

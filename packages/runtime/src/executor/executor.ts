@@ -38,6 +38,8 @@ export interface RunOptions {
   readonly outDir: string;
   /** Ordering among runs waiting for a slot or a worker; the executor itself runs what it is given. Default interactive. */
   readonly priority?: RunPriority;
+  /** Run elsewhere (a worker): whether each node output's preview comes back for the editor's players. Default true; predictions need none. */
+  readonly nodePreviews?: boolean;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: RunEvent) => void;
   readonly runId?: string;

@@ -24,6 +24,8 @@ export interface RunJobData {
   readonly workflowName?: string;
   /** Absent on jobs of servers that hand files over through Redis only. */
   readonly files?: JobFileTransfer;
+  /** False: hand back no node previews (nobody plays them: a prediction). Absent: hand them back. */
+  readonly nodePreviews?: false;
 }
 
 /** A node output's preview a worker put to the server (the audio the editor's players play): its index is its place in the list. */

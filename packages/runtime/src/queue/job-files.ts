@@ -152,9 +152,9 @@ export class JobFiles {
   /**
    * When the job has completed: its outputs in the run's folder under the names the report gives,
    * taken from the staging folder (over HTTP) or from Redis, all or nothing. The job's files are
-   * closed either way.
+   * closed either way. Without `withPreviews` (a prediction) no previews are placed.
    */
-  async receive(jobId: string, result: RunJobResult, outDir: string): Promise<RunReport> {
+  async receive(jobId: string, result: RunJobResult, outDir: string, withPreviews = true): Promise<RunReport> {
     try {
       const dir = this.stagingDir(jobId, outDir);
       const staged = (kind: JobFileKind) => (index: number, sha256: string) => join(dir, kind, `${index}-${sha256}`);
@@ -162,7 +162,7 @@ export class JobFiles {
         result.outputKeys.length > 0 || result.report.outputs.length === 0
           ? await receiveOutputs(this.redis, result.outputKeys, result.report, outDir)
           : await placeReceivedOutputs(result.report, outDir, staged('outputs'));
-      if (report.status === 'succeeded') {
+      if (report.status === 'succeeded' && withPreviews) {
         const previews = result.previews ?? (result.outputKeys.length > 0 ? { previews: [], skipped: OUTPUTS_THROUGH_REDIS } : undefined);
         // Previews only help the editor: a disk that cannot take them fails no run (the route then says they are not kept).
         await placePreviews(outDir, previews, staged('previews')).catch(() => undefined);

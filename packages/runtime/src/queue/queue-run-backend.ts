@@ -104,7 +104,12 @@ export class QueueRunBackend {
     if (unavailable) throw new QueueUnavailableError(unavailable);
     const runId = options.runId ?? jobIdOfRun(String(Date.now()));
     const { workflow } = resolveSeeds(input, this.nodes, options.drawSeed);
-    const data: RunJobData = { runId, workflow, ...(options.workflowName ? { workflowName: options.workflowName } : {}) };
+    const data: RunJobData = {
+      runId,
+      workflow,
+      ...(options.workflowName ? { workflowName: options.workflowName } : {}),
+      ...(options.nodePreviews === false ? { nodePreviews: false as const } : {}),
+    };
     const before = this.handedOver;
     let handOver!: () => void;
     this.handedOver = new Promise<void>((resolve) => (handOver = resolve));
@@ -186,7 +191,7 @@ export class QueueRunBackend {
       if (options.signal?.aborted) onAbort();
       else options.signal?.addEventListener('abort', onAbort, { once: true });
       const result = await outcome;
-      const report = await this.files.receive(jobId, result, options.outDir);
+      const report = await this.files.receive(jobId, result, options.outDir, options.nodePreviews !== false);
       // The server has the outcome: the list goes, without the run waiting for it (else it expires with its day).
       void log.remove();
       const last: RunEvent = finalEvent ?? {

@@ -118,7 +118,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       });
       await teller.told();
       const { outputKeys } = report.status === 'succeeded' ? await sendOutputs(control, jobId, report, job.data.files) : { outputKeys: [] };
-      const previews = report.status === 'succeeded' ? await previewsOf(jobId, report, job.data.files, outputKeys.length > 0) : undefined;
+      const previews =
+        report.status === 'succeeded' && job.data.nodePreviews !== false ? await previewsOf(jobId, report, job.data.files, outputKeys.length > 0) : undefined;
       done++;
       if (report.status === 'succeeded') warm.add(pack);
       options.log(`${report.status} ${job.data.runId}`);

@@ -24,6 +24,8 @@ export interface RunRecord {
   readonly origin?: RunOrigin;
   /** Interactive runs (the editor's, the default) take a free slot or worker before batch ones (API predictions). */
   readonly priority?: RunPriority;
+  /** False for runs whose node outputs nobody plays (predictions): a worker hands back no previews of them. */
+  readonly nodePreviews?: false;
   /**
    * On a run this server adopted from an earlier one: the events up to this seq were told (or
    * happened) before it took over, so what reports them once (a webhook) starts after it.
@@ -324,7 +326,10 @@ export class RunManager {
   }
 
   /** Starts (or queues) a run; throws AtCapacityError when the queue is full, ShuttingDownError once the server is stopping. */
-  submit(workflow: Workflow, options: { id?: string; workflowName?: string; origin?: RunOrigin; priority?: RunPriority } = {}): RunRecord {
+  submit(
+    workflow: Workflow,
+    options: { id?: string; workflowName?: string; origin?: RunOrigin; priority?: RunPriority; nodePreviews?: false } = {},
+  ): RunRecord {
     if (!this.accepting) throw new ShuttingDownError();
     if (this.pending >= this.queueDepth) throw new AtCapacityError(this.queueDepth);
     if (options.id !== undefined && this.runs.has(options.id)) throw new RunIdTakenError(options.id);
@@ -342,6 +347,7 @@ export class RunManager {
       done: new Promise((resolve) => (resolveDone = resolve)),
       ...(options.origin ? { origin: options.origin } : {}),
       ...(options.priority ? { priority: options.priority } : {}),
+      ...(options.nodePreviews === false ? { nodePreviews: false as const } : {}),
     };
     this.runs.set(id, record);
     const accepted = this.journal?.record(this.journalEntry(record, 'queued', options.workflowName));
@@ -481,6 +487,7 @@ export class RunManager {
         signal,
         runId: record.id,
         ...(record.priority ? { priority: record.priority } : {}),
+        ...(record.nodePreviews === false ? { nodePreviews: false } : {}),
         ...(workflowName ? { workflowName } : {}),
         ...(handOverAfter ? { handOverAfter } : {}),
         onEvent: (event) => {

@@ -92,6 +92,7 @@ export class PredictionRegistry {
         workflowName: 'prediction',
         origin: { api: 'cog', request },
         priority: 'batch',
+        nodePreviews: false,
       });
     } catch (error) {
       if (error instanceof AtCapacityError) throw new PredictionBusyError();

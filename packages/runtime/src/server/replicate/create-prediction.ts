@@ -87,7 +87,7 @@ export async function createPrediction(ctx: ReplicateContext, req: FastifyReques
   const webhook = typeof body.webhook === 'string' ? { url: body.webhook, events: filter } : null;
   try {
     const origin = predictionOrigin({ id, model: ctx.model, version, input: body.input as Record<string, unknown>, base }, webhook);
-    run = ctx.runs.submit(built.workflow, { id, workflowName: 'prediction', origin, priority: 'batch' });
+    run = ctx.runs.submit(built.workflow, { id, workflowName: 'prediction', origin, priority: 'batch', nodePreviews: false });
   } catch (error) {
     if (error instanceof AtCapacityError) return sendError(reply.header('retry-after', '1'), 429, error.message);
     if (error instanceof ShuttingDownError) return sendError(reply, 503, error.message);

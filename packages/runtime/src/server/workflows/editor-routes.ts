@@ -133,6 +133,12 @@ export function registerEditorRoutes(app: FastifyInstance, options: EditorRoutes
         return refuse(reply, 415, `the output "${output}" of node "${node}" is not audio or a file`);
       if (report.status !== 'succeeded')
         return refuse(reply, 404, `the output "${output}" of node "${node}" was made on a worker, which hands back previews only of runs that succeeded`);
+      if (run.nodePreviews === false)
+        return refuse(
+          reply,
+          404,
+          `the output "${output}" of node "${node}" was made on a worker, which hands back no previews of predictions (their output is the file)`,
+        );
       const found = await options.previews.preview(run.outDir, node, output);
       if ('sentence' in found) return refuse(reply, 404, found.sentence);
       return reply
