@@ -58,10 +58,19 @@ describe.skipIf(redisSkipReason !== '')('priorities on the Redis queue', () => {
     for (const id of predictions)
       expect(await (await fetch(`${server.url}/v1/predictions/${id}`)).json()).toMatchObject({ status: 'starting', started_at: null });
 
+    // The editor's model list is what the workers have: nothing yet, then the worker's pack, as "auto" too.
+    const models = async (): Promise<unknown> => (await fetch(`${server.url}/api/models`)).json();
+    expect(await models()).toEqual([]);
     const workerHome = await tempDir('sa3-queue-priority-worker-');
     expect((await runCli(['models', 'testpack', '--id', 'small-music'], { env: { SA3_HOME: workerHome } })).code).toBe(0);
+    const listed = JSON.parse((await runCli(['models', 'list', '--json'], { env: { SA3_HOME: workerHome } })).stdout) as {
+      installed: { id: string; title: string; objective: string; maxSeconds: number }[];
+    };
     const { tmp } = await isolatedDirs();
     worker = startSa3(['worker', '--redis', redis.url], { SA3_HOME: workerHome, TMPDIR: tmp });
+    await expect
+      .poll(models)
+      .toEqual(listed.installed.map(({ id, title, objective, maxSeconds }) => ({ id, title, objective, maxSeconds, auto: id === 'small-music' })));
     await expect.poll(() => worker!.stdout().match(/sa3 worker: succeeded /g)?.length ?? 0, { timeout: 120_000 }).toBe(4);
     const order = [...worker.stdout().matchAll(/sa3 worker: running (\S+)/g)].map((m) => m[1]);
     expect(order).toEqual([run, ...predictions, batchRun]);

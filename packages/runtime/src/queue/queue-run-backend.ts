@@ -8,6 +8,7 @@ import { JobFiles } from './job-files.js';
 import { CANCEL_CHANNEL, QUEUES_KEY, cancelKey, packOfWorkflow, queueName } from './queue-names.js';
 import { QueueMetrics, type QueueDepth } from './queue-metrics.js';
 import { QueueUnavailableError } from './queue-unavailable.js';
+import { liveWorkerModels, type WorkerModel } from './worker-models.js';
 import { ToldEvents } from './told-events.js';
 import { JobEventLog, isStoredEvent, type StoredEvent } from './job-events.js';
 import { RunDetachedError } from './run-detached.js';
@@ -255,6 +256,11 @@ export class QueueRunBackend {
       // Redis does not answer: what was read so far.
     }
     return texts;
+  }
+
+  /** GET /api/models with --redis: the packs the live workers have. */
+  workerModels(): Promise<WorkerModel[]> {
+    return liveWorkerModels(this.control);
   }
 
   /** GET /metrics: Prometheus text over the queues work was ever put on. */

@@ -10,6 +10,7 @@ import { portableReport, sendOutputs } from './output-transfer.js';
 import { sendPreviews, type NodeOutputPreview } from './node-previews.js';
 import { JobEventTeller } from './job-events.js';
 import { ANY_PACK, CANCEL_CHANNEL, QUEUES_KEY, WORKER_KEY_PREFIX, cancelKey, packOfWorkflow, queueName } from './queue-names.js';
+import { WORKER_MODELS_FIELD, workerModelsField, type WorkerModel } from './worker-models.js';
 import { RunGate } from './run-gate.js';
 import { connectionOptions, type RedisAddress } from './redis-url.js';
 import { HAND_BACK_DELAY_MS, HAND_BACK_WINDOW_MS, idleWarmWorker, type WarmthRecord } from './warm-workers.js';
@@ -18,6 +19,8 @@ export interface QueueWorkerOptions {
   readonly redis: RedisAddress;
   /** The packs installed on this box: it takes their queues' jobs, and those that name no pack. */
   readonly packs: readonly string[];
+  /** Those packs as GET /api/models lists them (title, longest audio): the server offers them to the editor. */
+  readonly models?: readonly WorkerModel[];
   /** Jobs run at once on this box, over all its queues (default 1). */
   readonly concurrency?: number;
   /** With its result cache, the previews of what its nodes made go back to the server after a run succeeds. */
@@ -69,7 +72,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   );
   const heartbeat = async (): Promise<void> => {
     const warmth: WarmthRecord = { warm: [...warm].join(','), busy: String(gate.busy), concurrency: String(options.concurrency ?? 1) };
-    const record = { host: hostname(), pid: String(process.pid), packs: options.packs.join(','), done: String(done), ...warmth };
+    const record = {
+      host: hostname(),
+      pid: String(process.pid),
+      packs: options.packs.join(','),
+      [WORKER_MODELS_FIELD]: workerModelsField(options.models ?? []),
+      done: String(done),
+      ...warmth,
+    };
     await control
       .multi()
       .hset(WORKER_KEY_PREFIX + id, record)

@@ -149,7 +149,14 @@ export async function startServer(options: ServerOptions): Promise<Sa3Server> {
       return setup;
     },
   });
-  registerWorkflowRoutes(app, { runs, uploadDir: options.uploadDir, uploadLimitBytes: options.uploadLimitBytes, locator });
+  registerWorkflowRoutes(app, {
+    runs,
+    uploadDir: options.uploadDir,
+    uploadLimitBytes: options.uploadLimitBytes,
+    locator,
+    // With --redis the runs happen on workers: the packs to offer are theirs.
+    ...(queued ? { workerModels: () => queued.workerModels() } : {}),
+  });
   registerModelPullRoutes(app, { locator, home: sa3Home() });
   registerAudioPreviewRoutes(app, { audio: runtime.services.audio });
   // With --redis the /v1 webhook key outlives a restart, so a prediction's completed event still verifies with the key its client read.

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SAMPLE_RATE } from '@sa3/nodes';
 import { ownedPrefix, removeLeftoversOfDeadProcesses } from '../../files/index.js';
 import { createRuntime } from '../../host/index.js';
 import { parseRedisUrl, startQueueWorker, type RedisAddress } from '../../queue/index.js';
@@ -42,7 +43,9 @@ export async function workerCommand(values: Values): Promise<number> {
   const stallSeconds = wholeNumber(values['stall-seconds'] as string | undefined, 'stall-seconds', 30);
   if (typeof concurrency === 'string') return refuse(concurrency);
   if (typeof stallSeconds === 'string') return refuse(stallSeconds);
-  const packs = (await new PackLocator().list()).map((p) => p.manifest.id);
+  const installed = await new PackLocator().list();
+  const packs = installed.map((p) => p.manifest.id);
+  const models = installed.map(({ manifest: m }) => ({ id: m.id, title: m.title, objective: m.objective, maxSeconds: m.maxSamples / SAMPLE_RATE }));
   if (packs.length === 0) return refuse('no model pack is installed on this box; install one (sa3 models pull ID) before starting a worker');
 
   const filesDir = typeof values.files === 'string' ? resolve(values.files) : defaultServerOptions().filesDir;
@@ -57,6 +60,7 @@ export async function workerCommand(values: Values): Promise<number> {
   const worker = await startQueueWorker({
     redis,
     packs,
+    models,
     concurrency,
     executor: runtime.executor,
     preview: nodeOutputPreview,

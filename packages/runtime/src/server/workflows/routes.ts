@@ -17,7 +17,8 @@ import {
   type UploadReceipt,
 } from '@sa3/nodes';
 import { loadWorkflow } from '../../workflow/index.js';
-import type { PackLocator } from '../../store/index.js';
+import { autoPreference, type PackLocator } from '../../store/index.js';
+import type { WorkerModel } from '../../queue/index.js';
 import { AtCapacityError, ShuttingDownError, type RunManager } from '../run-manager.js';
 import { streamRunEvents } from './sse.js';
 import { formatBytes, holdTempPath, releaseTempPath, uploadPartialName } from '../../files/index.js';
@@ -35,6 +36,8 @@ export interface WorkflowRoutesOptions {
   readonly uploadDir: string;
   readonly uploadLimitBytes: number;
   readonly locator: PackLocator;
+  /** With --redis: the packs the live workers have, which are the ones runs can use (the server's own run nothing). */
+  readonly workerModels?: () => Promise<readonly WorkerModel[]>;
 }
 
 /** Runs of whole workflows for the editor and scripts, their events over SSE, outputs and uploads. */
@@ -46,6 +49,11 @@ export function registerWorkflowRoutes(app: FastifyInstance, options: WorkflowRo
   app.get<{ Reply: CatalogueNode[] }>('/api/nodes', () => nodeCatalogue.map(catalogueNodeOf));
 
   app.get<{ Reply: ModelEntry[] }>('/api/models', async () => {
+    if (options.workerModels) {
+      const models = await options.workerModels().catch(() => []);
+      const auto = autoPreference.find((id) => models.some((m) => m.id === id)) ?? models[0]?.id;
+      return models.map((m) => ({ ...m, auto: m.id === auto }));
+    }
     const packs = await options.locator.list().catch(() => []);
     const auto = await options.locator.resolve('auto').then(
       (p) => p.manifest.id,
