@@ -91,10 +91,13 @@ Usage:
       Run the jobs of sa3 serve --redis on this box: those of the packs
       installed here and those that name no pack, N at a time (default 1).
       A job whose worker goes silent (killed) is run again on another after
-      S seconds (default 30), once. No folder is shared with the server:
-      the uploads a job reads are fetched from it and the outputs put back
-      to it over HTTP (at its --public-url, else the address it listens
-      on), or through Redis (up to 64 MB a job) where it cannot be reached.
+      S seconds (default 30), once; a model call blocks the worker's
+      heartbeat while it runs, so keep S above the longest one on this box
+      (opening a medium fp32 pack on a CPU takes about 20 s). No folder is
+      shared with the server: the uploads a job reads are fetched from it
+      and the outputs put back to it over HTTP (at its --public-url, else
+      the address it listens on), or through Redis (up to 64 MB a job)
+      where it cannot be reached.
   sa3 workers --redis redis://HOST:PORT [--json]
       the workers serving that Redis (host, packs, packs loaded, busy or
       idle, jobs done) and each queue's waiting, running, failed and
