@@ -4,7 +4,7 @@
  * or plain; DyT ff-norm and a GLU feed-forward gated by SiLU or, in sinusoidal blocks, sin(π·x).
  */
 import type { Value } from './graph/index.js';
-import { mergeHeads, qkvHeads } from './attention.js';
+import { mergeHeads, splitHeads } from './attention.js';
 import { bandAttention, bandNeighbourhoods, type BandLayout } from './band-attention.js';
 import { linear, weight, type LayerContext } from './layers.js';
 import { foldedSplitLinear, type Folded } from './same-folded-linear.js';
@@ -15,13 +15,6 @@ import type { SameConfig } from './same-config.js';
 
 /** The constant the official Sin activation multiplies by. */
 const SIN_PI = 3.14159265359;
-
-async function dyt(ctx: LayerContext, x: Value, key: string, dim: number): Promise<Value> {
-  const alpha = await weight(ctx, `${key}.alpha`, [1]);
-  const gamma = await weight(ctx, `${key}.gamma`, [dim]);
-  const beta = await weight(ctx, `${key}.beta`, [dim]);
-  return dynamicTanh(ctx.g, x, alpha, gamma, beta);
-}
 
 /** DyT of `key` with gamma and beta multiplied by `scale`: scale · DyT(x). */
 async function scaledDyt(ctx: LayerContext, key: string, dim: number, scale: number): Promise<(x: Value) => Value> {
@@ -35,14 +28,20 @@ async function scaledDyt(ctx: LayerContext, key: string, dim: number, scale: num
   return (x) => dynamicTanh(ctx.g, x, alpha, gamma, beta);
 }
 
-/** Self-attention over h [N,C,E] (N chunks of C tokens, or the whole sequence with a band) -> [N,C,E]. */
-async function selfAttention(ctx: LayerContext, cfg: SameConfig, h: Value, prefix: string, blockPrefix: string, band?: BandLayout): Promise<Value> {
+/**
+ * DyT pre-norm and self-attention over x [N,C,E] (N chunks of C tokens, or the whole sequence with
+ * a band) -> [N,C,E]; the norm's gamma and beta are folded into the fused qkv projection.
+ */
+async function selfAttention(ctx: LayerContext, cfg: SameConfig, x: Value, prefix: string, blockPrefix: string, band?: BandLayout): Promise<Value> {
   const { g } = ctx;
   const E = cfg.width;
-  const chunks = await qkvHeads(ctx, h, prefix, E, cfg.heads, cfg.headDim, cfg.differential); // [N,H,C,D] each
+  const { tanh, norm } = await dytTanh(ctx, x, `${blockPrefix}.pre_norm`, E);
+  const parts = Array<number>(cfg.differential ? 5 : 3).fill(E);
+  const projected = await foldedSplitLinear(ctx, tanh, `${prefix}.to_qkv`, E, parts, false, { norm }); // [N,C,E] each, q, k, v (q_diff, k_diff)
+  const chunks = projected.map((c) => splitHeads(g, c, cfg.heads, cfg.headDim)); // [N,H,C,D] each
   const rotaryDim = cfg.headDim / 2;
   const invFreq = await weight(ctx, `${blockPrefix}.rope.inv_freq`, [rotaryDim / 2]);
-  const rope = ropeTables(g, g.shape(h, { start: 1, end: 2 }), invFreq, rotaryDim); // [C,rot]
+  const rope = ropeTables(g, g.shape(x, { start: 1, end: 2 }), invFreq, rotaryDim); // [C,rot]
   // Both factors of the attention scale, D^-1/4 on q and on k, ride in the qk-norms' gamma and beta (RoPE is linear).
   const rootScale = Math.sqrt(1 / Math.sqrt(cfg.headDim));
   const qNorm = await scaledDyt(ctx, `${prefix}.q_norm`, cfg.headDim, rootScale);
@@ -99,7 +98,7 @@ export async function sameTransformerBlock(
 ): Promise<Value> {
   const { g } = ctx;
   const prefix = `${blockPrefix}.transformers.${index}`;
-  const attn = await selfAttention(ctx, cfg, await dyt(ctx, x, `${prefix}.pre_norm`, cfg.width), `${prefix}.self_attn`, prefix, band); // [N,C,E]
+  const attn = await selfAttention(ctx, cfg, x, `${prefix}.self_attn`, prefix, band); // [N,C,E]
   const afterAttn = g.add(x, attn); // [N,C,E]
   const ff = await feedForward(ctx, cfg, afterAttn, prefix, index >= cfg.firstSinusoidalBlock); // [N,C,E]
   return g.add(afterAttn, ff); // [N,C,E]
