@@ -30,6 +30,9 @@ export async function startBenchRedis() {
   }
   return {
     url: `redis://127.0.0.1:${port}`,
+    port,
+    /** Its own folder: benches may keep their scratch files in it; stop() removes it. */
+    dir,
     stop: () => {
       child.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });

@@ -137,7 +137,7 @@ export async function editorBench(report) {
     );
   } finally {
     await browser.close();
-    stop();
+    await stop();
   }
 }
 

@@ -1,52 +1,24 @@
 // Job files for npm run bench: a 40 MB output handed back from a worker to the server over HTTP
 // (PUT with the job's token, sha256 checked, staged, then linked into the run's folder) against
 // through Redis (SET, GET, sha256 checked, written), median of 7 each, on one machine.
-import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes, createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify from 'fastify';
-import { Redis } from 'ioredis';
+import { startJobFilesServer } from './job-files-server.mjs';
 
 const dist = new URL('../../packages/runtime/dist/', import.meta.url);
-const { JobFiles } = await import(new URL('queue/job-files.js', dist).href);
 const { sendOutputs, portableReport } = await import(new URL('queue/output-transfer.js', dist).href);
-const { registerJobFileRoutes } = await import(new URL('server/job-file-routes.js', dist).href);
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-const accepting = (port) =>
-  new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export async function jobFilesBench(report) {
-  if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) {
+  const server = await startJobFilesServer();
+  if (!server) {
     console.log('job files bench skipped: redis-server is not installed (scripts/install.sh installs it)');
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'sa3-bench-job-files-'));
-  const port = await freePort();
-  const redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''], { stdio: 'ignore' });
-  const app = Fastify({ logger: false });
-  let redis;
+  const { dir, redis, files } = server;
   try {
-    while (!(await accepting(port))) await new Promise((r) => setTimeout(r, 50));
-    redis = new Redis({ host: '127.0.0.1', port });
-    const files = new JobFiles(redis, undefined);
-    registerJobFileRoutes(app, files);
-    files.serveAt(await app.listen({ host: '127.0.0.1', port: 0 }));
-
     const bytes = randomBytes(40 * 1024 * 1024);
     const workerOut = join(dir, 'worker-take.wav');
     writeFileSync(workerOut, bytes);
@@ -85,10 +57,7 @@ export async function jobFilesBench(report) {
       `(median of 7: ${http.toFixed(0)} ms against ${viaRedis.toFixed(0)} ms)`,
     );
   } finally {
-    await app.close();
-    redis?.disconnect();
-    redisServer.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    await server.close();
   }
 }
 

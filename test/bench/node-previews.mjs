@@ -1,54 +1,26 @@
 // Node previews for npm run bench: what handing back the preview of a run's generate node (a 60 s
 // clip as a 16-bit WAV, encoded, hashed, PUT with the job's token, staged and placed beside the
 // run) adds to handing back the run's saved 60 s WAV alone, median of 7 each, on one machine.
-import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify from 'fastify';
-import { Redis } from 'ioredis';
+import { startJobFilesServer } from './job-files-server.mjs';
 
 const dist = new URL('../../packages/runtime/dist/', import.meta.url);
-const { JobFiles } = await import(new URL('queue/job-files.js', dist).href);
 const { sendOutputs, portableReport } = await import(new URL('queue/output-transfer.js', dist).href);
 const { sendPreviews } = await import(new URL('queue/node-previews.js', dist).href);
-const { registerJobFileRoutes } = await import(new URL('server/job-file-routes.js', dist).href);
 const { nodeOutputPreview } = await import(new URL('server/workflows/node-output-preview.js', dist).href);
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-const accepting = (port) =>
-  new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export async function nodePreviewsBench(report) {
-  if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) {
+  const server = await startJobFilesServer();
+  if (!server) {
     console.log('node previews bench skipped: redis-server is not installed (scripts/install.sh installs it)');
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'sa3-bench-previews-'));
-  const port = await freePort();
-  const redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''], { stdio: 'ignore' });
-  const app = Fastify({ logger: false });
-  let redis;
+  const { dir, redis, files } = server;
   try {
-    while (!(await accepting(port))) await new Promise((r) => setTimeout(r, 50));
-    redis = new Redis({ host: '127.0.0.1', port });
-    const files = new JobFiles(redis, undefined);
-    registerJobFileRoutes(app, files);
-    files.serveAt(await app.listen({ host: '127.0.0.1', port: 0 }));
-
     const frames = 60 * 44_100;
     const channels = [0, 1].map((c) => Float32Array.from({ length: frames }, (_, i) => 0.5 * Math.sin((2 * Math.PI * (440 + 110 * c) * i) / 44_100)));
     const clip = { sampleRate: 44_100, channels };
@@ -96,10 +68,7 @@ export async function nodePreviewsBench(report) {
       `(median of 7: ${withPreviews.toFixed(0)} ms against ${alone.toFixed(0)} ms, ${(saved.length / 1e6).toFixed(1)} MB each)`,
     );
   } finally {
-    await app.close();
-    redis?.disconnect();
-    redisServer.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    await server.close();
   }
 }
 

@@ -73,7 +73,7 @@ export async function queueThroughputBench(report) {
         `(${rates[count - 1].toFixed(2)} jobs/s; ideal ${count}.00x)`,
       );
   } finally {
-    server?.stop();
+    await server?.stop();
     for (const worker of workers) worker.kill('SIGKILL');
     redis.stop();
     rmSync(home, { recursive: true, force: true });

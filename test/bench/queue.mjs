@@ -1,28 +1,14 @@
 // Queue figures for npm run bench: per-job time of a prediction through sa3 serve --redis and one
 // sa3 worker, against the same prediction run in the server's own process (median of 50 each, in turns).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTestPack } from '@sa3/runtime/testpack';
+import { startBenchRedis } from './bench-redis.mjs';
 import { startBenchServer } from './start-server.mjs';
 
 const cli = new URL('../../packages/runtime/dist/cli/main.js', import.meta.url).pathname;
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-const accepting = (port) =>
-  new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
 
 /** What a prediction's response dates split its time into; started is when the worker (or the server) began to run it. */
 const PHASES = { toStart: 'asked -> started', run: 'started -> completed', toAnswer: 'completed -> answered' };
@@ -56,26 +42,23 @@ async function medianPredictions(urls, runs) {
 }
 
 export async function queueBench(report) {
-  if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) {
+  const redis = await startBenchRedis();
+  if (!redis) {
     console.log('queue bench skipped: redis-server is not installed (scripts/install.sh installs it)');
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'sa3-bench-redis-'));
-  const port = await freePort();
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
   const workerHome = mkdtempSync(join(tmpdir(), 'sa3-bench-worker-'));
   let worker;
   let queued;
   let local;
   try {
-    while (!(await accepting(port))) await new Promise((r) => setTimeout(r, 50));
     await writeTestPack(join(workerHome, 'packs', 'small-music'), { id: 'small-music', objective: 'rf_denoiser', layout: 'baked' });
-    worker = spawn(process.execPath, [cli, 'worker', '--redis', `redis://127.0.0.1:${port}`], {
+    worker = spawn(process.execPath, [cli, 'worker', '--redis', redis.url], {
       env: { ...process.env, SA3_HOME: workerHome },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise((resolve) => worker.stdout.on('data', (chunk) => String(chunk).includes('taking jobs from') && resolve()));
-    queued = await startBenchServer(['--queue', '4', '--no-cache', '--redis', `redis://127.0.0.1:${port}`]);
+    queued = await startBenchServer(['--queue', '4', '--no-cache', '--redis', redis.url]);
     local = await startBenchServer(['--queue', '4', '--no-cache']);
     const [viaQueue, inProcess] = await medianPredictions([queued.url, local.url], 50);
     report(
@@ -87,11 +70,10 @@ export async function queueBench(report) {
     const phases = Object.entries(PHASES).map(([key, label]) => `${label} ${viaQueue[key]} / ${inProcess[key]} ms`);
     report('  its phases, queue / in-process (medians)', '', '', `(${phases.join(', ')})`);
   } finally {
-    local?.stop();
-    queued?.stop();
+    await local?.stop();
+    await queued?.stop();
     worker?.kill('SIGTERM');
-    redis.kill('SIGTERM');
+    redis.stop();
     rmSync(workerHome, { recursive: true, force: true });
-    rmSync(dir, { recursive: true, force: true });
   }
 }

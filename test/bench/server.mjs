@@ -60,6 +60,6 @@ export async function serverBench(report) {
       `(p99 ${cachedSixteen.p99.toFixed(1)} ms; runs are executed one at a time)`,
     );
   } finally {
-    stop();
+    await stop();
   }
 }

@@ -1,6 +1,6 @@
-// Starts `sa3 serve` in its own process over a fresh SA3_HOME holding a small-music test pack.
+// Starts `sa3 serve` in its own process over a fresh SA3_HOME holding a small-music test pack (removed by stop()).
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTestPack } from '@sa3/runtime/testpack';
@@ -21,5 +21,14 @@ export async function startBenchServer(extraArgs = []) {
     });
     child.on('exit', (code) => reject(new Error(`sa3 serve exited with ${code}`)));
   });
-  return { url, stop: () => child.kill('SIGTERM') };
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return {
+    url,
+    /** Stops the server and removes its SA3_HOME once it has exited. */
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
 }
